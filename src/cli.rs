@@ -1,0 +1,71 @@
+//! Command-line interface (clap derive). Doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Build the ERN CPMS registration help portal from Markdown guides and YAML data.
+#[derive(Debug, Parser)]
+#[command(name = "ernguide", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the portal into a folder of static files
+    Build(BuildArgs),
+    /// Build the portal, serve it on this machine and rebuild when sources change
+    Serve(ServeArgs),
+    /// Validate the portal's sources and links without writing anything
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The portal's folder (the one holding site.toml)
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub site: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Where to write the site (replaced only when the build succeeds)
+    #[arg(long, default_value = "public", value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Port to listen on (0 picks a free one)
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to bind; only this machine by default
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: String,
+    /// Where to write the site while serving
+    #[arg(long, default_value = "public", value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    /// one `file:line: level: message` line per finding
+    Text,
+    /// a JSON document for tools
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}

@@ -1,0 +1,146 @@
+//! `site.toml`: the portal's settings.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Context, Result, SourceError};
+
+/// A contact shown on every guide's links page (IT support, EU Login support, ...).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    #[serde(default)]
+    pub purpose: String,
+}
+
+/// The parsed `site.toml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// The date the content describes, `YYYY-MM-DD`.
+    pub as_of: toml::value::Date,
+    #[serde(default = "default_review_interval")]
+    pub review_interval_days: u32,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_review_interval() -> u32 {
+    365
+}
+fn default_theme() -> String {
+    "default".into()
+}
+
+impl SiteConfig {
+    /// `as_of` as `YYYY-MM-DD`.
+    pub fn as_of_string(&self) -> String {
+        self.as_of.to_string()
+    }
+
+    /// Reads and validates `<site>/site.toml`.
+    pub fn load(site_dir: &Path) -> Result<SiteConfig> {
+        let path = site_dir.join("site.toml");
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {} (is --site the portal folder?)", path.display()))?;
+        Self::parse(&text, &path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<SiteConfig> {
+        let config: SiteConfig = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+                .unwrap_or(0);
+            SourceError::new(path, line, e.message().to_string())
+        })?;
+        config.validate(path)?;
+        Ok(config)
+    }
+
+    fn validate(&self, path: &Path) -> Result<(), SourceError> {
+        if self.title.trim().is_empty() {
+            return Err(SourceError::new(path, 0, "`title` must not be empty"));
+        }
+        if !is_language_tag(&self.language) {
+            return Err(SourceError::new(
+                path,
+                0,
+                format!("`language` \"{}\" is not a language tag such as \"en\"", self.language),
+            ));
+        }
+        for c in &self.contacts {
+            if !is_email(&c.email) {
+                return Err(SourceError::new(
+                    path,
+                    0,
+                    format!("contact `{}`: \"{}\" is not a valid e-mail address", c.id, c.email),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn is_language_tag(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// A pragmatic e-mail check: one `@`, a non-empty local part, a dotted domain, no spaces.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OK: &str = "title = \"T\"\nas_of = 2026-11-22\n";
+
+    #[test]
+    fn parses_minimal() {
+        let c = SiteConfig::parse(OK, Path::new("site.toml")).unwrap();
+        assert_eq!(c.as_of_string(), "2026-11-22");
+        assert_eq!(c.language, "en");
+    }
+
+    #[test]
+    fn unknown_key_names_line() {
+        let err = SiteConfig::parse("title = \"T\"\nas_of = 2026-11-22\ncolour = 1\n", Path::new("site.toml"))
+            .unwrap_err();
+        let s = err.to_string();
+        assert!(s.starts_with("site.toml:3:"), "{s}");
+        assert!(s.contains("colour"), "{s}");
+    }
+
+    #[test]
+    fn email_check() {
+        assert!(is_email("a.b@example.org"));
+        assert!(!is_email("a.b@example"));
+        assert!(!is_email("a b@example.org"));
+        assert!(!is_email("@example.org"));
+    }
+}

@@ -1,0 +1,397 @@
+//! Reference data (`content/data/*.yaml`) and networks (`content/networks/<id>/network.yaml`).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::is_email;
+use crate::error::{parse_yaml, Context, Result, SourceError};
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ern {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub name: String,
+    pub description: String,
+    #[serde(default)]
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordRule {
+    pub id: String,
+    pub min_length: u32,
+    #[serde(default)]
+    pub min_groups: u32,
+    #[serde(default)]
+    pub require_all_groups: bool,
+    #[serde(default)]
+    pub forbid_username: bool,
+    pub text: String,
+    pub source: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordRules {
+    pub shown: String,
+    pub variants: Vec<PasswordRule>,
+}
+
+/// A verification method with the dates it was offered.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Method {
+    pub id: String,
+    pub label: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub available_from: Option<String>,
+    /// The last day the method was offered.
+    #[serde(default)]
+    pub available_until: Option<String>,
+    pub source: String,
+    #[serde(default)]
+    pub note: String,
+    /// Who may use it ("EC staff only"), if restricted.
+    #[serde(default)]
+    pub audience: String,
+}
+
+impl Method {
+    /// Whether the method is offered on `date` (`YYYY-MM-DD`; ISO dates compare as strings).
+    pub fn offered_on(&self, date: &str) -> bool {
+        let started = self.available_from.as_deref().is_none_or(|from| from <= date);
+        let not_ended = self.available_until.as_deref().is_none_or(|until| date <= until);
+        started && not_ended
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EuLogin {
+    pub password_rules: PasswordRules,
+    pub methods: Vec<Method>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fact {
+    pub id: String,
+    pub text: String,
+    #[serde(default)]
+    pub date: Option<String>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// All of `content/data/`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Data {
+    pub erns: Vec<Ern>,
+    pub countries: Vec<String>,
+    pub profiles: Vec<Profile>,
+    pub eu_login: EuLogin,
+    pub facts: Vec<Fact>,
+    pub links: Vec<Link>,
+    /// The sandbox flow, passed to the theme as-is.
+    pub sandbox: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Helpdesk {
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Institution {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Country {
+    pub name: String,
+    #[serde(default)]
+    pub institutions: Vec<Institution>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuestAccess {
+    pub code: String,
+    pub label: String,
+}
+
+/// One network's data.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    pub id: String,
+    pub ern: String,
+    pub name: String,
+    pub helpdesk: Helpdesk,
+    pub profiles: Vec<String>,
+    #[serde(default)]
+    pub guest_access: Option<GuestAccess>,
+    #[serde(default)]
+    pub countries: Vec<Country>,
+    #[serde(default)]
+    pub thematic_areas: Vec<String>,
+    #[serde(default)]
+    pub wording: BTreeMap<String, String>,
+    #[serde(default)]
+    pub approval_time: String,
+    /// Filled in on load: the ERN's full name from `erns.yaml`.
+    #[serde(skip_deserializing)]
+    pub ern_name: String,
+    #[serde(skip)]
+    pub source_file: PathBuf,
+}
+
+/// 1-based line of the first line containing `needle`, or 0.
+pub fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i + 1)
+        .unwrap_or(0)
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+}
+
+fn load_yaml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+    let text = read(path)?;
+    Ok(parse_yaml(&text, path, 0)?)
+}
+
+impl Data {
+    /// Loads every file of `content/data/`.
+    pub fn load(data_dir: &Path) -> Result<Data> {
+        let erns: Vec<Ern> = load_yaml(&data_dir.join("erns.yaml"))?;
+        let countries: Vec<String> = load_yaml(&data_dir.join("countries.yaml"))?;
+        let profiles: Vec<Profile> = load_yaml(&data_dir.join("profiles.yaml"))?;
+        let eu_login_path = data_dir.join("eu_login.yaml");
+        let eu_login: EuLogin = load_yaml(&eu_login_path)?;
+        let facts: Vec<Fact> = load_yaml(&data_dir.join("facts.yaml"))?;
+        let links_path = data_dir.join("links.yaml");
+        let links: Vec<Link> = load_yaml(&links_path)?;
+        let sandbox_path = data_dir.join("sandbox.yaml");
+        let sandbox = if sandbox_path.exists() {
+            load_yaml(&sandbox_path)?
+        } else {
+            serde_json::Value::Null
+        };
+        let data = Data {
+            erns,
+            countries,
+            profiles,
+            eu_login,
+            facts,
+            links,
+            sandbox,
+        };
+        data.validate(data_dir)?;
+        Ok(data)
+    }
+
+    fn validate(&self, data_dir: &Path) -> Result<()> {
+        let eu_path = data_dir.join("eu_login.yaml");
+        let rules = &self.eu_login.password_rules;
+        if !rules.variants.iter().any(|v| v.id == rules.shown) {
+            let text = read(&eu_path)?;
+            return Err(SourceError::new(
+                &eu_path,
+                line_of(&text, "shown:"),
+                format!("password_rules.shown \"{}\" is not the id of a variant", rules.shown),
+            )
+            .into());
+        }
+        for m in &self.eu_login.methods {
+            for d in [&m.available_from, &m.available_until].into_iter().flatten() {
+                if !is_iso_date(d) {
+                    let text = read(&eu_path)?;
+                    return Err(SourceError::new(
+                        &eu_path,
+                        line_of(&text, d),
+                        format!("method `{}`: \"{d}\" is not a date (YYYY-MM-DD)", m.id),
+                    )
+                    .into());
+                }
+            }
+        }
+        let links_path = data_dir.join("links.yaml");
+        let mut seen = std::collections::HashSet::new();
+        for l in &self.links {
+            if !seen.insert(l.id.as_str()) {
+                let text = read(&links_path)?;
+                return Err(SourceError::new(&links_path, line_of(&text, &format!("id: {}", l.id)), format!("duplicate link id `{}`", l.id)).into());
+            }
+            if !is_http_url(&l.url) {
+                let text = read(&links_path)?;
+                return Err(SourceError::new(
+                    &links_path,
+                    line_of(&text, &l.url),
+                    format!("link `{}`: \"{}\" is not a well-formed http(s) URL", l.id, l.url),
+                )
+                .into());
+            }
+        }
+        Ok(())
+    }
+
+    pub fn ern(&self, code: &str) -> Option<&Ern> {
+        self.erns.iter().find(|e| e.code == code)
+    }
+    pub fn link(&self, id: &str) -> Option<&Link> {
+        self.links.iter().find(|l| l.id == id)
+    }
+    pub fn method(&self, id: &str) -> Option<&Method> {
+        self.eu_login.methods.iter().find(|m| m.id == id)
+    }
+    pub fn profile(&self, name: &str) -> Option<&Profile> {
+        self.profiles.iter().find(|p| p.name == name)
+    }
+}
+
+pub fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+/// A well-formed absolute http(s) URL with a host and no spaces (no network access).
+pub fn is_http_url(s: &str) -> bool {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
+    match rest {
+        Some(rest) => {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            !host.is_empty()
+                && host.contains('.')
+                && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == ':')
+                && !s.chars().any(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+impl Network {
+    /// Loads `content/networks/<id>/network.yaml` and checks its references against `data`.
+    pub fn load(path: &Path, data: &Data) -> Result<Network> {
+        let text = read(path)?;
+        let mut net: Network = parse_yaml(&text, path, 0)?;
+        net.source_file = path.to_path_buf();
+        let folder = path
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let err = |needle: &str, msg: String| -> anyhow::Error {
+            SourceError::new(path, line_of(&text, needle), msg).into()
+        };
+        if net.id != folder {
+            return Err(err("id:", format!("network id `{}` must equal its folder name `{folder}`", net.id)));
+        }
+        match data.ern(&net.ern) {
+            Some(e) => net.ern_name = e.name.clone(),
+            None => {
+                return Err(err(
+                    "ern:",
+                    format!("unknown ERN `{}` (not a code in content/data/erns.yaml)", net.ern),
+                ))
+            }
+        }
+        if !is_email(&net.helpdesk.email) {
+            return Err(err(
+                "email:",
+                format!("helpdesk e-mail \"{}\" is not a valid e-mail address", net.helpdesk.email),
+            ));
+        }
+        for p in &net.profiles {
+            if data.profile(p).is_none() {
+                return Err(err(p, format!("unknown access profile `{p}` (not in content/data/profiles.yaml)")));
+            }
+        }
+        let mut codes = std::collections::HashSet::new();
+        for c in &net.countries {
+            if !data.countries.iter().any(|k| k == &c.name) {
+                return Err(err(
+                    &format!("name: {}", c.name),
+                    format!("unknown country `{}` (not in content/data/countries.yaml)", c.name),
+                ));
+            }
+            for i in &c.institutions {
+                if !codes.insert(i.code.clone()) {
+                    return Err(err(&i.code, format!("duplicate institution code `{}`", i.code)));
+                }
+            }
+        }
+        Ok(net)
+    }
+
+    /// Finds an institution by code, with its country.
+    pub fn institution(&self, code: &str) -> Option<(&Country, &Institution)> {
+        self.countries
+            .iter()
+            .find_map(|c| c.institutions.iter().find(|i| i.code == code).map(|i| (c, i)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn method_dates() {
+        let m = Method {
+            id: "sms".into(),
+            label: "SMS".into(),
+            description: String::new(),
+            available_from: None,
+            available_until: Some("2025-06-30".into()),
+            source: "x".into(),
+            note: String::new(),
+            audience: String::new(),
+        };
+        assert!(m.offered_on("2025-06-30"));
+        assert!(!m.offered_on("2025-07-01"));
+        assert!(m.offered_on("2019-01-01"));
+    }
+
+    #[test]
+    fn urls() {
+        assert!(is_http_url("https://webgate.ec.europa.eu/cas"));
+        assert!(!is_http_url("htps://x.org"));
+        assert!(!is_http_url("https://"));
+        assert!(!is_http_url("https://exa mple.org"));
+    }
+}

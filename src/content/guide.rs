@@ -1,0 +1,291 @@
+//! Guides (`content/guides/<slug>/_index.md`) and their steps (`NN-<slug>.md`).
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::data::{is_iso_date, line_of};
+use crate::error::{parse_yaml, Context, Result, SourceError};
+
+/// Which CPMS a guide describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum System {
+    /// CPMS 1.x, access requested through SAAS.
+    Saas,
+    /// CPMS 2.0, access requested on CPMS itself or through the helpdesk.
+    Cpms2,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shortcut {
+    pub label: String,
+    pub step: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuideMeta {
+    pub title: String,
+    pub network: String,
+    pub system: System,
+    pub source: String,
+    #[serde(default)]
+    pub summary: String,
+    pub reviewed: String,
+    #[serde(default)]
+    pub order: i64,
+    #[serde(default)]
+    pub related: Option<String>,
+    #[serde(default)]
+    pub shortcuts: Vec<Shortcut>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepMeta {
+    pub title: String,
+    #[serde(default)]
+    pub summary: String,
+    pub reviewed: String,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub sandbox: Option<String>,
+    #[serde(default)]
+    pub scenario: Option<String>,
+}
+
+/// A Markdown source with its front matter split off.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub file: PathBuf,
+    /// The Markdown body (front matter removed).
+    pub body: String,
+    /// 1-based line of the body's first line in the file.
+    pub body_line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub meta: StepMeta,
+    pub slug: String,
+    /// 1-based position in the guide.
+    pub number: usize,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone)]
+pub struct Guide {
+    pub slug: String,
+    pub meta: GuideMeta,
+    pub source: Source,
+    pub steps: Vec<Step>,
+}
+
+/// Splits `---\n<yaml>\n---\n<body>`; the YAML, its first line (1-based) and the body.
+pub fn split_front_matter(text: &str, file: &Path) -> Result<(String, usize, Source), SourceError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "---" {
+        return Err(SourceError::new(
+            file,
+            1,
+            "missing front matter: the file must start with a line `---`, then YAML, then `---`",
+        ));
+    }
+    let mut yaml = String::new();
+    let mut line_no = 1;
+    for line in lines.by_ref() {
+        line_no += 1;
+        if line.trim_end() == "---" {
+            let body: String = lines.collect();
+            return Ok((
+                yaml,
+                2,
+                Source {
+                    file: file.to_path_buf(),
+                    body,
+                    body_line: line_no + 1,
+                },
+            ));
+        }
+        yaml.push_str(line);
+    }
+    Err(SourceError::new(
+        file,
+        1,
+        "front matter is not closed: add a line `---` after the YAML",
+    ))
+}
+
+fn parse_front<T: serde::de::DeserializeOwned>(path: &Path) -> Result<(T, Source)> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let (yaml, first_line, source) = split_front_matter(&text, path)?;
+    let meta: T = parse_yaml(&yaml, path, first_line - 1)?;
+    Ok((meta, source))
+}
+
+fn check_date(path: &Path, field: &str, value: &str) -> Result<(), SourceError> {
+    if is_iso_date(value) {
+        return Ok(());
+    }
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    Err(SourceError::new(
+        path,
+        line_of(&text, &format!("{field}:")),
+        format!("`{field}: {value}` is not a date (YYYY-MM-DD)"),
+    ))
+}
+
+/// Slugs must be lowercase ASCII letters, digits and dashes (they become folder names).
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+}
+
+/// Names a page of a guide may not use: the generator's own pages live there.
+pub const RESERVED_STEP_SLUGS: &[&str] = &["links", "sandbox", "static"];
+
+impl Guide {
+    /// Loads `content/guides/<slug>/`.
+    pub fn load(dir: &Path) -> Result<Guide> {
+        let slug = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let index = dir.join("_index.md");
+        if !is_slug(&slug) {
+            return Err(SourceError::new(
+                dir,
+                0,
+                format!("guide folder `{slug}` must be lowercase letters, digits and dashes"),
+            )
+            .into());
+        }
+        if !index.exists() {
+            return Err(SourceError::new(&index, 0, "every guide folder needs an _index.md").into());
+        }
+        let (meta, source): (GuideMeta, Source) = parse_front(&index)?;
+        check_date(&index, "reviewed", &meta.reviewed)?;
+
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .with_context(|| format!("reading {}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.extension().is_some_and(|e| e == "md")
+                    && p.file_name().is_some_and(|n| n != "_index.md")
+            })
+            .collect();
+        files.sort();
+
+        let mut steps: Vec<Step> = Vec::with_capacity(files.len());
+        for file in files {
+            let (meta, source): (StepMeta, Source) = parse_front(&file)?;
+            check_date(&file, "reviewed", &meta.reviewed)?;
+            let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            let default_slug = stem
+                .split_once('-')
+                .filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit()))
+                .map(|(_, rest)| rest)
+                .unwrap_or(stem);
+            let slug = meta.slug.clone().unwrap_or_else(|| default_slug.to_string());
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            if !is_slug(&slug) {
+                return Err(SourceError::new(
+                    &file,
+                    line_of(&text, "slug:"),
+                    format!("step slug `{slug}` must be lowercase letters, digits and dashes"),
+                )
+                .into());
+            }
+            if RESERVED_STEP_SLUGS.contains(&slug.as_str()) {
+                return Err(SourceError::new(
+                    &file,
+                    line_of(&text, "slug:"),
+                    format!("step slug `{slug}` is reserved for the generator's own page; choose another"),
+                )
+                .into());
+            }
+            if let Some(other) = steps.iter().find(|s| s.slug == slug) {
+                return Err(SourceError::new(
+                    &file,
+                    line_of(&text, "slug:").max(1),
+                    format!(
+                        "duplicate step slug `{slug}`: {} already uses it",
+                        other.source.file.display()
+                    ),
+                )
+                .into());
+            }
+            steps.push(Step {
+                meta,
+                slug,
+                number: steps.len() + 1,
+                source,
+            });
+        }
+        if steps.is_empty() {
+            return Err(SourceError::new(&index, 0, "this guide has no steps (add NN-<slug>.md files beside _index.md)").into());
+        }
+        let text = std::fs::read_to_string(&index).unwrap_or_default();
+        for sc in &meta.shortcuts {
+            if !steps.iter().any(|s| s.slug == sc.step) {
+                return Err(SourceError::new(
+                    &index,
+                    line_of(&text, &sc.step),
+                    format!("shortcut \"{}\" points at unknown step `{}`", sc.label, sc.step),
+                )
+                .into());
+            }
+        }
+        Ok(Guide {
+            slug,
+            meta,
+            source,
+            steps,
+        })
+    }
+
+    pub fn step(&self, slug: &str) -> Option<&Step> {
+        self.steps.iter().find(|s| s.slug == slug)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter() {
+        let (yaml, first, src) =
+            split_front_matter("---\ntitle: x\n---\n# Hi\n", Path::new("a.md")).unwrap();
+        assert_eq!(yaml, "title: x\n");
+        assert_eq!(first, 2);
+        assert_eq!(src.body, "# Hi\n");
+        assert_eq!(src.body_line, 4);
+    }
+
+    #[test]
+    fn unclosed_front_matter() {
+        let e = split_front_matter("---\ntitle: x\n# Hi\n", Path::new("a.md")).unwrap_err();
+        assert!(e.message.contains("not closed"));
+    }
+
+    #[test]
+    fn missing_front_matter() {
+        let e = split_front_matter("# Hi\n", Path::new("a.md")).unwrap_err();
+        assert_eq!(e.line, 1);
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("request-access"));
+        assert!(!is_slug("Request"));
+        assert!(!is_slug("a/b"));
+    }
+}

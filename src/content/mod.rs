@@ -1,0 +1,116 @@
+//! The content model: site config, reference data, networks and guides, loaded and
+//! cross-checked (every reference resolves) before anything is rendered.
+
+pub mod data;
+pub mod guide;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub use data::{Data, Network};
+pub use guide::{Guide, Step, System};
+
+use crate::config::SiteConfig;
+use crate::error::{Context, Result, SourceError};
+
+/// Everything the site's sources say, validated.
+#[derive(Debug, Clone)]
+pub struct Library {
+    pub site_dir: PathBuf,
+    pub config: SiteConfig,
+    pub data: Data,
+    pub networks: BTreeMap<String, Network>,
+    /// Sorted by (order, slug).
+    pub guides: Vec<Guide>,
+}
+
+impl Library {
+    pub fn content_dir(&self) -> PathBuf {
+        self.site_dir.join("content")
+    }
+
+    /// Loads and validates the whole site.
+    pub fn load(site_dir: &Path) -> Result<Library> {
+        let config = SiteConfig::load(site_dir)?;
+        let content = site_dir.join("content");
+        let data = Data::load(&content.join("data"))?;
+
+        let mut networks = BTreeMap::new();
+        for dir in sorted_subdirs(&content.join("networks"))? {
+            let file = dir.join("network.yaml");
+            if !file.exists() {
+                return Err(SourceError::new(&file, 0, "every network folder needs a network.yaml").into());
+            }
+            let net = Network::load(&file, &data)?;
+            networks.insert(net.id.clone(), net);
+        }
+
+        let mut guides = Vec::new();
+        for dir in sorted_subdirs(&content.join("guides"))? {
+            guides.push(Guide::load(&dir)?);
+        }
+        guides.sort_by(|a, b| (a.meta.order, &a.slug).cmp(&(b.meta.order, &b.slug)));
+
+        let lib = Library {
+            site_dir: site_dir.to_path_buf(),
+            config,
+            data,
+            networks,
+            guides,
+        };
+        lib.validate()?;
+        Ok(lib)
+    }
+
+    fn validate(&self) -> Result<()> {
+        for g in &self.guides {
+            let index = &g.source.file;
+            let text = std::fs::read_to_string(index).unwrap_or_default();
+            if !self.networks.contains_key(&g.meta.network) {
+                return Err(SourceError::new(
+                    index,
+                    data::line_of(&text, "network:"),
+                    format!(
+                        "unknown network `{}` (no content/networks/{}/network.yaml)",
+                        g.meta.network, g.meta.network
+                    ),
+                )
+                .into());
+            }
+            if let Some(rel) = &g.meta.related {
+                if !self.guides.iter().any(|o| &o.slug == rel) {
+                    return Err(SourceError::new(
+                        index,
+                        data::line_of(&text, "related:"),
+                        format!("related guide `{rel}` does not exist"),
+                    )
+                    .into());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn network_of(&self, guide: &Guide) -> &Network {
+        // validate() guarantees the network exists
+        &self.networks[&guide.meta.network]
+    }
+
+    pub fn guide(&self, slug: &str) -> Option<&Guide> {
+        self.guides.iter().find(|g| g.slug == slug)
+    }
+}
+
+/// Sub-folders of `dir`, sorted; a missing folder is an empty list.
+fn sorted_subdirs(dir: &Path) -> Result<Vec<PathBuf>> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    Ok(dirs)
+}

@@ -1,0 +1,69 @@
+//! ernguide: per-network ERN CPMS registration guides, from Markdown and YAML, into a static
+//! help portal with a client-side practice sandbox.
+//!
+//! The build follows the data: [`config`] -> [`content`] (front matter, data, networks,
+//! guides) -> [`markdown`] (after Jinja includes in [`templates`]) -> [`templates`] (pages)
+//! -> [`theme`] assets -> [`output`], orchestrated by [`site`]. [`serve`] and [`check`] sit
+//! beside it.
+#![deny(unsafe_code)]
+
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod markdown;
+pub mod output;
+pub mod serve;
+pub mod site;
+pub mod templates;
+pub mod theme;
+
+use cli::{Cli, Command};
+
+/// How a run ended, for the exit code.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    /// Content errors were found (exit 1).
+    ContentErrors,
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command {
+        Command::Build(args) => {
+            let opts = site::BuildOptions {
+                site_dir: args.site.site,
+                out_dir: args.out,
+            };
+            let start = std::time::Instant::now();
+            let report = site::build(&opts)?;
+            for w in &report.warnings {
+                eprintln!("{}", check::Finding::warning(&w.0).to_line());
+            }
+            eprintln!(
+                "built {} pages ({} files) into {} in {} ms",
+                report.pages,
+                report.files,
+                opts.out_dir.display(),
+                start.elapsed().as_millis()
+            );
+            Ok(Outcome::Success)
+        }
+        Command::Serve(args) => {
+            serve::serve(&serve::ServeOptions {
+                site_dir: args.site.site,
+                out_dir: args.out,
+                bind: args.bind,
+                port: args.port,
+            })?;
+            Ok(Outcome::Success)
+        }
+        Command::Check(args) => {
+            let report = check::check(&args.site.site);
+            print!("{}", report.render(args.format));
+            Ok(if report.has_errors() { Outcome::ContentErrors } else { Outcome::Success })
+        }
+    }
+}

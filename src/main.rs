@@ -1,0 +1,18 @@
+//! Parses the command line, runs it, maps the result to an exit code:
+//! 0 success, 1 content error, 2 bad usage (clap).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = ernguide::cli::Cli::parse();
+    match ernguide::run(cli) {
+        Ok(ernguide::Outcome::Success) => ExitCode::SUCCESS,
+        Ok(ernguide::Outcome::ContentErrors) => ExitCode::from(1),
+        Err(err) => {
+            eprintln!("{}", ernguide::error::report(&err));
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,305 @@
+//! Markdown to HTML: CommonMark + tables, footnotes, strikethrough, GitHub-style admonitions,
+//! heading anchors, syntect highlighting (CSS classes), and fenced blocks handed to a hook
+//! (figures).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{html, BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+
+use crate::error::Result;
+
+/// The class prefix of highlighted code tokens.
+pub const HIGHLIGHT_CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// A fenced block with a special language (e.g. `figure`) rendered by someone else.
+pub trait BlockHook: Sync {
+    /// Returns `None` if the language is not the hook's; `line` is the block's first line
+    /// (1-based, in the Markdown given to [`render`]).
+    fn render_block(&self, lang: &str, body: &str, line: usize) -> Option<Result<String>>;
+}
+
+/// A `##` heading: the sub-steps of a step page.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    /// True when a code block was highlighted (the page needs the highlight CSS).
+    pub has_code: bool,
+}
+
+fn syntax_set() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// Turns heading text into an anchor id: lowercase ASCII words joined by dashes.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c);
+        } else {
+            dash = true;
+        }
+    }
+    if out.is_empty() {
+        "section".into()
+    } else {
+        out
+    }
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn highlight(lang: &str, code: &str) -> String {
+    let ss = syntax_set();
+    let syntax = ss
+        .find_syntax_by_token(lang)
+        .unwrap_or_else(|| ss.find_syntax_plain_text());
+    let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, ss, HIGHLIGHT_CLASS_STYLE);
+    for line in syntect::util::LinesWithEndings::from(code) {
+        if gen.parse_html_for_line_which_includes_newline(line).is_err() {
+            return escape(code);
+        }
+    }
+    gen.finalize()
+}
+
+fn admonition(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+fn level_num(l: HeadingLevel) -> u8 {
+    match l {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Options of one render.
+pub struct RenderOptions<'a> {
+    /// Renders fenced blocks of special languages (figures); `None` renders them as code.
+    pub hook: Option<&'a dyn BlockHook>,
+    /// Headings are shifted so a Markdown `#` becomes this level (2 on step pages whose
+    /// title is the page's `h1`).
+    pub min_heading_level: u8,
+}
+
+impl Default for RenderOptions<'_> {
+    fn default() -> Self {
+        RenderOptions {
+            hook: None,
+            min_heading_level: 2,
+        }
+    }
+}
+
+/// Renders Markdown to HTML.
+pub fn render(text: &str, opts: &RenderOptions) -> Result<Rendered> {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_GFM
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_at = |offset: usize| line_starts.partition_point(|&s| s <= offset);
+
+    let mut events: Vec<Event> = Vec::new();
+    let mut headings = Vec::new();
+    let mut used_ids: HashMap<String, usize> = HashMap::new();
+    let mut has_code = false;
+
+    // State of the element being collected.
+    let mut heading: Option<(u8, Option<String>, Vec<Event>)> = None;
+    let mut code: Option<(String, String, usize)> = None;
+
+    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+        if let Some((lang, buf, line)) = code.as_mut() {
+            match event {
+                Event::Text(t) => buf.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let (lang, body, line) = (std::mem::take(lang), std::mem::take(buf), *line);
+                    code = None;
+                    let hooked = opts.hook.and_then(|h| h.render_block(&lang, &body, line));
+                    let html = match hooked {
+                        Some(result) => result?,
+                        None if lang.is_empty() => format!("<pre><code>{}</code></pre>\n", escape(&body)),
+                        None => {
+                            has_code = true;
+                            format!(
+                                "<pre class=\"code\"><code class=\"language-{}\">{}</code></pre>\n",
+                                escape(&lang),
+                                highlight(&lang, &body)
+                            )
+                        }
+                    };
+                    events.push(Event::Html(CowStr::from(html)));
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if let Some((_, _, buf)) = heading.as_mut() {
+            if let Event::End(TagEnd::Heading(_)) = event {
+                let (level, given_id, inner) = heading.take().unwrap_or((2, None, Vec::new()));
+                let text: String = inner
+                    .iter()
+                    .filter_map(|e| match e {
+                        Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                        _ => None,
+                    })
+                    .collect();
+                let base = given_id.unwrap_or_else(|| slugify(&text));
+                let n = used_ids.entry(base.clone()).or_insert(0);
+                let id = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
+                *n += 1;
+                let mut inner_html = String::new();
+                html::push_html(&mut inner_html, inner.into_iter());
+                events.push(Event::Html(CowStr::from(format!(
+                    "<h{level} id=\"{}\">{inner_html}</h{level}>\n",
+                    escape(&id)
+                ))));
+                headings.push(Heading { level, id, text });
+            } else {
+                buf.push(event);
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let level = (level_num(level) + opts.min_heading_level - 1).min(6);
+                heading = Some((level, id.map(|s| s.to_string()), Vec::new()));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new(), line_at(range.start) + 1));
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, title) = admonition(kind);
+                events.push(Event::Html(CowStr::from(format!(
+                    "<aside class=\"admonition admonition-{class}\" aria-label=\"{title}\"><p class=\"admonition-title\">{title}</p>\n"
+                ))));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                events.push(Event::Html(CowStr::from("</aside>\n")));
+            }
+            // Raw HTML in content is shown as text, never injected.
+            Event::Html(h) | Event::InlineHtml(h) => events.push(Event::Text(h)),
+            other => events.push(other),
+        }
+    }
+    let mut out = String::with_capacity(text.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    Ok(Rendered {
+        html: out,
+        headings,
+        has_code,
+    })
+}
+
+/// CSS for highlighted code (classes prefixed `hl-`), from a light theme with AA contrast.
+pub fn highlight_css() -> String {
+    let themes = syntect::highlighting::ThemeSet::load_defaults();
+    themes
+        .themes
+        .get("InspiredGitHub")
+        .and_then(|t| syntect::html::css_for_theme_with_class_style(t, HIGHLIGHT_CLASS_STYLE).ok())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(s: &str) -> String {
+        render(s, &RenderOptions::default()).unwrap().html
+    }
+
+    #[test]
+    fn admonitions_and_headings() {
+        insta::assert_snapshot!(md("# Sign in\n\n> [!WARNING]\n> Approval can take **1-2 days**.\n\n## Sign in\n"));
+    }
+
+    #[test]
+    fn tables_and_raw_html_escaped() {
+        insta::assert_snapshot!(md("| A | B |\n|---|---|\n| 1 | <b>2</b> |\n\n<script>alert(1)</script>\n"));
+    }
+
+    #[test]
+    fn code_is_highlighted_with_classes() {
+        let r = render("```rust\nfn main() {}\n```\n", &RenderOptions::default()).unwrap();
+        assert!(r.has_code);
+        assert!(r.html.contains("class=\"hl-"), "{}", r.html);
+        assert!(!r.html.contains("style="), "{}", r.html);
+    }
+
+    struct Fig;
+    impl BlockHook for Fig {
+        fn render_block(&self, lang: &str, body: &str, line: usize) -> Option<Result<String>> {
+            (lang == "figure").then(|| Ok(format!("<figure data-line=\"{line}\">{}</figure>", body.trim())))
+        }
+    }
+
+    #[test]
+    fn hook_gets_line() {
+        let r = render("intro\n\n```figure\nsrc: a.png\n```\n", &RenderOptions { hook: Some(&Fig), min_heading_level: 2 }).unwrap();
+        assert!(r.html.contains("<figure data-line=\"3\">src: a.png</figure>"), "{}", r.html);
+    }
+
+    #[test]
+    fn duplicate_heading_ids_are_unique() {
+        let r = render("# A\n# A\n", &RenderOptions::default()).unwrap();
+        assert_eq!(r.headings[0].id, "a");
+        assert_eq!(r.headings[1].id, "a-1");
+    }
+
+    #[test]
+    fn slug() {
+        assert_eq!(slugify("Step 2: Link your phone!"), "step-2-link-your-phone");
+        assert_eq!(slugify("Universitätsklinikum"), "universitätsklinikum");
+    }
+}

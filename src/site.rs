@@ -1,0 +1,648 @@
+//! The build: load -> render (in parallel) -> check links -> write. One function per step.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use minijinja::value::{Serde, Value};
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::content::data::line_of;
+use crate::content::{Guide, Library, Network, Step};
+use crate::error::{Context, Result, SourceError};
+use crate::markdown::{self, RenderOptions};
+use crate::output::Output;
+use crate::templates::{ContentTemplates, PageTemplates};
+use crate::theme::Theme;
+
+/// What `build` needs to know.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub site_dir: PathBuf,
+    pub out_dir: PathBuf,
+}
+
+/// A warning found while building (stale content, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning(pub SourceError);
+
+/// What a build produced.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub files: usize,
+    pub warnings: Vec<Warning>,
+}
+
+/// Builds the site at `opts.site_dir` into `opts.out_dir`.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    let lib = Library::load(&opts.site_dir)?;
+    let rendered = render_site(&lib)?;
+    check_links(&rendered)?;
+    rendered
+        .output
+        .write_to(&opts.out_dir)
+        .with_context(|| format!("writing the site to {}", opts.out_dir.display()))?;
+    Ok(BuildReport {
+        pages: rendered.pages.len(),
+        files: rendered.output.len(),
+        warnings: rendered.warnings,
+    })
+}
+
+/// A generated HTML page and the source it came from (for error messages).
+#[derive(Debug, Clone)]
+pub struct PageInfo {
+    pub rel: String,
+    pub source: PathBuf,
+}
+
+/// The whole rendered site, in memory.
+pub struct RenderedSite {
+    pub output: Output,
+    pub pages: Vec<PageInfo>,
+    pub warnings: Vec<Warning>,
+}
+
+/// The kinds of page and where each goes.
+enum Job<'a> {
+    Home,
+    NotFound,
+    Guide(&'a Guide),
+    Step(&'a Guide, usize),
+    Links(&'a Guide),
+    Sandbox(&'a Guide),
+}
+
+/// Relative URL from a page at `depth` folders below the root to the root (`../../`).
+fn root_prefix(depth: usize) -> String {
+    "../".repeat(depth)
+}
+
+#[derive(Serialize)]
+struct StepSummary<'a> {
+    number: usize,
+    slug: &'a str,
+    title: &'a str,
+    summary: &'a str,
+    url: String,
+    sandbox: Option<&'a str>,
+    scenario: Option<&'a str>,
+    sandbox_url: Option<String>,
+}
+
+fn sandbox_route(step: &Step) -> Option<String> {
+    step.meta.sandbox.as_ref().map(|screen| match &step.meta.scenario {
+        Some(sc) => format!("#/{screen}?scenario={sc}"),
+        None => format!("#/{screen}"),
+    })
+}
+
+/// The steps of `guide`, with URLs relative to a page at `from_depth` inside the guide
+/// (0 = the guide's own folder, 1 = a step folder).
+fn step_summaries(guide: &Guide, from_depth: usize) -> Vec<StepSummary<'_>> {
+    let up = root_prefix(from_depth);
+    guide
+        .steps
+        .iter()
+        .map(|s| StepSummary {
+            number: s.number,
+            slug: &s.slug,
+            title: &s.meta.title,
+            summary: &s.meta.summary,
+            url: format!("{up}{}/index.html", s.slug),
+            sandbox: s.meta.sandbox.as_deref(),
+            scenario: s.meta.scenario.as_deref(),
+            sandbox_url: sandbox_route(s).map(|r| format!("{up}sandbox/index.html{r}")),
+        })
+        .collect()
+}
+
+struct Renderer<'a> {
+    lib: &'a Library,
+    content: ContentTemplates,
+    pages: PageTemplates,
+    site: serde_json::Value,
+    data: Value,
+    guides: Vec<serde_json::Value>,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(lib: &'a Library) -> Renderer<'a> {
+        let theme = Theme::new(&lib.site_dir, &lib.config.theme);
+        let as_of = lib.config.as_of_string();
+        let content = ContentTemplates::new(&lib.content_dir(), Arc::new(lib.data.clone()), as_of.clone());
+        let mut site = serde_json::to_value(&lib.config).unwrap_or_default();
+        site["as_of"] = json!(as_of);
+        let guides = lib
+            .guides
+            .iter()
+            .map(|g| {
+                let net = lib.network_of(g);
+                json!({
+                    "slug": g.slug,
+                    "title": g.meta.title,
+                    "summary": g.meta.summary,
+                    "system": g.meta.system,
+                    "network": net.name,
+                    "ern": net.ern,
+                    "ern_name": net.ern_name,
+                    "steps": g.steps.len(),
+                    "path": format!("{}/index.html", g.slug),
+                })
+            })
+            .collect();
+        Renderer {
+            lib,
+            content,
+            pages: PageTemplates::new(theme),
+            site,
+            data: Value::from(Serde(&lib.data)),
+            guides,
+        }
+    }
+
+    fn guide_json(&self, g: &Guide, depth_in_guide: usize) -> serde_json::Value {
+        let up = root_prefix(depth_in_guide);
+        let related = g.meta.related.as_ref().and_then(|r| self.lib.guide(r)).map(|r| {
+            json!({"slug": r.slug, "title": r.meta.title, "system": r.meta.system,
+                   "url": format!("{up}../{}/index.html", r.slug)})
+        });
+        json!({
+            "slug": g.slug,
+            "title": g.meta.title,
+            "network": g.meta.network,
+            "system": g.meta.system,
+            "source": g.meta.source,
+            "summary": g.meta.summary,
+            "reviewed": g.meta.reviewed,
+            "related": related,
+            "url": format!("{up}index.html"),
+            "links_url": format!("{up}links/index.html"),
+            "sandbox_url": format!("{up}sandbox/index.html"),
+            "steps": g.steps.len(),
+        })
+    }
+
+    fn base_ctx(&self, depth: usize, kind: &str) -> BTreeMap<&'static str, Value> {
+        let mut ctx = BTreeMap::new();
+        ctx.insert("root", Value::from(root_prefix(depth)));
+        ctx.insert("site", Value::from(Serde(&self.site)));
+        ctx.insert("data", self.data.clone());
+        ctx.insert("page_kind", Value::from(kind.to_string()));
+        ctx.insert("guides", Value::from(Serde(&self.guides)));
+        ctx
+    }
+
+    /// Runs a Markdown source through Jinja and Markdown.
+    fn markdown(&self, g: &Guide, net: &Network, step: Option<&Step>, depth_in_guide: usize) -> Result<markdown::Rendered> {
+        let source = step.map(|s| &s.source).unwrap_or(&g.source);
+        let up = root_prefix(depth_in_guide);
+        let step_urls: BTreeMap<&str, String> =
+            g.steps.iter().map(|s| (s.slug.as_str(), format!("{up}{}/index.html", s.slug))).collect();
+        let ctx = Value::from(Serde(json!({
+            "site": self.site,
+            "network": net,
+            "guide": self.guide_json(g, depth_in_guide),
+            "step": step.map(|s| &s.meta),
+            "data": self.lib.data,
+            "as_of": self.site["as_of"],
+            "step_urls": step_urls,
+        })));
+        let text = self.content.render(&source.file, source.body_line, &source.body, &ctx)?;
+        markdown::render(&text, &RenderOptions::default())
+            .with_context(|| format!("rendering {}", source.file.display()))
+    }
+
+    fn render(&self, job: &Job) -> Result<(String, String, PathBuf)> {
+        let lib = self.lib;
+        match *job {
+            Job::Home => {
+                let ctx = self.base_ctx(0, "home");
+                let html = self.pages.render("index.html", &Value::from(ctx))?;
+                Ok(("index.html".into(), html, lib.site_dir.join("site.toml")))
+            }
+            Job::NotFound => {
+                let mut ctx = self.base_ctx(0, "404");
+                // The 404 page is served for any path: it uses root-absolute links.
+                ctx.insert("root", Value::from("/"));
+                let html = self.pages.render("404.html", &Value::from(ctx))?;
+                Ok(("404.html".into(), html, lib.site_dir.join("site.toml")))
+            }
+            Job::Guide(g) => {
+                let net = lib.network_of(g);
+                let body = self.markdown(g, net, None, 0)?;
+                let mut ctx = self.base_ctx(1, "guide");
+                ctx.insert("guide", Value::from(Serde(self.guide_json(g, 0))));
+                ctx.insert("network", Value::from(Serde(net)));
+                ctx.insert("steps", Value::from(Serde(step_summaries(g, 0))));
+                let shortcuts: Vec<_> = g
+                    .meta
+                    .shortcuts
+                    .iter()
+                    .map(|s| json!({"label": s.label, "step": s.step, "url": format!("{}/index.html", s.step),
+                                     "number": g.step(&s.step).map(|x| x.number)}))
+                    .collect();
+                ctx.insert("shortcuts", Value::from(Serde(shortcuts)));
+                ctx.insert("content", Value::from_safe_string(body.html));
+                let html = self.pages.render("guide.html", &Value::from(ctx))
+                    .with_context(|| format!("rendering the overview of guide `{}`", g.slug))?;
+                Ok((format!("{}/index.html", g.slug), html, g.source.file.clone()))
+            }
+            Job::Step(g, i) => {
+                let net = lib.network_of(g);
+                let step = &g.steps[i];
+                let body = self.markdown(g, net, Some(step), 1)?;
+                let mut ctx = self.base_ctx(2, "step");
+                ctx.insert("guide", Value::from(Serde(self.guide_json(g, 1))));
+                ctx.insert("network", Value::from(Serde(net)));
+                let steps = step_summaries(g, 1);
+                ctx.insert("prev", Value::from(Serde(i.checked_sub(1).and_then(|p| steps.get(p)))));
+                ctx.insert("next", Value::from(Serde(steps.get(i + 1))));
+                ctx.insert(
+                    "step",
+                    Value::from(Serde(json!({
+                        "number": step.number,
+                        "total": g.steps.len(),
+                        "slug": step.slug,
+                        "title": step.meta.title,
+                        "summary": step.meta.summary,
+                        "reviewed": step.meta.reviewed,
+                        "headings": body.headings,
+                        "sandbox_url": sandbox_route(step).map(|r| format!("../sandbox/index.html{r}")),
+                    }))),
+                );
+                ctx.insert("steps", Value::from(Serde(steps)));
+                ctx.insert("has_code", Value::from(body.has_code));
+                ctx.insert("content", Value::from_safe_string(body.html));
+                let html = self.pages.render("step.html", &Value::from(ctx))
+                    .with_context(|| format!("rendering {}", step.source.file.display()))?;
+                Ok((format!("{}/{}/index.html", g.slug, step.slug), html, step.source.file.clone()))
+            }
+            Job::Links(g) => {
+                let net = lib.network_of(g);
+                let mut ctx = self.base_ctx(2, "links");
+                ctx.insert("guide", Value::from(Serde(self.guide_json(g, 1))));
+                ctx.insert("network", Value::from(Serde(net)));
+                ctx.insert("steps", Value::from(Serde(step_summaries(g, 1))));
+                let html = self.pages.render("links.html", &Value::from(ctx))
+                    .with_context(|| format!("rendering the links page of guide `{}`", g.slug))?;
+                Ok((format!("{}/links/index.html", g.slug), html, g.source.file.clone()))
+            }
+            Job::Sandbox(g) => {
+                let net = lib.network_of(g);
+                let mut ctx = self.base_ctx(2, "sandbox");
+                let guide = self.guide_json(g, 1);
+                let steps = step_summaries(g, 1);
+                ctx.insert("guide", Value::from(Serde(&guide)));
+                ctx.insert("network", Value::from(Serde(net)));
+                ctx.insert(
+                    "sandbox_data",
+                    Value::from(Serde(json!({
+                        "as_of": self.site["as_of"],
+                        "guide": guide,
+                        "network": net,
+                        "steps": steps,
+                        "data": self.lib.data,
+                    }))),
+                );
+                ctx.insert("steps", Value::from(Serde(steps)));
+                let html = self.pages.render("sandbox.html", &Value::from(ctx))
+                    .with_context(|| format!("rendering the sandbox of guide `{}`", g.slug))?;
+                Ok((format!("{}/sandbox/index.html", g.slug), html, g.source.file.clone()))
+            }
+        }
+    }
+}
+
+/// Renders every page and collects the theme's static files.
+pub fn render_site(lib: &Library) -> Result<RenderedSite> {
+    let renderer = Renderer::new(lib);
+    let mut jobs = vec![Job::Home, Job::NotFound];
+    for g in &lib.guides {
+        jobs.push(Job::Guide(g));
+        jobs.extend((0..g.steps.len()).map(|i| Job::Step(g, i)));
+        jobs.push(Job::Links(g));
+        jobs.push(Job::Sandbox(g));
+    }
+    let results: Vec<Result<(String, String, PathBuf)>> = jobs.par_iter().map(|j| renderer.render(j)).collect();
+
+    let mut output = Output::new();
+    let mut pages = Vec::with_capacity(results.len());
+    let mut any_code = false;
+    for r in results {
+        let (rel, html, source) = r?;
+        any_code |= html.contains("class=\"hl-");
+        output.add(rel.clone(), html);
+        pages.push(PageInfo { rel, source });
+    }
+    let theme = Theme::new(&lib.site_dir, &lib.config.theme);
+    for (rel, bytes) in theme.static_files()? {
+        output.add(format!("static/{rel}"), bytes.into_owned());
+    }
+    if any_code && !output.contains("static/highlight.css") {
+        output.add("static/highlight.css", markdown::highlight_css());
+    }
+    let warnings = stale_content_warnings(lib);
+    Ok(RenderedSite { output, pages, warnings })
+}
+
+/// Days since 0000-03-01 of a `YYYY-MM-DD` date (for differences only).
+fn day_number(date: &str) -> Option<i64> {
+    let mut it = date.split('-').map(|p| p.parse::<i64>().ok());
+    let (y, m, d) = (it.next()??, it.next()??, it.next()??);
+    let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+    Some(365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + d - 1)
+}
+
+/// Words that show a sentence is about a method's end, not a recommendation.
+const END_WORDS: &[&str] = &[
+    "no longer", "retired", "ended", "stopped", "phased out", "phase-out", "not available", "removed",
+    "discontinued", "until", "before",
+];
+
+/// Warnings for dated content: a step not reviewed within the review interval, and text that
+/// mentions a verification method retired before `as_of` without saying it ended.
+pub fn stale_content_warnings(lib: &Library) -> Vec<Warning> {
+    let as_of = lib.config.as_of_string();
+    let mut out = Vec::new();
+    let today = day_number(&as_of);
+    let retired: Vec<_> = lib
+        .data
+        .eu_login
+        .methods
+        .iter()
+        .filter(|m| !m.offered_on(&as_of) && m.available_until.is_some())
+        .collect();
+    for g in &lib.guides {
+        let sources = std::iter::once((&g.source, g.meta.reviewed.as_str()))
+            .chain(g.steps.iter().map(|s| (&s.source, s.meta.reviewed.as_str())));
+        for (src, reviewed) in sources {
+            if let (Some(t), Some(r)) = (today, day_number(reviewed)) {
+                if t - r > i64::from(lib.config.review_interval_days) {
+                    let text = std::fs::read_to_string(&src.file).unwrap_or_default();
+                    out.push(Warning(SourceError::new(
+                        &src.file,
+                        line_of(&text, "reviewed:"),
+                        format!(
+                            "last reviewed {reviewed}, more than {} days before as_of {as_of}: check it is still true",
+                            lib.config.review_interval_days
+                        ),
+                    )));
+                }
+            }
+            out.extend(retired_method_mentions(&src.file, src.body_line, &src.body, &retired, &as_of));
+        }
+    }
+    // shared fragments too
+    let shared = lib.content_dir().join("shared");
+    if shared.is_dir() {
+        for e in walkdir::WalkDir::new(&shared).sort_by_file_name().into_iter().flatten() {
+            if e.file_type().is_file() {
+                if let Ok(text) = std::fs::read_to_string(e.path()) {
+                    out.extend(retired_method_mentions(e.path(), 1, &text, &retired, &as_of));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn retired_method_mentions(
+    file: &Path,
+    first_line: usize,
+    text: &str,
+    retired: &[&crate::content::data::Method],
+    as_of: &str,
+) -> Vec<Warning> {
+    let mut out = Vec::new();
+    // Paragraph-level: a mention is fine if its paragraph says the method ended, or if it sits
+    // inside a `{% if offered("id") %}` block (only shown while the method was offered).
+    let mut guarded_depth: Vec<bool> = Vec::new();
+    let lines: Vec<&str> = text.lines().collect();
+    let paragraphs_end_words: Vec<bool> = {
+        let mut flags = vec![false; lines.len()];
+        let mut i = 0;
+        while i < lines.len() {
+            let mut j = i;
+            while j < lines.len() && !lines[j].trim().is_empty() {
+                j += 1;
+            }
+            let para = lines[i..j].join(" ").to_lowercase();
+            let ended = END_WORDS.iter().any(|w| para.contains(w));
+            for f in flags.iter_mut().take(j).skip(i) {
+                *f = ended;
+            }
+            i = j + 1;
+        }
+        flags
+    };
+    for (idx, line) in lines.iter().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("{%") {
+            let inner = trimmed.trim_start_matches("{%").trim_start_matches('-').trim();
+            if inner.starts_with("if ") {
+                guarded_depth.push(inner.contains("offered("));
+            } else if inner.starts_with("endif") {
+                guarded_depth.pop();
+            }
+            continue;
+        }
+        if guarded_depth.iter().any(|g| *g) {
+            continue;
+        }
+        for m in retired {
+            let keywords = [m.label.as_str(), m.id.as_str()];
+            let mentions = keywords.iter().any(|k| {
+                k.len() >= 3 && contains_word(line, k)
+            });
+            if mentions && !paragraphs_end_words[idx] {
+                out.push(Warning(SourceError::new(
+                    file,
+                    first_line + idx,
+                    format!(
+                        "mentions `{}`, which EU Login stopped offering after {} (before as_of {as_of}), without saying so",
+                        m.label,
+                        m.available_until.as_deref().unwrap_or("?")
+                    ),
+                )));
+            }
+        }
+    }
+    out
+}
+
+/// Case-insensitive whole-word search ("SMS" matches "sms" but not "smsc").
+fn contains_word(hay: &str, word: &str) -> bool {
+    let hay = hay.to_lowercase();
+    let word = word.to_lowercase();
+    hay.match_indices(&word).any(|(i, _)| {
+        let before = hay[..i].chars().next_back();
+        let after = hay[i + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// Every relative link and `#anchor` in the generated HTML must resolve.
+pub fn check_links(site: &RenderedSite) -> Result<()> {
+    let mut ids: HashMap<&str, HashSet<String>> = HashMap::new();
+    for p in &site.pages {
+        if let Some(bytes) = site.output.get(&p.rel) {
+            ids.insert(p.rel.as_str(), attr_values(&String::from_utf8_lossy(bytes), "id").into_iter().collect());
+        }
+    }
+    for p in &site.pages {
+        if p.rel == "404.html" {
+            continue;
+        }
+        let Some(bytes) = site.output.get(&p.rel) else { continue };
+        let html = String::from_utf8_lossy(bytes);
+        for target in attr_values(&html, "href").into_iter().chain(attr_values(&html, "src")) {
+            if let Some(problem) = link_problem(&p.rel, &target, &site.output, &ids) {
+                let text = std::fs::read_to_string(&p.source).unwrap_or_default();
+                let needle = target.split('#').next().filter(|s| !s.is_empty()).unwrap_or(&target);
+                return Err(SourceError::new(
+                    &p.source,
+                    line_of(&text, needle),
+                    format!("broken link `{target}` on page {}: {problem}", p.rel),
+                )
+                .into());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn link_problem(page: &str, target: &str, output: &Output, ids: &HashMap<&str, HashSet<String>>) -> Option<String> {
+    let t = target.trim();
+    if t.is_empty() {
+        return Some("empty link".into());
+    }
+    let lower = t.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:") || lower.starts_with("data:") || lower.starts_with("tel:") {
+        return None;
+    }
+    if lower.contains(':') && !lower.starts_with('#') && lower.split(['/', '#', '?']).next().is_some_and(|s| s.contains(':')) {
+        return Some("unsupported URL scheme".into());
+    }
+    if t.starts_with('/') || t.starts_with("//") {
+        return Some("links must be relative so the site works from disk".into());
+    }
+    let (path_part, fragment) = match t.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (t, None),
+    };
+    let path_part = path_part.split('?').next().unwrap_or("");
+    let target_rel = if path_part.is_empty() {
+        page.to_string()
+    } else {
+        let base = match page.rfind('/') {
+            Some(i) => &page[..i],
+            None => "",
+        };
+        let mut parts: Vec<&str> = if base.is_empty() { Vec::new() } else { base.split('/').collect() };
+        for seg in path_part.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    if parts.pop().is_none() {
+                        return Some("points above the site root".into());
+                    }
+                }
+                s => parts.push(s),
+            }
+        }
+        let mut joined = parts.join("/");
+        if path_part.ends_with('/') {
+            return Some(format!("links to a folder; link to {}index.html so it works from disk", path_part));
+        }
+        if joined.is_empty() {
+            joined = "index.html".into();
+        }
+        joined
+    };
+    if !output.contains(&target_rel) {
+        return Some(format!("no such file `{target_rel}` in the output"));
+    }
+    if let Some(f) = fragment {
+        // `#/screen` routes belong to the sandbox's script.
+        if !f.is_empty() && !f.starts_with('/') {
+            if let Some(set) = ids.get(target_rel.as_str()) {
+                if !set.contains(f) {
+                    return Some(format!("no element with id `{f}` on {target_rel}"));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Values of `name="..."` attributes in HTML (double-quoted, as our templates write them).
+fn attr_values(html: &str, name: &str) -> Vec<String> {
+    let pat = format!(" {name}=\"");
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(&pat) {
+        rest = &rest[i + pat.len()..];
+        if let Some(end) = rest.find('"') {
+            out.push(unescape(&rest[..end]));
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days() {
+        assert_eq!(day_number("2025-07-01").unwrap() - day_number("2025-06-30").unwrap(), 1);
+        assert_eq!(day_number("2025-01-01").unwrap() - day_number("2024-01-01").unwrap(), 366);
+    }
+
+    #[test]
+    fn link_resolution() {
+        let mut o = Output::new();
+        o.add("index.html", "");
+        o.add("g/index.html", "");
+        o.add("g/a/index.html", "");
+        let mut ids: HashMap<&str, HashSet<String>> = HashMap::new();
+        ids.insert("g/a/index.html", ["top".to_string()].into_iter().collect());
+        assert_eq!(link_problem("g/a/index.html", "../index.html", &o, &ids), None);
+        assert_eq!(link_problem("g/a/index.html", "../../index.html", &o, &ids), None);
+        assert_eq!(link_problem("g/a/index.html", "#top", &o, &ids), None);
+        assert!(link_problem("g/a/index.html", "#nope", &o, &ids).is_some());
+        assert!(link_problem("g/a/index.html", "../b/index.html", &o, &ids).is_some());
+        assert!(link_problem("g/a/index.html", "../", &o, &ids).is_some());
+        assert!(link_problem("g/a/index.html", "/g/index.html", &o, &ids).is_some());
+        assert!(link_problem("g/a/index.html", "../../../x", &o, &ids).is_some());
+        assert_eq!(link_problem("g/a/index.html", "https://x.org", &o, &ids), None);
+        assert!(link_problem("g/a/index.html", "javascript:alert(1)", &o, &ids).is_some());
+    }
+
+    #[test]
+    fn retired_mentions() {
+        let m = crate::content::data::Method {
+            id: "sms".into(),
+            label: "Mobile Phone + SMS".into(),
+            description: String::new(),
+            available_from: None,
+            available_until: Some("2025-06-30".into()),
+            source: "s".into(),
+            note: String::new(),
+            audience: String::new(),
+        };
+        let text = "Intro.\n\nUse Mobile Phone + SMS to sign in.\n\nSMS is no longer available since 1 July 2025.\n\n{% if offered(\"sms\") %}\nChoose Mobile Phone + SMS.\n{% endif %}\n";
+        let w = retired_method_mentions(Path::new("s.md"), 10, text, &[&m], "2026-11-22");
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].0.line, 12);
+    }
+}

@@ -1,0 +1,212 @@
+//! The two template environments (minijinja):
+//! - [`ContentTemplates`] runs a guide's Markdown through Jinja before Markdown rendering:
+//!   `{% include %}` of shared steps from `content/shared/`, per-network variables and the
+//!   data functions `link`, `method`, `offered`, `profile`, `step_url`.
+//! - [`PageTemplates`] renders pages with the theme's templates (embedded default, site
+//!   overrides by file name).
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use minijinja::value::{Serde, Value};
+use minijinja::{Environment, ErrorKind, State, UndefinedBehavior};
+
+use crate::content::Data;
+use crate::error::{Result, SourceError};
+use crate::theme::Theme;
+
+fn invalid(msg: String) -> minijinja::Error {
+    minijinja::Error::new(ErrorKind::InvalidOperation, msg)
+}
+
+/// Rejects include names that could leave their folder.
+fn safe_relative(name: &str) -> Option<PathBuf> {
+    let p = Path::new(name);
+    p.components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        .then(|| p.to_path_buf())
+}
+
+/// The innermost error of a minijinja chain that knows its template and line.
+fn located(err: &minijinja::Error) -> (&minijinja::Error, Option<&str>, usize) {
+    let mut best = (err, err.name(), err.line().unwrap_or(0));
+    let mut cur: &(dyn std::error::Error + 'static) = err;
+    while let Some(next) = cur.source() {
+        if let Some(e) = next.downcast_ref::<minijinja::Error>() {
+            if e.line().is_some() {
+                best = (e, e.name(), e.line().unwrap_or(0));
+            }
+        }
+        cur = next;
+    }
+    best
+}
+
+/// One-line message of a minijinja error without its location suffix.
+fn message(err: &minijinja::Error) -> String {
+    let what = match err.kind() {
+        ErrorKind::TemplateNotFound => "include not found",
+        ErrorKind::SyntaxError => "template syntax error",
+        ErrorKind::UndefinedError => "unknown variable",
+        ErrorKind::UnknownFunction => "unknown function",
+        ErrorKind::UnknownFilter => "unknown filter",
+        _ => "template error",
+    };
+    match err.detail() {
+        Some(d) => format!("{what}: {d}"),
+        None => what.to_string(),
+    }
+}
+
+/// Maps a template error to a file and line using `resolve(template name) -> (file, line offset)`.
+pub fn to_source_error(err: &minijinja::Error, resolve: &dyn Fn(&str) -> (PathBuf, usize)) -> SourceError {
+    let (inner, name, line) = located(err);
+    let (file, offset) = resolve(name.unwrap_or(""));
+    let mut msg = message(inner);
+    if inner.kind() == ErrorKind::UndefinedError && inner.detail().is_none() {
+        if let Some(src) = inner.template_source() {
+            if let Some(r) = inner.range() {
+                if let Some(expr) = src.get(r) {
+                    msg = format!("unknown variable or attribute `{expr}`");
+                }
+            }
+        }
+    }
+    SourceError::new(file, if line > 0 { line + offset } else { 0 }, msg)
+}
+
+/// Jinja preprocessing of Markdown sources.
+pub struct ContentTemplates {
+    env: Environment<'static>,
+    shared_dir: PathBuf,
+}
+
+impl ContentTemplates {
+    pub fn new(content_dir: &Path, data: Arc<Data>, as_of: String) -> ContentTemplates {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_debug(true);
+        let shared_dir = content_dir.join("shared");
+        let dir = shared_dir.clone();
+        env.set_loader(move |name| {
+            let Some(rel) = safe_relative(name) else {
+                return Ok(None);
+            };
+            match std::fs::read_to_string(dir.join(rel)) {
+                Ok(s) => Ok(Some(s)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(minijinja::Error::new(ErrorKind::InvalidOperation, format!("reading {name}: {e}"))),
+            }
+        });
+        let d = data.clone();
+        env.add_function("link", move |id: &str| -> Result<Value, minijinja::Error> {
+            d.link(id)
+                .map(|l| Value::from(Serde(l)))
+                .ok_or_else(|| invalid(format!("unknown link `{id}` (not in content/data/links.yaml)")))
+        });
+        let d = data.clone();
+        env.add_function("method", move |id: &str| -> Result<Value, minijinja::Error> {
+            d.method(id)
+                .map(|m| Value::from(Serde(m)))
+                .ok_or_else(|| invalid(format!("unknown verification method `{id}` (not in content/data/eu_login.yaml)")))
+        });
+        let d = data.clone();
+        env.add_function("offered", move |id: &str| -> Result<bool, minijinja::Error> {
+            d.method(id)
+                .map(|m| m.offered_on(&as_of))
+                .ok_or_else(|| invalid(format!("unknown verification method `{id}` (not in content/data/eu_login.yaml)")))
+        });
+        let d = data;
+        env.add_function("profile", move |name: &str| -> Result<Value, minijinja::Error> {
+            d.profile(name)
+                .map(|p| Value::from(Serde(p)))
+                .ok_or_else(|| invalid(format!("unknown access profile `{name}` (not in content/data/profiles.yaml)")))
+        });
+        env.add_function("step_url", |state: &State, slug: &str| -> Result<String, minijinja::Error> {
+            let urls = state
+                .lookup("step_urls")
+                .ok_or_else(|| invalid("step_url() is only available in guide pages".into()))?;
+            match urls.get_attr(slug) {
+                Ok(v) if !v.is_undefined() => Ok(v.to_string()),
+                _ => Err(invalid(format!("step_url(\"{slug}\"): this guide has no step `{slug}`"))),
+            }
+        });
+        ContentTemplates { env, shared_dir }
+    }
+
+    /// Renders `body` (from `file`, whose body starts at `body_line`) with `ctx`.
+    pub fn render(&self, file: &Path, body_line: usize, body: &str, ctx: &Value) -> Result<String, SourceError> {
+        // Fast path: nothing to expand.
+        if !body.contains("{{") && !body.contains("{%") && !body.contains("{#") {
+            return Ok(body.to_string());
+        }
+        let name = file.display().to_string();
+        self.env.render_named_str(&name, body, ctx).map_err(|e| {
+            to_source_error(&e, &|n| {
+                if n == name || n.is_empty() {
+                    (file.to_path_buf(), body_line.saturating_sub(1))
+                } else {
+                    (self.shared_dir.join(n), 0)
+                }
+            })
+        })
+    }
+}
+
+/// The theme's page templates.
+pub struct PageTemplates {
+    env: Environment<'static>,
+    theme: Theme,
+}
+
+impl PageTemplates {
+    pub fn new(theme: Theme) -> PageTemplates {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_debug(true);
+        let t = theme.clone();
+        env.set_loader(move |name| {
+            let Some(rel) = safe_relative(name) else {
+                return Ok(None);
+            };
+            let rel = format!("templates/{}", rel.display());
+            match t.get(&rel) {
+                Ok(Some((bytes, _))) => String::from_utf8(bytes.into_owned())
+                    .map(Some)
+                    .map_err(|_| minijinja::Error::new(ErrorKind::InvalidOperation, format!("{rel} is not UTF-8"))),
+                Ok(None) => Ok(None),
+                Err(e) => Err(minijinja::Error::new(ErrorKind::InvalidOperation, format!("{e:#}"))),
+            }
+        });
+        PageTemplates { env, theme }
+    }
+
+    /// Renders the template `name` (e.g. `step.html`) with `ctx`.
+    pub fn render(&self, name: &str, ctx: &Value) -> Result<String> {
+        let tmpl = self.env.get_template(name).map_err(|e| self.error(&e))?;
+        tmpl.render(ctx).map_err(|e| self.error(&e).into())
+    }
+
+    fn error(&self, e: &minijinja::Error) -> SourceError {
+        to_source_error(e, &|n| {
+            let rel = format!("templates/{n}");
+            let origin = match self.theme.get(&rel) {
+                Ok(Some((_, origin))) => origin,
+                _ => rel,
+            };
+            (PathBuf::from(origin), 0)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_names() {
+        assert!(safe_relative("eu-login/create.md").is_some());
+        assert!(safe_relative("../secret").is_none());
+        assert!(safe_relative("/etc/passwd").is_none());
+    }
+}

@@ -1,0 +1,119 @@
+//! The theme: templates and static files. The default theme (`themes/default/`) is embedded in
+//! the binary; a site's own `themes/<name>/` folder overrides any file of the same relative path.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Context, Result};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/theme_files.rs"));
+}
+
+/// The embedded default theme: (relative path, bytes), sorted by path.
+pub fn embedded_files() -> &'static [(&'static str, &'static [u8])] {
+    embedded::THEME_FILES
+}
+
+/// Resolves theme files: the site's override folder first, then the embedded default.
+#[derive(Debug, Clone)]
+pub struct Theme {
+    override_dir: Option<PathBuf>,
+}
+
+impl Theme {
+    pub fn new(site_dir: &Path, name: &str) -> Theme {
+        let dir = site_dir.join("themes").join(name);
+        Theme {
+            override_dir: dir.is_dir().then_some(dir),
+        }
+    }
+
+    /// Only the embedded files (for tests).
+    pub fn embedded_only() -> Theme {
+        Theme { override_dir: None }
+    }
+
+    /// The file at `rel` (e.g. `templates/base.html`), and where it came from.
+    pub fn get(&self, rel: &str) -> Result<Option<(Cow<'static, [u8]>, String)>> {
+        if let Some(dir) = &self.override_dir {
+            let p = dir.join(rel);
+            if p.is_file() {
+                let bytes = std::fs::read(&p).with_context(|| format!("reading {}", p.display()))?;
+                return Ok(Some((Cow::Owned(bytes), p.display().to_string())));
+            }
+        }
+        Ok(embedded_files()
+            .iter()
+            .find(|(p, _)| *p == rel)
+            .map(|(p, b)| (Cow::Borrowed(*b), format!("(built-in theme) {p}"))))
+    }
+
+    /// Every static file (`static/...`), merged: relative path under `static/` -> bytes.
+    pub fn static_files(&self) -> Result<BTreeMap<String, Cow<'static, [u8]>>> {
+        let mut files: BTreeMap<String, Cow<'static, [u8]>> = embedded_files()
+            .iter()
+            .filter_map(|(p, b)| p.strip_prefix("static/").map(|r| (r.to_string(), Cow::Borrowed(*b))))
+            .collect();
+        if let Some(dir) = &self.override_dir {
+            let sdir = dir.join("static");
+            if sdir.is_dir() {
+                for entry in walkdir::WalkDir::new(&sdir).sort_by_file_name() {
+                    let entry = entry.with_context(|| format!("reading {}", sdir.display()))?;
+                    if !entry.file_type().is_file() {
+                        continue;
+                    }
+                    let rel = entry
+                        .path()
+                        .strip_prefix(&sdir)
+                        .with_context(|| format!("reading {}", entry.path().display()))?
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    let bytes = std::fs::read(entry.path())
+                        .with_context(|| format!("reading {}", entry.path().display()))?;
+                    files.insert(rel, Cow::Owned(bytes));
+                }
+            }
+        }
+        Ok(files)
+    }
+
+    /// The override folder, if the site has one (watched by `serve`).
+    pub fn override_dir(&self) -> Option<&Path> {
+        self.override_dir.as_deref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_theme_file_on_disk_is_embedded() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        let on_disk: Vec<String> = walkdir::WalkDir::new(&root)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/"))
+            .collect();
+        assert!(!on_disk.is_empty());
+        for f in on_disk {
+            assert!(embedded_files().iter().any(|(p, _)| *p == f), "{f} not embedded");
+        }
+    }
+
+    #[test]
+    fn override_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("themes/default/templates")).unwrap();
+        std::fs::write(dir.path().join("themes/default/templates/base.html"), "MINE").unwrap();
+        let t = Theme::new(dir.path(), "default");
+        let (bytes, origin) = t.get("templates/base.html").unwrap().unwrap();
+        assert_eq!(&*bytes, b"MINE");
+        assert!(origin.contains("themes/default/templates/base.html"));
+        let (_, origin) = Theme::embedded_only().get("templates/base.html").unwrap().unwrap();
+        assert!(origin.contains("built-in"));
+    }
+}
