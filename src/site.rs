@@ -270,7 +270,7 @@ impl<'a> Renderer<'a> {
                         "title": step.meta.title,
                         "summary": step.meta.summary,
                         "reviewed": step.meta.reviewed,
-                        "headings": body.headings,
+                        "headings": body.headings.iter().filter(|h| h.level == 2).collect::<Vec<_>>(),
                         "sandbox_url": sandbox_route(step).map(|r| format!("../sandbox/index.html{r}")),
                     }))),
                 );
@@ -594,8 +594,42 @@ fn attr_values(html: &str, name: &str) -> Vec<String> {
     out
 }
 
+/// Decodes the character references our templates produce (named basics and numeric).
 fn unescape(s: &str) -> String {
-    s.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">")
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let Some(end) = rest.find(';').filter(|e| *e <= 10) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let entity = &rest[1..end];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "quot" => Some('"'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "apos" => Some('\''),
+            e if e.starts_with("#x") || e.starts_with("#X") => u32::from_str_radix(&e[2..], 16).ok().and_then(char::from_u32),
+            e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]

@@ -122,6 +122,20 @@ impl ContentTemplates {
                 .map(|p| Value::from(Serde(p)))
                 .ok_or_else(|| invalid(format!("unknown access profile `{name}` (not in content/data/profiles.yaml)")))
         });
+        env.add_function("institution", |state: &State, code: &str| -> Result<Value, minijinja::Error> {
+            let net = state
+                .lookup("network")
+                .ok_or_else(|| invalid("institution() is only available in guide pages".into()))?;
+            let countries = net.get_attr("countries")?;
+            for c in countries.try_iter()? {
+                for i in c.get_attr("institutions")?.try_iter()? {
+                    if i.get_attr("code")?.as_str() == Some(code) {
+                        return Ok(i);
+                    }
+                }
+            }
+            Err(invalid(format!("institution(\"{code}\"): the network has no institution with code `{code}`")))
+        });
         env.add_function("step_url", |state: &State, slug: &str| -> Result<String, minijinja::Error> {
             let urls = state
                 .lookup("step_urls")
@@ -178,6 +192,17 @@ impl PageTemplates {
                 Err(e) => Err(minijinja::Error::new(ErrorKind::InvalidOperation, format!("{e:#}"))),
             }
         });
+        // Escape like the default formatter, but leave `/` alone: URLs stay readable.
+        env.set_formatter(|out, state, value| {
+            if *state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() {
+                if let Some(s) = value.as_str() {
+                    return out.write_str(&html_escape(s)).map_err(|_| {
+                        minijinja::Error::new(ErrorKind::WriteFailure, "writing the page")
+                    });
+                }
+            }
+            minijinja::escape_formatter(out, state, value)
+        });
         PageTemplates { env, theme }
     }
 
@@ -197,6 +222,22 @@ impl PageTemplates {
             (PathBuf::from(origin), 0)
         })
     }
+}
+
+/// Escapes text for HTML content and double- or single-quoted attributes.
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -1,0 +1,116 @@
+//! Test helpers: `TestSite::from_fixture("basic")` copies a fixture site into a temp dir;
+//! `broken-*` fixtures hold only the files that differ from `basic` and are laid over it.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+pub struct TestSite {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestSite {
+    /// A copy of `tests/fixtures/<name>`; for `broken-*`, `basic` with the fixture laid over it
+    /// (a file `REMOVE` lists paths to delete from the copy).
+    pub fn from_fixture(name: &str) -> TestSite {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        if name.starts_with("broken-") {
+            copy_dir(&fixtures().join("basic"), &site);
+        }
+        copy_dir(&fixtures().join(name), &site);
+        if let Ok(list) = std::fs::read_to_string(site.join("REMOVE")) {
+            for line in list.lines().filter(|l| !l.trim().is_empty()) {
+                let p = site.join(line.trim());
+                if p.is_dir() {
+                    std::fs::remove_dir_all(p).unwrap();
+                } else {
+                    std::fs::remove_file(p).unwrap();
+                }
+            }
+        }
+        TestSite { dir }
+    }
+
+    /// The real bundled portal (repo root's site.toml + content/ + themes/ + screenshots/).
+    pub fn bundled() -> TestSite {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(&site).unwrap();
+        std::fs::copy(repo_root().join("site.toml"), site.join("site.toml")).unwrap();
+        for sub in ["content", "themes", "screenshots"] {
+            if repo_root().join(sub).exists() {
+                copy_dir(&repo_root().join(sub), &site.join(sub));
+            }
+        }
+        TestSite { dir }
+    }
+
+    pub fn site(&self) -> PathBuf {
+        self.dir.path().join("site")
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.dir.path().join("public")
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.site().join(rel)
+    }
+
+    /// Replaces `from` by `to` in a site file (panics if `from` is absent).
+    pub fn edit(&self, rel: &str, from: &str, to: &str) -> &Self {
+        let p = self.path(rel);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{rel} does not contain {from:?}");
+        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+        self
+    }
+
+    pub fn write(&self, rel: &str, text: &str) -> &Self {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+        self
+    }
+
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::cargo_bin("ernguide").unwrap();
+        cmd.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+        cmd.current_dir(self.dir.path());
+        cmd.args(args);
+        cmd
+    }
+
+    /// `ernguide build --site site --out public`.
+    pub fn build(&self) -> assert_cmd::assert::Assert {
+        self.cmd(&["build", "--site", "site", "--out", "public"]).assert()
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.out().join(rel)).unwrap_or_else(|e| panic!("reading output {rel}: {e}"))
+    }
+}
