@@ -1,0 +1,166 @@
+//! Builds the real bundled portal into a temp dir and checks real content.
+
+mod common;
+
+use common::TestSite;
+
+/// Visible text of an HTML page's <main> (tags stripped, entities left as they are).
+fn main_text(html: &str) -> String {
+    let start = html.find("<main").unwrap_or(0);
+    let end = html.find("</main>").unwrap_or(html.len());
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html[start..end].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn step_titles(site: &TestSite, guide: &str) -> Vec<String> {
+    let overview = site.read(&format!("{guide}/index.html"));
+    let list = &overview[overview.find("class=\"eg-overview\"").expect("overview list")..];
+    let list = &list[..list.find("</ol>").unwrap()];
+    list.split("<li><a href=\"")
+        .skip(1)
+        .map(|item| {
+            let t = &item[item.find('>').unwrap() + 1..];
+            t[..t.find("</a>").unwrap()].to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn bundled_portal_has_the_four_guides_with_their_steps() {
+    let site = TestSite::bundled();
+    site.build().success();
+    let home = site.read("index.html");
+    for g in ["paedcan", "paedcan-cpms2", "reconnet", "ern-rnd"] {
+        assert!(home.contains(&format!("href=\"{g}/index.html\"")), "home links {g}");
+        for page in ["index.html", "links/index.html", "sandbox/index.html"] {
+            assert!(site.out().join(g).join(page).is_file(), "{g}/{page}");
+        }
+    }
+    assert_eq!(
+        step_titles(&site, "paedcan"),
+        ["Create your EU Login", "Set up two-factor authentication", "Request CPMS access", "First login and preferences"]
+    );
+    assert_eq!(step_titles(&site, "reconnet").len(), 4);
+    assert_eq!(step_titles(&site, "ern-rnd")[2], "Set up your 3-factor verification");
+    let cpms2 = step_titles(&site, "paedcan-cpms2");
+    assert!(cpms2.len() >= 5, "{cpms2:?}");
+    assert!(cpms2.iter().any(|t| t.contains("Sign up")), "{cpms2:?}");
+
+    let step3 = site.read("paedcan/request-access/index.html");
+    assert!(step3.contains("Step 3 of 4"));
+    // SAAS wizard text comes from network data
+    assert!(step3.contains("PaedCAN - Paediatric Cancer"));
+}
+
+#[test]
+fn network_variants_come_from_data() {
+    let site = TestSite::bundled();
+    site.build().success();
+    let rnd = main_text(&site.read("ern-rnd/request-access/index.html"));
+    assert!(rnd.contains("It would be useful to write your speciality"), "ERN-RND comment hint");
+    assert!(rnd.contains("DE22 - Universitätsklinikum Tübingen") || rnd.contains("DE22"), "ERN-RND institutions");
+    let reconnet = main_text(&site.read("reconnet/request-access/index.html"));
+    assert!(reconnet.contains("Panel Manager ERN"), "ReCONNET profiles");
+    assert!(!reconnet.contains("It would be useful to write your speciality"));
+    let prefs = main_text(&site.read("ern-rnd/sign-in-and-preferences/index.html"));
+    assert!(prefs.contains("Leukodystrophies"), "ERN-RND thematic areas");
+}
+
+#[test]
+fn links_pages_come_from_data() {
+    let site = TestSite::bundled();
+    site.build().success();
+    let links = site.read("paedcan/links/index.html");
+    assert!(links.contains("mailto:cpmshelpdesk@paedcan.ern-net.eu"));
+    assert!(links.contains("href=\"https://webgate.ec.europa.eu/saas/home/roleNone/application/0/list.html\""));
+    assert!(links.contains("mailto:sante-ern-cpms-itsupport@ec.europa.eu"));
+    let reconnet = site.read("reconnet/links/index.html");
+    assert!(reconnet.contains("helpdesk.reconnet@ao-pisa.toscana.it"));
+}
+
+#[test]
+fn saas_guides_carry_the_dated_cpms2_note() {
+    let site = TestSite::bundled();
+    site.build().success();
+    for g in ["paedcan", "reconnet", "ern-rnd"] {
+        let text = main_text(&site.read(&format!("{g}/index.html")));
+        assert!(text.contains("Which CPMS this guide describes"), "{g}");
+        assert!(text.contains("In 2024 CPMS was upgraded to CPMS 2.0"), "{g}");
+    }
+    let text = main_text(&site.read("paedcan-cpms2/index.html"));
+    assert!(!text.contains("Which CPMS this guide describes"), "the CPMS 2.0 guide has no SAAS note");
+}
+
+#[test]
+fn every_step_page_shows_review_date_and_whom_to_tell() {
+    let site = TestSite::bundled();
+    site.build().success();
+    let mut pages = 0;
+    for e in walkdir::WalkDir::new(site.out()).into_iter().filter_map(|e| e.ok()) {
+        let rel = e.path().strip_prefix(site.out()).unwrap().display().to_string();
+        if rel.matches('/').count() == 2 && rel.ends_with("/index.html") && !rel.contains("/links/") && !rel.contains("/sandbox/") {
+            let html = std::fs::read_to_string(e.path()).unwrap();
+            assert!(html.contains("Last reviewed <time"), "{rel}");
+            assert!(html.contains("Found a mistake or an outdated screen? Tell the"), "{rel}");
+            pages += 1;
+        }
+    }
+    assert!(pages >= 18, "only {pages} step pages");
+}
+
+/// Guide pages (not the sandbox, whose data lists every dated method) at `site`.
+fn guide_pages(site: &TestSite) -> Vec<(String, String)> {
+    walkdir::WalkDir::new(site.out())
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| (e.path().strip_prefix(site.out()).unwrap().display().to_string(), std::fs::read_to_string(e.path()).unwrap()))
+        .filter(|(rel, _)| !rel.contains("/sandbox/"))
+        .collect()
+}
+
+const ENDED: &[&str] = &["no longer", "1 July 2025", "30 June 2025", "retired", "stopped", "ended"];
+
+#[test]
+fn at_default_as_of_sms_is_only_mentioned_as_ended() {
+    let site = TestSite::bundled();
+    site.build().success();
+    let mut mentions = 0;
+    for (rel, html) in guide_pages(&site) {
+        let text = main_text(&html);
+        if text.contains("SMS") {
+            mentions += 1;
+            assert!(ENDED.iter().any(|w| text.contains(w)), "{rel} mentions SMS without saying it ended");
+        }
+        assert!(!text.contains("choose Mobile Phone + SMS"), "{rel} recommends SMS");
+    }
+    assert!(mentions > 0, "guides should tell readers SMS ended");
+}
+
+#[test]
+fn before_the_sms_retirement_the_sms_steps_come_back() {
+    let now = TestSite::bundled();
+    now.build().success();
+    let then = TestSite::bundled();
+    then.edit("site.toml", "as_of = 2026-11-22", "as_of = 2025-05-01");
+    then.build().success();
+    let count = |site: &TestSite, needle: &str| {
+        guide_pages(site).iter().filter(|(_, html)| main_text(html).contains(needle)).count()
+    };
+    // The phone-number screens of the seeds appear only while SMS was offered.
+    assert_eq!(count(&now, "Manage my mobile phone numbers"), 0);
+    assert!(count(&then, "Manage my mobile phone numbers") > 0);
+    assert!(count(&then, "Mobile Phone + SMS") > count(&now, "Mobile Phone + SMS"));
+}
