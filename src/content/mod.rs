@@ -77,6 +77,9 @@ impl Library {
                 )
                 .into());
             }
+            for step in &g.steps {
+                self.validate_sandbox_link(g, step)?;
+            }
             if let Some(rel) = &g.meta.related {
                 if !self.guides.iter().any(|o| &o.slug == rel) {
                     return Err(SourceError::new(
@@ -86,6 +89,37 @@ impl Library {
                     )
                     .into());
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// A step's `sandbox:` screen and `scenario:` must exist in `content/data/sandbox.yaml`
+    /// (when that file defines them) and the screen must exist for the guide's system.
+    fn validate_sandbox_link(&self, g: &Guide, step: &Step) -> Result<()> {
+        let sandbox = &self.data.sandbox;
+        let file = &step.source.file;
+        let line = |key: &str| {
+            let text = std::fs::read_to_string(file).unwrap_or_default();
+            data::line_of(&text, key)
+        };
+        if let (Some(screen), Some(screens)) = (&step.meta.sandbox, sandbox.get("screens").and_then(|s| s.as_object())) {
+            let Some(def) = screens.get(screen) else {
+                return Err(SourceError::new(file, line("sandbox:"), format!("unknown sandbox screen `{screen}` (not in content/data/sandbox.yaml screens)")).into());
+            };
+            let system = match g.meta.system {
+                System::Saas => "saas",
+                System::Cpms2 => "cpms2",
+            };
+            if let Some(systems) = def.get("systems").and_then(|s| s.as_array()) {
+                if !systems.iter().any(|s| s.as_str() == Some(system)) {
+                    return Err(SourceError::new(file, line("sandbox:"), format!("sandbox screen `{screen}` does not exist in a {system} guide")).into());
+                }
+            }
+        }
+        if let (Some(scenario), Some(list)) = (&step.meta.scenario, sandbox.get("scenarios").and_then(|s| s.as_array())) {
+            if !list.iter().any(|s| s.get("id").and_then(|i| i.as_str()) == Some(scenario)) {
+                return Err(SourceError::new(file, line("scenario:"), format!("unknown sandbox scenario `{scenario}` (not in content/data/sandbox.yaml scenarios)")).into());
             }
         }
         Ok(())
