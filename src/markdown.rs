@@ -216,13 +216,24 @@ pub fn render(text: &str, opts: &RenderOptions) -> Result<Rendered> {
                     CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                code = Some((lang, String::new(), line_at(range.start) + 1));
+                code = Some((lang, String::new(), line_at(range.start)));
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, title) = admonition(kind);
                 events.push(Event::Html(CowStr::from(format!(
                     "<aside class=\"admonition admonition-{class}\" aria-label=\"{title}\"><p class=\"admonition-title\">{title}</p>\n"
                 ))));
+            }
+            // Wide tables scroll inside a focusable region instead of widening the page.
+            Event::Start(Tag::Table(align)) => {
+                events.push(Event::Html(CowStr::from(
+                    "<div class=\"eg-table\" role=\"region\" aria-label=\"Table\" tabindex=\"0\">\n",
+                )));
+                events.push(Event::Start(Tag::Table(align)));
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html(CowStr::from("</div>\n")));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => {
                 events.push(Event::Html(CowStr::from("</aside>\n")));

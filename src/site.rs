@@ -133,7 +133,12 @@ impl<'a> Renderer<'a> {
     fn new(lib: &'a Library) -> Renderer<'a> {
         let theme = Theme::new(&lib.site_dir, &lib.config.theme);
         let as_of = lib.config.as_of_string();
-        let content = ContentTemplates::new(&lib.content_dir(), Arc::new(lib.data.clone()), as_of.clone());
+        let content = ContentTemplates::new(
+            &lib.content_dir(),
+            Arc::new(lib.data.clone()),
+            as_of.clone(),
+            lib.guides.iter().map(|g| g.slug.clone()).collect(),
+        );
         let mut site = serde_json::to_value(&lib.config).unwrap_or_default();
         site["as_of"] = json!(as_of);
         let guides = lib
@@ -210,6 +215,7 @@ impl<'a> Renderer<'a> {
             "data": self.lib.data,
             "as_of": self.site["as_of"],
             "step_urls": step_urls,
+            "root": root_prefix(depth_in_guide + 1),
         })));
         let text = self.content.render(&source.file, source.body_line, &source.body, &ctx)?;
         markdown::render(&text, &RenderOptions::default())

@@ -82,7 +82,7 @@ pub struct ContentTemplates {
 }
 
 impl ContentTemplates {
-    pub fn new(content_dir: &Path, data: Arc<Data>, as_of: String) -> ContentTemplates {
+    pub fn new(content_dir: &Path, data: Arc<Data>, as_of: String, guide_slugs: Vec<String>) -> ContentTemplates {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_debug(true);
@@ -116,6 +116,7 @@ impl ContentTemplates {
                 .map(|m| m.offered_on(&as_of))
                 .ok_or_else(|| invalid(format!("unknown verification method `{id}` (not in content/data/eu_login.yaml)")))
         });
+        let data_for_facts = data.clone();
         let d = data;
         env.add_function("profile", move |name: &str| -> Result<Value, minijinja::Error> {
             d.profile(name)
@@ -135,6 +136,22 @@ impl ContentTemplates {
                 }
             }
             Err(invalid(format!("institution(\"{code}\"): the network has no institution with code `{code}`")))
+        });
+        let d = data_for_facts;
+        env.add_function("fact", move |id: &str| -> Result<Value, minijinja::Error> {
+            d.facts
+                .iter()
+                .find(|f| f.id == id)
+                .map(|f| Value::from(Serde(f)))
+                .ok_or_else(|| invalid(format!("unknown fact `{id}` (not in content/data/facts.yaml)")))
+        });
+        let slugs = guide_slugs;
+        env.add_function("guide_url", move |state: &State, slug: &str| -> Result<String, minijinja::Error> {
+            if !slugs.iter().any(|s| s == slug) {
+                return Err(invalid(format!("guide_url(\"{slug}\"): there is no guide `{slug}`")));
+            }
+            let root = state.lookup("root").map(|r| r.to_string()).unwrap_or_default();
+            Ok(format!("{root}{slug}/index.html"))
         });
         env.add_function("step_url", |state: &State, slug: &str| -> Result<String, minijinja::Error> {
             let urls = state

@@ -1425,15 +1425,15 @@
     initialState: initialState,
     transition: transition,
     view: view,
-    milestones: milestones,
-    hint: hint,
-    hintKey: hintKey,
+    milestones: function (s, c) { return milestones(s, compile(c)); },
+    hint: function (s, c) { return hint(s, compile(c)); },
+    hintKey: function (s, c) { return hintKey(s, compile(c)); },
     parseRoute: parseRoute,
     formatRoute: formatRoute,
-    screenAllowed: screenAllowed,
-    offeredMethods: offeredMethods,
-    isOffered: isOffered,
-    bannersFor: bannersFor,
+    screenAllowed: function (c, id) { return screenAllowed(compile(c), id); },
+    offeredMethods: function (c) { return offeredMethods(compile(c)); },
+    isOffered: function (c, id) { return isOffered(compile(c), id); },
+    bannersFor: function (c, screen) { return bannersFor(compile(c), screen); },
     checkPassword: checkPassword,
     checkCreateAccount: checkCreateAccount,
     checkDevice: checkDevice,
@@ -1446,6 +1446,6 @@
     hash: hash,
     fill: fill,
     current: current,
-    orgRows: orgRows
+    orgRows: function (s, c) { return orgRows(s, compile(c)); }
   };
 });
