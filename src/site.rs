@@ -231,9 +231,9 @@ impl<'a> Renderer<'a> {
                 Ok(("index.html".into(), html, lib.site_dir.join("site.toml")))
             }
             Job::NotFound => {
-                let mut ctx = self.base_ctx(0, "404");
-                // The 404 page is served for any path: it uses root-absolute links.
-                ctx.insert("root", Value::from("/"));
+                // Relative to the site root like every page; `serve` adds a `<base>` when it
+                // answers a deeper path with this page.
+                let ctx = self.base_ctx(0, "404");
                 let html = self.pages.render("404.html", &Value::from(ctx))?;
                 Ok(("404.html".into(), html, lib.site_dir.join("site.toml")))
             }
@@ -500,9 +500,6 @@ pub fn check_links(site: &RenderedSite) -> Result<()> {
         }
     }
     for p in &site.pages {
-        if p.rel == "404.html" {
-            continue;
-        }
         let Some(bytes) = site.output.get(&p.rel) else { continue };
         let html = String::from_utf8_lossy(bytes);
         for target in attr_values(&html, "href").into_iter().chain(attr_values(&html, "src")) {
