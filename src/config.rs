@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Context, Result, SourceError};
+use crate::error::{decode_text, Context, Result, SourceError};
 
 /// A contact shown on every guide's links page (IT support, EU Login support, ...).
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -55,8 +55,9 @@ impl SiteConfig {
     /// Reads and validates `<site>/site.toml`.
     pub fn load(site_dir: &Path) -> Result<SiteConfig> {
         let path = site_dir.join("site.toml");
-        let text = std::fs::read_to_string(&path)
+        let bytes = std::fs::read(&path)
             .with_context(|| format!("reading {} (is --site the portal folder?)", path.display()))?;
+        let text = decode_text(&path, bytes)?;
         Self::parse(&text, &path)
     }
 
@@ -68,26 +69,33 @@ impl SiteConfig {
                 .unwrap_or(0);
             SourceError::new(path, line, e.message().to_string())
         })?;
-        config.validate(path)?;
+        config.validate(text, path)?;
         Ok(config)
     }
 
-    fn validate(&self, path: &Path) -> Result<(), SourceError> {
+    /// `text` is the file's, for line numbers.
+    fn validate(&self, text: &str, path: &Path) -> Result<(), SourceError> {
+        let line = |key: &str| {
+            text.lines()
+                .position(|l| l.trim_start().starts_with(key))
+                .map_or(0, |i| i + 1)
+        };
         if self.title.trim().is_empty() {
-            return Err(SourceError::new(path, 0, "`title` must not be empty"));
+            return Err(SourceError::new(path, line("title"), "`title` must not be empty"));
         }
         if !is_language_tag(&self.language) {
             return Err(SourceError::new(
                 path,
-                0,
+                line("language"),
                 format!("`language` \"{}\" is not a language tag such as \"en\"", self.language),
             ));
         }
         for c in &self.contacts {
             if !is_email(&c.email) {
+                let at = text.lines().position(|l| l.contains(&c.email)).map_or(0, |i| i + 1);
                 return Err(SourceError::new(
                     path,
-                    0,
+                    at,
                     format!("contact `{}`: \"{}\" is not a valid e-mail address", c.id, c.email),
                 ));
             }

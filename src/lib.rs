@@ -12,6 +12,8 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod images;
+pub mod incremental;
 pub mod markdown;
 pub mod output;
 pub mod serve;
@@ -42,8 +44,16 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             for w in &report.warnings {
                 eprintln!("{}", check::Finding::warning(&w.0).to_line());
             }
+            let images = if report.images_encoded + report.images_cached > 0 {
+                format!(
+                    "; images: {} encoded, {} from cache",
+                    report.images_encoded, report.images_cached
+                )
+            } else {
+                String::new()
+            };
             eprintln!(
-                "built {} pages ({} files) into {} in {} ms",
+                "built {} pages ({} files) into {} in {} ms{images}",
                 report.pages,
                 report.files,
                 opts.out_dir.display(),

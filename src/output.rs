@@ -22,6 +22,11 @@ impl Output {
         self.files.insert(rel.into(), bytes.into());
     }
 
+    /// Removes a file (a page whose source was deleted); returns whether it was there.
+    pub fn remove(&mut self, rel: &str) -> bool {
+        self.files.remove(rel).is_some()
+    }
+
     pub fn get(&self, rel: &str) -> Option<&[u8]> {
         self.files.get(rel).map(Vec::as_slice)
     }

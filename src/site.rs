@@ -9,9 +9,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::content::data::line_of;
+use crate::config::is_email;
+use crate::content::data::{is_http_url, line_of};
 use crate::content::{Guide, Library, Network, Step};
 use crate::error::{Context, Result, SourceError};
+use crate::images;
 use crate::markdown::{self, RenderOptions};
 use crate::output::Output;
 use crate::templates::{ContentTemplates, PageTemplates};
@@ -28,18 +30,38 @@ pub struct BuildOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning(pub SourceError);
 
+/// Several pages failed to render. Reads as the first failure (its source chain leads to that
+/// failure's [`SourceError`], so `file:line` reports work); `check` lists them all.
+#[derive(Debug)]
+pub struct RenderErrors(pub Vec<anyhow::Error>);
+
+impl std::fmt::Display for RenderErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "rendering {} failing pages (`ernguide check` lists every one)", self.0.len())
+    }
+}
+
+impl std::error::Error for RenderErrors {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.first().map(|e| e.as_ref() as &(dyn std::error::Error + 'static))
+    }
+}
+
 /// What a build produced.
 #[derive(Debug, Default)]
 pub struct BuildReport {
     pub pages: usize,
     pub files: usize,
     pub warnings: Vec<Warning>,
+    /// Image variants encoded by this build, and taken from `<site>/.cache/images/`.
+    pub images_encoded: usize,
+    pub images_cached: usize,
 }
 
 /// Builds the site at `opts.site_dir` into `opts.out_dir`.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let lib = Library::load(&opts.site_dir)?;
-    let rendered = render_site(&lib)?;
+    let (rendered, images) = render_site_images(&lib, &|_| true)?;
     check_links(&rendered)?;
     rendered
         .output
@@ -49,6 +71,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         pages: rendered.pages.len(),
         files: rendered.output.len(),
         warnings: rendered.warnings,
+        images_encoded: images.encoded,
+        images_cached: images.cached,
     })
 }
 
@@ -74,6 +98,20 @@ enum Job<'a> {
     Step(&'a Guide, usize),
     Links(&'a Guide),
     Sandbox(&'a Guide),
+}
+
+impl Job<'_> {
+    /// Where the page goes in the output (also how [`render_site_selected`] picks pages).
+    fn rel(&self) -> String {
+        match *self {
+            Job::Home => "index.html".into(),
+            Job::NotFound => "404.html".into(),
+            Job::Guide(g) => format!("{}/index.html", g.slug),
+            Job::Step(g, i) => format!("{}/{}/index.html", g.slug, g.steps[i].slug),
+            Job::Links(g) => format!("{}/links/index.html", g.slug),
+            Job::Sandbox(g) => format!("{}/sandbox/index.html", g.slug),
+        }
+    }
 }
 
 /// Relative URL from a page at `depth` folders below the root to the root (`../../`).
@@ -127,6 +165,8 @@ struct Renderer<'a> {
     site: serde_json::Value,
     data: Value,
     guides: Vec<serde_json::Value>,
+    /// Collects the figures' image work while pages render.
+    figures: images::Figures,
 }
 
 impl<'a> Renderer<'a> {
@@ -166,6 +206,7 @@ impl<'a> Renderer<'a> {
             site,
             data: Value::from(Serde(&lib.data)),
             guides,
+            figures: images::Figures::new(&lib.site_dir, &lib.content_dir()),
         }
     }
 
@@ -218,7 +259,10 @@ impl<'a> Renderer<'a> {
             "root": root_prefix(depth_in_guide + 1),
         })));
         let text = self.content.render(&source.file, source.body_line, &source.body, &ctx)?;
-        markdown::render(&text, &RenderOptions::default())
+        let root = root_prefix(depth_in_guide + 1);
+        let hook = images::FigureHook::new(&self.figures, &source.file, source.body_line, &source.body, &text, root);
+        let opts = RenderOptions { hook: Some(&hook), ..RenderOptions::default() };
+        markdown::render(&text, &opts)
             .with_context(|| format!("rendering {}", source.file.display()))
     }
 
@@ -228,14 +272,14 @@ impl<'a> Renderer<'a> {
             Job::Home => {
                 let ctx = self.base_ctx(0, "home");
                 let html = self.pages.render("index.html", &Value::from(ctx))?;
-                Ok(("index.html".into(), html, lib.site_dir.join("site.toml")))
+                Ok((job.rel(), html, lib.site_dir.join("site.toml")))
             }
             Job::NotFound => {
                 // Relative to the site root like every page; `serve` adds a `<base>` when it
                 // answers a deeper path with this page.
                 let ctx = self.base_ctx(0, "404");
                 let html = self.pages.render("404.html", &Value::from(ctx))?;
-                Ok(("404.html".into(), html, lib.site_dir.join("site.toml")))
+                Ok((job.rel(), html, lib.site_dir.join("site.toml")))
             }
             Job::Guide(g) => {
                 let net = lib.network_of(g);
@@ -252,10 +296,11 @@ impl<'a> Renderer<'a> {
                                      "number": g.step(&s.step).map(|x| x.number)}))
                     .collect();
                 ctx.insert("shortcuts", Value::from(Serde(shortcuts)));
+                ctx.insert("has_figures", Value::from(images::page_has_figures(&body.html)));
                 ctx.insert("content", Value::from_safe_string(body.html));
                 let html = self.pages.render("guide.html", &Value::from(ctx))
                     .with_context(|| format!("rendering the overview of guide `{}`", g.slug))?;
-                Ok((format!("{}/index.html", g.slug), html, g.source.file.clone()))
+                Ok((job.rel(), html, g.source.file.clone()))
             }
             Job::Step(g, i) => {
                 let net = lib.network_of(g);
@@ -282,10 +327,11 @@ impl<'a> Renderer<'a> {
                 );
                 ctx.insert("steps", Value::from(Serde(steps)));
                 ctx.insert("has_code", Value::from(body.has_code));
+                ctx.insert("has_figures", Value::from(images::page_has_figures(&body.html)));
                 ctx.insert("content", Value::from_safe_string(body.html));
                 let html = self.pages.render("step.html", &Value::from(ctx))
                     .with_context(|| format!("rendering {}", step.source.file.display()))?;
-                Ok((format!("{}/{}/index.html", g.slug, step.slug), html, step.source.file.clone()))
+                Ok((job.rel(), html, step.source.file.clone()))
             }
             Job::Links(g) => {
                 let net = lib.network_of(g);
@@ -295,7 +341,7 @@ impl<'a> Renderer<'a> {
                 ctx.insert("steps", Value::from(Serde(step_summaries(g, 1))));
                 let html = self.pages.render("links.html", &Value::from(ctx))
                     .with_context(|| format!("rendering the links page of guide `{}`", g.slug))?;
-                Ok((format!("{}/links/index.html", g.slug), html, g.source.file.clone()))
+                Ok((job.rel(), html, g.source.file.clone()))
             }
             Job::Sandbox(g) => {
                 let net = lib.network_of(g);
@@ -317,7 +363,7 @@ impl<'a> Renderer<'a> {
                 ctx.insert("steps", Value::from(Serde(steps)));
                 let html = self.pages.render("sandbox.html", &Value::from(ctx))
                     .with_context(|| format!("rendering the sandbox of guide `{}`", g.slug))?;
-                Ok((format!("{}/sandbox/index.html", g.slug), html, g.source.file.clone()))
+                Ok((job.rel(), html, g.source.file.clone()))
             }
         }
     }
@@ -325,6 +371,19 @@ impl<'a> Renderer<'a> {
 
 /// Renders every page and collects the theme's static files.
 pub fn render_site(lib: &Library) -> Result<RenderedSite> {
+    render_site_selected(lib, &|_| true)
+}
+
+/// Renders the pages whose output path `want` accepts (every page for [`render_site`]) and
+/// collects the theme's static files; `crate::incremental` merges the result into the previous
+/// site. When pages fail, the error is the first failure, or [`RenderErrors`] holding all of them.
+pub fn render_site_selected(lib: &Library, want: &dyn Fn(&str) -> bool) -> Result<RenderedSite> {
+    render_site_images(lib, want).map(|(site, _)| site)
+}
+
+/// [`render_site_selected`], also processing the figures' images (in parallel, through the
+/// `<site>/.cache/images/` cache) into the output and saying what that took.
+pub fn render_site_images(lib: &Library, want: &dyn Fn(&str) -> bool) -> Result<(RenderedSite, images::ImageStats)> {
     let renderer = Renderer::new(lib);
     let mut jobs = vec![Job::Home, Job::NotFound];
     for g in &lib.guides {
@@ -333,16 +392,29 @@ pub fn render_site(lib: &Library) -> Result<RenderedSite> {
         jobs.push(Job::Links(g));
         jobs.push(Job::Sandbox(g));
     }
+    jobs.retain(|j| want(&j.rel()));
     let results: Vec<Result<(String, String, PathBuf)>> = jobs.par_iter().map(|j| renderer.render(j)).collect();
 
     let mut output = Output::new();
     let mut pages = Vec::with_capacity(results.len());
     let mut any_code = false;
+    let mut errors = Vec::new();
     for r in results {
-        let (rel, html, source) = r?;
+        let (rel, html, source) = match r {
+            Ok(page) => page,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
         any_code |= html.contains("class=\"hl-");
         output.add(rel.clone(), html);
         pages.push(PageInfo { rel, source });
+    }
+    if errors.len() == 1 {
+        return Err(errors.remove(0));
+    } else if !errors.is_empty() {
+        return Err(RenderErrors(errors).into());
     }
     let theme = Theme::new(&lib.site_dir, &lib.config.theme);
     for (rel, bytes) in theme.static_files()? {
@@ -351,8 +423,9 @@ pub fn render_site(lib: &Library) -> Result<RenderedSite> {
     if any_code && !output.contains("static/highlight.css") {
         output.add("static/highlight.css", markdown::highlight_css());
     }
+    let images = images::process(renderer.figures.take_jobs(), &images::cache_dir(&lib.site_dir), &mut output)?;
     let warnings = stale_content_warnings(lib);
-    Ok(RenderedSite { output, pages, warnings })
+    Ok((RenderedSite { output, pages, warnings }, images))
 }
 
 /// Days since 0000-03-01 of a `YYYY-MM-DD` date (for differences only).
@@ -491,31 +564,42 @@ fn contains_word(hay: &str, word: &str) -> bool {
     })
 }
 
-/// Every relative link and `#anchor` in the generated HTML must resolve.
+/// Every relative link and `#anchor` in the generated HTML must resolve; fails on the first
+/// broken link ([`link_problems`] lists them all).
 pub fn check_links(site: &RenderedSite) -> Result<()> {
+    match link_problems(site).into_iter().next() {
+        Some(first) => Err(first.into()),
+        None => Ok(()),
+    }
+}
+
+/// Every broken link of the site, in page order: a relative link or `#anchor` that does not
+/// resolve, or an external `http(s):`/`mailto:` link that is not well formed (no network access).
+pub fn link_problems(site: &RenderedSite) -> Vec<SourceError> {
     let mut ids: HashMap<&str, HashSet<String>> = HashMap::new();
     for p in &site.pages {
         if let Some(bytes) = site.output.get(&p.rel) {
             ids.insert(p.rel.as_str(), attr_values(&String::from_utf8_lossy(bytes), "id").into_iter().collect());
         }
     }
+    let mut out = Vec::new();
     for p in &site.pages {
         let Some(bytes) = site.output.get(&p.rel) else { continue };
         let html = String::from_utf8_lossy(bytes);
+        let mut text = None;
         for target in attr_values(&html, "href").into_iter().chain(attr_values(&html, "src")) {
             if let Some(problem) = link_problem(&p.rel, &target, &site.output, &ids) {
-                let text = std::fs::read_to_string(&p.source).unwrap_or_default();
+                let text = text.get_or_insert_with(|| std::fs::read_to_string(&p.source).unwrap_or_default());
                 let needle = target.split('#').next().filter(|s| !s.is_empty()).unwrap_or(&target);
-                return Err(SourceError::new(
+                out.push(SourceError::new(
                     &p.source,
-                    line_of(&text, needle),
+                    line_of(text, needle),
                     format!("broken link `{target}` on page {}: {problem}", p.rel),
-                )
-                .into());
+                ));
             }
         }
     }
-    Ok(())
+    out
 }
 
 fn link_problem(page: &str, target: &str, output: &Output, ids: &HashMap<&str, HashSet<String>>) -> Option<String> {
@@ -524,7 +608,14 @@ fn link_problem(page: &str, target: &str, output: &Output, ids: &HashMap<&str, H
         return Some("empty link".into());
     }
     let lower = t.to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:") || lower.starts_with("data:") || lower.starts_with("tel:") {
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return (!is_http_url(&lower)).then(|| "not a well-formed http(s) URL".into());
+    }
+    if let Some(address) = lower.strip_prefix("mailto:") {
+        let address = address.split('?').next().unwrap_or("");
+        return (!is_email(address)).then(|| format!("`{address}` is not a valid e-mail address"));
+    }
+    if lower.starts_with("data:") || lower.starts_with("tel:") {
         return None;
     }
     if lower.contains(':') && !lower.starts_with('#') && lower.split(['/', '#', '?']).next().is_some_and(|s| s.contains(':')) {

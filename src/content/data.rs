@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::config::is_email;
-use crate::error::{parse_yaml, Context, Result, SourceError};
+use crate::error::{parse_yaml, read_text, Result, SourceError};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -182,7 +182,7 @@ pub fn line_of(text: &str, needle: &str) -> usize {
 }
 
 fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+    read_text(path)
 }
 
 fn load_yaml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
@@ -250,7 +250,13 @@ impl Data {
         for l in &self.links {
             if !seen.insert(l.id.as_str()) {
                 let text = read(&links_path)?;
-                return Err(SourceError::new(&links_path, line_of(&text, &format!("id: {}", l.id)), format!("duplicate link id `{}`", l.id)).into());
+                let line = text
+                    .lines()
+                    .enumerate()
+                    .filter(|(_, t)| t.contains(&format!("id: {}", l.id)))
+                    .nth(1)
+                    .map_or(0, |(n, _)| n + 1);
+                return Err(SourceError::new(&links_path, line, format!("duplicate link id `{}`", l.id)).into());
             }
             if !is_http_url(&l.url) {
                 let text = read(&links_path)?;
@@ -351,7 +357,16 @@ impl Network {
             }
             for i in &c.institutions {
                 if !codes.insert(i.code.clone()) {
-                    return Err(err(&i.code, format!("duplicate institution code `{}`", i.code)));
+                    // the line of the second mention, not the first
+                    let quoted = format!("\"{}\"", i.code);
+                    let line = text
+                        .lines()
+                        .enumerate()
+                        .filter(|(_, l)| l.contains(&quoted) || l.contains(&format!("code: {}", i.code)))
+                        .nth(1)
+                        .map(|(n, _)| n + 1)
+                        .unwrap_or_else(|| line_of(&text, &i.code));
+                    return Err(SourceError::new(path, line, format!("duplicate institution code `{}`", i.code)).into());
                 }
             }
         }

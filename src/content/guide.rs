@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::data::{is_iso_date, line_of};
-use crate::error::{parse_yaml, Context, Result, SourceError};
+use crate::error::{parse_yaml, read_text, Context, Result, SourceError};
 
 /// Which CPMS a guide describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -122,7 +122,7 @@ pub fn split_front_matter(text: &str, file: &Path) -> Result<(String, usize, Sou
 }
 
 fn parse_front<T: serde::de::DeserializeOwned>(path: &Path) -> Result<(T, Source)> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = read_text(path)?;
     let (yaml, first_line, source) = split_front_matter(&text, path)?;
     let meta: T = parse_yaml(&yaml, path, first_line - 1)?;
     Ok((meta, source))

@@ -326,12 +326,20 @@ async function inspectPage(page, guard, server, rel) {
 
     // keyboard: the first Tab from the top of the page lands on the skip link, which shows
     if (dom.skip.found) {
+      // Put the sequential-focus starting point at the very top of <body> (a page script may
+      // have focused something): focus a temporary non-tabbable element there, then Tab.
       await page.evaluate(() => {
-        if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
         window.scrollTo(0, 0);
+        const start = document.createElement('span');
+        start.tabIndex = -1;
+        start.id = 'ernguide-test-focus-start';
+        document.body.prepend(start);
+        start.focus({ preventScroll: true });
       });
       await page.keyboard.press('Tab');
       const focus = await page.evaluate(() => {
+        const start = document.getElementById('ernguide-test-focus-start');
+        if (start) start.remove();
         const el = document.activeElement;
         const r = el ? el.getBoundingClientRect() : null;
         const desc = el

@@ -97,6 +97,13 @@ impl TestSite {
         self
     }
 
+    pub fn write_bytes(&self, rel: impl AsRef<Path>, bytes: &[u8]) -> &Self {
+        let p = self.site().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+        self
+    }
+
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut cmd = Command::cargo_bin("ernguide").unwrap();
         cmd.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());

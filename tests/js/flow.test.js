@@ -279,8 +279,8 @@ test('lost password sends a reset link', () => {
   let s = F.initialState(paedcan, 'has-eulogin');
   s = act(s, paedcan, 'lost');
   assert.equal(s.signin.step, 'lost');
-  assert.deepEqual(codes(act(s, paedcan, 'lost-send', { email: '' })), ['email:required']);
-  s = act(s, paedcan, 'lost-send', { email: SAMPLE.email });
+  assert.deepEqual(codes(act(s, paedcan, 'lost-send', { lost_email: '' })), ['lost_email:required']);
+  s = act(s, paedcan, 'lost-send', { lost_email: SAMPLE.email });
   assert.equal(lastMail(s).kind, 'reset');
   s = act(s, paedcan, 'open-link', {}, lastMail(s).id);
   assert.equal(s.pw.state, 'set');

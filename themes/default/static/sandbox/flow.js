@@ -725,11 +725,12 @@
     method: function (s, cfg, v) { s.signin.method = str(v.value); },
     lost: function (s) { s.signin.step = 'lost'; },
     'lost-send': function (s, cfg, v) {
-      if (!trim(v.email)) return err(s, cfg, 'email', 'required');
-      var a = findAccount(s, v.email);
+      var e = trim(v.lost_email);
+      if (!e) return err(s, cfg, 'lost_email', 'required');
+      var a = findAccount(s, e);
       if (a) sendLink(s, a.active ? 'reset' : 'confirm');
       s.signin.step = s.signin.email ? 'password' : 'email';
-      notice(s, cfg, 'reset_sent', 'success', { email: trim(v.email) });
+      notice(s, cfg, 'reset_sent', 'success', { email: e });
     },
     'signin-back': function (s) { s.signin.step = s.signin.email ? 'password' : 'email'; },
     signin: function (s, cfg, v) {

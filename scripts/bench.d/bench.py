@@ -1,0 +1,471 @@
+"""Runs the benchmark (called by scripts/bench, which installs the tools and builds ernguide).
+
+Generates the synthetic sites (gen.py), builds each with ernguide, Hugo and mdBook in turns,
+several runs each, measuring wall time and peak RSS with /usr/bin/time -v; then ernguide's
+no-change and one-page-edit rebuilds, the bundled portal's build, and the bytes a guide page
+ships. Prints the tables and writes them to a Markdown file. Python standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import gen  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+class Measurement:
+    def __init__(self, wall: float, rss_kib: int):
+        self.wall = wall
+        self.rss_kib = rss_kib
+
+
+def measure(cmd: list[str], env: dict | None = None, cwd: Path | None = None) -> Measurement:
+    """Runs cmd under /usr/bin/time -v; wall time from a monotonic clock, peak RSS from time."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time", delete=False) as tf:
+        tpath = tf.name
+    try:
+        full = ["/usr/bin/time", "-v", "-o", tpath] + cmd
+        t0 = time.perf_counter()
+        p = subprocess.run(full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           env=env, cwd=cwd, text=True)
+        wall = time.perf_counter() - t0
+        report = Path(tpath).read_text()
+    finally:
+        os.unlink(tpath)
+    if p.returncode != 0:
+        raise SystemExit(f"command failed ({p.returncode}): {' '.join(cmd)}\n{p.stderr[-3000:]}")
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", report)
+    return Measurement(wall, int(m.group(1)) if m else 0)
+
+
+def med(xs: list[float]) -> float:
+    return statistics.median(xs) if xs else float("nan")
+
+
+def fmt_s(x: float) -> str:
+    if x != x:
+        return "-"
+    return f"{x * 1000:.0f} ms" if x < 1 else f"{x:.2f} s"
+
+
+def fmt_mib(kib: float) -> str:
+    return "-" if kib != kib else f"{kib / 1024:.0f} MiB"
+
+
+def fmt_ratio(a: float, b: float) -> str:
+    if a != a or b != b or b == 0:
+        return "-"
+    return f"{a / b:.3f}x"
+
+
+def sh(cmd: list[str]) -> str:
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        return ""
+
+
+def machine_info() -> dict:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        mem = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, AttributeError):
+        pass
+    return {
+        "nproc": sh(["nproc"]),
+        "cpu": cpu,
+        "memory": mem,
+        "kernel": platform.release(),
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def tool_versions(ernguide: Path, tools: list[str]) -> dict:
+    v = {"ernguide": sh([str(ernguide), "--version"]) + f" (git {sh(['git', '-C', str(REPO), 'rev-parse', '--short', 'HEAD'])}"
+         + (", uncommitted changes" if sh(["git", "-C", str(REPO), "status", "--porcelain", "--", "src"]) else "") + ")"}
+    if "hugo" in tools:
+        v["hugo"] = sh(["hugo", "version"])
+    if "mdbook" in tools:
+        v["mdbook"] = sh(["mdbook", "--version"])
+    v["rustc"] = sh(["rustc", "--version"])
+    v["python"] = platform.python_version()
+    return v
+
+
+def build_cmd(tool: str, ernguide: Path, site: Path, out: Path) -> list[str]:
+    if tool == "ernguide":
+        return [str(ernguide), "build", "--site", str(site), "--out", str(out)]
+    if tool == "hugo":
+        return ["hugo", "--quiet", "--source", str(site), "--destination", str(out)]
+    if tool == "mdbook":
+        return ["mdbook", "build", str(site), "--dest-dir", str(out)]
+    raise ValueError(tool)
+
+
+def rm(path: Path) -> None:
+    if path.exists():
+        shutil.rmtree(path)
+
+
+def count_files(d: Path, suffix: str = ".html") -> int:
+    return sum(1 for p in d.rglob(f"*{suffix}")) if d.exists() else 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Bytes shipped by a page: the HTML plus every stylesheet and script it references.
+
+ASSET_RE = re.compile(
+    r"""<link\b[^>]*\brel=["']?stylesheet["']?[^>]*\bhref=["']([^"']+)["']"""
+    r"""|<link\b[^>]*\bhref=["']([^"']+)["'][^>]*\brel=["']?stylesheet"""
+    r"""|<script\b[^>]*\bsrc=["']([^"']+)["']""",
+    re.I,
+)
+
+
+def page_bytes(out: Path, page: Path) -> tuple[int, int, list[str]]:
+    """(total bytes, HTML bytes, referenced asset paths) for `page` inside site root `out`."""
+    html = page.read_text(encoding="utf-8", errors="replace")
+    total = len(html.encode("utf-8"))
+    assets = []
+    seen = set()
+    for m in ASSET_RE.finditer(html):
+        ref = next(g for g in m.groups() if g)
+        ref = ref.split("#")[0].split("?")[0]
+        if re.match(r"^[a-z]+:", ref, re.I) or not ref:
+            continue
+        path = (out / ref.lstrip("/")) if ref.startswith("/") else (page.parent / ref)
+        path = path.resolve()
+        if path in seen or not path.is_file():
+            continue
+        seen.add(path)
+        total += path.stat().st_size
+        assets.append(os.path.relpath(path, out))
+    return total, len(html.encode("utf-8")), assets
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def run_size(pages: int, runs: int, mdbook_runs: int, tools: list[str], ernguide: Path,
+             work: Path, rebuild_runs: int) -> dict:
+    dest = work / f"site-{pages}"
+    log(f"\n== {pages} pages: generating sites in {dest}")
+    info = gen.generate(dest, pages, REPO, tools)
+    res: dict = {"pages": pages, "info": info, "tools": {}, "outputs": {}}
+    outs = {t: dest / f"out-{t}" for t in tools}
+    per_tool_runs = {t: (mdbook_runs if t == "mdbook" else runs) for t in tools}
+    samples: dict[str, list[Measurement]] = {t: [] for t in tools}
+    # Warm-up (not timed): binaries and sources in the page cache.
+    for t in tools:
+        if t != "mdbook" or mdbook_runs >= runs:
+            rm(outs[t])
+            measure(build_cmd(t, ernguide, dest / t, outs[t]))
+    for r in range(max(per_tool_runs.values())):
+        order = tools[r % len(tools):] + tools[: r % len(tools)]  # alternate who goes first
+        for t in order:
+            if r >= per_tool_runs[t]:
+                continue
+            rm(outs[t])
+            m = measure(build_cmd(t, ernguide, dest / t, outs[t]))
+            samples[t].append(m)
+            log(f"  run {r + 1} {t:8s} {fmt_s(m.wall):>9s} {fmt_mib(m.rss_kib):>9s}")
+    for t in tools:
+        res["tools"][t] = {
+            "runs": len(samples[t]),
+            "wall": med([m.wall for m in samples[t]]),
+            "rss": med([m.rss_kib for m in samples[t]]),
+            "walls": [round(m.wall, 3) for m in samples[t]],
+            "html_files": count_files(outs[t]),
+        }
+
+    # ernguide rebuilds (the plain `build` command onto the existing output).
+    out = outs["ernguide"]
+    site = dest / "ernguide"
+    nochange = [measure(build_cmd("ernguide", ernguide, site, out)) for _ in range(rebuild_runs)]
+    step = next((site / "content/guides").iterdir()) / gen.step_file(2)
+    original = step.read_text(encoding="utf-8")
+    edits = []
+    try:
+        for i in range(rebuild_runs):
+            step.write_text(original + f"\nEdited for benchmark run {i}.\n", encoding="utf-8")
+            edits.append(measure(build_cmd("ernguide", ernguide, site, out)))
+    finally:
+        step.write_text(original, encoding="utf-8")
+    res["nochange"] = {"wall": med([m.wall for m in nochange]), "rss": med([m.rss_kib for m in nochange]),
+                       "runs": len(nochange)}
+    res["edit"] = {"wall": med([m.wall for m in edits]), "rss": med([m.rss_kib for m in edits]),
+                   "runs": len(edits)}
+    log(f"  ernguide no-change rebuild {fmt_s(res['nochange']['wall'])}, one-page edit {fmt_s(res['edit']['wall'])}")
+
+    # Stage timings of one ernguide build.
+    env = dict(os.environ, ERNGUIDE_TIMINGS="1")
+    p = subprocess.run(build_cmd("ernguide", ernguide, site, out), capture_output=True, text=True, env=env)
+    res["timings"] = [l for l in p.stderr.splitlines() if l.startswith("timing")]
+
+    # Bytes of one step page (step 3 of the first guide) in each tool's output.
+    g = gen.layout(pages)[0]["slug"]
+    slug3 = gen.STEP_TOPICS[2][0]
+    step_pages = {
+        "ernguide": outs["ernguide"] / g / slug3 / "index.html",
+        "hugo": outs.get("hugo", Path("-")) / g / gen.step_file(2)[:-3] / "index.html",
+        "mdbook": outs.get("mdbook", Path("-")) / g / (gen.step_file(2)[:-3] + ".html"),
+    }
+    res["bytes"] = {}
+    for t in tools:
+        if not outs[t].exists():
+            measure(build_cmd(t, ernguide, dest / t, outs[t]))
+        if step_pages[t].is_file():
+            total, html, assets = page_bytes(outs[t], step_pages[t])
+            res["bytes"][t] = {"total": total, "html": html, "assets": assets}
+    return res
+
+
+def bundled_portal(ernguide: Path, work: Path, runs: int) -> dict:
+    """The bundled portal (repo root): full build, no-change and one-step-edit rebuilds, bytes."""
+    log("\n== bundled portal")
+    copy = work / "portal"
+    rm(copy)
+    copy.mkdir(parents=True)
+    shutil.copy(REPO / "site.toml", copy / "site.toml")
+    for d in ["content", "themes", "screenshots"]:
+        if (REPO / d).is_dir():
+            shutil.copytree(REPO / d, copy / d)
+    out = work / "portal-out"
+    cmd = build_cmd("ernguide", ernguide, copy, out)
+    rm(out)
+    measure(cmd)  # warm-up
+    full = []
+    for _ in range(runs):
+        rm(out)
+        full.append(measure(cmd))
+    nochange = [measure(cmd) for _ in range(runs)]
+    steps = sorted((copy / "content/guides").glob("*/0*.md"))
+    edits = []
+    if steps:
+        original = steps[0].read_text(encoding="utf-8")
+        try:
+            for i in range(runs):
+                steps[0].write_text(original + f"\nEdited for benchmark run {i}.\n", encoding="utf-8")
+                edits.append(measure(cmd))
+        finally:
+            steps[0].write_text(original, encoding="utf-8")
+    measure(cmd)
+    env = dict(os.environ, ERNGUIDE_TIMINGS="1")
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    timings = [l for l in p.stderr.splitlines() if l.startswith("timing")]
+
+    # Bytes per page: every step page and every sandbox page.
+    step_sizes, sandbox_sizes = [], []
+    for page in sorted(out.glob("*/*/index.html")):
+        kind = page.parent.name
+        if page.parent.parent.name == "static":
+            continue
+        total, html, assets = page_bytes(out, page)
+        entry = (total, html, os.path.relpath(page, out), assets)
+        if kind == "sandbox":
+            sandbox_sizes.append(entry)
+        elif kind != "links":
+            step_sizes.append(entry)
+    res = {
+        "runs": runs,
+        "full": med([m.wall for m in full]),
+        "full_rss": med([m.rss_kib for m in full]),
+        "nochange": med([m.wall for m in nochange]),
+        "edit": med([m.wall for m in edits]),
+        "pages": count_files(out),
+        "timings": timings,
+        "step_max": max(step_sizes, default=None),
+        "step_median": med([s[0] for s in step_sizes]),
+        "sandbox_max": max(sandbox_sizes, default=None),
+    }
+    log(f"  full {fmt_s(res['full'])}, no-change {fmt_s(res['nochange'])}, edit {fmt_s(res['edit'])}")
+    return res
+
+
+def bench_reload() -> dict | None:
+    script = REPO / "scripts/bench-reload"
+    if not (script.is_file() and os.access(script, os.X_OK)):
+        return None
+    log("\n== scripts/bench-reload")
+    p = subprocess.run([str(script)], capture_output=True, text=True, cwd=REPO)
+    text = (p.stdout + "\n" + p.stderr).strip()
+    m = re.findall(r"median[^0-9]*([0-9.]+)\s*ms", text, re.I)
+    return {"rc": p.returncode, "median_ms": float(m[-1]) if m else None,
+            "tail": "\n".join(text.splitlines()[-8:])}
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def report(args, machine, versions, loads, sizes, portal, reload) -> str:
+    L = []
+    w = L.append
+    w("# Benchmarks\n")
+    w("Produced by `scripts/bench` " + ("(quick mode) " if args.quick else "") +
+      "on " + machine["date"] + ". Reproduce with:\n")
+    w("```sh\n" + args.command + "\n```\n")
+    w("## Machine\n")
+    w(f"- CPU: {machine['cpu']}, {machine['nproc']} cores (nproc)")
+    w(f"- Memory: {machine['memory']}; kernel {machine['kernel']}")
+    w(f"- Load average (1/5/15 min) before the run: {loads['before']}; after: {loads['after']}")
+    w(f"- {args.load_note}")
+    for k, v in versions.items():
+        w(f"- {k}: `{v}`")
+    w("")
+    w("## Method\n")
+    w(f"Each site has N Markdown sources: guides of one overview and {gen.STEPS_PER_GUIDE} steps, "
+      f"spread over {gen.NETWORKS} networks (see `scripts/bench.d/gen.py`). Every step has front matter, "
+      "`##` headings, a bulleted and a numbered list, a table, an admonition, a fenced YAML block "
+      "(highlighted at build time by ernguide and Hugo; mdBook's default theme highlights in the browser), "
+      "internal links to other steps, per-network variables and an include of a shared fragment. "
+      "Hugo gets a minimal theme (base template, one page per source, a navigation list of the "
+      "section's pages, shortcodes for includes/variables/links, chroma's default highlighting; "
+      "taxonomies, RSS, sitemap and robots.txt disabled). mdBook gets `SUMMARY.md` with a part per network, "
+      "`{{#include}}` for the shared fragments (no variables: the values are written into the pages) "
+      "and its default theme and search. "
+      "ernguide additionally writes a links page and a sandbox page (with the sandbox flow as JSON) per guide.\n")
+    w("Tools run one after another, alternating which goes first, on a freshly deleted output "
+      "folder; wall time is measured around `/usr/bin/time -v`, peak memory is its maximum resident "
+      "set size; the tables show medians. One untimed warm-up run per tool precedes the timed runs "
+      "(not for mdBook when it gets fewer runs).\n")
+    w("## Full builds\n")
+    w("| Sources | Tool | Runs | HTML files | Wall (median) | Peak RSS (median) | ernguide / tool, wall | ernguide / tool, RSS |")
+    w("|---:|---|---:|---:|---:|---:|---:|---:|")
+    for s in sizes:
+        e = s["tools"]["ernguide"]
+        for t, r in s["tools"].items():
+            rw = fmt_ratio(e["wall"], r["wall"]) if t != "ernguide" else ""
+            rr = fmt_ratio(e["rss"], r["rss"]) if t != "ernguide" else ""
+            w(f"| {s['info']['sources']} | {t} | {r['runs']} | {r['html_files']} | {fmt_s(r['wall'])} | "
+              f"{fmt_mib(r['rss'])} | {rw} | {rr} |")
+    w("")
+    for s in sizes:
+        for t, r in s["tools"].items():
+            if r["runs"] < args.runs_for(s["pages"]):
+                w(f"- {s['info']['sources']} sources: {t} ran {r['runs']} time(s) instead of "
+                  f"{args.runs_for(s['pages'])} (each run takes {fmt_s(r['wall'])}).")
+    w("")
+    w("## ernguide rebuilds (plain `ernguide build` onto the existing output)\n")
+    w("| Site | Full build | No-change rebuild | One-page-edit rebuild | Runs |")
+    w("|---|---:|---:|---:|---:|")
+    for s in sizes:
+        w(f"| synthetic, {s['info']['sources']} sources | {fmt_s(s['tools']['ernguide']['wall'])} | "
+          f"{fmt_s(s['nochange']['wall'])} | {fmt_s(s['edit']['wall'])} | {s['nochange']['runs']} |")
+    if portal:
+        w(f"| bundled portal ({portal['pages']} HTML files) | {fmt_s(portal['full'])} | {fmt_s(portal['nochange'])} | "
+          f"{fmt_s(portal['edit'])} | {portal['runs']} |")
+    w("")
+    if reload:
+        med_ms = reload["median_ms"]
+        w(f"Edit-to-reload latency of `ernguide serve` (`scripts/bench-reload`, exit {reload['rc']}): "
+          f"median {med_ms if med_ms is not None else 'not parsed'} ms. Its last lines:\n")
+        w("```\n" + reload["tail"] + "\n```\n")
+    else:
+        w("`scripts/bench-reload` (edit-to-reload latency of `ernguide serve`) did not exist when this ran.\n")
+    w("## Bytes shipped per page (HTML + referenced CSS + JS, uncompressed, no images)\n")
+    w("| Page | Bytes | HTML | Referenced CSS/JS |")
+    w("|---|---:|---:|---|")
+    if portal:
+        for label, e in [("bundled portal, largest step page", portal["step_max"]),
+                         ("bundled portal, largest sandbox page", portal["sandbox_max"])]:
+            if e:
+                w(f"| {label} (`{e[2]}`) | {e[0]:,} | {e[1]:,} | {', '.join(e[3]) or '-'} |")
+        w(f"| bundled portal, median step page | {portal['step_median']:,.0f} | | |")
+    for s in sizes[:1]:
+        for t, b in s["bytes"].items():
+            w(f"| synthetic step page, {t} | {b['total']:,} | {b['html']:,} | {', '.join(b['assets']) or '-'} |")
+    w("")
+    w("## ernguide stage timings (`ERNGUIDE_TIMINGS=1`, one build)\n")
+    for s in sizes:
+        w(f"{s['info']['sources']} sources:\n")
+        w("```\n" + "\n".join(s["timings"]) + "\n```\n")
+    if portal:
+        w("Bundled portal:\n")
+        w("```\n" + "\n".join(portal["timings"]) + "\n```\n")
+    w("## Raw wall times (seconds)\n")
+    for s in sizes:
+        for t, r in s["tools"].items():
+            w(f"- {s['info']['sources']} sources, {t}: {r['walls']}")
+    w("")
+    return "\n".join(L)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pages", default="1000,10000")
+    ap.add_argument("--runs", default="5,3", help="timed runs per size (comma list, last repeats)")
+    ap.add_argument("--mdbook-runs", default="5,2")
+    ap.add_argument("--rebuild-runs", type=int, default=5)
+    ap.add_argument("--portal-runs", type=int, default=10)
+    ap.add_argument("--tools", default="ernguide,hugo,mdbook")
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--ernguide", type=Path, default=REPO / "target/release/ernguide")
+    ap.add_argument("--work", type=Path, default=REPO / "target/bench")
+    ap.add_argument("--output", type=Path, default=None)
+    ap.add_argument("--command", default="scripts/bench")
+    ap.add_argument("--idle-note", default="")
+    args = ap.parse_args()
+
+    pages = [int(x) for x in args.pages.split(",") if x]
+    runs = [int(x) for x in args.runs.split(",") if x]
+    mruns = [int(x) for x in args.mdbook_runs.split(",") if x]
+    pick = lambda lst, i: lst[min(i, len(lst) - 1)]  # noqa: E731
+    args.runs_for = lambda p: pick(runs, pages.index(p))
+    tools = [t for t in args.tools.split(",") if t]
+    if args.output is None:
+        args.output = (args.work / "BENCHMARKS-quick.md") if args.quick else (REPO / "BENCHMARKS.md")
+    args.work.mkdir(parents=True, exist_ok=True)
+
+    load_before = os.getloadavg()
+    args.load_note = args.idle_note or (
+        "The machine is shared with other engineers' builds; the load average above shows how busy it was."
+    )
+    machine = machine_info()
+    versions = tool_versions(args.ernguide, tools)
+    sizes = []
+    for i, p in enumerate(pages):
+        sizes.append(run_size(p, pick(runs, i), pick(mruns, i), tools, args.ernguide, args.work,
+                              args.rebuild_runs))
+    portal = bundled_portal(args.ernguide, args.work, args.portal_runs) if (REPO / "site.toml").exists() else None
+    reload = bench_reload()
+    load_after = os.getloadavg()
+    loads = {"before": " / ".join(f"{x:.2f}" for x in load_before),
+             "after": " / ".join(f"{x:.2f}" for x in load_after)}
+    md = report(args, machine, versions, loads, sizes, portal, reload)
+    args.output.write_text(md, encoding="utf-8")
+    (args.work / "results.json").write_text(json.dumps(
+        {"sizes": sizes, "portal": portal, "machine": machine, "versions": versions}, default=str, indent=1))
+    print(md)
+    log(f"\nwrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()

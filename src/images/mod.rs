@@ -1,0 +1,574 @@
+//! Figures: screenshots referenced from Markdown (`figure` fenced blocks, see [`spec`]),
+//! processed at build time with the `image` crate.
+//!
+//! Rendering a page hands each `figure` block to a [`FigureHook`]: it parses and checks the
+//! block, reads the image's size, registers an [`ImageJob`] (deduplicated by content hash) and
+//! returns the figure's HTML. After every page is rendered, [`process`] runs the jobs in
+//! parallel: decode, burn the redactions into the pixels, resize to the [`pixels::WIDTHS`]
+//! variants and encode, with a content-hash cache in `<site>/.cache/images/`.
+
+pub mod html;
+pub mod pixels;
+pub mod spec;
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{Cursor, IsTerminal, Write};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use image::{ImageFormat, ImageReader};
+use rayon::prelude::*;
+
+use crate::error::{Result, SourceError};
+use crate::markdown::BlockHook;
+use crate::output::{write_atomic, Output};
+use pixels::OutFormat;
+use spec::{FigureSpec, Redaction};
+
+/// Part of every cache key and output name: bump it when the pixel work changes.
+pub const CACHE_VERSION: &str = "ernguide-images-1";
+
+/// Images larger than this many pixels are refused (memory).
+const MAX_PIXELS: u64 = 60_000_000;
+
+/// The site's image cache folder.
+pub fn cache_dir(site_dir: &Path) -> PathBuf {
+    site_dir.join(".cache").join("images")
+}
+
+/// True when rendered page HTML contains a figure (the page needs figure.js).
+pub fn page_has_figures(html: &str) -> bool {
+    html.contains(&format!("<figure class=\"{}\">", html::FIGURE_CLASS))
+}
+
+/// 64-bit FNV-1a: stable across builds and platforms (std's hashers are not).
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    fn write(&mut self, bytes: &[u8]) -> &mut Fnv {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self
+    }
+    fn hex(&self) -> String {
+        format!("{:016x}", self.0)
+    }
+}
+
+/// A screenshot read from disk, with its size.
+#[derive(Debug)]
+pub struct Source {
+    pub bytes: Vec<u8>,
+    pub hash: u64,
+    pub format: ImageFormat,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// One encoded variant: its size and path in the output (`images/...`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    pub width: u32,
+    pub height: u32,
+    pub rel: String,
+}
+
+/// The work for one (image, redactions) pair, however many figures show it.
+#[derive(Debug, Clone)]
+pub struct ImageJob {
+    pub src: String,
+    pub source: Arc<Source>,
+    pub redactions: Vec<Redaction>,
+    pub format: OutFormat,
+    /// Content hash (hex): source bytes, redactions, format and [`CACHE_VERSION`].
+    pub key: String,
+    pub variants: Vec<Variant>,
+    /// The first figure (by file and line) that uses it, for error messages.
+    pub origin: (PathBuf, usize),
+}
+
+/// Collects the figures of a render: shared by every page's [`FigureHook`].
+pub struct Figures {
+    screenshots: PathBuf,
+    shared_dir: PathBuf,
+    sources: Mutex<HashMap<PathBuf, Arc<Source>>>,
+    jobs: Mutex<BTreeMap<String, ImageJob>>,
+    shared_texts: OnceLock<Vec<(PathBuf, String)>>,
+}
+
+/// What image processing did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ImageStats {
+    /// Distinct images (source + redactions).
+    pub images: usize,
+    /// Variants encoded in this build.
+    pub encoded: usize,
+    /// Variants taken from the cache.
+    pub cached: usize,
+}
+
+/// `src` as a safe relative path (no `..`, no root).
+fn safe_src(src: &str) -> Option<PathBuf> {
+    let p = Path::new(src);
+    (!src.contains('\\') && p.components().all(|c| matches!(c, Component::Normal(_))))
+        .then(|| p.to_path_buf())
+}
+
+/// Output file stem from a `src`: `paedcan/eul-create.png` -> `paedcan-eul-create`.
+fn stem_of(src: &str) -> String {
+    let no_ext = match src.rfind('.') {
+        Some(i) if !src[i..].contains('/') => &src[..i],
+        _ => src,
+    };
+    let mut out = String::new();
+    for c in no_ext.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() {
+        "figure".into()
+    } else {
+        out
+    }
+}
+
+/// The lines of the fenced `figure` blocks in `text`: (1-based fence line, body lines).
+fn figure_blocks(text: &str) -> Vec<(usize, Vec<&str>)> {
+    let mut out = Vec::new();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut i = 0;
+    while i < lines.len() {
+        let t = lines[i].trim_start();
+        let fence: String = t.chars().take_while(|c| *c == '`' || *c == '~').collect();
+        if fence.len() >= 3
+            && t[fence.len()..].split_whitespace().next() == Some("figure")
+        {
+            let start = i;
+            let mut body = Vec::new();
+            i += 1;
+            while i < lines.len() && !lines[i].trim().starts_with(&fence) {
+                body.push(lines[i]);
+                i += 1;
+            }
+            out.push((start + 1, body));
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The fence line of the figure block in `text` whose body is `body` (compared line by line,
+/// ignoring indentation).
+fn find_block(text: &str, body: &str) -> Option<usize> {
+    let want: Vec<&str> = body.lines().map(str::trim).collect();
+    figure_blocks(text)
+        .into_iter()
+        .find(|(_, lines)| lines.iter().map(|l| l.trim()).eq(want.iter().copied()))
+        .map(|(line, _)| line)
+}
+
+impl Figures {
+    pub fn new(site_dir: &Path, content_dir: &Path) -> Figures {
+        Figures {
+            screenshots: site_dir.join("screenshots"),
+            shared_dir: content_dir.join("shared"),
+            sources: Mutex::new(HashMap::new()),
+            jobs: Mutex::new(BTreeMap::new()),
+            shared_texts: OnceLock::new(),
+        }
+    }
+
+    fn shared_texts(&self) -> &[(PathBuf, String)] {
+        self.shared_texts.get_or_init(|| {
+            walkdir::WalkDir::new(&self.shared_dir)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+                .filter(|e| e.file_type().is_file())
+                .filter_map(|e| {
+                    std::fs::read_to_string(e.path())
+                        .ok()
+                        .map(|t| (e.path().to_path_buf(), t))
+                })
+                .collect()
+        })
+    }
+
+    /// Reads and sizes `screenshots/<spec.src>` (once per render).
+    fn source(&self, spec: &FigureSpec) -> Result<Arc<Source>, SourceError> {
+        let err = |msg: String| SourceError::new(&spec.file, spec.src_line, msg);
+        let src = &spec.src;
+        let rel = safe_src(src)
+            .ok_or_else(|| err(format!("figure `src` must be a path inside screenshots/ (no `..`, no leading `/`): `{src}`")))?;
+        let ext = rel
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        if !matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "webp") {
+            return Err(err(format!(
+                "figure `{src}`: unsupported image type (use .png, .jpg or .webp)"
+            )));
+        }
+        let path = self.screenshots.join(&rel);
+        if let Some(s) = self.sources.lock().ok().and_then(|m| m.get(&path).cloned()) {
+            return Ok(s);
+        }
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(err(format!(
+                    "image `{src}` not found (looked for screenshots/{src})"
+                )))
+            }
+            Err(e) => return Err(err(format!("cannot read image `{src}`: {e}"))),
+        };
+        let unreadable = |what: String| err(format!("cannot read image `{src}`: {what}"));
+        let reader = ImageReader::new(Cursor::new(&bytes[..]))
+            .with_guessed_format()
+            .map_err(|e| unreadable(e.to_string()))?;
+        let format = match reader.format() {
+            Some(f @ (ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP)) => f,
+            Some(f) => {
+                return Err(unreadable(format!(
+                    "{f:?} images are not supported (use PNG, JPEG or WebP)"
+                )))
+            }
+            None => {
+                return Err(unreadable(
+                    "not a PNG, JPEG or WebP image (corrupt or unknown content)".into(),
+                ))
+            }
+        };
+        let (width, height) = reader
+            .into_dimensions()
+            .map_err(|e| unreadable(format!("corrupt image: {e}")))?;
+        if width == 0 || height == 0 {
+            return Err(unreadable("the image is empty (0 pixels)".into()));
+        }
+        if u64::from(width) * u64::from(height) > MAX_PIXELS {
+            return Err(unreadable(format!(
+                "{width}x{height} pixels is too large (at most {MAX_PIXELS} pixels)"
+            )));
+        }
+        let hash = Fnv::new().write(&bytes).0;
+        let source = Arc::new(Source {
+            bytes,
+            hash,
+            format,
+            width,
+            height,
+        });
+        if let Ok(mut m) = self.sources.lock() {
+            m.insert(path, source.clone());
+        }
+        Ok(source)
+    }
+
+    /// Registers the image work of a figure; returns its variants.
+    fn add_job(&self, spec: &FigureSpec, source: Arc<Source>) -> Vec<Variant> {
+        let format = if source.format == ImageFormat::Jpeg {
+            OutFormat::Jpeg
+        } else {
+            OutFormat::Png
+        };
+        let redactions: Vec<Redaction> = spec.redactions.iter().map(|(r, _)| *r).collect();
+        let mut h = Fnv::new();
+        h.write(CACHE_VERSION.as_bytes())
+            .write(&source.hash.to_le_bytes())
+            .write(format.ext().as_bytes());
+        for r in &redactions {
+            h.write(&[r.mode as u8]);
+            for v in r.rect {
+                h.write(&v.to_le_bytes());
+            }
+        }
+        let key = h.hex();
+        let stem = stem_of(&spec.src);
+        let variants: Vec<Variant> = pixels::variant_sizes(source.width, source.height)
+            .into_iter()
+            .map(|(width, height)| Variant {
+                width,
+                height,
+                rel: format!("images/{stem}-{}-{width}.{}", &key[..12], format.ext()),
+            })
+            .collect();
+        let origin = (spec.file.clone(), spec.line);
+        if let Ok(mut jobs) = self.jobs.lock() {
+            let job = jobs.entry(key.clone()).or_insert_with(|| ImageJob {
+                src: spec.src.clone(),
+                source,
+                redactions,
+                format,
+                key,
+                variants: variants.clone(),
+                origin: origin.clone(),
+            });
+            // deterministic error messages whatever order pages render in
+            if origin < job.origin {
+                job.origin = origin;
+                job.src = spec.src.clone();
+            }
+        }
+        variants
+    }
+
+    /// The collected jobs (emptying the collector), ordered by where they are first used.
+    pub fn take_jobs(&self) -> Vec<ImageJob> {
+        let jobs = match self.jobs.lock() {
+            Ok(mut j) => std::mem::take(&mut *j),
+            Err(_) => BTreeMap::new(),
+        };
+        let mut v: Vec<ImageJob> = jobs.into_values().collect();
+        v.sort_by(|a, b| a.origin.cmp(&b.origin).then_with(|| a.key.cmp(&b.key)));
+        v
+    }
+}
+
+/// Renders the `figure` blocks of one page.
+pub struct FigureHook<'a> {
+    figures: &'a Figures,
+    file: &'a Path,
+    body_line: usize,
+    body: &'a str,
+    /// True when Jinja changed the text (lines must be searched for, not offset).
+    expanded: bool,
+    root: String,
+    count: AtomicUsize,
+}
+
+impl<'a> FigureHook<'a> {
+    /// `body` is the page's Markdown as written (starting at `body_line` of `file`),
+    /// `rendered` the same after Jinja, `root` the page's relative prefix to the site root.
+    pub fn new(
+        figures: &'a Figures,
+        file: &'a Path,
+        body_line: usize,
+        body: &'a str,
+        rendered: &str,
+        root: String,
+    ) -> Self {
+        FigureHook {
+            figures,
+            file,
+            body_line,
+            body,
+            expanded: body != rendered,
+            root,
+            count: AtomicUsize::new(0),
+        }
+    }
+
+    /// Figures rendered so far.
+    pub fn count(&self) -> usize {
+        self.count.load(Ordering::Relaxed)
+    }
+
+    /// The Markdown file and line of the fence of a block at `line` of the rendered text.
+    fn locate(&self, body: &str, line: usize) -> (PathBuf, usize) {
+        let offset = self.body_line.saturating_sub(1);
+        if !self.expanded {
+            return (self.file.to_path_buf(), line + offset);
+        }
+        if let Some(l) = find_block(self.body, body) {
+            return (self.file.to_path_buf(), l + offset);
+        }
+        for (path, text) in self.figures.shared_texts() {
+            if let Some(l) = find_block(text, body) {
+                return (path.clone(), l);
+            }
+        }
+        // The block was changed by Jinja: the best guess is the rendered line.
+        (self.file.to_path_buf(), line + offset)
+    }
+
+    fn render(&self, body: &str, line: usize) -> Result<String, SourceError> {
+        let (file, fence_line) = self.locate(body, line);
+        let spec = spec::parse(body, &file, fence_line)?;
+        let source = self.figures.source(&spec)?;
+        spec.check_bounds(source.width, source.height)?;
+        let variants = self.figures.add_job(&spec, source.clone());
+        let eager = self.count.fetch_add(1, Ordering::Relaxed) == 0;
+        Ok(html::figure(
+            &spec,
+            &variants,
+            source.width,
+            source.height,
+            &self.root,
+            eager,
+        ))
+    }
+}
+
+impl BlockHook for FigureHook<'_> {
+    fn render_block(&self, lang: &str, body: &str, line: usize) -> Option<Result<String>> {
+        (lang == "figure").then(|| self.render(body, line).map_err(Into::into))
+    }
+}
+
+/// The outputs of one job: (relative path, bytes), encoded count, cached count.
+type JobResult = Result<(Vec<(String, Vec<u8>)>, usize, usize), SourceError>;
+
+fn run_job(job: &ImageJob, cache: &Path, done: &AtomicUsize) -> JobResult {
+    let cache_name = |v: &Variant| format!("{}-{}.{}", job.key, v.width, job.format.ext());
+    let mut files = Vec::with_capacity(job.variants.len());
+    let mut missing = Vec::new();
+    for v in &job.variants {
+        match std::fs::read(cache.join(cache_name(v))) {
+            Ok(bytes) => {
+                files.push((v.rel.clone(), bytes));
+                done.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(_) => missing.push(v),
+        }
+    }
+    let cached = files.len();
+    if missing.is_empty() {
+        return Ok((files, 0, cached));
+    }
+    let fail = |msg: String| SourceError::new(&job.origin.0, job.origin.1, msg);
+    let img =
+        image::load_from_memory_with_format(&job.source.bytes, job.source.format).map_err(|e| {
+            fail(format!(
+                "cannot read image `{}`: corrupt image: {e}",
+                job.src
+            ))
+        })?;
+    let mut rgba = img.into_rgba8();
+    for r in &job.redactions {
+        pixels::redact(&mut rgba, r.rect, r.mode);
+    }
+    let opaque = pixels::is_opaque(&rgba);
+    let encoded: Vec<Result<(String, Vec<u8>), SourceError>> = missing
+        .par_iter()
+        .map(|v| {
+            let bytes = pixels::encode_variant(&rgba, opaque, v.width, v.height, job.format)
+                .map_err(|e| {
+                    fail(format!(
+                        "encoding image `{}` at {} px: {e}",
+                        job.src, v.width
+                    ))
+                })?;
+            // The cache is an optimisation: a read-only site still builds.
+            let _ = write_atomic(&cache.join(cache_name(v)), &bytes);
+            done.fetch_add(1, Ordering::Relaxed);
+            Ok((v.rel.clone(), bytes))
+        })
+        .collect();
+    for e in encoded {
+        files.push(e?);
+    }
+    Ok((files, missing.len(), cached))
+}
+
+/// Shows `images 3/12` on stderr (a terminal only) once the work takes more than a second.
+fn progress_bar(total: usize, done: &AtomicUsize, stop: mpsc::Receiver<()>) {
+    let start = Instant::now();
+    let mut shown: Option<usize> = None;
+    while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(Duration::from_millis(100)) {
+        let n = done.load(Ordering::Relaxed).min(total);
+        if start.elapsed() < Duration::from_secs(1) || shown == Some(n) {
+            continue;
+        }
+        let filled = n * 30 / total.max(1);
+        let mut err = std::io::stderr().lock();
+        let _ = write!(
+            err,
+            "\rimages [{}{}] {n}/{total}",
+            "#".repeat(filled),
+            "-".repeat(30 - filled)
+        );
+        let _ = err.flush();
+        shown = Some(n);
+    }
+    if shown.is_some() {
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\r{}\r", " ".repeat(60));
+        let _ = err.flush();
+    }
+}
+
+/// Runs the jobs in parallel and adds every variant to `output`.
+pub fn process(jobs: Vec<ImageJob>, cache: &Path, output: &mut Output) -> Result<ImageStats> {
+    let mut stats = ImageStats {
+        images: jobs.len(),
+        ..ImageStats::default()
+    };
+    if jobs.is_empty() {
+        return Ok(stats);
+    }
+    let total: usize = jobs.iter().map(|j| j.variants.len()).sum();
+    let done = AtomicUsize::new(0);
+    let results: Vec<JobResult> = std::thread::scope(|s| {
+        let (tx, rx) = mpsc::channel::<()>();
+        if std::io::stderr().is_terminal() {
+            let done = &done;
+            s.spawn(move || progress_bar(total, done, rx));
+        }
+        let results = jobs.par_iter().map(|j| run_job(j, cache, &done)).collect();
+        drop(tx);
+        results
+    });
+    for r in results {
+        let (files, encoded, cached) = r?;
+        stats.encoded += encoded;
+        stats.cached += cached;
+        for (rel, bytes) in files {
+            output.add(rel, bytes);
+        }
+    }
+    Ok(stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems() {
+        assert_eq!(stem_of("paedcan/eul-create.png"), "paedcan-eul-create");
+        assert_eq!(stem_of("A b/ÄÖ_x.v2.PNG"), "a-b-x-v2");
+        assert_eq!(stem_of(".png"), "figure");
+    }
+
+    #[test]
+    fn safe_sources() {
+        assert!(safe_src("demo/a.png").is_some());
+        assert!(safe_src("../a.png").is_none());
+        assert!(safe_src("/etc/a.png").is_none());
+        assert!(safe_src("a\\..\\b.png").is_none());
+    }
+
+    #[test]
+    fn finds_blocks_by_body() {
+        let text = "intro\n\n```figure\nsrc: a.png\nalt: A\n```\n\n- item\n\n  ```figure\n  src: b.png\n  alt: B\n  ```\n";
+        assert_eq!(find_block(text, "src: a.png\nalt: A\n"), Some(3));
+        assert_eq!(find_block(text, "src: b.png\nalt: B\n"), Some(10));
+        assert_eq!(find_block(text, "src: c.png\n"), None);
+    }
+
+    #[test]
+    fn figure_pages() {
+        assert!(page_has_figures("<p>a</p><figure class=\"eg-figure\">"));
+        assert!(!page_has_figures(
+            "<p>&lt;figure class=&quot;eg-figure&quot;&gt;</p>"
+        ));
+    }
+
+    #[test]
+    fn hash_is_stable() {
+        assert_eq!(Fnv::new().write(b"").hex(), "cbf29ce484222325");
+        assert_eq!(Fnv::new().write(b"a").hex(), "af63dc4c8601ec8c");
+    }
+}

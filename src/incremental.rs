@@ -1,0 +1,566 @@
+//! Incremental rebuilds (for `serve`): a [`Site`] keeps the loaded [`Library`] and the rendered
+//! site in memory, and [`Site::rebuild`] takes the files that changed, renders again only the
+//! pages that depend on them and merges those into the last good site. The stages are the
+//! build's own (load -> render -> check links); a failed rebuild changes nothing.
+//!
+//! What depends on what:
+//! - a step's Markdown body -> that step's page; a guide's `_index.md` body -> its overview page;
+//! - front matter, or a step added, removed or renamed -> every page of that guide (step titles
+//!   and numbers are in its navigation), or every page when the home page's list of guides changes;
+//! - a fragment in `content/shared/` -> every page whose source includes it, directly or through
+//!   other fragments (found by scanning `{% include "..." %}`);
+//! - `site.toml`, `content/data/`, `content/networks/`, `themes/`, `screenshots/` -> every page.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Component, Path, PathBuf};
+
+use serde_json::json;
+
+use crate::content::{Guide, Library};
+use crate::error::Result;
+use crate::site::{self, PageInfo, RenderedSite, Warning};
+
+/// What a changed path (relative to the site folder) is, for deciding what to rebuild.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeKind {
+    /// `site.toml`
+    Config,
+    /// `content/data/**`
+    Data,
+    /// `content/networks/**`
+    Network,
+    /// `themes/**` (templates and static files)
+    Theme,
+    /// `screenshots/**`
+    Screenshots,
+    /// `content/shared/<name>`: a fragment, named as `{% include %}` names it.
+    Shared(String),
+    /// `content/guides/<slug>/<file>` (`file` is empty for the guide folder itself).
+    Guide { slug: String, file: String },
+    /// Anything else under `content/`.
+    OtherContent,
+    /// Not a source of the site: editor backups and swap files, hidden files, other folders.
+    Ignored,
+}
+
+impl ChangeKind {
+    /// Classifies a path relative to the site folder.
+    pub fn of(rel: &Path) -> ChangeKind {
+        let parts: Vec<&str> = match rel
+            .components()
+            .map(|c| match c {
+                Component::Normal(s) => s.to_str(),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()
+        {
+            Some(p) if !p.is_empty() => p,
+            _ => return ChangeKind::Ignored,
+        };
+        if parts.iter().any(|p| is_scratch_name(p)) {
+            return ChangeKind::Ignored;
+        }
+        match parts.as_slice() {
+            ["site.toml"] => ChangeKind::Config,
+            ["themes", ..] => ChangeKind::Theme,
+            ["screenshots", ..] => ChangeKind::Screenshots,
+            ["content", "data", ..] => ChangeKind::Data,
+            ["content", "networks", ..] => ChangeKind::Network,
+            ["content", "shared", rest @ ..] if !rest.is_empty() => ChangeKind::Shared(rest.join("/")),
+            ["content", "guides", slug, rest @ ..] => ChangeKind::Guide {
+                slug: (*slug).to_string(),
+                file: rest.join("/"),
+            },
+            ["content", ..] => ChangeKind::OtherContent,
+            _ => ChangeKind::Ignored,
+        }
+    }
+
+    /// Whether the change may affect every page (then the whole site is loaded and rendered).
+    pub fn affects_everything(&self) -> bool {
+        matches!(
+            self,
+            ChangeKind::Config
+                | ChangeKind::Data
+                | ChangeKind::Network
+                | ChangeKind::Theme
+                | ChangeKind::Screenshots
+                | ChangeKind::OtherContent
+        )
+    }
+}
+
+/// Editor scratch files and hidden files: `.file.md.swp`, `file.md~`, `#file.md#`, vim's `4913`.
+fn is_scratch_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913"
+        || [".swp", ".swx", ".swo", ".tmp", ".bak", ".crdownload"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+}
+
+/// What a rebuild did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RebuildStats {
+    /// The whole site was loaded and rendered again.
+    pub full: bool,
+    /// Output paths of the pages rendered again.
+    pub rendered: Vec<String>,
+    /// Output paths of pages that no longer exist (a step was removed or renamed).
+    pub removed: Vec<String>,
+    /// Pages in the site after the rebuild.
+    pub pages: usize,
+}
+
+impl RebuildStats {
+    /// Whether the output changed (open pages should reload).
+    pub fn changed_output(&self) -> bool {
+        !self.rendered.is_empty() || !self.removed.is_empty()
+    }
+}
+
+/// A loaded and rendered site that can be rebuilt from a list of changed files.
+pub struct Site {
+    site_dir: PathBuf,
+    /// `site_dir`, absolute and with symlinks resolved, to recognise the paths a watcher reports.
+    canonical_dir: PathBuf,
+    lib: Library,
+    rendered: RenderedSite,
+    /// Changes (relative to the site folder) not yet built successfully: a failed rebuild's
+    /// changes are built again with the next one.
+    pending: BTreeSet<PathBuf>,
+}
+
+impl Site {
+    /// Loads, renders and link-checks the site at `site_dir`, like `build` without writing.
+    pub fn load(site_dir: &Path) -> Result<Site> {
+        let lib = Library::load(site_dir)?;
+        let rendered = site::render_site(&lib)?;
+        site::check_links(&rendered)?;
+        Ok(Site {
+            site_dir: site_dir.to_path_buf(),
+            canonical_dir: canonical(site_dir),
+            lib,
+            rendered,
+            pending: BTreeSet::new(),
+        })
+    }
+
+    pub fn site_dir(&self) -> &Path {
+        &self.site_dir
+    }
+
+    pub fn library(&self) -> &Library {
+        &self.lib
+    }
+
+    pub fn output(&self) -> &crate::output::Output {
+        &self.rendered.output
+    }
+
+    pub fn pages(&self) -> &[PageInfo] {
+        &self.rendered.pages
+    }
+
+    pub fn warnings(&self) -> &[Warning] {
+        &self.rendered.warnings
+    }
+
+    /// `path` (absolute, or relative to the current folder) relative to the site folder, or
+    /// `None` if it is outside.
+    pub fn relative(&self, path: &Path) -> Option<PathBuf> {
+        if let Ok(rel) = path.strip_prefix(&self.site_dir) {
+            return Some(rel.to_path_buf());
+        }
+        let abs = std::path::absolute(path).ok()?;
+        if let Ok(rel) = abs.strip_prefix(&self.canonical_dir) {
+            return Some(rel.to_path_buf());
+        }
+        // a deleted file cannot be canonicalized, its folder can
+        let parent = abs.parent()?.canonicalize().ok()?;
+        let rel = parent.strip_prefix(&self.canonical_dir).ok()?;
+        Some(rel.join(abs.file_name()?))
+    }
+
+    /// Rebuilds after `changed` files (absolute, or relative to the current folder) were
+    /// created, modified or deleted. On error the site is left as it was, and the changes are
+    /// kept for the next rebuild.
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<RebuildStats> {
+        let rels: Vec<PathBuf> = changed.iter().filter_map(|p| self.relative(p)).collect();
+        self.pending.extend(rels);
+        let kinds: Vec<ChangeKind> = self
+            .pending
+            .iter()
+            .map(|p| ChangeKind::of(p))
+            .filter(|k| *k != ChangeKind::Ignored)
+            .collect();
+        let result = if kinds.is_empty() {
+            Ok(RebuildStats {
+                pages: self.rendered.pages.len(),
+                ..RebuildStats::default()
+            })
+        } else if kinds.iter().any(ChangeKind::affects_everything) {
+            self.rebuild_all()
+        } else {
+            self.rebuild_some(&kinds)
+        };
+        if result.is_ok() {
+            self.pending.clear();
+        }
+        result
+    }
+
+    /// Loads and renders everything again.
+    fn rebuild_all(&mut self) -> Result<RebuildStats> {
+        let lib = Library::load(&self.site_dir)?;
+        let rendered = site::render_site(&lib)?;
+        site::check_links(&rendered)?;
+        let stats = RebuildStats {
+            full: true,
+            rendered: rendered.pages.iter().map(|p| p.rel.clone()).collect(),
+            removed: self
+                .rendered
+                .pages
+                .iter()
+                .filter(|p| !rendered.output.contains(&p.rel))
+                .map(|p| p.rel.clone())
+                .collect(),
+            pages: rendered.pages.len(),
+        };
+        self.lib = lib;
+        self.rendered = rendered;
+        Ok(stats)
+    }
+
+    /// Renders the pages that depend on guide files or shared fragments.
+    fn rebuild_some(&mut self, kinds: &[ChangeKind]) -> Result<RebuildStats> {
+        let guides_changed = kinds.iter().any(|k| matches!(k, ChangeKind::Guide { .. }));
+        // Guide sources are parsed and validated with the rest of the library (a few ms); only
+        // rendering is selective.
+        let reloaded = if guides_changed {
+            Some(Library::load(&self.site_dir)?)
+        } else {
+            None
+        };
+        let lib = reloaded.as_ref().unwrap_or(&self.lib);
+        let selection = match &reloaded {
+            Some(new) if guide_list(new) != guide_list(&self.lib) => Selection::All,
+            _ => select_pages(&self.lib, lib, kinds),
+        };
+        let want = |rel: &str| selection.wants(rel);
+        let part = site::render_site_selected(lib, &want)?;
+
+        let mut output = self.rendered.output.clone();
+        let mut pages = Vec::with_capacity(self.rendered.pages.len());
+        let mut removed = Vec::new();
+        for p in &self.rendered.pages {
+            if want(&p.rel) {
+                output.remove(&p.rel);
+                if !part.output.contains(&p.rel) {
+                    removed.push(p.rel.clone());
+                }
+            } else {
+                pages.push(p.clone());
+            }
+        }
+        for (rel, bytes) in part.output.files() {
+            output.add(rel, bytes);
+        }
+        let rendered: Vec<String> = part.pages.iter().map(|p| p.rel.clone()).collect();
+        pages.extend(part.pages);
+        let merged = RenderedSite {
+            output,
+            pages,
+            warnings: part.warnings,
+        };
+        site::check_links(&merged)?;
+        let stats = RebuildStats {
+            full: false,
+            rendered,
+            removed,
+            pages: merged.pages.len(),
+        };
+        if let Some(new) = reloaded {
+            self.lib = new;
+        }
+        self.rendered = merged;
+        Ok(stats)
+    }
+}
+
+fn canonical(dir: &Path) -> PathBuf {
+    dir.canonicalize()
+        .or_else(|_| std::path::absolute(dir))
+        .unwrap_or_else(|_| dir.to_path_buf())
+}
+
+/// Which pages to render again.
+#[derive(Debug, Default)]
+enum Selection {
+    All,
+    #[default]
+    Nothing,
+    Some {
+        /// Every page of these guides.
+        guides: BTreeSet<String>,
+        /// These pages (output paths).
+        pages: BTreeSet<String>,
+    },
+}
+
+impl Selection {
+    fn wants(&self, rel: &str) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Nothing => false,
+            Selection::Some { guides, pages } => {
+                pages.contains(rel) || rel.split_once('/').is_some_and(|(g, _)| guides.contains(g))
+            }
+        }
+    }
+}
+
+/// What the home page and every page's navigation show of the guides: if this changes, every
+/// page is rendered again.
+fn guide_list(lib: &Library) -> serde_json::Value {
+    lib.guides
+        .iter()
+        .map(|g| json!([g.slug, g.meta, g.steps.len()]))
+        .collect()
+}
+
+/// What every page of one guide shows of its steps (titles, numbers, sandbox links).
+fn guide_shape(g: &Guide) -> serde_json::Value {
+    g.steps
+        .iter()
+        .map(|s| json!([s.slug, s.number, s.meta, s.source.file]))
+        .collect()
+}
+
+/// Pages that depend on the changed guide files and fragments; `old` is the library the current
+/// pages were rendered from, `new` the one to render with (the same when no guide changed).
+fn select_pages(old: &Library, new: &Library, kinds: &[ChangeKind]) -> Selection {
+    let mut guides = BTreeSet::new();
+    let mut pages = BTreeSet::new();
+    for g in &new.guides {
+        if old.guide(&g.slug).map(guide_shape) != Some(guide_shape(g)) {
+            guides.insert(g.slug.clone());
+        }
+    }
+    let mut fragments = BTreeSet::new();
+    for kind in kinds {
+        match kind {
+            ChangeKind::Guide { slug, file } => {
+                let Some(g) = new.guide(slug) else { continue };
+                if file == "_index.md" {
+                    pages.insert(format!("{slug}/index.html"));
+                }
+                for s in &g.steps {
+                    if s.source.file.file_name().and_then(|n| n.to_str()) == Some(file.as_str()) {
+                        pages.insert(format!("{slug}/{}/index.html", s.slug));
+                    }
+                }
+            }
+            ChangeKind::Shared(name) => {
+                fragments.insert(name.clone());
+            }
+            _ => {}
+        }
+    }
+    if !fragments.is_empty() {
+        let mut includes = IncludeScanner::new(new.content_dir().join("shared"));
+        for g in &new.guides {
+            let sources = std::iter::once((format!("{}/index.html", g.slug), &g.source.body)).chain(
+                g.steps
+                    .iter()
+                    .map(|s| (format!("{}/{}/index.html", g.slug, s.slug), &s.source.body)),
+            );
+            for (rel, body) in sources {
+                if includes.reaches_any(body, &fragments) {
+                    pages.insert(rel);
+                }
+            }
+        }
+    }
+    if guides.is_empty() && pages.is_empty() {
+        Selection::Nothing
+    } else {
+        Selection::Some { guides, pages }
+    }
+}
+
+/// Follows `{% include %}` (and `import`, `from`, `extends`) through the shared fragments.
+struct IncludeScanner {
+    shared_dir: PathBuf,
+    /// Fragment name -> what it names directly (`None`: a computed name).
+    direct: HashMap<String, Option<Vec<String>>>,
+}
+
+impl IncludeScanner {
+    fn new(shared_dir: PathBuf) -> IncludeScanner {
+        IncludeScanner {
+            shared_dir,
+            direct: HashMap::new(),
+        }
+    }
+
+    fn direct(&mut self, name: &str) -> Option<Vec<String>> {
+        if let Some(found) = self.direct.get(name) {
+            return found.clone();
+        }
+        // A fragment that cannot be read includes nothing: rendering reports it.
+        let text = std::fs::read_to_string(self.shared_dir.join(name)).unwrap_or_default();
+        let names = included_names(&text);
+        self.direct.insert(name.to_string(), names.clone());
+        names
+    }
+
+    /// Whether a source including from `body` reaches one of `targets` (or a computed name,
+    /// which might be any of them).
+    fn reaches_any(&mut self, body: &str, targets: &BTreeSet<String>) -> bool {
+        let Some(mut todo) = included_names(body) else {
+            return true;
+        };
+        let mut seen = BTreeSet::new();
+        while let Some(name) = todo.pop() {
+            if targets.contains(&name) {
+                return true;
+            }
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            match self.direct(&name) {
+                Some(more) => todo.extend(more),
+                None => return true,
+            }
+        }
+        false
+    }
+}
+
+/// The template names `text` includes, imports or extends; `None` if one of them is computed
+/// (`{% include some_variable %}`).
+pub fn included_names(text: &str) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{%") {
+        rest = &rest[start + 2..];
+        let end = rest.find("%}").unwrap_or(rest.len());
+        let tag = rest[..end].trim_start_matches(['-', '+']).trim_start();
+        rest = &rest[end..];
+        let Some(args) = ["include", "import", "from", "extends"]
+            .iter()
+            .find_map(|kw| tag.strip_prefix(kw).filter(|a| a.starts_with(char::is_whitespace)))
+        else {
+            continue;
+        };
+        let args = args.trim_start();
+        // a literal or a list of literals (`include ["a.md", "b.md"]`)
+        let literals = if let Some(list) = args.strip_prefix('[') {
+            list.split(']').next().unwrap_or("")
+        } else {
+            args
+        };
+        let first = string_literals(literals);
+        let is_literal = args.starts_with(['"', '\'']) || args.starts_with('[');
+        if !is_literal || first.is_empty() {
+            return None;
+        }
+        if args.starts_with('[') {
+            names.extend(first);
+        } else {
+            names.extend(first.into_iter().take(1));
+        }
+    }
+    Some(names)
+}
+
+/// The quoted strings in `s`, in order.
+fn string_literals(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = s.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c == '"' || c == '\'' {
+            let body = &s[i + 1..];
+            if let Some(end) = body.find(c) {
+                out.push(body[..end].to_string());
+                // skip past the closing quote
+                for _ in 0..body[..=end].chars().count() {
+                    chars.next();
+                }
+            } else {
+                break;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_changes() {
+        let k = |p: &str| ChangeKind::of(Path::new(p));
+        assert_eq!(k("site.toml"), ChangeKind::Config);
+        assert_eq!(k("content/data/links.yaml"), ChangeKind::Data);
+        assert_eq!(k("content/networks/demo/network.yaml"), ChangeKind::Network);
+        assert_eq!(k("themes/default/templates/step.html"), ChangeKind::Theme);
+        assert_eq!(k("screenshots/eul-create.png"), ChangeKind::Screenshots);
+        assert_eq!(k("content/shared/eu-login/create.md"), ChangeKind::Shared("eu-login/create.md".into()));
+        assert_eq!(
+            k("content/guides/demo/02-request-access.md"),
+            ChangeKind::Guide {
+                slug: "demo".into(),
+                file: "02-request-access.md".into()
+            }
+        );
+        assert_eq!(
+            k("content/guides/demo"),
+            ChangeKind::Guide {
+                slug: "demo".into(),
+                file: String::new()
+            }
+        );
+        assert_eq!(k("content/README.md"), ChangeKind::OtherContent);
+        assert_eq!(k("content/shared"), ChangeKind::OtherContent);
+        for ignored in [
+            "public/index.html",
+            "README.md",
+            "",
+            "../content/data/x.yaml",
+            "content/guides/demo/.02-request-access.md.swp",
+            "content/guides/demo/02-request-access.md~",
+            "content/shared/#request.md#",
+            "content/guides/demo/4913",
+            "content/.git/HEAD",
+        ] {
+            assert_eq!(k(ignored), ChangeKind::Ignored, "{ignored}");
+        }
+        assert!(k("content/data/erns.yaml").affects_everything());
+        assert!(!k("content/shared/a.md").affects_everything());
+        assert!(!k("content/guides/demo/_index.md").affects_everything());
+    }
+
+    #[test]
+    fn finds_included_names() {
+        assert_eq!(
+            included_names("a {% include \"x.md\" %} b {%- include 'y/z.md' -%}"),
+            Some(vec!["x.md".to_string(), "y/z.md".to_string()])
+        );
+        assert_eq!(
+            included_names("{% include [\"a.md\", \"b.md\"] ignore missing %}"),
+            Some(vec!["a.md".to_string(), "b.md".to_string()])
+        );
+        assert_eq!(
+            included_names("{% from \"m.md\" import x %}{% if a %}{% endif %}"),
+            Some(vec!["m.md".to_string()])
+        );
+        assert_eq!(included_names("{% include name %}"), None);
+        assert_eq!(included_names("{% included %}{{ include }}"), Some(vec![]));
+        assert_eq!(included_names("{% include \"unclosed"), None);
+    }
+}

@@ -1,0 +1,466 @@
+//! `ernguide serve`: build, serve the site from memory on this machine, rebuild what changed and
+//! reload the open pages.
+//!
+//! - this module: the HTTP side (tiny_http, a few worker threads answering GET and HEAD from the
+//!   last good [`Output`]) and the rebuild loop;
+//! - [`watch`]: file events -> changed source files;
+//! - [`reload`]: the injected script, the error overlay and the event stream;
+//! - [`crate::incremental::Site`] decides what to render again.
+//!
+//! A failed rebuild keeps the last good site: pages show the error as an overlay, the terminal
+//! prints it, and the next successful rebuild reloads the pages without it. The output folder
+//! (`--out`) is kept up to date too, with atomic writes.
+
+pub mod reload;
+pub mod watch;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use tiny_http::{Header, Method, Request, Response, Server};
+
+use crate::error::{anyhow, report, Result};
+use crate::incremental::{RebuildStats, Site};
+use crate::output::{write_atomic, Output};
+use reload::{BuildError, Event, Hub};
+
+/// Threads answering requests (event streams get their own thread each).
+const WORKERS: usize = 4;
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub site_dir: PathBuf,
+    pub out_dir: PathBuf,
+    pub bind: String,
+    pub port: u16,
+}
+
+/// What the server answers with.
+struct Live {
+    /// The last site that built.
+    output: Arc<Output>,
+    /// Changes whenever pages should reload (a rebuild, a failed rebuild, a fix).
+    version: u64,
+    /// Why the last rebuild failed, while it is not fixed.
+    error: Option<BuildError>,
+}
+
+struct State {
+    live: RwLock<Live>,
+    hub: Hub,
+}
+
+impl State {
+    fn snapshot(&self) -> (Arc<Output>, u64, Option<BuildError>) {
+        let live = self.live.read().unwrap_or_else(|e| e.into_inner());
+        (live.output.clone(), live.version, live.error.clone())
+    }
+
+    /// The event that brings a page up to date.
+    fn current_event(&self) -> Event {
+        let live = self.live.read().unwrap_or_else(|e| e.into_inner());
+        match &live.error {
+            Some(error) => Event::BuildError {
+                version: live.version,
+                error: error.clone(),
+            },
+            None => Event::Reload { version: live.version },
+        }
+    }
+
+    /// Records a successful (re)build and tells the pages.
+    fn built(&self, output: Output) {
+        let version = {
+            let mut live = self.live.write().unwrap_or_else(|e| e.into_inner());
+            live.output = Arc::new(output);
+            live.version += 1;
+            live.error = None;
+            live.version
+        };
+        self.hub.broadcast(&Event::Reload { version });
+    }
+
+    /// Records a failed rebuild and tells the pages.
+    fn failed(&self, error: BuildError) {
+        let version = {
+            let mut live = self.live.write().unwrap_or_else(|e| e.into_inner());
+            live.version += 1;
+            live.error = Some(error.clone());
+            live.version
+        };
+        self.hub.broadcast(&Event::BuildError { version, error });
+    }
+
+    fn has_error(&self) -> bool {
+        self.live.read().map(|l| l.error.is_some()).unwrap_or(false)
+    }
+}
+
+/// Builds, serves and rebuilds until the process is stopped.
+pub fn serve(opts: &ServeOptions) -> Result<()> {
+    let start = Instant::now();
+    let (site, first_error) = match Site::load(&opts.site_dir) {
+        Ok(site) => (Some(site), None),
+        // Serve anyway: the error shows in the browser and the first fix builds the site.
+        Err(e) => {
+            eprintln!("{}", report(&e));
+            (None, Some(BuildError::new(&e, &opts.site_dir)))
+        }
+    };
+    if let Some(site) = &site {
+        for w in site.warnings() {
+            eprintln!("{}", crate::check::Finding::warning(&w.0).to_line());
+        }
+        write_all(site.output(), &opts.out_dir);
+        eprintln!(
+            "built {} pages ({} files) in {} ms",
+            site.pages().len(),
+            site.output().len(),
+            start.elapsed().as_millis()
+        );
+    }
+    let state = Arc::new(State {
+        live: RwLock::new(Live {
+            output: Arc::new(site.as_ref().map(|s| s.output().clone()).unwrap_or_default()),
+            version: 1,
+            error: first_error,
+        }),
+        hub: Hub::default(),
+    });
+    // Watch before serving, so no edit made after the URL is printed is missed.
+    let watcher = watch::Watcher::new(&opts.site_dir, std::slice::from_ref(&opts.out_dir))?;
+
+    let server = Server::http((opts.bind.as_str(), opts.port))
+        .map_err(|e| anyhow!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?;
+    let server = Arc::new(server);
+    for i in 0..WORKERS {
+        let server = server.clone();
+        let state = state.clone();
+        std::thread::Builder::new()
+            .name(format!("ernguide-http-{i}"))
+            .spawn(move || {
+                while let Ok(request) = server.recv() {
+                    handle(&state, request);
+                }
+            })
+            .map_err(|e| anyhow!("cannot start the server threads: {e}"))?;
+    }
+    let url = match server.server_addr().to_ip() {
+        Some(std::net::SocketAddr::V6(a)) => format!("http://[{}]:{}/", a.ip(), a.port()),
+        Some(a) => format!("http://{a}/"),
+        None => format!("http://{}:{}/", opts.bind, opts.port),
+    };
+    if !is_loopback(&opts.bind) {
+        eprintln!("warning: --bind {}: other machines can reach this server", opts.bind);
+    }
+    eprintln!("serving {url} (rebuilds on save; Ctrl+C to stop)");
+    rebuild_loop(site, watcher, &state, opts);
+    Ok(())
+}
+
+fn is_loopback(bind: &str) -> bool {
+    bind == "localhost" || bind.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Waits for changes and rebuilds, forever.
+fn rebuild_loop(mut site: Option<Site>, mut watcher: watch::Watcher, state: &State, opts: &ServeOptions) {
+    while let Some(changed) = watcher.next_changes() {
+        let start = Instant::now();
+        let what = describe(&changed, &opts.site_dir);
+        let result = match site.as_mut() {
+            Some(s) => s.rebuild(&changed),
+            None => Site::load(&opts.site_dir).map(|s| {
+                let stats = RebuildStats {
+                    full: true,
+                    rendered: s.pages().iter().map(|p| p.rel.clone()).collect(),
+                    removed: Vec::new(),
+                    pages: s.pages().len(),
+                };
+                site = Some(s);
+                stats
+            }),
+        };
+        let ms = start.elapsed().as_millis();
+        match (result, site.as_ref()) {
+            (Ok(stats), Some(s)) => {
+                let was_failing = state.has_error();
+                if stats.changed_output() || was_failing {
+                    state.built(s.output().clone());
+                }
+                if stats.full {
+                    eprintln!("{what}: rebuilt all {} pages in {ms} ms", stats.pages);
+                } else {
+                    eprintln!("{what}: rebuilt {} of {} pages in {ms} ms", stats.rendered.len(), stats.pages);
+                }
+                if was_failing {
+                    eprintln!("fixed: the site builds again");
+                }
+                write_changes(s, &stats, &opts.out_dir);
+            }
+            (Ok(_), None) => {}
+            (Err(e), _) => {
+                eprintln!("{what}: {}", report(&e));
+                eprintln!("  (still serving the last good site; fix the file and save)");
+                state.failed(BuildError::new(&e, &opts.site_dir));
+            }
+        }
+    }
+}
+
+/// `content/a.md` or `content/a.md and 2 more`, relative to the site.
+fn describe(changed: &[PathBuf], site_dir: &Path) -> String {
+    let root = site_dir.canonicalize().unwrap_or_else(|_| site_dir.to_path_buf());
+    let first = changed
+        .first()
+        .map(|p| p.strip_prefix(&root).unwrap_or(p).display().to_string())
+        .unwrap_or_default();
+    match changed.len() {
+        0 | 1 => first,
+        n => format!("{first} and {} more", n - 1),
+    }
+}
+
+/// Replaces the output folder with the whole site (atomically).
+fn write_all(output: &Output, out_dir: &Path) {
+    if let Err(e) = output.write_to(out_dir) {
+        eprintln!("warning: could not write {}: {e:#}", out_dir.display());
+    }
+}
+
+/// Updates the output folder after a rebuild: the whole folder after a full rebuild, else each
+/// rendered page atomically.
+fn write_changes(site: &Site, stats: &RebuildStats, out_dir: &Path) {
+    if stats.full || !out_dir.is_dir() {
+        return write_all(site.output(), out_dir);
+    }
+    for rel in &stats.rendered {
+        if let Some(bytes) = site.output().get(rel) {
+            if let Err(e) = write_atomic(&out_dir.join(rel), bytes) {
+                eprintln!("warning: {e:#}");
+            }
+        }
+    }
+    for rel in &stats.removed {
+        let _ = std::fs::remove_file(out_dir.join(rel));
+    }
+}
+
+/// Where a request path leads in the output.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Lookup {
+    /// A file (its output path).
+    File(String),
+    /// A folder asked for without its trailing `/`: redirect, so relative links work.
+    Redirect(String),
+    NotFound,
+    /// Not a path inside the site (`..`, encoded separators, bad encoding).
+    BadRequest,
+}
+
+/// Maps a request URL to a file of `output`. Only names in the output can come out: a request
+/// never reaches the disk.
+pub fn lookup(output: &Output, url: &str) -> Lookup {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    if !path.starts_with('/') {
+        return Lookup::BadRequest;
+    }
+    let Some(decoded) = percent_decode(path) else {
+        return Lookup::BadRequest;
+    };
+    if decoded.contains(['\0', '\\']) {
+        return Lookup::BadRequest;
+    }
+    let mut segments = Vec::new();
+    for seg in decoded.split('/') {
+        match seg {
+            "" => {}
+            "." | ".." => return Lookup::BadRequest,
+            s => segments.push(s),
+        }
+    }
+    let joined = segments.join("/");
+    let folder = joined.is_empty() || decoded.ends_with('/');
+    let rel = match (folder, joined.is_empty()) {
+        (_, true) => "index.html".to_string(),
+        (true, false) => format!("{joined}/index.html"),
+        (false, false) => joined.clone(),
+    };
+    if output.contains(&rel) {
+        Lookup::File(rel)
+    } else if !folder && output.contains(&format!("{joined}/index.html")) {
+        Lookup::Redirect(format!("/{joined}/"))
+    } else {
+        Lookup::NotFound
+    }
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// MIME type by file extension.
+pub fn mime_type(path: &str) -> &'static str {
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" | "map" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        "gif" => "image/gif",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "txt" => "text/plain; charset=utf-8",
+        "xml" => "application/xml",
+        "pdf" => "application/pdf",
+        _ => "application/octet-stream",
+    }
+}
+
+fn header(name: &str, value: &str) -> Option<Header> {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+}
+
+fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>, extra: &[(&str, &str)]) {
+    let mut response = Response::from_data(body).with_status_code(status);
+    let headers = [
+        ("Content-Type", content_type),
+        ("Cache-Control", "no-store"),
+        ("X-Content-Type-Options", "nosniff"),
+    ];
+    for (name, value) in headers.iter().chain(extra) {
+        if let Some(h) = header(name, value) {
+            response.add_header(h);
+        }
+    }
+    // The page closed the connection: nothing to do.
+    let _ = request.respond(response);
+}
+
+/// Shown when there is no site yet (the first build failed) or it has no 404 page.
+const FALLBACK_404: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>\n<body><h1>Not found</h1><p>There is no page at this address.</p></body></html>\n";
+
+/// Answers one request (HEAD like GET; tiny_http leaves the body out).
+fn handle(state: &State, request: Request) {
+    let url = request.url().to_string();
+    let path = url.split('?').next().unwrap_or("");
+    let method = request.method().clone();
+    if path == reload::EVENTS_PATH && method == Method::Get {
+        let page_version = url
+            .split_once('?')
+            .and_then(|(_, q)| q.split('&').find_map(|kv| kv.strip_prefix("version=")))
+            .and_then(|v| v.parse().ok());
+        let Some(events) = state.hub.subscribe(page_version, || state.current_event()) else {
+            return respond(request, 503, "text/plain; charset=utf-8", b"too many open pages\n".to_vec(), &[]);
+        };
+        let version = state.snapshot().1;
+        return reload::stream(request.into_writer(), events, version);
+    }
+    if method != Method::Get && method != Method::Head {
+        return respond(
+            request,
+            405,
+            "text/plain; charset=utf-8",
+            b"method not allowed\n".to_vec(),
+            &[("Allow", "GET, HEAD")],
+        );
+    }
+    if path == reload::SCRIPT_PATH {
+        return respond(request, 200, mime_type(path), reload::SCRIPT.as_bytes().to_vec(), &[]);
+    }
+    let (output, version, error) = state.snapshot();
+    match lookup(&output, &url) {
+        Lookup::File(rel) => {
+            let bytes = output.get(&rel).unwrap_or_default();
+            let body = if rel.ends_with(".html") {
+                reload::inject(bytes, version, error.as_ref(), false)
+            } else {
+                bytes.to_vec()
+            };
+            respond(request, 200, mime_type(&rel), body, &[]);
+        }
+        Lookup::Redirect(location) => respond(
+            request,
+            301,
+            "text/plain; charset=utf-8",
+            format!("moved to {location}\n").into_bytes(),
+            &[("Location", &location)],
+        ),
+        Lookup::BadRequest => respond(request, 400, "text/plain; charset=utf-8", b"bad request\n".to_vec(), &[]),
+        Lookup::NotFound => {
+            let page = output.get("404.html").unwrap_or(FALLBACK_404.as_bytes());
+            let body = reload::inject(page, version, error.as_ref(), true);
+            respond(request, 404, mime_type("404.html"), body, &[]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> Output {
+        let mut o = Output::new();
+        o.add("index.html", "home");
+        o.add("404.html", "missing");
+        o.add("demo/index.html", "guide");
+        o.add("static/site.css", "css");
+        o
+    }
+
+    #[test]
+    fn lookup_stays_in_the_output() {
+        let o = site();
+        assert_eq!(lookup(&o, "/"), Lookup::File("index.html".into()));
+        assert_eq!(lookup(&o, "/?x=1#top"), Lookup::File("index.html".into()));
+        assert_eq!(lookup(&o, "/demo/"), Lookup::File("demo/index.html".into()));
+        assert_eq!(lookup(&o, "/demo"), Lookup::Redirect("/demo/".into()));
+        assert_eq!(lookup(&o, "//demo"), Lookup::Redirect("/demo/".into()), "never a protocol-relative redirect");
+        assert_eq!(lookup(&o, "/static/site%2Ecss"), Lookup::File("static/site.css".into()));
+        assert_eq!(lookup(&o, "/nope.html"), Lookup::NotFound);
+        assert_eq!(lookup(&o, "//etc/passwd"), Lookup::NotFound);
+        for bad in [
+            "/../Cargo.toml",
+            "/%2e%2e/%2e%2e/etc/passwd",
+            "/static/..%2f..%2fCargo.toml",
+            "/static/%2E%2E/%2E%2E/x",
+            "/a\\..\\b",
+            "/%00",
+            "/%zz",
+            "/%ff",
+            "http://example.org/",
+            "*",
+            "/./index.html",
+        ] {
+            assert_eq!(lookup(&o, bad), Lookup::BadRequest, "{bad}");
+        }
+    }
+
+    #[test]
+    fn mime_types() {
+        assert_eq!(mime_type("a/index.html"), "text/html; charset=utf-8");
+        assert_eq!(mime_type("static/site.CSS"), "text/css; charset=utf-8");
+        assert_eq!(mime_type("static/sandbox/flow.js"), "text/javascript; charset=utf-8");
+        assert_eq!(mime_type("shot.png"), "image/png");
+        assert_eq!(mime_type("README"), "application/octet-stream");
+    }
+}

@@ -1,0 +1,169 @@
+//! Watches the site's sources (`content/`, `themes/`, `screenshots/`, `site.toml`) with
+//! notify-debouncer-full and hands batches of changed source files to the rebuild loop; the
+//! rebuild classifies them ([`ChangeKind`]).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::Duration;
+
+use notify_debouncer_full::notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{new_debouncer, DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache};
+
+use crate::error::{anyhow, Result};
+use crate::incremental::ChangeKind;
+
+/// How long a file must be quiet before its change is reported: editors write a file in
+/// several steps; this is the main part of the edit-to-reload latency.
+pub const DEBOUNCE: Duration = Duration::from_millis(50);
+
+/// Folders watched recursively, relative to the site folder (the site folder itself is watched
+/// without recursion, for `site.toml` and for these folders appearing).
+const WATCHED_DIRS: &[&str] = &["content", "themes", "screenshots"];
+
+pub struct Watcher {
+    debouncer: Debouncer<notify_debouncer_full::notify::RecommendedWatcher, RecommendedCache>,
+    events: Receiver<DebounceEventResult>,
+    /// The site folder, absolute with symlinks resolved (how events name paths).
+    root: PathBuf,
+    /// Paths never reported (the output folder, when it is inside the site).
+    ignore: Vec<PathBuf>,
+    watched: BTreeSet<PathBuf>,
+}
+
+impl Watcher {
+    /// Starts watching the site at `site_dir`; changes under `ignore` (e.g. the output folder)
+    /// are not reported.
+    pub fn new(site_dir: &Path, ignore: &[PathBuf]) -> Result<Watcher> {
+        let root = site_dir
+            .canonicalize()
+            .map_err(|e| anyhow!("cannot watch {}: {e}", site_dir.display()))?;
+        let (tx, events) = std::sync::mpsc::channel();
+        let mut debouncer = new_debouncer(DEBOUNCE, None, tx)
+            .map_err(|e| anyhow!("cannot watch {}: {e}", site_dir.display()))?;
+        debouncer
+            .watch(&root, RecursiveMode::NonRecursive)
+            .map_err(|e| anyhow!("cannot watch {}: {e}", root.display()))?;
+        let ignore = ignore.iter().map(|p| absolute(p)).collect();
+        let mut w = Watcher {
+            debouncer,
+            events,
+            root,
+            ignore,
+            watched: BTreeSet::new(),
+        };
+        w.watch_new_dirs()?;
+        Ok(w)
+    }
+
+    /// Watches the source folders that exist and are not watched yet.
+    fn watch_new_dirs(&mut self) -> Result<()> {
+        for dir in WATCHED_DIRS {
+            let path = self.root.join(dir);
+            if path.is_dir() && !self.watched.contains(&path) {
+                self.debouncer
+                    .watch(&path, RecursiveMode::Recursive)
+                    .map_err(|e| anyhow!("cannot watch {}: {e}", path.display()))?;
+                self.watched.insert(path);
+            }
+        }
+        Ok(())
+    }
+
+    /// Blocks until source files change; returns them (absolute, sorted, no duplicates).
+    /// Batches that arrive while the first is read are merged. `None` when the watcher stopped.
+    pub fn next_changes(&mut self) -> Option<Vec<PathBuf>> {
+        loop {
+            let first = self.events.recv().ok()?;
+            let mut paths = BTreeSet::new();
+            self.collect(first, &mut paths);
+            loop {
+                match self.events.recv_timeout(Duration::from_millis(5)) {
+                    Ok(more) => self.collect(more, &mut paths),
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => return None,
+                }
+            }
+            if let Err(e) = self.watch_new_dirs() {
+                eprintln!("warning: {e:#}");
+            }
+            if !paths.is_empty() {
+                return Some(paths.into_iter().collect());
+            }
+        }
+    }
+
+    fn collect(&self, batch: DebounceEventResult, into: &mut BTreeSet<PathBuf>) {
+        match batch {
+            Ok(events) => into.extend(source_paths(&self.root, &self.ignore, &events)),
+            Err(errors) => {
+                for e in errors {
+                    eprintln!("warning: watching files: {e}");
+                }
+            }
+        }
+    }
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    if let Ok(c) = p.canonicalize() {
+        return c;
+    }
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    match (abs.parent().and_then(|d| d.canonicalize().ok()), abs.file_name()) {
+        (Some(dir), Some(name)) => dir.join(name),
+        _ => abs,
+    }
+}
+
+/// The site source files that `events` created, modified, renamed or removed: reads are
+/// dropped, and so are paths outside `root`, under an `ignore` prefix, or that are no source
+/// ([`ChangeKind::Ignored`]: editor swap files, the output folder, ...).
+pub fn source_paths(root: &Path, ignore: &[PathBuf], events: &[DebouncedEvent]) -> Vec<PathBuf> {
+    events
+        .iter()
+        .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+        .flat_map(|e| e.paths.iter())
+        .filter(|p| !ignore.iter().any(|i| p.starts_with(i)))
+        .filter(|p| {
+            p.strip_prefix(root)
+                .is_ok_and(|rel| ChangeKind::of(rel) != ChangeKind::Ignored)
+        })
+        .cloned()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify_debouncer_full::notify::event::{AccessKind, CreateKind, DataChange, Event, ModifyKind, RemoveKind};
+    use std::time::Instant;
+
+    fn ev(kind: EventKind, path: &str) -> DebouncedEvent {
+        DebouncedEvent::new(Event::new(kind).add_path(PathBuf::from(path)), Instant::now())
+    }
+
+    #[test]
+    fn keeps_source_changes_only() {
+        let root = Path::new("/site");
+        let events = [
+            ev(EventKind::Modify(ModifyKind::Data(DataChange::Content)), "/site/content/guides/demo/01-a.md"),
+            ev(EventKind::Access(AccessKind::Read), "/site/content/shared/read-only.md"),
+            ev(EventKind::Create(CreateKind::File), "/site/content/guides/demo/.01-a.md.swp"),
+            ev(EventKind::Create(CreateKind::File), "/site/content/public/index.html"),
+            ev(EventKind::Remove(RemoveKind::File), "/site/content/shared/old.md"),
+            ev(EventKind::Modify(ModifyKind::Any), "/site/site.toml"),
+            ev(EventKind::Modify(ModifyKind::Any), "/site/public/index.html"),
+            ev(EventKind::Modify(ModifyKind::Any), "/elsewhere/content/data/x.yaml"),
+        ];
+        let got = source_paths(root, &[PathBuf::from("/site/content/public")], &events);
+        assert_eq!(
+            got,
+            vec![
+                PathBuf::from("/site/content/guides/demo/01-a.md"),
+                PathBuf::from("/site/content/shared/old.md"),
+                PathBuf::from("/site/site.toml"),
+            ]
+        );
+    }
+}

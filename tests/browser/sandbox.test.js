@@ -1,0 +1,618 @@
+'use strict';
+// The practice sandbox in headless Chromium: every guide's whole flow, as a user does it (visible
+// labels and roles only), with mistakes and recoveries, axe on every screen, and no request
+// leaving the page's origin. Also: the SMS screens before 30 June 2025, and a network that is
+// not in the bundled portal (tests/fixtures/sandbox-extra), built from data only.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const lib = require('./lib');
+
+const PW = 'Practice-Pass-2026';
+const PIN = '2468';
+const EMAIL = 'maria.example@example.org';
+const TIMEOUT = { timeout: 5000 };
+
+let browser;
+const servers = [];
+const sites = {};
+
+async function site(name, dir) {
+  if (!sites[name]) {
+    const out = lib.buildSite(dir ? { site: dir } : {});
+    const server = await lib.serveDir(out);
+    servers.push(server);
+    sites[name] = { out, server };
+  }
+  return sites[name];
+}
+
+test.before(async () => {
+  browser = await lib.launchBrowser({ viewport: { width: 1280, height: 1000 } });
+});
+test.after(async () => {
+  if (browser) await browser.close();
+  for (const s of servers) await s.close();
+});
+
+// One practising user in one browser tab.
+class User {
+  constructor(page, name) {
+    this.page = page;
+    this.name = name;
+    this.checked = new Set();
+    this.errors = [];
+    page.on('pageerror', (e) => this.errors.push(e.message));
+  }
+
+  static async open(siteName, guide, hash = '', siteDir) {
+    const { server } = await site(siteName, siteDir);
+    const page = await browser.context.newPage();
+    const guard = await lib.guardRequests(page.context(), server.origin);
+    const u = new User(page, guide);
+    u.guard = guard;
+    u.origin = server.origin;
+    page.setDefaultTimeout(5000);
+    await page.goto(`${server.url}${guide}/sandbox/index.html${hash}`);
+    await page.getByRole('heading', { level: 1, name: /Practice sandbox/ }).waitFor();
+    return u;
+  }
+
+  // axe on each screen the first time it shows (the whole page: screen, devices, panels)
+  async axe(label) {
+    const screen = await this.screen();
+    const k = label || screen;
+    if (this.checked.has(k)) return;
+    this.checked.add(k);
+    const v = await lib.runAxe(this.page);
+    assert.equal(v.length, 0, lib.formatViolations(v, `${this.name} ${k}`));
+  }
+
+  async screen() {
+    return this.page.evaluate(() => location.hash.replace(/^#\//, '').split('?')[0]);
+  }
+  async expectScreen(id) {
+    await this.page.waitForFunction((s) => location.hash === `#/${s}`, id, TIMEOUT);
+    // the focus moved to the screen (its heading or the visible sub-step heading)
+    await this.axe();
+  }
+  get frame() { return this.page.locator('.sbx-page'); }
+  button(name, scope) { return (scope || this.frame).getByRole('button', { name, exact: true }); }
+  async click(name, scope) { await this.button(name, scope).click(); }
+  async fill(label, value, scope) { await (scope || this.frame).getByRole('textbox', { name: label, exact: true }).fill(value); }
+  async alert(re) {
+    await assert.doesNotReject(this.frame.getByText(re).first().waitFor(TIMEOUT), `expected ${re}`);
+  }
+
+  // --- devices
+  async openInbox() {
+    const region = this.page.getByRole('region', { name: 'Inbox' });
+    if (!(await region.isVisible())) await this.page.getByRole('button', { name: /^Inbox/ }).click();
+    await region.waitFor();
+    return region;
+  }
+  async openPhone() {
+    const region = this.page.getByRole('region', { name: 'Phone' });
+    if (!(await region.isVisible())) await this.page.getByRole('button', { name: /^Phone/ }).click();
+    await region.waitFor();
+    return region;
+  }
+  async trainer() {
+    const panel = this.page.locator('details.sbx-trainer');
+    if (!(await panel.evaluate((d) => d.open))) await this.page.getByText('Trainer panel').click();
+    return panel;
+  }
+  async bookmark(name) {
+    await this.page.getByRole('navigation', { name: 'Simulated bookmarks' }).getByRole('button', { name, exact: true }).click();
+  }
+
+  // --- EU Login
+  async createAccount({ mistakes = false } = {}) {
+    await this.expectScreen('eul-create');
+    if (mistakes) {
+      await this.click('Create an account');
+      await assert.doesNotReject(this.frame.getByText('This field is required.').first().waitFor(TIMEOUT));
+      assert.equal(await this.frame.getByLabel('First name', { exact: true }).getAttribute('aria-invalid'), 'true');
+    }
+    await this.fill('First name', 'Maria');
+    await this.fill('Last name', 'Example');
+    await this.fill('E-mail', EMAIL);
+    await this.fill('Confirm e-mail', mistakes ? 'maria@example.org' : EMAIL);
+    const captcha = this.frame.getByRole('img', { name: /^Code/ });
+    let code = (await captcha.getAttribute('aria-label')).replace(/^Code:/, '').replace(/\s+/g, '');
+    if (mistakes) {
+      await this.frame.getByRole('textbox', { name: 'Enter the code' }).fill('WRONG');
+      await this.frame.getByRole('checkbox', { name: /privacy statement/ }).check();
+      await this.click('Create an account');
+      await this.alert(/The e-mail addresses do not match/);
+      await this.alert(/The code you entered is not correct/);
+      const fresh = (await captcha.getAttribute('aria-label')).replace(/^Code:/, '').replace(/\s+/g, '');
+      assert.notEqual(fresh, code, 'a new code after a wrong one');
+      code = fresh;
+      await this.fill('Confirm e-mail', EMAIL);
+      await this.frame.getByRole('checkbox', { name: /privacy statement/ }).uncheck();
+      await this.frame.getByRole('textbox', { name: 'Enter the code' }).fill(code);
+      await this.click('Create an account');
+      await this.alert(/You must tick the box/);
+      code = (await captcha.getAttribute('aria-label')).replace(/^Code:/, '').replace(/\s+/g, '');
+    }
+    await this.frame.getByRole('textbox', { name: 'Enter the code' }).fill(code.toLowerCase());
+    await this.frame.getByRole('checkbox', { name: /privacy statement/ }).check();
+    await this.click('Create an account');
+    await this.alert(/Your account was created/);
+  }
+
+  async followMailLink() {
+    const inbox = await this.openInbox();
+    await this.axe('inbox');
+    await inbox.getByRole('link', { name: 'this link' }).first().click();
+    await this.expectScreen('eul-password');
+  }
+
+  async setPassword({ mistakes = false } = {}) {
+    if (mistakes) {
+      await this.fill('New password', 'short');
+      await this.fill('Confirm new password', 'short');
+      await this.click('Submit');
+      await this.alert(/at least 10 characters/);
+      await this.fill('New password', PW);
+      await this.fill('Confirm new password', `${PW}x`);
+      await this.click('Submit');
+      await this.alert(/The two passwords do not match/);
+    }
+    await this.fill('New password', PW);
+    await this.fill('Confirm new password', PW);
+    await this.click('Submit');
+    await this.alert(/Your password is set/);
+    await this.click('Proceed');
+    await this.expectScreen('eul-signin');
+  }
+
+  async signIn(method, { email = false } = {}) {
+    await this.expectScreen('eul-signin');
+    if (email) {
+      await this.fill('Enter your email address or unique identifier', EMAIL);
+      await this.click('Next');
+    }
+    await this.frame.getByRole('heading', { name: 'Welcome back' }).waitFor();
+    await this.fill('Password', PW);
+    await this.frame.getByRole('radio', { name: method, exact: true }).check();
+    await this.click('Sign in');
+  }
+
+  async confirmOnPhone(pin = PIN) {
+    const phone = await this.openPhone();
+    await this.axe('phone');
+    await phone.getByRole('textbox', { name: 'PIN code' }).fill(pin);
+    await phone.getByRole('button', { name: 'Confirm' }).click();
+  }
+
+  async myAccount() {
+    await this.frame.getByRole('button', { name: /account menu/ }).click();
+    await this.click('My Account');
+    await this.expectScreen('eul-myaccount');
+  }
+
+  async addApp() {
+    await this.myAccount();
+    await this.frame.getByRole('link', { name: 'Manage my mobile devices' }).click();
+    await this.expectScreen('eul-device-add');
+    await this.fill('Your device name', 'Work Phone');
+    await this.fill('Your 4 digit PIN code', '12');
+    await this.fill('Confirm your PIN code', '12');
+    await this.click('Submit');
+    await this.alert(/exactly 4 digits/);
+    await this.fill('Your 4 digit PIN code', PIN);
+    await this.fill('Confirm your PIN code', PIN);
+    await this.click('Submit');
+    await this.expectScreen('eul-device-qr');
+    assert.ok(await this.frame.getByRole('img', { name: /QR code/ }).isVisible());
+    const phone = await this.openPhone();
+    await phone.getByRole('button', { name: 'Initialise' }).click();
+    await this.confirmOnPhone();
+    await this.expectScreen('eul-myaccount');
+    await this.alert(/was added/);
+  }
+
+  // --- SAAS
+  async requestAccess({ ern, ernName, country, org, profile = 'HP', comment = '' }) {
+    await this.expectScreen('saas-app');
+    await this.click('Step 2 : select an organisation →');
+    await this.alert(/Choose an application/);
+    await this.frame.getByRole('combobox', { name: 'Application', exact: true }).selectOption('CPMS');
+    await this.click('Step 2 : select an organisation →');
+    await this.expectScreen('saas-org');
+    await this.frame.getByText('Showing 1 to 25 of 25 entries').waitFor();
+    await this.frame.getByRole('searchbox', { name: 'Search:' }).fill(ern.slice(0, 4));
+    await this.click(`Open ${ern} - ${ernName}`);
+    await this.frame.getByText(`/ ${ern} - ${ernName}`, { exact: true }).waitFor();
+    await this.click(`Open ${country}`);
+    await this.frame.getByText(`/ ${ern} - ${ernName} / ${country}`, { exact: true }).waitFor();
+    await this.click('Step 3 : select an access profile →');
+    await this.alert(/Select an organisation/);
+    await this.frame.getByRole('radio', { name: '0000 Guest Access' }).waitFor();
+    await this.frame.getByRole('radio', { name: org }).check();
+    await this.click('Step 3 : select an access profile →');
+    await this.expectScreen('saas-profile');
+    await this.click('Step 4 : type a comment →');
+    await this.alert(/Select at least one access profile/);
+    await this.frame.getByRole('checkbox', { name: profile, exact: true }).check();
+    await this.click('Step 4 : type a comment →');
+    await this.expectScreen('saas-recap');
+    await this.frame.getByText(org, { exact: true }).waitFor();
+    await this.fill('Comments', comment);
+    await this.click('Submit request access');
+    await this.expectScreen('saas-pending');
+    await this.frame.getByRole('cell', { name: 'Pending' }).waitFor();
+  }
+
+  async approve() {
+    const panel = await this.trainer();
+    await this.axe('trainer');
+    await panel.getByRole('button', { name: 'Approve pending request' }).click();
+  }
+
+  async preferences(area) {
+    await this.expectScreen('cpms-preferences');
+    await this.click('Update ERN Preferences');
+    await this.alert(/Describe your professional role/);
+    await this.fill('My professional role:', 'Paediatrician');
+    await this.frame.getByRole('checkbox', { name: area, exact: true }).check();
+    await this.fill("I'm a specialist in:", 'practice');
+    await this.click('Update ERN Preferences');
+    await this.alert(/Registration complete!/);
+  }
+
+  async progressComplete() {
+    const items = this.page.getByRole('region', { name: 'Progress' }).getByRole('listitem');
+    const texts = await items.allTextContents();
+    assert.ok(texts.length >= 4, texts.join('|'));
+    for (const t of texts) assert.match(t, /\(done\)/, `progress: ${texts.join(' | ')}`);
+  }
+
+  async finish() {
+    assert.deepEqual(this.guard.external, [], this.guard.report());
+    assert.deepEqual(this.errors, [], 'no script errors');
+    // nothing the user typed was kept in clear text
+    const stored = await this.page.evaluate(() => JSON.stringify(sessionStorage));
+    assert.ok(!stored.includes(PW), 'the password is not stored');
+    await this.page.close();
+  }
+}
+
+// ---------------------------------------------------------------- the bundled guides
+
+test('PaedCAN (CPMS via SAAS): create account with mistakes, app, SAAS request, approval, preferences', async () => {
+  const u = await User.open('bundled', 'paedcan');
+  await u.expectScreen('cpms-login');
+  assert.ok(await u.page.getByText('Practice simulation - not the real EU Login / CPMS').first().isVisible());
+  assert.ok(await u.page.getByRole('region', { name: 'What to do next' }).isVisible());
+  await u.frame.getByRole('listitem').filter({ hasText: 'To create an EU login' }).getByRole('link', { name: 'click here' }).click();
+  await u.createAccount({ mistakes: true });
+  await u.followMailLink();
+  await u.setPassword({ mistakes: true });
+  // the portal's as_of is after 30 June 2025: no SMS, no warning; the security key is explained
+  assert.equal(await u.frame.getByRole('radio', { name: 'Mobile Phone + SMS' }).count(), 0);
+  assert.equal(await u.page.getByText(/authentication by SMS will stop/).count(), 1, 'the banner exists only in the markup');
+  assert.ok(!(await u.page.getByText(/authentication by SMS will stop/).isVisible()));
+  await u.fill('Password', PW);
+  await u.frame.getByRole('radio', { name: 'Security Key / Trusted Platform / Passkey' }).check();
+  await u.click('Sign in');
+  await u.alert(/cannot simulate a hardware security key/);
+  await u.signIn('Password');
+  await u.frame.getByRole('heading', { name: 'You are signed in' }).waitFor();
+  await u.addApp();
+  await u.bookmark('CPMS');
+  await u.frame.getByRole('listitem').filter({ hasText: 'To request authorisation' }).getByRole('link', { name: 'click here' }).click();
+  await u.requestAccess({ ern: 'PaedCAN', ernName: 'Paediatric Cancer', country: 'Italy', org: 'IT37 - Foundation IRCCS Polyclinic San Matteo, Pavia' });
+  await u.approve();
+  const inbox = await u.openInbox();
+  await inbox.getByRole('heading', { name: /was approved/ }).waitFor();
+  await inbox.getByRole('link', { name: 'Go to CPMS' }).click();
+  await u.expectScreen('cpms-login');
+  await u.click('Login via EU Login');
+  await u.signIn('EU Login Mobile App PIN Code');
+  await u.confirmOnPhone('9999');
+  await assert.doesNotReject(u.page.getByRole('region', { name: 'Phone' }).getByText('Wrong PIN code. Try again.').waitFor(TIMEOUT));
+  await u.confirmOnPhone();
+  await u.preferences('Solid Tumour');
+  await u.progressComplete();
+  await u.finish();
+});
+
+test('ReCONNET (CPMS via SAAS): expired e-mail link recovered, QR code sign-in', async () => {
+  const u = await User.open('bundled', 'reconnet');
+  await u.expectScreen('cpms-login');
+  await u.frame.getByRole('listitem').filter({ hasText: 'To create an EU login' }).getByRole('link', { name: 'click here' }).click();
+  await u.createAccount();
+  // the trainer fast-forwards the simulated clock past the 5 minutes
+  const panel = await u.trainer();
+  await panel.getByRole('button', { name: '+5 minutes' }).click();
+  await u.followMailLink();
+  await u.alert(/This link has expired/);
+  await u.fill('Username or e-mail address', EMAIL);
+  await u.click('Send a new link');
+  await u.alert(/A new e-mail was sent/);
+  await u.followMailLink();
+  await u.frame.getByRole('textbox', { name: 'New password', exact: true }).waitFor();
+  await u.setPassword();
+  await u.signIn('Password');
+  await u.addApp();
+  await u.bookmark('SAAS');
+  await u.requestAccess({ ern: 'ReCONNET', ernName: 'Connective Tissue and Musculoskeletal Diseases', country: 'Italy', org: 'IT08 - AOU Pisan' });
+  // the clock brings the approval
+  await (await u.trainer()).getByRole('button', { name: '+1 day' }).click();
+  await u.frame.getByRole('cell', { name: 'Approved' }).waitFor();
+  await u.bookmark('CPMS');
+  await u.click('Login via EU Login');
+  await u.fill('Password', PW);
+  await u.frame.getByRole('radio', { name: 'EU Login Mobile App QR Code' }).check();
+  await u.click('Sign in');
+  await u.frame.getByRole('heading', { name: 'QR code authentication.' }).waitFor();
+  await u.axe('eul-signin-qr');
+  await u.fill('Code generated by your app', '12345678');
+  await u.click('Sign in');
+  await u.alert(/The code is not correct/);
+  const phone = await u.openPhone();
+  await phone.getByRole('button', { name: 'Scan QR code' }).click();
+  const otp = (await phone.locator('.sbx-otp').textContent()).trim();
+  assert.match(otp, /^\d{8}$/);
+  await u.fill('Code generated by your app', otp);
+  await u.click('Sign in');
+  await u.preferences('None');
+  await u.progressComplete();
+  await u.finish();
+});
+
+test('ERN-RND (CPMS via SAAS, its own order): request first, then the app; comment hint', async () => {
+  const u = await User.open('bundled', 'ern-rnd');
+  await u.frame.getByRole('listitem').filter({ hasText: 'To create an EU login' }).getByRole('link', { name: 'click here' }).click();
+  await u.createAccount();
+  await u.followMailLink();
+  await u.setPassword();
+  await u.bookmark('CPMS');
+  await u.frame.getByRole('listitem').filter({ hasText: 'To request authorisation' }).getByRole('link', { name: 'click here' }).click();
+  // SAAS accepts the password alone: the sign-in page asks for it
+  await u.signIn('Password');
+  await u.expectScreen('saas-app');
+  await u.frame.getByRole('combobox', { name: 'Application', exact: true }).selectOption('CPMS');
+  await u.click('Step 2 : select an organisation →');
+  await u.frame.getByRole('combobox', { name: 'records per page' }).selectOption('10');
+  await u.frame.getByText('Showing 1 to 10 of 25 entries').waitFor();
+  await u.frame.getByRole('button', { name: 'Page 2' }).click();
+  await u.frame.getByText('Showing 11 to 20 of 25 entries').waitFor();
+  await u.click('Open ERN-RND - Neurological Diseases');
+  await u.click('Open Germany');
+  await u.frame.getByRole('radio', { name: 'DE22 - Universitätsklinikum Tübingen' }).check();
+  await u.click('Step 3 : select an access profile →');
+  await u.frame.getByRole('checkbox', { name: 'HP', exact: true }).check();
+  await u.click('Step 4 : type a comment →');
+  await u.frame.getByText(/It would be useful to write your speciality/).waitFor();
+  await u.fill('Comments', 'Neurologist');
+  await u.click('Submit request access');
+  await u.expectScreen('saas-pending');
+  await u.approve();
+  await u.bookmark('EU Login');
+  await u.addApp();
+  await u.bookmark('CPMS');
+  await u.click('Login via EU Login');
+  await u.signIn('EU Login Mobile App PIN Code');
+  await u.confirmOnPhone();
+  await u.preferences('Leukodystrophies');
+  await u.progressComplete();
+  await u.finish();
+});
+
+async function cpms2Start(u) {
+  await u.expectScreen('cpms2-home');
+  await u.frame.getByRole('link', { name: 'here', exact: true }).click();
+  await u.createAccount();
+  await u.followMailLink();
+  await u.setPassword();
+  await u.signIn('Password');
+  await u.addApp();
+  await u.bookmark('CPMS 2.0');
+  await u.expectScreen('cpms2-home');
+  await u.click('Login');
+  await u.signIn('EU Login Mobile App PIN Code');
+  await u.confirmOnPhone();
+  await u.expectScreen('cpms2-signup-1');
+}
+
+async function cpms2Finish(u) {
+  await u.expectScreen('cpms2-signup-3');
+  await u.click('Submit access request');
+  await u.expectScreen('cpms2-submitted');
+  await u.approve();
+  const inbox = await u.openInbox();
+  await inbox.getByRole('link', { name: 'Go to CPMS 2.0' }).click();
+  await u.expectScreen('cpms2-home');
+  await u.frame.getByText(/Welcome to CPMS 2.0/).waitFor();
+  await u.progressComplete();
+  await u.finish();
+}
+
+test('PaedCAN CPMS 2.0, ERN member: 3-page sign-up with Edit', async () => {
+  const u = await User.open('bundled', 'paedcan-cpms2');
+  await cpms2Start(u);
+  await u.click('Next');
+  await u.alert(/Choose your role/);
+  await u.frame.getByRole('radio', { name: 'Clinician' }).check();
+  await u.frame.getByRole('radio', { name: 'Yes' }).check();
+  await u.click('Next');
+  await u.alert(/Select your ERN/);
+  await u.frame.getByRole('combobox', { name: 'Healthcare provider / hospital' }).selectOption('AOU Siena');
+  await u.frame.getByRole('checkbox', { name: 'PaedCAN' }).check();
+  await u.click('Next');
+  await u.expectScreen('cpms2-signup-2');
+  await u.click('Next');
+  await u.alert(/Select who you care for/);
+  await u.frame.getByRole('checkbox', { name: 'Pediatric' }).check();
+  await u.frame.getByRole('combobox', { name: 'Profession' }).selectOption('Paediatrician');
+  await u.frame.getByRole('checkbox', { name: 'Solid Tumour' }).check();
+  await u.fill('In your own words, what is your specific clinical or research focus, for which you feel competent to give expert advice?', 'neuroblastoma');
+  await u.click('Next');
+  await u.expectScreen('cpms2-signup-3');
+  await u.frame.getByRole('definition').getByText('Healthcare Professional', { exact: true }).waitFor();
+  await u.frame.getByRole('definition').getByText('AOU Siena', { exact: true }).waitFor();
+  await u.click('Edit');
+  await u.expectScreen('cpms2-signup-1');
+  assert.equal(await u.frame.getByRole('combobox', { name: 'Healthcare provider / hospital' }).inputValue(), 'AOU Siena');
+  await u.click('Next');
+  await u.click('Next');
+  await cpms2Finish(u);
+});
+
+test('PaedCAN CPMS 2.0, guest: hospital, which ERN invited you (24 networks), working country', async () => {
+  const u = await User.open('bundled', 'paedcan-cpms2');
+  await cpms2Start(u);
+  await u.frame.getByRole('radio', { name: 'Assistant' }).check();
+  await u.frame.getByRole('radio', { name: 'No' }).check();
+  await u.click('Next');
+  await u.alert(/Select the ERN that invited you/);
+  const group = u.frame.getByRole('group', { name: /Which ERN invited you/ });
+  assert.equal(await group.getByRole('checkbox').count(), 24);
+  await u.fill('Healthcare provider / hospital', "Example Children's Hospital");
+  await group.getByRole('checkbox', { name: 'PaedCAN' }).check();
+  await u.frame.getByRole('combobox', { name: 'Working Country' }).selectOption('Austria');
+  await u.click('Next');
+  await u.frame.getByRole('checkbox', { name: 'Pediatric' }).check();
+  await u.frame.getByRole('combobox', { name: 'Profession' }).selectOption('Nurse');
+  await u.frame.getByRole('checkbox', { name: 'Solid Tumour' }).check();
+  await u.click('Next');
+  await u.expectScreen('cpms2-signup-3');
+  await u.frame.getByRole('definition').getByText('Austria', { exact: true }).waitFor();
+  await cpms2Finish(u);
+});
+
+// ---------------------------------------------------------------- deep links, modes, keyboard
+
+test('deep links, scenarios, reset, test mode, keyboard only', async () => {
+  const u = await User.open('bundled', 'paedcan', '#/saas-recap?scenario=app-initialised');
+  await u.expectScreen('saas-recap');
+  await u.frame.getByRole('definition').getByText('CPMS', { exact: true }).waitFor();
+  // the scenario's practice account is shown
+  await u.page.locator('.sbx-sample').getByText(/Practice account of this scenario/).waitFor();
+  // every screen of the guide opens by its URL
+  for (const id of ['eul-phone-add', 'eul-phone-challenge', 'eul-device-qr', 'saas-org', 'cpms-preferences']) {
+    await u.page.evaluate((s) => { location.hash = `#/${s}`; }, id);
+    await u.expectScreen(id);
+  }
+  // test mode records mistakes and ends with a result
+  await u.page.getByRole('radio', { name: 'Test' }).check();
+  assert.equal(await u.page.getByRole('region', { name: 'What to do next' }).count(), 0, 'no hints in test mode');
+  await u.page.getByRole('button', { name: 'Update ERN Preferences' }).click();
+  await u.page.getByRole('button', { name: 'Finish test' }).click();
+  const result = u.page.getByRole('region', { name: 'Test result' });
+  await result.getByText(/1 mistake\(s\)/).waitFor();
+  await result.getByText(/Describe your professional role/).waitFor();
+  await u.axe('test-result');
+  // Reset (visible control) goes back to the start
+  await u.page.getByRole('button', { name: 'Reset' }).first().click();
+  await u.expectScreen('cpms-login');
+  // keyboard only: Tab to the create link, Enter; type; Enter submits the block
+  await u.page.getByRole('radio', { name: 'Guided' }).check();
+  const link = u.frame.getByRole('listitem').filter({ hasText: 'To create an EU login' }).getByRole('link', { name: 'click here' });
+  await link.focus();
+  await u.page.keyboard.press('Enter');
+  await u.expectScreen('eul-create');
+  const focused = await u.page.evaluate(() => document.activeElement && document.activeElement.textContent);
+  assert.equal(focused, 'Create an account', 'focus moves to the screen heading');
+  await u.page.keyboard.press('Tab');
+  await u.page.keyboard.press('Tab');
+  await u.page.keyboard.type('Maria');
+  await u.page.keyboard.press('Enter');
+  await u.alert(/This field is required/);
+  assert.equal(await u.page.evaluate(() => document.activeElement.id), 'sbx-eul-create-last_name', 'focus on the first invalid field');
+  await u.finish();
+});
+
+// ---------------------------------------------------------------- as_of before 30 June 2025
+
+function copySite(asOf) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ernguide-sbx-site-'));
+  fs.cpSync(path.join(lib.REPO_ROOT, 'content'), path.join(dir, 'content'), { recursive: true });
+  fs.cpSync(path.join(lib.REPO_ROOT, 'themes'), path.join(dir, 'themes'), { recursive: true });
+  const toml = fs.readFileSync(path.join(lib.REPO_ROOT, 'site.toml'), 'utf8').replace(/^as_of\s*=.*$/m, `as_of = ${asOf}`);
+  fs.writeFileSync(path.join(dir, 'site.toml'), toml);
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test('before 30 June 2025: SMS warning, phone number with a wrong challenge code, SMS sign-in', async () => {
+  const dir = copySite('2025-05-01');
+  const u = await User.open('may-2025', 'ern-rnd', '#/eul-signin?scenario=has-eulogin', dir);
+  await u.expectScreen('eul-signin');
+  await u.page.getByText(/^WARNING \| 06-05-2025 By 30 June 2025, authentication by SMS will stop/).waitFor();
+  assert.ok(await u.frame.getByRole('radio', { name: 'Mobile Phone + SMS' }).isVisible());
+  await u.signIn('Password');
+  await u.myAccount();
+  await u.frame.getByRole('link', { name: 'Manage my mobile phone numbers' }).click();
+  await u.expectScreen('eul-phone-add');
+  await u.fill('Mobile phone', '0470 12 34 56');
+  await u.click('Add');
+  await u.alert(/international format/);
+  await u.fill('Mobile phone', '+32 470 12 34 56');
+  await u.click('Add');
+  await u.expectScreen('eul-phone-challenge');
+  await u.fill('Text message challenge code', '000-000');
+  await u.click('Finalise');
+  await u.alert(/The challenge code is not correct/);
+  const phone = await u.openPhone();
+  const sms = await phone.getByRole('listitem').first().textContent();
+  const code = /(\d{3}-\d{3})/.exec(sms)[1];
+  await u.fill('Text message challenge code', code);
+  await u.click('Finalise');
+  await u.expectScreen('eul-myaccount');
+  await u.alert(/Number successfully registered/);
+  // adding the app now asks for stronger authentication: SMS
+  await u.frame.getByRole('link', { name: 'Manage my mobile devices' }).click();
+  await u.frame.getByText('Adding a mobile device requires stronger authentication').waitFor();
+  await u.fill('Password', PW);
+  await u.frame.getByRole('radio', { name: 'Mobile Phone + SMS' }).check();
+  await u.fill('Mobile phone', '+32 470 12 34 56');
+  await u.click('Sign in');
+  await u.frame.getByRole('heading', { name: 'Authentication by SMS text challenge' }).waitFor();
+  await u.axe('eul-signin-sms');
+  const sms2 = await phone.getByRole('listitem').first().textContent();
+  await u.fill('SMS text challenge', /([A-Z0-9]{3}-[A-Z0-9]{3}-[A-Z0-9]{3})/.exec(sms2)[1]);
+  await u.click('Sign in');
+  await u.expectScreen('eul-device-add');
+  await u.finish();
+});
+
+// ---------------------------------------------------------------- a network from data only
+
+test('a network that is not in the bundled portal works from data alone', async () => {
+  const fixture = path.join(__dirname, '..', 'fixtures', 'sandbox-extra');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ernguide-sbx-extra-'));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.cpSync(fixture, dir, { recursive: true });
+  // the fixture brings its own network, guide and site.toml; the reference data is the bundled one
+  fs.mkdirSync(path.join(dir, 'content', 'data'), { recursive: true });
+  for (const f of fs.readdirSync(path.join(lib.REPO_ROOT, 'content', 'data'))) {
+    const target = path.join(dir, 'content', 'data', f);
+    if (!fs.existsSync(target)) fs.copyFileSync(path.join(lib.REPO_ROOT, 'content', 'data', f), target);
+  }
+  const u = await User.open('extra', 'vascern', '', dir);
+  await u.expectScreen('cpms-login');
+  await u.frame.getByRole('listitem').filter({ hasText: 'To create an EU login' }).getByRole('link', { name: 'click here' }).click();
+  await u.createAccount();
+  await u.followMailLink();
+  await u.setPassword();
+  await u.signIn('Password');
+  await u.addApp();
+  await u.bookmark('CPMS');
+  await u.frame.getByRole('listitem').filter({ hasText: 'To request authorisation' }).getByRole('link', { name: 'click here' }).click();
+  await u.requestAccess({ ern: 'VASCERN', ernName: 'Vascular Diseases', country: 'Belgium', org: 'BE90 - Example University Hospital, Brussels' });
+  await u.approve();
+  await u.bookmark('CPMS');
+  await u.click('Login via EU Login');
+  await u.signIn('EU Login Mobile App PIN Code');
+  await u.confirmOnPhone();
+  await u.preferences('Example Vascular Anomalies');
+  await u.progressComplete();
+  await u.finish();
+});

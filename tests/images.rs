@@ -1,0 +1,331 @@
+//! Figures: redactions are burned into every variant, the cache makes a rebuild encode
+//! nothing, and every `<img>` has a width and height.
+
+mod common;
+
+use std::path::Path;
+
+use common::TestSite;
+use ernguide::site::{build, BuildOptions, BuildReport};
+use image::imageops::{self, FilterType};
+use image::RgbImage;
+
+/// The block redaction (over 2 px red/blue stripes) and the blur one (over 10 px checks) of
+/// `screenshots/demo/form.png` (1000x320, in tests/fixtures/basic).
+const BLOCK: [u32; 4] = [100, 120, 300, 30];
+const BLUR: [u32; 4] = [100, 200, 300, 30];
+
+const STEP: &str = r#"---
+title: "Create your EU Login"
+summary: "Make an account."
+reviewed: 2026-11-01
+sandbox: eul-create
+scenario: new-user
+---
+# Fill in the form
+
+Type your name. Then go to [the next step]({{ step_url("request-access") }}).
+
+```figure
+src: demo/form.png
+alt: "The form, with the e-mail and name fields and a Next button"
+caption: "The Create an account form"
+callouts:
+  - { n: 1, box: [100, 200, 300, 30], label: "Type your first and last name" }
+  - { n: 2, point: [750, 140], label: "Click <Next>" }
+redact:
+  - [100, 120, 300, 30]
+  - { box: [100, 200, 300, 30], mode: blur }
+```
+
+# Confirm your e-mail
+
+```figure
+src: demo/form.png
+alt: "The same form, unredacted"
+```
+"#;
+
+fn options(site: &TestSite) -> BuildOptions {
+    BuildOptions {
+        site_dir: site.site(),
+        out_dir: site.out(),
+    }
+}
+
+fn site_with_figures() -> TestSite {
+    let site = TestSite::from_fixture("basic");
+    site.write("content/guides/demo/01-create-eu-login.md", STEP);
+    site.write(
+        "themes/default/templates/sandbox.html",
+        &std::fs::read_to_string("/tmp/sandbox-head.html").unwrap(),
+    ); // TEMP
+    site
+}
+
+/// Values of `attr="..."` in `html`.
+fn attrs<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
+    let pat = format!(" {attr}=\"");
+    html.match_indices(&pat)
+        .map(|(i, _)| {
+            let rest = &html[i + pat.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect()
+}
+
+/// The `srcset` entries of the first `<img>`: (path relative to the page, width).
+fn srcset(html: &str) -> Vec<(String, u32)> {
+    attrs(html, "srcset")[0]
+        .split(", ")
+        .map(|e| {
+            let (url, w) = e.rsplit_once(' ').unwrap();
+            (url.to_string(), w.trim_end_matches('w').parse().unwrap())
+        })
+        .collect()
+}
+
+/// The region `r` of a `src_w`-wide source, in a `width`-wide variant, shrunk by a margin
+/// so resampling at its edges does not count.
+fn scaled(r: [u32; 4], src_w: u32, width: u32) -> (u32, u32, u32, u32) {
+    let s = f64::from(width) / f64::from(src_w);
+    let margin = 4;
+    let f = |v: u32| (f64::from(v) * s).round() as u32;
+    (
+        f(r[0]) + margin,
+        f(r[1]) + margin,
+        f(r[0] + r[2]) - margin,
+        f(r[1] + r[3]) - margin,
+    )
+}
+
+fn diff(a: &image::Rgb<u8>, b: &image::Rgb<u8>) -> u32 {
+    a.0.iter()
+        .zip(b.0)
+        .map(|(x, y)| x.abs_diff(y) as u32)
+        .max()
+        .unwrap()
+}
+
+/// The largest per-channel standard deviation of a region.
+fn std_dev(img: &RgbImage, (x0, y0, x1, y1): (u32, u32, u32, u32)) -> f64 {
+    (0..3)
+        .map(|c| {
+            let px: Vec<f64> = (y0..y1)
+                .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+                .map(|(x, y)| f64::from(img.get_pixel(x, y).0[c]))
+                .collect();
+            let mean = px.iter().sum::<f64>() / px.len() as f64;
+            (px.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / px.len() as f64).sqrt()
+        })
+        .fold(0.0, f64::max)
+}
+
+#[test]
+fn redacted_pixels_differ_from_the_source_in_every_variant() {
+    let site = site_with_figures();
+    let report = build(&options(&site)).unwrap();
+    assert!(report.images_encoded > 0);
+    let html = site.read("demo/create-eu-login/index.html");
+    let variants = srcset(&html);
+    assert_eq!(
+        variants.iter().map(|v| v.1).collect::<Vec<_>>(),
+        [480, 960, 1000],
+        "{html}"
+    );
+
+    let source = image::open(site.path("screenshots/demo/form.png"))
+        .unwrap()
+        .to_rgb8();
+    for (url, width) in &variants {
+        let rel = url.strip_prefix("../../").unwrap();
+        let out = image::open(site.out().join(rel)).unwrap().to_rgb8();
+        assert_eq!(out.width(), *width);
+        // what this variant would show without the redactions
+        let unredacted = if *width == source.width() {
+            source.clone()
+        } else {
+            imageops::resize(&source, out.width(), out.height(), FilterType::Lanczos3)
+        };
+
+        let (x0, y0, x1, y1) = scaled(BLOCK, source.width(), *width);
+        assert!(
+            x1 > x0 + 4 && y1 > y0 + 2,
+            "{width}: region too small to test"
+        );
+        for y in y0..y1 {
+            for x in x0..x1 {
+                let d = diff(out.get_pixel(x, y), unredacted.get_pixel(x, y));
+                assert!(
+                    d > 40,
+                    "{rel} at {x},{y}: block-redacted pixel close to the source (diff {d})"
+                );
+            }
+        }
+
+        let region = scaled(BLUR, source.width(), *width);
+        let (x0, y0, x1, y1) = region;
+        let mut total = 0u64;
+        let mut n = 0u64;
+        for y in y0..y1 {
+            for x in x0..x1 {
+                total += u64::from(diff(out.get_pixel(x, y), unredacted.get_pixel(x, y)));
+                n += 1;
+            }
+        }
+        let mean = total as f64 / n as f64;
+        assert!(
+            mean > 40.0,
+            "{rel}: blurred region too close to the source (mean diff {mean:.1})"
+        );
+        // the checks are gone: the region is nearly flat where the source varies strongly
+        let (blurred, original) = (std_dev(&out, region), std_dev(&unredacted, region));
+        assert!(
+            blurred < original * 0.2,
+            "{rel}: blurred std dev {blurred:.1} vs source {original:.1}"
+        );
+    }
+
+    // the second figure is the same screenshot without redactions: separate files
+    let second = &attrs(&html, "srcset")[1];
+    assert!(!second.contains(&variants[0].0), "{second}");
+}
+
+#[test]
+fn a_second_build_encodes_nothing() {
+    let site = site_with_figures();
+    let first: BuildReport = build(&options(&site)).unwrap();
+    // two images (redacted and not) x three widths
+    assert_eq!((first.images_encoded, first.images_cached), (6, 0));
+    let files = walk(&site.out());
+
+    let second = build(&options(&site)).unwrap();
+    assert_eq!((second.images_encoded, second.images_cached), (0, 6));
+    assert_eq!(files, walk(&site.out()), "the output changed");
+
+    // the command line says so too
+    let out = site
+        .cmd(&["build", "--site", "site", "--out", "public"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("images: 0 encoded, 6 from cache"),
+        "{stderr}"
+    );
+
+    // call-outs are an overlay: changing one re-encodes nothing; a redaction re-encodes its image
+    site.edit(
+        "content/guides/demo/01-create-eu-login.md",
+        "point: [750, 140]",
+        "point: [700, 140]",
+    );
+    assert_eq!(build(&options(&site)).unwrap().images_encoded, 0);
+    site.edit(
+        "content/guides/demo/01-create-eu-login.md",
+        "  - [100, 120, 300, 30]",
+        "  - [100, 120, 300, 31]",
+    );
+    assert_eq!(build(&options(&site)).unwrap().images_encoded, 3);
+}
+
+fn walk(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_img_has_width_and_height_and_figures_are_accessible() {
+    let site = site_with_figures();
+    // a figure on the overview too (one folder up), and a JPEG screenshot
+    let photo = RgbImage::from_fn(600, 400, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    });
+    photo.save(site.path("screenshots/demo/photo.jpg")).unwrap();
+    let index = std::fs::read_to_string(site.path("content/guides/demo/_index.md")).unwrap();
+    site.write(
+        "content/guides/demo/_index.md",
+        &format!("{index}\n```figure\nsrc: demo/photo.jpg\nalt: \"A photo\"\n```\n"),
+    );
+    site.build().success();
+
+    let mut imgs = 0;
+    for (rel, bytes) in walk(&site.out()) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        for (i, _) in html.match_indices("<img") {
+            let tag = &html[i..i + html[i..].find('>').unwrap()];
+            assert!(
+                tag.contains(" width=\"") && tag.contains(" height=\""),
+                "{rel}: {tag}"
+            );
+            imgs += 1;
+        }
+    }
+    assert_eq!(imgs, 3);
+
+    let step = site.read("demo/create-eu-login/index.html");
+    let tags: Vec<&str> = step
+        .match_indices("<img")
+        .map(|(i, _)| &step[i..i + step[i..].find('>').unwrap()])
+        .collect();
+    assert!(
+        !tags[0].contains("loading="),
+        "the first figure loads eagerly: {}",
+        tags[0]
+    );
+    assert!(tags[1].contains("loading=\"lazy\""), "{}", tags[1]);
+    assert!(
+        tags[0].contains("width=\"1000\" height=\"320\""),
+        "{}",
+        tags[0]
+    );
+    assert!(tags[0].contains("decoding=\"async\""));
+    assert!(step.contains("<li value=\"1\">Type your first and last name</li><li value=\"2\">Click &lt;Next&gt;</li>"), "{step}");
+    assert!(
+        step.contains("<svg class=\"eg-callouts\" viewBox=\"0 0 1000 320\""),
+        "{step}"
+    );
+    assert!(step.contains("aria-hidden=\"true\""));
+    assert!(
+        step.contains("<script src=\"../../static/figure.js\"></script>"),
+        "figure.js on a page with figures"
+    );
+    assert!(
+        !site
+            .read("demo/request-access/index.html")
+            .contains("figure.js"),
+        "no figure.js without figures"
+    );
+    assert!(site.out().join("static/figure.js").is_file());
+
+    let overview = site.read("demo/index.html");
+    assert!(overview.contains("<script src=\"../static/figure.js\"></script>"));
+    let jpg = srcset(&overview);
+    assert_eq!(jpg.iter().map(|v| v.1).collect::<Vec<_>>(), [480, 600]);
+    for (url, _) in jpg {
+        assert!(
+            url.starts_with("../images/demo-photo-") && url.ends_with(".jpg"),
+            "{url}"
+        );
+        let bytes = std::fs::read(site.out().join(url.trim_start_matches("../"))).unwrap();
+        assert_eq!(
+            image::guess_format(&bytes).unwrap(),
+            image::ImageFormat::Jpeg
+        );
+    }
+}

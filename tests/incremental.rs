@@ -1,0 +1,247 @@
+//! Incremental rebuilds (`ernguide::incremental::Site`): what a change renders again, that the
+//! result equals a full build, and that a failed rebuild keeps the last good site.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{fixtures, TestSite};
+use ernguide::incremental::Site;
+
+fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
+    site.output().files().map(|(k, v)| (k.to_string(), v.to_vec())).collect()
+}
+
+/// The output a fresh load of the same sources gives.
+fn full_build(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    files(&Site::load(dir).unwrap())
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+#[test]
+fn a_step_edit_renders_only_that_step() {
+    let t = TestSite::from_fixture("basic");
+    let mut site = Site::load(&t.site()).unwrap();
+    let before = files(&site);
+    t.edit("content/guides/demo/01-create-eu-login.md", "Type your name.", "Type your full name.");
+    let stats = site.rebuild(&[t.path("content/guides/demo/01-create-eu-login.md")]).unwrap();
+    assert!(!stats.full);
+    assert_eq!(stats.rendered, vec!["demo/create-eu-login/index.html".to_string()]);
+    assert!(stats.removed.is_empty());
+    let after = files(&site);
+    let changed: Vec<&str> = after
+        .iter()
+        .zip(&before)
+        .filter(|(a, b)| a != b)
+        .map(|(a, _)| a.0.as_str())
+        .collect();
+    assert_eq!(changed, vec!["demo/create-eu-login/index.html"]);
+    assert!(String::from_utf8_lossy(site.output().get("demo/create-eu-login/index.html").unwrap())
+        .contains("Type your full name."));
+    assert_eq!(after, full_build(&t.site()));
+}
+
+#[test]
+fn a_shared_fragment_renders_the_pages_that_include_it_at_any_depth() {
+    let t = TestSite::from_fixture("basic");
+    t.write("content/shared/inner/note.md", "Inner note v1.\n");
+    t.edit("content/shared/request.md", "> [!NOTE]", "{% include \"inner/note.md\" %}\n\n> [!NOTE]");
+    t.write("content/shared/unused.md", "Nobody includes me.\n");
+    let mut site = Site::load(&t.site()).unwrap();
+
+    t.write("content/shared/inner/note.md", "Inner note v2.\n");
+    let stats = site.rebuild(&[t.path("content/shared/inner/note.md")]).unwrap();
+    assert!(!stats.full);
+    assert_eq!(stats.rendered, vec!["demo/request-access/index.html".to_string()]);
+    assert!(String::from_utf8_lossy(site.output().get("demo/request-access/index.html").unwrap())
+        .contains("Inner note v2."));
+
+    t.write("content/shared/unused.md", "Still nobody.\n");
+    let stats = site.rebuild(&[t.path("content/shared/unused.md")]).unwrap();
+    assert!(stats.rendered.is_empty() && !stats.changed_output(), "{stats:?}");
+    assert_eq!(files(&site), full_build(&t.site()));
+}
+
+#[test]
+fn front_matter_and_step_list_changes_render_the_whole_guide() {
+    let t = TestSite::from_fixture("basic");
+    let mut site = Site::load(&t.site()).unwrap();
+    let guide_pages = [
+        "demo/create-eu-login/index.html",
+        "demo/index.html",
+        "demo/links/index.html",
+        "demo/request-access/index.html",
+        "demo/sandbox/index.html",
+    ];
+
+    // A step title is in every page's step list.
+    t.edit("content/guides/demo/02-request-access.md", "title: \"Request access\"", "title: \"Ask for access\"");
+    let stats = site.rebuild(&[t.path("content/guides/demo/02-request-access.md")]).unwrap();
+    assert!(!stats.full);
+    assert_eq!(sorted(stats.rendered), guide_pages.map(String::from).to_vec());
+    assert_eq!(files(&site), full_build(&t.site()));
+
+    // A new step: its page appears.
+    t.write(
+        "content/guides/demo/03-confirm.md",
+        "---\ntitle: \"Confirm\"\nreviewed: 2026-11-01\n---\nDone.\n",
+    );
+    let stats = site.rebuild(&[t.path("content/guides/demo/03-confirm.md")]).unwrap();
+    assert!(stats.rendered.contains(&"demo/confirm/index.html".to_string()), "{stats:?}");
+    assert_eq!(files(&site), full_build(&t.site()));
+
+    // A removed step: its page goes.
+    std::fs::remove_file(t.path("content/guides/demo/03-confirm.md")).unwrap();
+    let stats = site.rebuild(&[t.path("content/guides/demo/03-confirm.md")]).unwrap();
+    assert_eq!(stats.removed, vec!["demo/confirm/index.html".to_string()]);
+    assert!(site.output().get("demo/confirm/index.html").is_none());
+    assert_eq!(files(&site), full_build(&t.site()));
+
+    // The guide's title is on the home page: everything.
+    t.edit("content/guides/demo/_index.md", "title: \"Demo registration\"", "title: \"Demo sign-up\"");
+    let stats = site.rebuild(&[t.path("content/guides/demo/_index.md")]).unwrap();
+    assert_eq!(stats.rendered.len(), stats.pages, "{stats:?}");
+    assert_eq!(files(&site), full_build(&t.site()));
+
+    // The overview's body is on the overview only.
+    t.edit("content/guides/demo/_index.md", "Start with", "Begin with");
+    let stats = site.rebuild(&[t.path("content/guides/demo/_index.md")]).unwrap();
+    assert_eq!(stats.rendered, vec!["demo/index.html".to_string()]);
+    assert_eq!(files(&site), full_build(&t.site()));
+}
+
+#[test]
+fn data_config_and_theme_changes_rebuild_everything() {
+    let t = TestSite::from_fixture("basic");
+    let mut site = Site::load(&t.site()).unwrap();
+    t.edit("content/networks/demo/network.yaml", "1-2 days", "3 days");
+    let stats = site.rebuild(&[t.path("content/networks/demo/network.yaml")]).unwrap();
+    assert!(stats.full);
+    assert!(String::from_utf8_lossy(site.output().get("demo/request-access/index.html").unwrap()).contains("3 days"));
+    t.edit("site.toml", "title = \"Fixture portal\"", "title = \"Renamed portal\"");
+    assert!(site.rebuild(&[t.path("site.toml")]).unwrap().full);
+    assert_eq!(files(&site), full_build(&t.site()));
+    // not a source: nothing happens
+    let stats = site.rebuild(&[t.path("notes.txt"), t.path("content/guides/demo/.01-x.md.swp")]).unwrap();
+    assert!(!stats.changed_output());
+}
+
+#[test]
+fn paths_may_be_relative_to_the_current_folder_or_absolute() {
+    let t = TestSite::from_fixture("basic");
+    let site = Site::load(&t.site()).unwrap();
+    let rel = site.relative(&t.path("content/shared/request.md")).unwrap();
+    assert_eq!(rel, PathBuf::from("content/shared/request.md"));
+    assert_eq!(site.relative(Path::new("/somewhere/else.md")), None);
+    // a deleted file still maps
+    let gone = t.site().canonicalize().unwrap().join("content/guides/demo/09-gone.md");
+    assert_eq!(site.relative(&gone).unwrap(), PathBuf::from("content/guides/demo/09-gone.md"));
+}
+
+#[test]
+fn a_failed_rebuild_keeps_the_last_good_site_and_is_retried() {
+    let t = TestSite::from_fixture("basic");
+    let mut site = Site::load(&t.site()).unwrap();
+    let good = files(&site);
+    // break the shared fragment, then fix it by editing a step that no longer includes it
+    t.write("content/shared/request.md", "{{ no_such_variable }}\n");
+    let err = site.rebuild(&[t.path("content/shared/request.md")]).unwrap_err();
+    assert!(ernguide::error::report(&err).contains("request.md:1"), "{err:#}");
+    assert_eq!(files(&site), good, "the last good site is kept");
+    t.edit("content/guides/demo/02-request-access.md", "{% include \"request.md\" %}", "Request access.");
+    // only the step is reported now; the fragment's change is remembered
+    let stats = site.rebuild(&[t.path("content/guides/demo/02-request-access.md")]).unwrap();
+    assert!(stats.rendered.contains(&"demo/request-access/index.html".to_string()));
+    assert_eq!(files(&site), full_build(&t.site()));
+}
+
+/// Every file of a fixture folder, relative to it.
+fn fixture_files(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().strip_prefix(dir).unwrap().to_path_buf())
+        .collect()
+}
+
+/// Serve's view of the broken corpus: from a good site, each mistake fails the rebuild with
+/// the corpus' message (what the overlay shows) and keeps the last good site; undoing it
+/// rebuilds exactly the site there was.
+#[test]
+fn every_broken_fixture_fails_a_rebuild_and_undoing_it_restores_the_site() {
+    let basic = fixtures().join("basic");
+    let mut names: Vec<String> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("broken-"))
+        .collect();
+    names.sort();
+    let mut failures = Vec::new();
+    for name in &names {
+        let t = TestSite::from_fixture("basic");
+        let mut site = Site::load(&t.site()).unwrap();
+        let good = files(&site);
+        let broken = fixtures().join(name);
+        let expected = std::fs::read_to_string(broken.join("expected.txt")).unwrap();
+        let mut changed = Vec::new();
+        for rel in fixture_files(&broken) {
+            if rel == Path::new("expected.txt") || rel == Path::new("REMOVE") {
+                continue;
+            }
+            t.write_bytes(&rel, &std::fs::read(broken.join(&rel)).unwrap());
+            changed.push(t.site().join(&rel));
+        }
+        let removed: Vec<String> = std::fs::read_to_string(broken.join("REMOVE"))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect();
+        for rel in &removed {
+            let p = t.path(rel);
+            if p.is_dir() {
+                std::fs::remove_dir_all(&p).unwrap();
+            } else {
+                std::fs::remove_file(&p).unwrap();
+            }
+            changed.push(p);
+        }
+        match site.rebuild(&changed) {
+            Ok(_) => failures.push(format!("{name}: the rebuild succeeded")),
+            Err(e) => {
+                let report = ernguide::error::report(&e).replace(&format!("{}/", t.site().display()), "");
+                let first = report.lines().next().unwrap_or("");
+                if !first.contains(expected.trim()) {
+                    failures.push(format!("{name}: first line\n  {first}\ndoes not contain\n  {}", expected.trim()));
+                }
+            }
+        }
+        if files(&site) != good {
+            failures.push(format!("{name}: the last good site changed"));
+        }
+        // undo: the fixture's files back to basic's (or gone), removed files back
+        for rel in fixture_files(&broken) {
+            let p = t.site().join(&rel);
+            if basic.join(&rel).is_file() {
+                t.write_bytes(&rel, &std::fs::read(basic.join(&rel)).unwrap());
+            } else if p.exists() {
+                std::fs::remove_file(&p).unwrap();
+            }
+        }
+        for rel in &removed {
+            common::copy_dir(&basic.join(rel), &t.path(rel));
+        }
+        match site.rebuild(&changed) {
+            Ok(_) if files(&site) == good => {}
+            Ok(_) => failures.push(format!("{name}: undoing it did not give the same site")),
+            Err(e) => failures.push(format!("{name}: undoing it still fails: {e:#}")),
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n\n"));
+}
