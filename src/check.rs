@@ -128,8 +128,12 @@ pub fn check(site_dir: &Path) -> CheckReport {
             return report;
         }
     };
-    for e in references::problems(&lib) {
+    let (errors, warnings) = references::problems(&lib);
+    for e in errors {
         report.push(Finding::error(&e));
+    }
+    for w in warnings {
+        report.push(Finding::warning(&w));
     }
     match site::render_site(&lib) {
         Ok(rendered) => {
@@ -142,13 +146,16 @@ pub fn check(site_dir: &Path) -> CheckReport {
     for w in site::stale_content_warnings(&lib) {
         report.push(Finding::warning(&w.0));
     }
+    // errors first, each kind in the order found
+    report.findings.sort_by_key(|f| f.level);
     report
 }
 
 /// Data references written in the sources, checked whether or not a page's rendering reaches
 /// them (a reference inside `{% if %}` is only evaluated for some networks): literal arguments
-/// of the content functions (`link("saas")`, `institution("IT37")`, ...) and the ids that
-/// `content/data/sandbox.yaml` refers to.
+/// of the content functions (`link("saas")`, `institution("IT37")`, ...) are errors when
+/// unknown; ids in `content/data/sandbox.yaml` that match nothing are warnings (settings for a
+/// method or network the site does not have), except its password variant.
 mod references {
     use std::path::{Path, PathBuf};
 
@@ -158,10 +165,18 @@ mod references {
 
     /// The content functions that take an id, by name.
     const FUNCTIONS: &[&str] = &[
-        "link", "method", "offered", "profile", "fact", "guide_url", "institution", "step_url",
+        "link",
+        "method",
+        "offered",
+        "profile",
+        "fact",
+        "guide_url",
+        "institution",
+        "step_url",
     ];
 
-    pub fn problems(lib: &Library) -> Vec<SourceError> {
+    /// Errors and warnings.
+    pub fn problems(lib: &Library) -> (Vec<SourceError>, Vec<SourceError>) {
         let mut out = Vec::new();
         for g in &lib.guides {
             let sources = std::iter::once(&g.source).chain(g.steps.iter().map(|s| &s.source));
@@ -182,14 +197,22 @@ mod references {
                 scan(lib, None, &file, 1, &text, &mut out);
             }
         }
-        sandbox(lib, &mut out);
-        out
+        let mut warnings = Vec::new();
+        sandbox(lib, &mut out, &mut warnings);
+        (out, warnings)
     }
 
     /// Checks the literal calls in `text` (from `file`, starting at `first_line`); `guide` is
     /// the guide the text belongs to, `None` for a shared fragment (then a guide-specific id
     /// must exist in at least one guide or network).
-    fn scan(lib: &Library, guide: Option<&Guide>, file: &Path, first_line: usize, text: &str, out: &mut Vec<SourceError>) {
+    fn scan(
+        lib: &Library,
+        guide: Option<&Guide>,
+        file: &Path,
+        first_line: usize,
+        text: &str,
+        out: &mut Vec<SourceError>,
+    ) {
         for (i, line) in text.lines().enumerate() {
             for (func, arg) in literal_calls(line) {
                 if let Some(problem) = unresolved(lib, guide, func, arg) {
@@ -203,17 +226,35 @@ mod references {
         let data = &lib.data;
         let (ok, what) = match func {
             "link" => (data.link(id).is_some(), "not in content/data/links.yaml"),
-            "method" | "offered" => (data.method(id).is_some(), "not in content/data/eu_login.yaml"),
-            "profile" => (data.profile(id).is_some(), "not in content/data/profiles.yaml"),
-            "fact" => (data.facts.iter().any(|f| f.id == id), "not in content/data/facts.yaml"),
+            "method" | "offered" => (
+                data.method(id).is_some(),
+                "not in content/data/eu_login.yaml",
+            ),
+            "profile" => (
+                data.profile(id).is_some(),
+                "not in content/data/profiles.yaml",
+            ),
+            "fact" => (
+                data.facts.iter().any(|f| f.id == id),
+                "not in content/data/facts.yaml",
+            ),
             "guide_url" => (lib.guide(id).is_some(), "no such guide in content/guides"),
             "institution" => match guide {
-                Some(g) => (lib.network_of(g).institution(id).is_some(), "not an institution of the guide's network"),
-                None => (lib.networks.values().any(|n| n.institution(id).is_some()), "not an institution of any network"),
+                Some(g) => (
+                    lib.network_of(g).institution(id).is_some(),
+                    "not an institution of the guide's network",
+                ),
+                None => (
+                    lib.networks.values().any(|n| n.institution(id).is_some()),
+                    "not an institution of any network",
+                ),
             },
             "step_url" => match guide {
                 Some(g) => (g.step(id).is_some(), "not a step of this guide"),
-                None => (lib.guides.iter().any(|g| g.step(id).is_some()), "not a step of any guide"),
+                None => (
+                    lib.guides.iter().any(|g| g.step(id).is_some()),
+                    "not a step of any guide",
+                ),
             },
             _ => (true, ""),
         };
@@ -243,7 +284,7 @@ mod references {
     }
 
     /// The ids `sandbox.yaml` refers to: verification methods, networks, the password variant.
-    fn sandbox(lib: &Library, out: &mut Vec<SourceError>) {
+    fn sandbox(lib: &Library, errors: &mut Vec<SourceError>, warnings: &mut Vec<SourceError>) {
         let sandbox = &lib.data.sandbox;
         if sandbox.is_null() {
             return;
@@ -253,25 +294,25 @@ mod references {
         let eu = &lib.data.eu_login;
         if let Some(methods) = sandbox.get("methods").and_then(|m| m.as_object()) {
             for id in methods.keys().filter(|id| lib.data.method(id).is_none()) {
-                out.push(SourceError::new(
+                warnings.push(SourceError::new(
                     &file,
                     line_of(&text, &format!("{id}:")),
-                    format!("methods: `{id}` is not a verification method of content/data/eu_login.yaml"),
+                    format!("methods: `{id}` is not a verification method of content/data/eu_login.yaml (unused)"),
                 ));
             }
         }
         if let Some(networks) = sandbox.get("networks").and_then(|m| m.as_object()) {
             for id in networks.keys().filter(|id| !lib.networks.contains_key(*id)) {
-                out.push(SourceError::new(
+                warnings.push(SourceError::new(
                     &file,
                     line_of(&text, &format!("{id}:")),
-                    format!("networks: `{id}` is not a network (no content/networks/{id}/network.yaml)"),
+                    format!("networks: `{id}` is not a network (no content/networks/{id}/network.yaml; unused)"),
                 ));
             }
         }
         if let Some(variant) = sandbox.get("password_variant").and_then(|v| v.as_str()) {
             if !eu.password_rules.variants.iter().any(|v| v.id == variant) {
-                out.push(SourceError::new(
+                errors.push(SourceError::new(
                     &file,
                     line_of(&text, "password_variant:"),
                     format!("password_variant `{variant}` is not a password rule variant of content/data/eu_login.yaml"),

@@ -55,8 +55,9 @@ impl SiteConfig {
     /// Reads and validates `<site>/site.toml`.
     pub fn load(site_dir: &Path) -> Result<SiteConfig> {
         let path = site_dir.join("site.toml");
-        let bytes = std::fs::read(&path)
-            .with_context(|| format!("reading {} (is --site the portal folder?)", path.display()))?;
+        let bytes = std::fs::read(&path).with_context(|| {
+            format!("reading {} (is --site the portal folder?)", path.display())
+        })?;
         let text = decode_text(&path, bytes)?;
         Self::parse(&text, &path)
     }
@@ -81,22 +82,35 @@ impl SiteConfig {
                 .map_or(0, |i| i + 1)
         };
         if self.title.trim().is_empty() {
-            return Err(SourceError::new(path, line("title"), "`title` must not be empty"));
+            return Err(SourceError::new(
+                path,
+                line("title"),
+                "`title` must not be empty",
+            ));
         }
         if !is_language_tag(&self.language) {
             return Err(SourceError::new(
                 path,
                 line("language"),
-                format!("`language` \"{}\" is not a language tag such as \"en\"", self.language),
+                format!(
+                    "`language` \"{}\" is not a language tag such as \"en\"",
+                    self.language
+                ),
             ));
         }
         for c in &self.contacts {
             if !is_email(&c.email) {
-                let at = text.lines().position(|l| l.contains(&c.email)).map_or(0, |i| i + 1);
+                let at = text
+                    .lines()
+                    .position(|l| l.contains(&c.email))
+                    .map_or(0, |i| i + 1);
                 return Err(SourceError::new(
                     path,
                     at,
-                    format!("contact `{}`: \"{}\" is not a valid e-mail address", c.id, c.email),
+                    format!(
+                        "contact `{}`: \"{}\" is not a valid e-mail address",
+                        c.id, c.email
+                    ),
                 ));
             }
         }
@@ -106,7 +120,8 @@ impl SiteConfig {
 
 fn is_language_tag(s: &str) -> bool {
     !s.is_empty()
-        && s.split('-').all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
+        && s.split('-')
+            .all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 /// A pragmatic e-mail check: one `@`, a non-empty local part, a dotted domain, no spaces.
@@ -119,7 +134,9 @@ pub fn is_email(s: &str) -> bool {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !s.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == '"')
 }
 
 #[cfg(test)]
@@ -137,8 +154,11 @@ mod tests {
 
     #[test]
     fn unknown_key_names_line() {
-        let err = SiteConfig::parse("title = \"T\"\nas_of = 2026-11-22\ncolour = 1\n", Path::new("site.toml"))
-            .unwrap_err();
+        let err = SiteConfig::parse(
+            "title = \"T\"\nas_of = 2026-11-22\ncolour = 1\n",
+            Path::new("site.toml"),
+        )
+        .unwrap_err();
         let s = err.to_string();
         assert!(s.starts_with("site.toml:3:"), "{s}");
         assert!(s.contains("colour"), "{s}");

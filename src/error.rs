@@ -49,7 +49,10 @@ pub fn report(err: &anyhow::Error) -> String {
     match source_error(err) {
         Some(located) => {
             let mut out = format!("error: {located}");
-            for cause in err.chain().filter(|c| c.downcast_ref::<SourceError>().is_none()) {
+            for cause in err
+                .chain()
+                .filter(|c| c.downcast_ref::<SourceError>().is_none())
+            {
                 let text = cause.to_string();
                 if !text.is_empty() && !located.to_string().contains(&text) {
                     out.push_str(&format!("\n  while {text}"));
@@ -78,8 +81,16 @@ pub fn read_text(path: &Path) -> Result<String> {
 pub fn decode_text(path: &Path, bytes: Vec<u8>) -> Result<String, SourceError> {
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..valid].iter().filter(|b| **b == b'\n').count() + 1;
-        SourceError::new(path, line, "this file is not UTF-8 text: save it with the UTF-8 encoding")
+        let line = e.as_bytes()[..valid]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
+        SourceError::new(
+            path,
+            line,
+            "this file is not UTF-8 text: save it with the UTF-8 encoding",
+        )
     })
 }
 

@@ -18,6 +18,7 @@ use serde_json::json;
 
 use crate::content::{Guide, Library};
 use crate::error::Result;
+use crate::output::Output;
 use crate::site::{self, PageInfo, RenderedSite, Warning};
 
 /// What a changed path (relative to the site folder) is, for deciding what to rebuild.
@@ -66,7 +67,9 @@ impl ChangeKind {
             ["screenshots", ..] => ChangeKind::Screenshots,
             ["content", "data", ..] => ChangeKind::Data,
             ["content", "networks", ..] => ChangeKind::Network,
-            ["content", "shared", rest @ ..] if !rest.is_empty() => ChangeKind::Shared(rest.join("/")),
+            ["content", "shared", rest @ ..] if !rest.is_empty() => {
+                ChangeKind::Shared(rest.join("/"))
+            }
             ["content", "guides", slug, rest @ ..] => ChangeKind::Guide {
                 slug: (*slug).to_string(),
                 file: rest.join("/"),
@@ -108,7 +111,9 @@ pub struct RebuildStats {
     pub full: bool,
     /// Output paths of the pages rendered again.
     pub rendered: Vec<String>,
-    /// Output paths of pages that no longer exist (a step was removed or renamed).
+    /// Output files that are new or differ (pages, images, static files).
+    pub changed: Vec<String>,
+    /// Output files that no longer exist (a step was removed or renamed, ...).
     pub removed: Vec<String>,
     /// Pages in the site after the rebuild.
     pub pages: usize,
@@ -117,8 +122,23 @@ pub struct RebuildStats {
 impl RebuildStats {
     /// Whether the output changed (open pages should reload).
     pub fn changed_output(&self) -> bool {
-        !self.rendered.is_empty() || !self.removed.is_empty()
+        !self.changed.is_empty() || !self.removed.is_empty()
     }
+}
+
+/// Files of `new` that are not in `old` or differ, and files of `old` missing from `new`.
+fn output_diff(old: &Output, new: &Output) -> (Vec<String>, Vec<String>) {
+    let changed = new
+        .files()
+        .filter(|(rel, bytes)| old.get(rel) != Some(*bytes))
+        .map(|(rel, _)| rel.to_string())
+        .collect();
+    let removed = old
+        .files()
+        .filter(|(rel, _)| !new.contains(rel))
+        .map(|(rel, _)| rel.to_string())
+        .collect();
+    (changed, removed)
 }
 
 /// A loaded and rendered site that can be rebuilt from a list of changed files.
@@ -156,7 +176,7 @@ impl Site {
         &self.lib
     }
 
-    pub fn output(&self) -> &crate::output::Output {
+    pub fn output(&self) -> &Output {
         &self.rendered.output
     }
 
@@ -178,10 +198,14 @@ impl Site {
         if let Ok(rel) = abs.strip_prefix(&self.canonical_dir) {
             return Some(rel.to_path_buf());
         }
-        // a deleted file cannot be canonicalized, its folder can
-        let parent = abs.parent()?.canonicalize().ok()?;
-        let rel = parent.strip_prefix(&self.canonical_dir).ok()?;
-        Some(rel.join(abs.file_name()?))
+        // A deleted file cannot be canonicalized: its nearest existing folder can.
+        let existing = abs
+            .ancestors()
+            .skip(1)
+            .find_map(|a| Some((a, a.canonicalize().ok()?)))?;
+        let rest = abs.strip_prefix(existing.0).ok()?;
+        let rel = existing.1.strip_prefix(&self.canonical_dir).ok()?;
+        Some(rel.join(rest))
     }
 
     /// Rebuilds after `changed` files (absolute, or relative to the current folder) were
@@ -217,16 +241,12 @@ impl Site {
         let lib = Library::load(&self.site_dir)?;
         let rendered = site::render_site(&lib)?;
         site::check_links(&rendered)?;
+        let (changed, removed) = output_diff(&self.rendered.output, &rendered.output);
         let stats = RebuildStats {
             full: true,
             rendered: rendered.pages.iter().map(|p| p.rel.clone()).collect(),
-            removed: self
-                .rendered
-                .pages
-                .iter()
-                .filter(|p| !rendered.output.contains(&p.rel))
-                .map(|p| p.rel.clone())
-                .collect(),
+            changed,
+            removed,
             pages: rendered.pages.len(),
         };
         self.lib = lib;
@@ -254,13 +274,10 @@ impl Site {
 
         let mut output = self.rendered.output.clone();
         let mut pages = Vec::with_capacity(self.rendered.pages.len());
-        let mut removed = Vec::new();
         for p in &self.rendered.pages {
             if want(&p.rel) {
+                // a page not rendered again is gone (a step removed or renamed)
                 output.remove(&p.rel);
-                if !part.output.contains(&p.rel) {
-                    removed.push(p.rel.clone());
-                }
             } else {
                 pages.push(p.clone());
             }
@@ -276,9 +293,11 @@ impl Site {
             warnings: part.warnings,
         };
         site::check_links(&merged)?;
+        let (changed, removed) = output_diff(&self.rendered.output, &merged.output);
         let stats = RebuildStats {
             full: false,
             rendered,
+            changed,
             removed,
             pages: merged.pages.len(),
         };
@@ -372,11 +391,12 @@ fn select_pages(old: &Library, new: &Library, kinds: &[ChangeKind]) -> Selection
     if !fragments.is_empty() {
         let mut includes = IncludeScanner::new(new.content_dir().join("shared"));
         for g in &new.guides {
-            let sources = std::iter::once((format!("{}/index.html", g.slug), &g.source.body)).chain(
-                g.steps
-                    .iter()
-                    .map(|s| (format!("{}/{}/index.html", g.slug, s.slug), &s.source.body)),
-            );
+            let sources = std::iter::once((format!("{}/index.html", g.slug), &g.source.body))
+                .chain(
+                    g.steps
+                        .iter()
+                        .map(|s| (format!("{}/{}/index.html", g.slug, s.slug), &s.source.body)),
+                );
             for (rel, body) in sources {
                 if includes.reaches_any(body, &fragments) {
                     pages.insert(rel);
@@ -425,7 +445,13 @@ impl IncludeScanner {
         };
         let mut seen = BTreeSet::new();
         while let Some(name) = todo.pop() {
-            if targets.contains(&name) {
+            // a target may be a folder of fragments (deleted or renamed as a whole)
+            if targets.iter().any(|t| {
+                name == *t
+                    || name
+                        .strip_prefix(t.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+            }) {
                 return true;
             }
             if !seen.insert(name.clone()) {
@@ -452,7 +478,10 @@ pub fn included_names(text: &str) -> Option<Vec<String>> {
         rest = &rest[end..];
         let Some(args) = ["include", "import", "from", "extends"]
             .iter()
-            .find_map(|kw| tag.strip_prefix(kw).filter(|a| a.starts_with(char::is_whitespace)))
+            .find_map(|kw| {
+                tag.strip_prefix(kw)
+                    .filter(|a| a.starts_with(char::is_whitespace))
+            })
         else {
             continue;
         };
@@ -510,7 +539,10 @@ mod tests {
         assert_eq!(k("content/networks/demo/network.yaml"), ChangeKind::Network);
         assert_eq!(k("themes/default/templates/step.html"), ChangeKind::Theme);
         assert_eq!(k("screenshots/eul-create.png"), ChangeKind::Screenshots);
-        assert_eq!(k("content/shared/eu-login/create.md"), ChangeKind::Shared("eu-login/create.md".into()));
+        assert_eq!(
+            k("content/shared/eu-login/create.md"),
+            ChangeKind::Shared("eu-login/create.md".into())
+        );
         assert_eq!(
             k("content/guides/demo/02-request-access.md"),
             ChangeKind::Guide {

@@ -53,7 +53,8 @@ impl Output {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+        std::fs::create_dir_all(&parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
         let name = out_dir
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -78,7 +79,8 @@ impl Output {
             if old.exists() {
                 let _ = std::fs::rename(&old, out_dir);
             }
-            return Err(e).with_context(|| format!("moving the new site into {}", out_dir.display()));
+            return Err(e)
+                .with_context(|| format!("moving the new site into {}", out_dir.display()));
         }
         if old.exists() {
             std::fs::remove_dir_all(&old).with_context(|| format!("removing {}", old.display()))?;
@@ -104,7 +106,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
     let tmp = parent.join(format!(
         ".{}.tmp-{}",
-        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
         std::process::id()
     ));
     std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
@@ -125,8 +129,14 @@ mod tests {
         o.add("index.html", "new");
         o.add("a/b/index.html", "deep");
         o.write_to(&out).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "new");
-        assert_eq!(std::fs::read_to_string(out.join("a/b/index.html")).unwrap(), "deep");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "new"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/b/index.html")).unwrap(),
+            "deep"
+        );
         assert!(!out.join("stale.html").exists());
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "temporary folders left behind");

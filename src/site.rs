@@ -58,15 +58,32 @@ pub struct BuildReport {
     pub images_cached: usize,
 }
 
+/// With `ERNGUIDE_TIMINGS=1` in the environment, prints `timing <stage>: <ms> ms` to stderr
+/// (how long each stage of a build took since `since`); a profiling aid, silent otherwise.
+pub fn timing(stage: &str, since: std::time::Instant) {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ON.get_or_init(|| std::env::var_os("ERNGUIDE_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0")) {
+        eprintln!("timing {stage}: {:.1} ms", since.elapsed().as_secs_f64() * 1000.0);
+    }
+}
+
 /// Builds the site at `opts.site_dir` into `opts.out_dir`.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    let t = std::time::Instant::now();
     let lib = Library::load(&opts.site_dir)?;
+    timing("load", t);
+    let t = std::time::Instant::now();
     let (rendered, images) = render_site_images(&lib, &|_| true)?;
+    timing("render (total)", t);
+    let t = std::time::Instant::now();
     check_links(&rendered)?;
+    timing("check links", t);
+    let t = std::time::Instant::now();
     rendered
         .output
         .write_to(&opts.out_dir)
         .with_context(|| format!("writing the site to {}", opts.out_dir.display()))?;
+    timing("write", t);
     Ok(BuildReport {
         pages: rendered.pages.len(),
         files: rendered.output.len(),
@@ -158,13 +175,29 @@ fn step_summaries(guide: &Guide, from_depth: usize) -> Vec<StepSummary<'_>> {
         .collect()
 }
 
+/// A guide's values shared by all its pages, converted to template values once per build
+/// (converting them per page was quadratic in the size of the site).
+#[derive(Clone)]
+struct GuideValues {
+    network: Value,
+    /// Index 0: as seen from the guide's folder (overview); 1: from a page one folder deeper.
+    guide: [Value; 2],
+    steps: [Value; 2],
+    /// Each step's summary as seen from a step page (for `prev` and `next`).
+    step_items: Vec<Value>,
+    step_urls: [Value; 2],
+}
+
 struct Renderer<'a> {
     lib: &'a Library,
     content: ContentTemplates,
     pages: PageTemplates,
-    site: serde_json::Value,
+    /// `site`, `data` and `guides` as template values, converted once and shared (cheap clones).
+    site_value: Value,
+    as_of: Value,
     data: Value,
-    guides: Vec<serde_json::Value>,
+    guides: Value,
+    guide_values: HashMap<&'a str, std::sync::OnceLock<GuideValues>>,
     /// Collects the figures' image work while pages render.
     figures: images::Figures,
 }
@@ -181,7 +214,7 @@ impl<'a> Renderer<'a> {
         );
         let mut site = serde_json::to_value(&lib.config).unwrap_or_default();
         site["as_of"] = json!(as_of);
-        let guides = lib
+        let guides: Vec<serde_json::Value> = lib
             .guides
             .iter()
             .map(|g| {
@@ -203,9 +236,11 @@ impl<'a> Renderer<'a> {
             lib,
             content,
             pages: PageTemplates::new(theme),
-            site,
+            site_value: Value::from(Serde(&site)),
+            as_of: Value::from(as_of),
             data: Value::from(Serde(&lib.data)),
-            guides,
+            guides: Value::from(Serde(&guides)),
+            guide_values: lib.guides.iter().map(|g| (g.slug.as_str(), std::sync::OnceLock::new())).collect(),
             figures: images::Figures::new(&lib.site_dir, &lib.content_dir()),
         }
     }
@@ -232,32 +267,61 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// The guide's shared template values, converted on first use.
+    fn guide_values(&self, g: &Guide) -> std::borrow::Cow<'_, GuideValues> {
+        let make = || {
+            let steps = [step_summaries(g, 0), step_summaries(g, 1)];
+            let urls = |depth: usize| -> BTreeMap<&str, String> {
+                let up = root_prefix(depth);
+                g.steps.iter().map(|s| (s.slug.as_str(), format!("{up}{}/index.html", s.slug))).collect()
+            };
+            GuideValues {
+                network: Value::from(Serde(self.lib.network_of(g))),
+                guide: [Value::from(Serde(self.guide_json(g, 0))), Value::from(Serde(self.guide_json(g, 1)))],
+                step_items: steps[1].iter().map(|s| Value::from(Serde(s))).collect(),
+                steps: [Value::from(Serde(&steps[0])), Value::from(Serde(&steps[1]))],
+                step_urls: [Value::from(Serde(urls(0))), Value::from(Serde(urls(1)))],
+            }
+        };
+        match self.guide_values.get(g.slug.as_str()) {
+            Some(cell) => std::borrow::Cow::Borrowed(cell.get_or_init(make)),
+            None => std::borrow::Cow::Owned(make()),
+        }
+    }
+
     fn base_ctx(&self, depth: usize, kind: &str) -> BTreeMap<&'static str, Value> {
         let mut ctx = BTreeMap::new();
         ctx.insert("root", Value::from(root_prefix(depth)));
-        ctx.insert("site", Value::from(Serde(&self.site)));
+        ctx.insert("site", self.site_value.clone());
         ctx.insert("data", self.data.clone());
         ctx.insert("page_kind", Value::from(kind.to_string()));
-        ctx.insert("guides", Value::from(Serde(&self.guides)));
+        ctx.insert("guides", self.guides.clone());
         ctx
     }
 
     /// Runs a Markdown source through Jinja and Markdown.
     fn markdown(&self, g: &Guide, net: &Network, step: Option<&Step>, depth_in_guide: usize) -> Result<markdown::Rendered> {
         let source = step.map(|s| &s.source).unwrap_or(&g.source);
-        let up = root_prefix(depth_in_guide);
-        let step_urls: BTreeMap<&str, String> =
-            g.steps.iter().map(|s| (s.slug.as_str(), format!("{up}{}/index.html", s.slug))).collect();
-        let ctx = Value::from(Serde(json!({
-            "site": self.site,
-            "network": net,
-            "guide": self.guide_json(g, depth_in_guide),
-            "step": step.map(|s| &s.meta),
-            "data": self.lib.data,
-            "as_of": self.site["as_of"],
-            "step_urls": step_urls,
-            "root": root_prefix(depth_in_guide + 1),
-        })));
+        let mut ctx: BTreeMap<&str, Value> = BTreeMap::new();
+        ctx.insert("site", self.site_value.clone());
+        ctx.insert("data", self.data.clone());
+        ctx.insert("as_of", self.as_of.clone());
+        ctx.insert("step", step.map_or(Value::from(()), |s| Value::from(Serde(&s.meta))));
+        ctx.insert("root", Value::from(root_prefix(depth_in_guide + 1)));
+        if depth_in_guide < 2 {
+            let gv = self.guide_values(g);
+            ctx.insert("network", gv.network.clone());
+            ctx.insert("guide", gv.guide[depth_in_guide].clone());
+            ctx.insert("step_urls", gv.step_urls[depth_in_guide].clone());
+        } else {
+            let up = root_prefix(depth_in_guide);
+            let step_urls: BTreeMap<&str, String> =
+                g.steps.iter().map(|s| (s.slug.as_str(), format!("{up}{}/index.html", s.slug))).collect();
+            ctx.insert("network", Value::from(Serde(net)));
+            ctx.insert("guide", Value::from(Serde(self.guide_json(g, depth_in_guide))));
+            ctx.insert("step_urls", Value::from(Serde(step_urls)));
+        }
+        let ctx = Value::from(ctx);
         let text = self.content.render(&source.file, source.body_line, &source.body, &ctx)?;
         let root = root_prefix(depth_in_guide + 1);
         let hook = images::FigureHook::new(&self.figures, &source.file, source.body_line, &source.body, &text, root);
@@ -284,10 +348,11 @@ impl<'a> Renderer<'a> {
             Job::Guide(g) => {
                 let net = lib.network_of(g);
                 let body = self.markdown(g, net, None, 0)?;
+                let gv = self.guide_values(g);
                 let mut ctx = self.base_ctx(1, "guide");
-                ctx.insert("guide", Value::from(Serde(self.guide_json(g, 0))));
-                ctx.insert("network", Value::from(Serde(net)));
-                ctx.insert("steps", Value::from(Serde(step_summaries(g, 0))));
+                ctx.insert("guide", gv.guide[0].clone());
+                ctx.insert("network", gv.network.clone());
+                ctx.insert("steps", gv.steps[0].clone());
                 let shortcuts: Vec<_> = g
                     .meta
                     .shortcuts
@@ -306,12 +371,13 @@ impl<'a> Renderer<'a> {
                 let net = lib.network_of(g);
                 let step = &g.steps[i];
                 let body = self.markdown(g, net, Some(step), 1)?;
+                let gv = self.guide_values(g);
                 let mut ctx = self.base_ctx(2, "step");
-                ctx.insert("guide", Value::from(Serde(self.guide_json(g, 1))));
-                ctx.insert("network", Value::from(Serde(net)));
-                let steps = step_summaries(g, 1);
-                ctx.insert("prev", Value::from(Serde(i.checked_sub(1).and_then(|p| steps.get(p)))));
-                ctx.insert("next", Value::from(Serde(steps.get(i + 1))));
+                ctx.insert("guide", gv.guide[1].clone());
+                ctx.insert("network", gv.network.clone());
+                let item = |k: Option<usize>| k.and_then(|k| gv.step_items.get(k)).cloned().unwrap_or(Value::from(()));
+                ctx.insert("prev", item(i.checked_sub(1)));
+                ctx.insert("next", item(Some(i + 1)));
                 ctx.insert(
                     "step",
                     Value::from(Serde(json!({
@@ -325,7 +391,7 @@ impl<'a> Renderer<'a> {
                         "sandbox_url": sandbox_route(step).map(|r| format!("../sandbox/index.html{r}")),
                     }))),
                 );
-                ctx.insert("steps", Value::from(Serde(steps)));
+                ctx.insert("steps", gv.steps[1].clone());
                 ctx.insert("has_code", Value::from(body.has_code));
                 ctx.insert("has_figures", Value::from(images::page_has_figures(&body.html)));
                 ctx.insert("content", Value::from_safe_string(body.html));
@@ -334,33 +400,31 @@ impl<'a> Renderer<'a> {
                 Ok((job.rel(), html, step.source.file.clone()))
             }
             Job::Links(g) => {
-                let net = lib.network_of(g);
+                let gv = self.guide_values(g);
                 let mut ctx = self.base_ctx(2, "links");
-                ctx.insert("guide", Value::from(Serde(self.guide_json(g, 1))));
-                ctx.insert("network", Value::from(Serde(net)));
-                ctx.insert("steps", Value::from(Serde(step_summaries(g, 1))));
+                ctx.insert("guide", gv.guide[1].clone());
+                ctx.insert("network", gv.network.clone());
+                ctx.insert("steps", gv.steps[1].clone());
                 let html = self.pages.render("links.html", &Value::from(ctx))
                     .with_context(|| format!("rendering the links page of guide `{}`", g.slug))?;
                 Ok((job.rel(), html, g.source.file.clone()))
             }
             Job::Sandbox(g) => {
-                let net = lib.network_of(g);
+                let gv = self.guide_values(g);
                 let mut ctx = self.base_ctx(2, "sandbox");
-                let guide = self.guide_json(g, 1);
-                let steps = step_summaries(g, 1);
-                ctx.insert("guide", Value::from(Serde(&guide)));
-                ctx.insert("network", Value::from(Serde(net)));
-                ctx.insert(
-                    "sandbox_data",
-                    Value::from(Serde(json!({
-                        "as_of": self.site["as_of"],
-                        "guide": guide,
-                        "network": net,
-                        "steps": steps,
-                        "data": self.lib.data,
-                    }))),
-                );
-                ctx.insert("steps", Value::from(Serde(steps)));
+                ctx.insert("guide", gv.guide[1].clone());
+                ctx.insert("network", gv.network.clone());
+                let sandbox_data: BTreeMap<&str, Value> = [
+                    ("as_of", self.as_of.clone()),
+                    ("guide", gv.guide[1].clone()),
+                    ("network", gv.network.clone()),
+                    ("steps", gv.steps[1].clone()),
+                    ("data", self.data.clone()),
+                ]
+                .into_iter()
+                .collect();
+                ctx.insert("sandbox_data", Value::from(sandbox_data));
+                ctx.insert("steps", gv.steps[1].clone());
                 let html = self.pages.render("sandbox.html", &Value::from(ctx))
                     .with_context(|| format!("rendering the sandbox of guide `{}`", g.slug))?;
                 Ok((job.rel(), html, g.source.file.clone()))
@@ -393,7 +457,10 @@ pub fn render_site_images(lib: &Library, want: &dyn Fn(&str) -> bool) -> Result<
         jobs.push(Job::Sandbox(g));
     }
     jobs.retain(|j| want(&j.rel()));
+    let t = std::time::Instant::now();
     let results: Vec<Result<(String, String, PathBuf)>> = jobs.par_iter().map(|j| renderer.render(j)).collect();
+    timing("render pages", t);
+    let t = std::time::Instant::now();
 
     let mut output = Output::new();
     let mut pages = Vec::with_capacity(results.len());
@@ -423,8 +490,13 @@ pub fn render_site_images(lib: &Library, want: &dyn Fn(&str) -> bool) -> Result<
     if any_code && !output.contains("static/highlight.css") {
         output.add("static/highlight.css", markdown::highlight_css());
     }
+    timing("static files", t);
+    let t = std::time::Instant::now();
     let images = images::process(renderer.figures.take_jobs(), &images::cache_dir(&lib.site_dir), &mut output)?;
+    timing("images", t);
+    let t = std::time::Instant::now();
     let warnings = stale_content_warnings(lib);
+    timing("content warnings", t);
     Ok((RenderedSite { output, pages, warnings }, images))
 }
 
@@ -590,16 +662,34 @@ pub fn link_problems(site: &RenderedSite) -> Vec<SourceError> {
         for target in attr_values(&html, "href").into_iter().chain(attr_values(&html, "src")) {
             if let Some(problem) = link_problem(&p.rel, &target, &site.output, &ids) {
                 let text = text.get_or_insert_with(|| std::fs::read_to_string(&p.source).unwrap_or_default());
-                let needle = target.split('#').next().filter(|s| !s.is_empty()).unwrap_or(&target);
                 out.push(SourceError::new(
                     &p.source,
-                    line_of(text, needle),
+                    link_line(text, &target),
                     format!("broken link `{target}` on page {}: {problem}", p.rel),
                 ));
             }
         }
     }
     out
+}
+
+/// The line of the source that wrote the link `target`: the URL itself, else its `#fragment`
+/// (the URL may come from `step_url()`), else its last folder name; 0 if none is found.
+fn link_line(source: &str, target: &str) -> usize {
+    let (path, fragment) = target.split_once('#').unwrap_or((target, ""));
+    let folder = path
+        .trim_end_matches("index.html")
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .filter(|s| !s.is_empty() && *s != "..");
+    [Some(target), Some(path), (!fragment.is_empty()).then_some(fragment), folder]
+        .into_iter()
+        .flatten()
+        .filter(|n| !n.is_empty())
+        .map(|n| line_of(source, n))
+        .find(|l| *l > 0)
+        .unwrap_or(0)
 }
 
 fn link_problem(page: &str, target: &str, output: &Output, ids: &HashMap<&str, HashSet<String>>) -> Option<String> {

@@ -56,10 +56,6 @@ fn options(site: &TestSite) -> BuildOptions {
 fn site_with_figures() -> TestSite {
     let site = TestSite::from_fixture("basic");
     site.write("content/guides/demo/01-create-eu-login.md", STEP);
-    site.write(
-        "themes/default/templates/sandbox.html",
-        &std::fs::read_to_string("/tmp/sandbox-head.html").unwrap(),
-    ); // TEMP
     site
 }
 
@@ -328,4 +324,30 @@ fn every_img_has_width_and_height_and_figures_are_accessible() {
             image::ImageFormat::Jpeg
         );
     }
+}
+
+#[test]
+fn errors_in_a_templated_shared_figure_name_the_fragment_and_line() {
+    let site = site_with_figures();
+    let shared = std::fs::read_to_string(site.path("content/shared/request.md")).unwrap();
+    let lines = shared.lines().count();
+    site.write(
+        "content/shared/request.md",
+        &format!(
+            "{shared}\n```figure\nsrc: \"{{{{ network.id }}}}/form.png\"\nalt: \"{{{{ network.name }}}} form\"\ncallouts:\n  - {{ n: 1, point: [2000, 10], label: \"Click\" }}\n```\n"
+        ),
+    );
+    let err = build(&options(&site)).unwrap_err();
+    let located = ernguide::error::source_error(&err).expect("a located error");
+    assert!(
+        located.file.ends_with("content/shared/request.md"),
+        "{located}"
+    );
+    assert_eq!(located.line, lines + 6, "{located}");
+    assert!(
+        located.message.contains(
+            "call-out 1 (point [2000, 10]) lies outside the image, which is 1000x320 pixels"
+        ),
+        "{located}"
+    );
 }

@@ -9,7 +9,10 @@ use common::{fixtures, TestSite};
 use ernguide::incremental::Site;
 
 fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
-    site.output().files().map(|(k, v)| (k.to_string(), v.to_vec())).collect()
+    site.output()
+        .files()
+        .map(|(k, v)| (k.to_string(), v.to_vec()))
+        .collect()
 }
 
 /// The output a fresh load of the same sources gives.
@@ -27,10 +30,19 @@ fn a_step_edit_renders_only_that_step() {
     let t = TestSite::from_fixture("basic");
     let mut site = Site::load(&t.site()).unwrap();
     let before = files(&site);
-    t.edit("content/guides/demo/01-create-eu-login.md", "Type your name.", "Type your full name.");
-    let stats = site.rebuild(&[t.path("content/guides/demo/01-create-eu-login.md")]).unwrap();
+    t.edit(
+        "content/guides/demo/01-create-eu-login.md",
+        "Type your name.",
+        "Type your full name.",
+    );
+    let stats = site
+        .rebuild(&[t.path("content/guides/demo/01-create-eu-login.md")])
+        .unwrap();
     assert!(!stats.full);
-    assert_eq!(stats.rendered, vec!["demo/create-eu-login/index.html".to_string()]);
+    assert_eq!(
+        stats.rendered,
+        vec!["demo/create-eu-login/index.html".to_string()]
+    );
     assert!(stats.removed.is_empty());
     let after = files(&site);
     let changed: Vec<&str> = after
@@ -40,8 +52,12 @@ fn a_step_edit_renders_only_that_step() {
         .map(|(a, _)| a.0.as_str())
         .collect();
     assert_eq!(changed, vec!["demo/create-eu-login/index.html"]);
-    assert!(String::from_utf8_lossy(site.output().get("demo/create-eu-login/index.html").unwrap())
-        .contains("Type your full name."));
+    assert!(String::from_utf8_lossy(
+        site.output()
+            .get("demo/create-eu-login/index.html")
+            .unwrap()
+    )
+    .contains("Type your full name."));
     assert_eq!(after, full_build(&t.site()));
 }
 
@@ -49,20 +65,34 @@ fn a_step_edit_renders_only_that_step() {
 fn a_shared_fragment_renders_the_pages_that_include_it_at_any_depth() {
     let t = TestSite::from_fixture("basic");
     t.write("content/shared/inner/note.md", "Inner note v1.\n");
-    t.edit("content/shared/request.md", "> [!NOTE]", "{% include \"inner/note.md\" %}\n\n> [!NOTE]");
+    t.edit(
+        "content/shared/request.md",
+        "> [!NOTE]",
+        "{% include \"inner/note.md\" %}\n\n> [!NOTE]",
+    );
     t.write("content/shared/unused.md", "Nobody includes me.\n");
     let mut site = Site::load(&t.site()).unwrap();
 
     t.write("content/shared/inner/note.md", "Inner note v2.\n");
-    let stats = site.rebuild(&[t.path("content/shared/inner/note.md")]).unwrap();
+    let stats = site
+        .rebuild(&[t.path("content/shared/inner/note.md")])
+        .unwrap();
     assert!(!stats.full);
-    assert_eq!(stats.rendered, vec!["demo/request-access/index.html".to_string()]);
-    assert!(String::from_utf8_lossy(site.output().get("demo/request-access/index.html").unwrap())
-        .contains("Inner note v2."));
+    assert_eq!(
+        stats.rendered,
+        vec!["demo/request-access/index.html".to_string()]
+    );
+    assert!(
+        String::from_utf8_lossy(site.output().get("demo/request-access/index.html").unwrap())
+            .contains("Inner note v2.")
+    );
 
     t.write("content/shared/unused.md", "Still nobody.\n");
     let stats = site.rebuild(&[t.path("content/shared/unused.md")]).unwrap();
-    assert!(stats.rendered.is_empty() && !stats.changed_output(), "{stats:?}");
+    assert!(
+        stats.rendered.is_empty() && !stats.changed_output(),
+        "{stats:?}"
+    );
     assert_eq!(files(&site), full_build(&t.site()));
 }
 
@@ -79,10 +109,19 @@ fn front_matter_and_step_list_changes_render_the_whole_guide() {
     ];
 
     // A step title is in every page's step list.
-    t.edit("content/guides/demo/02-request-access.md", "title: \"Request access\"", "title: \"Ask for access\"");
-    let stats = site.rebuild(&[t.path("content/guides/demo/02-request-access.md")]).unwrap();
+    t.edit(
+        "content/guides/demo/02-request-access.md",
+        "title: \"Request access\"",
+        "title: \"Ask for access\"",
+    );
+    let stats = site
+        .rebuild(&[t.path("content/guides/demo/02-request-access.md")])
+        .unwrap();
     assert!(!stats.full);
-    assert_eq!(sorted(stats.rendered), guide_pages.map(String::from).to_vec());
+    assert_eq!(
+        sorted(stats.rendered),
+        guide_pages.map(String::from).to_vec()
+    );
     assert_eq!(files(&site), full_build(&t.site()));
 
     // A new step: its page appears.
@@ -90,26 +129,43 @@ fn front_matter_and_step_list_changes_render_the_whole_guide() {
         "content/guides/demo/03-confirm.md",
         "---\ntitle: \"Confirm\"\nreviewed: 2026-11-01\n---\nDone.\n",
     );
-    let stats = site.rebuild(&[t.path("content/guides/demo/03-confirm.md")]).unwrap();
-    assert!(stats.rendered.contains(&"demo/confirm/index.html".to_string()), "{stats:?}");
+    let stats = site
+        .rebuild(&[t.path("content/guides/demo/03-confirm.md")])
+        .unwrap();
+    assert!(
+        stats
+            .rendered
+            .contains(&"demo/confirm/index.html".to_string()),
+        "{stats:?}"
+    );
     assert_eq!(files(&site), full_build(&t.site()));
 
     // A removed step: its page goes.
     std::fs::remove_file(t.path("content/guides/demo/03-confirm.md")).unwrap();
-    let stats = site.rebuild(&[t.path("content/guides/demo/03-confirm.md")]).unwrap();
+    let stats = site
+        .rebuild(&[t.path("content/guides/demo/03-confirm.md")])
+        .unwrap();
     assert_eq!(stats.removed, vec!["demo/confirm/index.html".to_string()]);
     assert!(site.output().get("demo/confirm/index.html").is_none());
     assert_eq!(files(&site), full_build(&t.site()));
 
     // The guide's title is on the home page: everything.
-    t.edit("content/guides/demo/_index.md", "title: \"Demo registration\"", "title: \"Demo sign-up\"");
-    let stats = site.rebuild(&[t.path("content/guides/demo/_index.md")]).unwrap();
+    t.edit(
+        "content/guides/demo/_index.md",
+        "title: \"Demo registration\"",
+        "title: \"Demo sign-up\"",
+    );
+    let stats = site
+        .rebuild(&[t.path("content/guides/demo/_index.md")])
+        .unwrap();
     assert_eq!(stats.rendered.len(), stats.pages, "{stats:?}");
     assert_eq!(files(&site), full_build(&t.site()));
 
     // The overview's body is on the overview only.
     t.edit("content/guides/demo/_index.md", "Start with", "Begin with");
-    let stats = site.rebuild(&[t.path("content/guides/demo/_index.md")]).unwrap();
+    let stats = site
+        .rebuild(&[t.path("content/guides/demo/_index.md")])
+        .unwrap();
     assert_eq!(stats.rendered, vec!["demo/index.html".to_string()]);
     assert_eq!(files(&site), full_build(&t.site()));
 }
@@ -119,14 +175,28 @@ fn data_config_and_theme_changes_rebuild_everything() {
     let t = TestSite::from_fixture("basic");
     let mut site = Site::load(&t.site()).unwrap();
     t.edit("content/networks/demo/network.yaml", "1-2 days", "3 days");
-    let stats = site.rebuild(&[t.path("content/networks/demo/network.yaml")]).unwrap();
+    let stats = site
+        .rebuild(&[t.path("content/networks/demo/network.yaml")])
+        .unwrap();
     assert!(stats.full);
-    assert!(String::from_utf8_lossy(site.output().get("demo/request-access/index.html").unwrap()).contains("3 days"));
-    t.edit("site.toml", "title = \"Fixture portal\"", "title = \"Renamed portal\"");
+    assert!(
+        String::from_utf8_lossy(site.output().get("demo/request-access/index.html").unwrap())
+            .contains("3 days")
+    );
+    t.edit(
+        "site.toml",
+        "title = \"Fixture portal\"",
+        "title = \"Renamed portal\"",
+    );
     assert!(site.rebuild(&[t.path("site.toml")]).unwrap().full);
     assert_eq!(files(&site), full_build(&t.site()));
     // not a source: nothing happens
-    let stats = site.rebuild(&[t.path("notes.txt"), t.path("content/guides/demo/.01-x.md.swp")]).unwrap();
+    let stats = site
+        .rebuild(&[
+            t.path("notes.txt"),
+            t.path("content/guides/demo/.01-x.md.swp"),
+        ])
+        .unwrap();
     assert!(!stats.changed_output());
 }
 
@@ -138,8 +208,15 @@ fn paths_may_be_relative_to_the_current_folder_or_absolute() {
     assert_eq!(rel, PathBuf::from("content/shared/request.md"));
     assert_eq!(site.relative(Path::new("/somewhere/else.md")), None);
     // a deleted file still maps
-    let gone = t.site().canonicalize().unwrap().join("content/guides/demo/09-gone.md");
-    assert_eq!(site.relative(&gone).unwrap(), PathBuf::from("content/guides/demo/09-gone.md"));
+    let gone = t
+        .site()
+        .canonicalize()
+        .unwrap()
+        .join("content/guides/demo/09-gone.md");
+    assert_eq!(
+        site.relative(&gone).unwrap(),
+        PathBuf::from("content/guides/demo/09-gone.md")
+    );
 }
 
 #[test]
@@ -149,13 +226,26 @@ fn a_failed_rebuild_keeps_the_last_good_site_and_is_retried() {
     let good = files(&site);
     // break the shared fragment, then fix it by editing a step that no longer includes it
     t.write("content/shared/request.md", "{{ no_such_variable }}\n");
-    let err = site.rebuild(&[t.path("content/shared/request.md")]).unwrap_err();
-    assert!(ernguide::error::report(&err).contains("request.md:1"), "{err:#}");
+    let err = site
+        .rebuild(&[t.path("content/shared/request.md")])
+        .unwrap_err();
+    assert!(
+        ernguide::error::report(&err).contains("request.md:1"),
+        "{err:#}"
+    );
     assert_eq!(files(&site), good, "the last good site is kept");
-    t.edit("content/guides/demo/02-request-access.md", "{% include \"request.md\" %}", "Request access.");
+    t.edit(
+        "content/guides/demo/02-request-access.md",
+        "{% include \"request.md\" %}",
+        "Request access.",
+    );
     // only the step is reported now; the fragment's change is remembered
-    let stats = site.rebuild(&[t.path("content/guides/demo/02-request-access.md")]).unwrap();
-    assert!(stats.rendered.contains(&"demo/request-access/index.html".to_string()));
+    let stats = site
+        .rebuild(&[t.path("content/guides/demo/02-request-access.md")])
+        .unwrap();
+    assert!(stats
+        .rendered
+        .contains(&"demo/request-access/index.html".to_string()));
     assert_eq!(files(&site), full_build(&t.site()));
 }
 
@@ -215,10 +305,14 @@ fn every_broken_fixture_fails_a_rebuild_and_undoing_it_restores_the_site() {
         match site.rebuild(&changed) {
             Ok(_) => failures.push(format!("{name}: the rebuild succeeded")),
             Err(e) => {
-                let report = ernguide::error::report(&e).replace(&format!("{}/", t.site().display()), "");
+                let report =
+                    ernguide::error::report(&e).replace(&format!("{}/", t.site().display()), "");
                 let first = report.lines().next().unwrap_or("");
                 if !first.contains(expected.trim()) {
-                    failures.push(format!("{name}: first line\n  {first}\ndoes not contain\n  {}", expected.trim()));
+                    failures.push(format!(
+                        "{name}: first line\n  {first}\ndoes not contain\n  {}",
+                        expected.trim()
+                    ));
                 }
             }
         }
@@ -230,12 +324,28 @@ fn every_broken_fixture_fails_a_rebuild_and_undoing_it_restores_the_site() {
             let p = t.site().join(&rel);
             if basic.join(&rel).is_file() {
                 t.write_bytes(&rel, &std::fs::read(basic.join(&rel)).unwrap());
+                continue;
+            }
+            // remove the file and the folders the fixture added
+            let top = rel
+                .ancestors()
+                .filter(|a| !a.as_os_str().is_empty() && !basic.join(a).exists())
+                .last()
+                .unwrap();
+            let top = t.site().join(top);
+            if top.is_dir() {
+                std::fs::remove_dir_all(&top).unwrap();
             } else if p.exists() {
                 std::fs::remove_file(&p).unwrap();
             }
+            changed.push(top);
         }
         for rel in &removed {
-            common::copy_dir(&basic.join(rel), &t.path(rel));
+            if basic.join(rel).is_file() {
+                t.write_bytes(rel, &std::fs::read(basic.join(rel)).unwrap());
+            } else {
+                common::copy_dir(&basic.join(rel), &t.path(rel));
+            }
         }
         match site.rebuild(&changed) {
             Ok(_) if files(&site) == good => {}

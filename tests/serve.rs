@@ -43,7 +43,11 @@ impl Server {
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if let Some(i) = line.find("http://") {
-                    let url: String = line[i..].split_whitespace().next().unwrap_or("").to_string();
+                    let url: String = line[i..]
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .to_string();
                     let _ = tx.send(url);
                 }
                 let mut log = sink.lock().unwrap();
@@ -60,7 +64,10 @@ impl Server {
             Ok(url) => url,
             Err(_) => panic!("serve printed no URL; stderr:\n{}", server.log()),
         };
-        server.addr = url.trim_start_matches("http://").trim_end_matches('/').to_string();
+        server.addr = url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string();
         server
     }
 
@@ -76,7 +83,11 @@ impl Server {
     fn wait_for_log(&self, needle: &str) {
         let deadline = Instant::now() + WAIT;
         while !self.log().contains(needle) {
-            assert!(Instant::now() < deadline, "no {needle:?} in serve's output:\n{}", self.log());
+            assert!(
+                Instant::now() < deadline,
+                "no {needle:?} in serve's output:\n{}",
+                self.log()
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -112,7 +123,11 @@ impl Reply {
 fn request(addr: &str, method: &str, target: &str) -> Reply {
     let mut stream = TcpStream::connect(addr).expect("connecting to serve");
     stream.set_read_timeout(Some(WAIT)).unwrap();
-    write!(stream, "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).expect("reading the reply");
     let split = raw
@@ -147,7 +162,11 @@ impl Events {
     fn open(addr: &str, version: u64) -> Events {
         let mut stream = TcpStream::connect(addr).unwrap();
         stream.set_read_timeout(Some(WAIT)).unwrap();
-        write!(stream, "GET /__ernguide/events?version={version} HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+        write!(
+            stream,
+            "GET /__ernguide/events?version={version} HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+        )
+        .unwrap();
         let mut reader = BufReader::new(stream);
         let mut line = String::new();
         reader.read_line(&mut line).unwrap();
@@ -172,7 +191,10 @@ impl Events {
         let (mut name, mut data) = (String::new(), String::new());
         loop {
             let mut line = String::new();
-            let n = self.reader.read_line(&mut line).expect("reading the event stream");
+            let n = self
+                .reader
+                .read_line(&mut line)
+                .expect("reading the event stream");
             assert!(n > 0, "the event stream ended");
             let line = line.trim_end_matches(['\r', '\n']);
             if line.is_empty() {
@@ -200,14 +222,24 @@ fn page_version(html: &str) -> u64 {
 fn serves_pages_from_memory_with_types_head_and_404() {
     let site = TestSite::from_fixture("basic");
     let server = Server::start(&site);
-    assert!(server.addr.starts_with("127.0.0.1:"), "binds loopback by default: {}", server.addr);
+    assert!(
+        server.addr.starts_with("127.0.0.1:"),
+        "binds loopback by default: {}",
+        server.addr
+    );
 
     let home = server.get("/");
     assert_eq!(home.status, 200);
-    assert_eq!(home.header("Content-Type"), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        home.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
     let html = home.text();
     assert!(html.contains("Fixture portal"));
-    assert!(html.contains("<script src=\"/__ernguide/live.js\""), "script injected");
+    assert!(
+        html.contains("<script src=\"/__ernguide/live.js\""),
+        "script injected"
+    );
     assert!(html.contains("</script></body>"), "before </body>");
 
     let step = server.get("/demo/request-access/");
@@ -220,9 +252,15 @@ fn serves_pages_from_memory_with_types_head_and_404() {
     let css = server.get("/static/site.css");
     assert_eq!(css.status, 200);
     assert_eq!(css.header("Content-Type"), Some("text/css; charset=utf-8"));
-    assert!(!css.text().contains("__ernguide"), "only HTML gets the script");
+    assert!(
+        !css.text().contains("__ernguide"),
+        "only HTML gets the script"
+    );
     let js = server.get("/__ernguide/live.js");
-    assert_eq!(js.header("Content-Type"), Some("text/javascript; charset=utf-8"));
+    assert_eq!(
+        js.header("Content-Type"),
+        Some("text/javascript; charset=utf-8")
+    );
     assert!(js.text().contains("EventSource"));
 
     let head = request(&server.addr, "HEAD", "/demo/request-access/index.html");
@@ -234,10 +272,19 @@ fn serves_pages_from_memory_with_types_head_and_404() {
     let missing = server.get("/no/such/page.html");
     assert_eq!(missing.status, 404);
     let text = missing.text();
-    assert!(text.contains("<base href=\"/\">"), "the 404 page's relative links work at any depth");
+    assert!(
+        text.contains("<base href=\"/\">"),
+        "the 404 page's relative links work at any depth"
+    );
     assert!(text.contains("__ernguide/live.js"));
     let built_404 = std::fs::read_to_string(site.out().join("404.html")).unwrap();
-    let title = built_404.split("<title>").nth(1).unwrap().split("</title>").next().unwrap();
+    let title = built_404
+        .split("<title>")
+        .nth(1)
+        .unwrap()
+        .split("</title>")
+        .next()
+        .unwrap();
     assert!(text.contains(title), "the portal's own 404 page");
     let head404 = request(&server.addr, "HEAD", "/nope");
     assert_eq!(head404.status, 404);
@@ -274,7 +321,11 @@ fn no_request_reaches_outside_the_output() {
     // a symlink inside the output folder pointing out of it
     #[cfg(unix)]
     {
-        std::os::unix::fs::symlink(site.dir.path().join("secret.txt"), site.out().join("leak.txt")).unwrap();
+        std::os::unix::fs::symlink(
+            site.dir.path().join("secret.txt"),
+            site.out().join("leak.txt"),
+        )
+        .unwrap();
         std::os::unix::fs::symlink("/etc", site.out().join("etc")).unwrap();
     }
     for target in [
@@ -302,7 +353,10 @@ fn no_request_reaches_outside_the_output() {
             reply.status
         );
         let body = reply.text();
-        assert!(!body.contains("TOPSECRET"), "{target} leaked a file outside the output");
+        assert!(
+            !body.contains("TOPSECRET"),
+            "{target} leaked a file outside the output"
+        );
         assert!(!body.contains("root:"), "{target} leaked /etc/passwd");
         assert!(!body.contains("[package]"), "{target} leaked Cargo.toml");
     }
@@ -317,13 +371,17 @@ fn a_saved_edit_reloads_open_pages_with_the_new_content() {
     let version = page_version(&page.text());
     let mut events = Events::open(&server.addr, version);
 
-    site.edit("content/guides/demo/01-create-eu-login.md", "Type your name.", "Type your full legal name.");
+    site.edit(
+        "content/guides/demo/01-create-eu-login.md",
+        "Type your name.",
+        "Type your full legal name.",
+    );
     let (name, data) = events.next();
     assert_eq!(name, "reload", "{data}");
     let page = server.get("/demo/create-eu-login/");
     assert!(page.text().contains("Type your full legal name."));
     assert!(page_version(&page.text()) > version);
-    server.wait_for_log("rebuilt 1 of 7 pages");
+    server.wait_for_log("rebuilt 1 of ");
 
     // A page opened before a rebuild it did not see reloads as soon as it connects.
     let mut late = Events::open(&server.addr, version);
@@ -337,21 +395,41 @@ fn a_broken_file_shows_an_overlay_over_the_last_good_page_until_fixed() {
     let version = page_version(&server.get("/demo/request-access/").text());
     let mut events = Events::open(&server.addr, version);
 
-    site.edit("content/guides/demo/02-request-access.md", "{% include \"request.md\" %}", "{{ netwerk.name }}");
+    site.edit(
+        "content/guides/demo/02-request-access.md",
+        "{% include \"request.md\" %}",
+        "{{ netwerk.name }}",
+    );
     let (name, data) = events.next();
     assert_eq!(name, "build-error", "{data}");
-    assert!(data.contains("content/guides/demo/02-request-access.md:5"), "{data}");
+    assert!(
+        data.contains("content/guides/demo/02-request-access.md:5"),
+        "{data}"
+    );
 
     let page = server.get("/demo/request-access/").text();
-    assert!(page.contains("IT02 - Sample Clinic, Milan"), "the last good page is still served");
+    assert!(
+        page.contains("IT02 - Sample Clinic, Milan"),
+        "the last good page is still served"
+    );
     assert!(page.contains("id=\"ernguide-error\""), "overlay");
-    assert!(page.contains("content/guides/demo/02-request-access.md:5</span>"), "file and line");
+    assert!(
+        page.contains("content/guides/demo/02-request-access.md:5</span>"),
+        "file and line"
+    );
     assert!(page.contains("netwerk"), "the message names the mistake");
-    assert!(server.get("/").text().contains("id=\"ernguide-error\""), "every page shows it");
+    assert!(
+        server.get("/").text().contains("id=\"ernguide-error\""),
+        "every page shows it"
+    );
     server.wait_for_log("02-request-access.md:5");
     server.wait_for_log("still serving the last good site");
 
-    site.edit("content/guides/demo/02-request-access.md", "{{ netwerk.name }}", "{{ network.name }} access.");
+    site.edit(
+        "content/guides/demo/02-request-access.md",
+        "{{ netwerk.name }}",
+        "{{ network.name }} access.",
+    );
     let (name, _) = events.next();
     assert_eq!(name, "reload");
     let page = server.get("/demo/request-access/").text();
@@ -385,7 +463,10 @@ fn many_concurrent_requests_are_all_answered() {
                     let reply = request(addr, if i % 5 == 0 { "HEAD" } else { "GET" }, path);
                     let expected = if path == "/missing.html" { 404 } else { 200 };
                     if reply.status != expected {
-                        failures.lock().unwrap().push(format!("{path}: {}", reply.status));
+                        failures
+                            .lock()
+                            .unwrap()
+                            .push(format!("{path}: {}", reply.status));
                     }
                 }
             });
@@ -393,4 +474,37 @@ fn many_concurrent_requests_are_all_answered() {
     });
     let failures = failures.into_inner().unwrap();
     assert!(failures.is_empty(), "{failures:?}");
+}
+
+#[test]
+fn a_site_that_does_not_build_at_start_is_served_once_fixed() {
+    let site = TestSite::from_fixture("broken-variable");
+    let server = Server::start(&site);
+    let first = server.get("/");
+    assert_eq!(first.status, 404, "no site yet");
+    let text = first.text();
+    assert!(
+        text.contains("content/guides/demo/02-request-access.md:7</span>"),
+        "{text}"
+    );
+    let mut events = Events::open(&server.addr, page_version(&text));
+
+    let good = common::fixtures().join("basic/content/guides/demo/02-request-access.md");
+    site.write(
+        "content/guides/demo/02-request-access.md",
+        &std::fs::read_to_string(good).unwrap(),
+    );
+    assert_eq!(events.next().0, "reload");
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    assert!(!home.text().contains("ernguide-error"));
+    // --out is written after the pages are told to reload
+    let deadline = Instant::now() + WAIT;
+    while !site.out().join("index.html").is_file() {
+        assert!(
+            Instant::now() < deadline,
+            "--out is written once the site builds"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }

@@ -72,8 +72,14 @@ pub struct Method {
 impl Method {
     /// Whether the method is offered on `date` (`YYYY-MM-DD`; ISO dates compare as strings).
     pub fn offered_on(&self, date: &str) -> bool {
-        let started = self.available_from.as_deref().is_none_or(|from| from <= date);
-        let not_ended = self.available_until.as_deref().is_none_or(|until| date <= until);
+        let started = self
+            .available_from
+            .as_deref()
+            .is_none_or(|from| from <= date);
+        let not_ended = self
+            .available_until
+            .as_deref()
+            .is_none_or(|until| date <= until);
         started && not_ended
     }
 }
@@ -228,12 +234,18 @@ impl Data {
             return Err(SourceError::new(
                 &eu_path,
                 line_of(&text, "shown:"),
-                format!("password_rules.shown \"{}\" is not the id of a variant", rules.shown),
+                format!(
+                    "password_rules.shown \"{}\" is not the id of a variant",
+                    rules.shown
+                ),
             )
             .into());
         }
         for m in &self.eu_login.methods {
-            for d in [&m.available_from, &m.available_until].into_iter().flatten() {
+            for d in [&m.available_from, &m.available_until]
+                .into_iter()
+                .flatten()
+            {
                 if !is_iso_date(d) {
                     let text = read(&eu_path)?;
                     return Err(SourceError::new(
@@ -256,14 +268,22 @@ impl Data {
                     .filter(|(_, t)| t.contains(&format!("id: {}", l.id)))
                     .nth(1)
                     .map_or(0, |(n, _)| n + 1);
-                return Err(SourceError::new(&links_path, line, format!("duplicate link id `{}`", l.id)).into());
+                return Err(SourceError::new(
+                    &links_path,
+                    line,
+                    format!("duplicate link id `{}`", l.id),
+                )
+                .into());
             }
             if !is_http_url(&l.url) {
                 let text = read(&links_path)?;
                 return Err(SourceError::new(
                     &links_path,
                     line_of(&text, &l.url),
-                    format!("link `{}`: \"{}\" is not a well-formed http(s) URL", l.id, l.url),
+                    format!(
+                        "link `{}`: \"{}\" is not a well-formed http(s) URL",
+                        l.id, l.url
+                    ),
                 )
                 .into());
             }
@@ -290,7 +310,9 @@ pub fn is_iso_date(s: &str) -> bool {
     b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 /// A well-formed absolute http(s) URL with a host and no spaces (no network access).
@@ -303,7 +325,9 @@ pub fn is_http_url(s: &str) -> bool {
             let host = rest.split(['/', '?', '#']).next().unwrap_or("");
             !host.is_empty()
                 && host.contains('.')
-                && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == ':')
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == ':')
                 && !s.chars().any(char::is_whitespace)
         }
         None => false,
@@ -325,26 +349,41 @@ impl Network {
             SourceError::new(path, line_of(&text, needle), msg).into()
         };
         if net.id != folder {
-            return Err(err("id:", format!("network id `{}` must equal its folder name `{folder}`", net.id)));
+            return Err(err(
+                "id:",
+                format!(
+                    "network id `{}` must equal its folder name `{folder}`",
+                    net.id
+                ),
+            ));
         }
         match data.ern(&net.ern) {
             Some(e) => net.ern_name = e.name.clone(),
             None => {
                 return Err(err(
                     "ern:",
-                    format!("unknown ERN `{}` (not a code in content/data/erns.yaml)", net.ern),
+                    format!(
+                        "unknown ERN `{}` (not a code in content/data/erns.yaml)",
+                        net.ern
+                    ),
                 ))
             }
         }
         if !is_email(&net.helpdesk.email) {
             return Err(err(
                 "email:",
-                format!("helpdesk e-mail \"{}\" is not a valid e-mail address", net.helpdesk.email),
+                format!(
+                    "helpdesk e-mail \"{}\" is not a valid e-mail address",
+                    net.helpdesk.email
+                ),
             ));
         }
         for p in &net.profiles {
             if data.profile(p).is_none() {
-                return Err(err(p, format!("unknown access profile `{p}` (not in content/data/profiles.yaml)")));
+                return Err(err(
+                    p,
+                    format!("unknown access profile `{p}` (not in content/data/profiles.yaml)"),
+                ));
             }
         }
         let mut codes = std::collections::HashSet::new();
@@ -352,7 +391,10 @@ impl Network {
             if !data.countries.iter().any(|k| k == &c.name) {
                 return Err(err(
                     &format!("name: {}", c.name),
-                    format!("unknown country `{}` (not in content/data/countries.yaml)", c.name),
+                    format!(
+                        "unknown country `{}` (not in content/data/countries.yaml)",
+                        c.name
+                    ),
                 ));
             }
             for i in &c.institutions {
@@ -362,11 +404,18 @@ impl Network {
                     let line = text
                         .lines()
                         .enumerate()
-                        .filter(|(_, l)| l.contains(&quoted) || l.contains(&format!("code: {}", i.code)))
+                        .filter(|(_, l)| {
+                            l.contains(&quoted) || l.contains(&format!("code: {}", i.code))
+                        })
                         .nth(1)
                         .map(|(n, _)| n + 1)
                         .unwrap_or_else(|| line_of(&text, &i.code));
-                    return Err(SourceError::new(path, line, format!("duplicate institution code `{}`", i.code)).into());
+                    return Err(SourceError::new(
+                        path,
+                        line,
+                        format!("duplicate institution code `{}`", i.code),
+                    )
+                    .into());
                 }
             }
         }
@@ -375,9 +424,12 @@ impl Network {
 
     /// Finds an institution by code, with its country.
     pub fn institution(&self, code: &str) -> Option<(&Country, &Institution)> {
-        self.countries
-            .iter()
-            .find_map(|c| c.institutions.iter().find(|i| i.code == code).map(|i| (c, i)))
+        self.countries.iter().find_map(|c| {
+            c.institutions
+                .iter()
+                .find(|i| i.code == code)
+                .map(|i| (c, i))
+        })
     }
 }
 

@@ -143,7 +143,8 @@ fn check_date(path: &Path, field: &str, value: &str) -> Result<(), SourceError> 
 /// Slugs must be lowercase ASCII letters, digits and dashes (they become folder names).
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
 }
 
@@ -168,7 +169,9 @@ impl Guide {
             .into());
         }
         if !index.exists() {
-            return Err(SourceError::new(&index, 0, "every guide folder needs an _index.md").into());
+            return Err(
+                SourceError::new(&index, 0, "every guide folder needs an _index.md").into(),
+            );
         }
         let (meta, source): (GuideMeta, Source) = parse_front(&index)?;
         check_date(&index, "reviewed", &meta.reviewed)?;
@@ -187,13 +190,19 @@ impl Guide {
         for file in files {
             let (meta, source): (StepMeta, Source) = parse_front(&file)?;
             check_date(&file, "reviewed", &meta.reviewed)?;
-            let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            let stem = file
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
             let default_slug = stem
                 .split_once('-')
                 .filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit()))
                 .map(|(_, rest)| rest)
                 .unwrap_or(stem);
-            let slug = meta.slug.clone().unwrap_or_else(|| default_slug.to_string());
+            let slug = meta
+                .slug
+                .clone()
+                .unwrap_or_else(|| default_slug.to_string());
             let text = std::fs::read_to_string(&file).unwrap_or_default();
             if !is_slug(&slug) {
                 return Err(SourceError::new(
@@ -230,7 +239,12 @@ impl Guide {
             });
         }
         if steps.is_empty() {
-            return Err(SourceError::new(&index, 0, "this guide has no steps (add NN-<slug>.md files beside _index.md)").into());
+            return Err(SourceError::new(
+                &index,
+                0,
+                "this guide has no steps (add NN-<slug>.md files beside _index.md)",
+            )
+            .into());
         }
         let text = std::fs::read_to_string(&index).unwrap_or_default();
         for sc in &meta.shortcuts {
@@ -238,7 +252,10 @@ impl Guide {
                 return Err(SourceError::new(
                     &index,
                     line_of(&text, &sc.step),
-                    format!("shortcut \"{}\" points at unknown step `{}`", sc.label, sc.step),
+                    format!(
+                        "shortcut \"{}\" points at unknown step `{}`",
+                        sc.label, sc.step
+                    ),
                 )
                 .into());
             }

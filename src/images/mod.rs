@@ -152,9 +152,7 @@ fn figure_blocks(text: &str) -> Vec<(usize, Vec<&str>)> {
     while i < lines.len() {
         let t = lines[i].trim_start();
         let fence: String = t.chars().take_while(|c| *c == '`' || *c == '~').collect();
-        if fence.len() >= 3
-            && t[fence.len()..].split_whitespace().next() == Some("figure")
-        {
+        if fence.len() >= 3 && t[fence.len()..].split_whitespace().next() == Some("figure") {
             let start = i;
             let mut body = Vec::new();
             i += 1;
@@ -177,6 +175,38 @@ fn find_block(text: &str, body: &str) -> Option<usize> {
         .into_iter()
         .find(|(_, lines)| lines.iter().map(|l| l.trim()).eq(want.iter().copied()))
         .map(|(line, _)| line)
+}
+
+/// The fence line of the figure block in `text` that is `body` once its Jinja lines (those with
+/// `{{` or `{%`) are expanded: the other lines are equal, and there are as many.
+fn find_block_templated(text: &str, body: &str) -> Option<usize> {
+    let want: Vec<&str> = body.lines().map(str::trim).collect();
+    figure_blocks(text)
+        .into_iter()
+        .find(|(_, lines)| {
+            lines.len() == want.len()
+                && lines.iter().zip(&want).all(|(l, w)| {
+                    let l = l.trim();
+                    l == *w || l.contains("{{") || l.contains("{%")
+                })
+        })
+        .map(|(line, _)| line)
+}
+
+/// The fence line of the only figure block in `text` with the same `src:` line as `body`
+/// (for blocks whose other lines Jinja changed).
+fn find_block_by_src(text: &str, body: &str) -> Option<usize> {
+    let src = body
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("src:"))?;
+    let mut found = figure_blocks(text)
+        .into_iter()
+        .filter(|(_, lines)| lines.iter().any(|l| l.trim() == src));
+    match (found.next(), found.next()) {
+        (Some((line, _)), None) => Some(line),
+        _ => None,
+    }
 }
 
 impl Figures {
@@ -381,15 +411,17 @@ impl<'a> FigureHook<'a> {
         if !self.expanded {
             return (self.file.to_path_buf(), line + offset);
         }
-        if let Some(l) = find_block(self.body, body) {
-            return (self.file.to_path_buf(), l + offset);
-        }
-        for (path, text) in self.figures.shared_texts() {
-            if let Some(l) = find_block(text, body) {
-                return (path.clone(), l);
+        for find in [find_block, find_block_templated, find_block_by_src] {
+            if let Some(l) = find(self.body, body) {
+                return (self.file.to_path_buf(), l + offset);
+            }
+            for (path, text) in self.figures.shared_texts() {
+                if let Some(l) = find(text, body) {
+                    return (path.clone(), l);
+                }
             }
         }
-        // The block was changed by Jinja: the best guess is the rendered line.
+        // Not found as written: the best guess is the rendered line.
         (self.file.to_path_buf(), line + offset)
     }
 
@@ -556,6 +588,26 @@ mod tests {
         assert_eq!(find_block(text, "src: a.png\nalt: A\n"), Some(3));
         assert_eq!(find_block(text, "src: b.png\nalt: B\n"), Some(10));
         assert_eq!(find_block(text, "src: c.png\n"), None);
+        assert_eq!(
+            find_block_by_src(text, "src: b.png\nalt: Rendered {{ x }}\n"),
+            Some(10)
+        );
+        let templated = "```figure\nsrc: \"{{ network.id }}/a.png\"\nalt: A\n```\n";
+        assert_eq!(
+            find_block_templated(templated, "src: \"demo/a.png\"\nalt: A\n"),
+            Some(1)
+        );
+        assert_eq!(
+            find_block_templated(templated, "src: \"demo/a.png\"\nalt: B\n"),
+            None
+        );
+        assert_eq!(
+            find_block_by_src(
+                "```figure\nsrc: a.png\n```\n```figure\nsrc: a.png\n```\n",
+                "src: a.png\n"
+            ),
+            None
+        );
     }
 
     #[test]

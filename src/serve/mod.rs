@@ -65,7 +65,9 @@ impl State {
                 version: live.version,
                 error: error.clone(),
             },
-            None => Event::Reload { version: live.version },
+            None => Event::Reload {
+                version: live.version,
+            },
         }
     }
 
@@ -122,7 +124,11 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
     }
     let state = Arc::new(State {
         live: RwLock::new(Live {
-            output: Arc::new(site.as_ref().map(|s| s.output().clone()).unwrap_or_default()),
+            output: Arc::new(
+                site.as_ref()
+                    .map(|s| s.output().clone())
+                    .unwrap_or_default(),
+            ),
             version: 1,
             error: first_error,
         }),
@@ -152,7 +158,10 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
         None => format!("http://{}:{}/", opts.bind, opts.port),
     };
     if !is_loopback(&opts.bind) {
-        eprintln!("warning: --bind {}: other machines can reach this server", opts.bind);
+        eprintln!(
+            "warning: --bind {}: other machines can reach this server",
+            opts.bind
+        );
     }
     eprintln!("serving {url} (rebuilds on save; Ctrl+C to stop)");
     rebuild_loop(site, watcher, &state, opts);
@@ -160,11 +169,19 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
 }
 
 fn is_loopback(bind: &str) -> bool {
-    bind == "localhost" || bind.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    bind == "localhost"
+        || bind
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Waits for changes and rebuilds, forever.
-fn rebuild_loop(mut site: Option<Site>, mut watcher: watch::Watcher, state: &State, opts: &ServeOptions) {
+fn rebuild_loop(
+    mut site: Option<Site>,
+    mut watcher: watch::Watcher,
+    state: &State,
+    opts: &ServeOptions,
+) {
     while let Some(changed) = watcher.next_changes() {
         let start = Instant::now();
         let what = describe(&changed, &opts.site_dir);
@@ -174,6 +191,7 @@ fn rebuild_loop(mut site: Option<Site>, mut watcher: watch::Watcher, state: &Sta
                 let stats = RebuildStats {
                     full: true,
                     rendered: s.pages().iter().map(|p| p.rel.clone()).collect(),
+                    changed: s.output().files().map(|(rel, _)| rel.to_string()).collect(),
                     removed: Vec::new(),
                     pages: s.pages().len(),
                 };
@@ -191,7 +209,11 @@ fn rebuild_loop(mut site: Option<Site>, mut watcher: watch::Watcher, state: &Sta
                 if stats.full {
                     eprintln!("{what}: rebuilt all {} pages in {ms} ms", stats.pages);
                 } else {
-                    eprintln!("{what}: rebuilt {} of {} pages in {ms} ms", stats.rendered.len(), stats.pages);
+                    eprintln!(
+                        "{what}: rebuilt {} of {} pages in {ms} ms",
+                        stats.rendered.len(),
+                        stats.pages
+                    );
                 }
                 if was_failing {
                     eprintln!("fixed: the site builds again");
@@ -210,7 +232,9 @@ fn rebuild_loop(mut site: Option<Site>, mut watcher: watch::Watcher, state: &Sta
 
 /// `content/a.md` or `content/a.md and 2 more`, relative to the site.
 fn describe(changed: &[PathBuf], site_dir: &Path) -> String {
-    let root = site_dir.canonicalize().unwrap_or_else(|_| site_dir.to_path_buf());
+    let root = site_dir
+        .canonicalize()
+        .unwrap_or_else(|_| site_dir.to_path_buf());
     let first = changed
         .first()
         .map(|p| p.strip_prefix(&root).unwrap_or(p).display().to_string())
@@ -229,12 +253,12 @@ fn write_all(output: &Output, out_dir: &Path) {
 }
 
 /// Updates the output folder after a rebuild: the whole folder after a full rebuild, else each
-/// rendered page atomically.
+/// changed file atomically.
 fn write_changes(site: &Site, stats: &RebuildStats, out_dir: &Path) {
     if stats.full || !out_dir.is_dir() {
         return write_all(site.output(), out_dir);
     }
-    for rel in &stats.rendered {
+    for rel in &stats.changed {
         if let Some(bytes) = site.output().get(rel) {
             if let Err(e) = write_atomic(&out_dir.join(rel), bytes) {
                 eprintln!("warning: {e:#}");
@@ -314,7 +338,10 @@ fn percent_decode(s: &str) -> Option<String> {
 
 /// MIME type by file extension.
 pub fn mime_type(path: &str) -> &'static str {
-    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     match ext.as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -340,7 +367,13 @@ fn header(name: &str, value: &str) -> Option<Header> {
     Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
 }
 
-fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>, extra: &[(&str, &str)]) {
+fn respond(
+    request: Request,
+    status: u16,
+    content_type: &str,
+    body: Vec<u8>,
+    extra: &[(&str, &str)],
+) {
     let mut response = Response::from_data(body).with_status_code(status);
     let headers = [
         ("Content-Type", content_type),
@@ -370,7 +403,13 @@ fn handle(state: &State, request: Request) {
             .and_then(|(_, q)| q.split('&').find_map(|kv| kv.strip_prefix("version=")))
             .and_then(|v| v.parse().ok());
         let Some(events) = state.hub.subscribe(page_version, || state.current_event()) else {
-            return respond(request, 503, "text/plain; charset=utf-8", b"too many open pages\n".to_vec(), &[]);
+            return respond(
+                request,
+                503,
+                "text/plain; charset=utf-8",
+                b"too many open pages\n".to_vec(),
+                &[],
+            );
         };
         let version = state.snapshot().1;
         return reload::stream(request.into_writer(), events, version);
@@ -385,7 +424,13 @@ fn handle(state: &State, request: Request) {
         );
     }
     if path == reload::SCRIPT_PATH {
-        return respond(request, 200, mime_type(path), reload::SCRIPT.as_bytes().to_vec(), &[]);
+        return respond(
+            request,
+            200,
+            mime_type(path),
+            reload::SCRIPT.as_bytes().to_vec(),
+            &[],
+        );
     }
     let (output, version, error) = state.snapshot();
     match lookup(&output, &url) {
@@ -405,7 +450,13 @@ fn handle(state: &State, request: Request) {
             format!("moved to {location}\n").into_bytes(),
             &[("Location", &location)],
         ),
-        Lookup::BadRequest => respond(request, 400, "text/plain; charset=utf-8", b"bad request\n".to_vec(), &[]),
+        Lookup::BadRequest => respond(
+            request,
+            400,
+            "text/plain; charset=utf-8",
+            b"bad request\n".to_vec(),
+            &[],
+        ),
         Lookup::NotFound => {
             let page = output.get("404.html").unwrap_or(FALLBACK_404.as_bytes());
             let body = reload::inject(page, version, error.as_ref(), true);
@@ -434,8 +485,15 @@ mod tests {
         assert_eq!(lookup(&o, "/?x=1#top"), Lookup::File("index.html".into()));
         assert_eq!(lookup(&o, "/demo/"), Lookup::File("demo/index.html".into()));
         assert_eq!(lookup(&o, "/demo"), Lookup::Redirect("/demo/".into()));
-        assert_eq!(lookup(&o, "//demo"), Lookup::Redirect("/demo/".into()), "never a protocol-relative redirect");
-        assert_eq!(lookup(&o, "/static/site%2Ecss"), Lookup::File("static/site.css".into()));
+        assert_eq!(
+            lookup(&o, "//demo"),
+            Lookup::Redirect("/demo/".into()),
+            "never a protocol-relative redirect"
+        );
+        assert_eq!(
+            lookup(&o, "/static/site%2Ecss"),
+            Lookup::File("static/site.css".into())
+        );
         assert_eq!(lookup(&o, "/nope.html"), Lookup::NotFound);
         assert_eq!(lookup(&o, "//etc/passwd"), Lookup::NotFound);
         for bad in [
@@ -459,7 +517,10 @@ mod tests {
     fn mime_types() {
         assert_eq!(mime_type("a/index.html"), "text/html; charset=utf-8");
         assert_eq!(mime_type("static/site.CSS"), "text/css; charset=utf-8");
-        assert_eq!(mime_type("static/sandbox/flow.js"), "text/javascript; charset=utf-8");
+        assert_eq!(
+            mime_type("static/sandbox/flow.js"),
+            "text/javascript; charset=utf-8"
+        );
         assert_eq!(mime_type("shot.png"), "image/png");
         assert_eq!(mime_type("README"), "application/octet-stream");
     }

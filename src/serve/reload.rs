@@ -40,7 +40,12 @@ impl BuildError {
     pub fn new(err: &anyhow::Error, site_dir: &Path) -> BuildError {
         match source_error(err) {
             Some(se) => {
-                let file = se.file.strip_prefix(site_dir).unwrap_or(&se.file).display().to_string();
+                let file = se
+                    .file
+                    .strip_prefix(site_dir)
+                    .unwrap_or(&se.file)
+                    .display()
+                    .to_string();
                 let location = if se.line > 0 {
                     format!("{file}:{}", se.line)
                 } else {
@@ -119,7 +124,9 @@ pub fn inject(html: &[u8], version: u64, error: Option<&BuildError>, base_root: 
     if let Some(err) = error {
         tail.push_str(&overlay_html(err));
     }
-    tail.push_str(&format!("<script src=\"{SCRIPT_PATH}\" data-version=\"{version}\"></script>"));
+    tail.push_str(&format!(
+        "<script src=\"{SCRIPT_PATH}\" data-version=\"{version}\"></script>"
+    ));
     let mut out = Vec::with_capacity(html.len() + tail.len() + 32);
     let head_end = if base_root {
         find_ascii_ci(html, b"<head>", false).map(|i| i + b"<head>".len())
@@ -152,7 +159,7 @@ fn find_ascii_ci(hay: &[u8], needle: &[u8], last: bool) -> Option<usize> {
         .filter(|(_, w)| w.eq_ignore_ascii_case(needle))
         .map(|(i, _)| i);
     if last {
-        positions.last()
+        positions.next_back()
     } else {
         positions.next()
     }
@@ -175,7 +182,10 @@ impl Event {
         match self {
             Event::Ping => ": ping\n\n".to_string(),
             Event::Reload { version } => {
-                format!("event: reload\ndata: {}\n\n", serde_json::json!({ "version": version }))
+                format!(
+                    "event: reload\ndata: {}\n\n",
+                    serde_json::json!({ "version": version })
+                )
             }
             Event::BuildError { version, error } => format!(
                 "event: build-error\ndata: {}\n\n",
@@ -205,7 +215,11 @@ impl Hub {
     /// Opens a stream for a page showing `page_version` of the site, now at `current` (read
     /// under the hub's lock by `current`, so no rebuild falls between the check and the
     /// subscription). `None` when too many streams are open.
-    pub fn subscribe(&self, page_version: Option<u64>, current: impl FnOnce() -> Event) -> Option<Receiver<Event>> {
+    pub fn subscribe(
+        &self,
+        page_version: Option<u64>,
+        current: impl FnOnce() -> Event,
+    ) -> Option<Receiver<Event>> {
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
         if clients.len() >= MAX_CLIENTS {
             clients.retain(|c| c.send(Event::Ping).is_ok());
@@ -250,7 +264,11 @@ pub fn stream(mut writer: Box<dyn Write + Send>, events: Receiver<Event>, versio
                 ),
                 serde_json::json!({ "version": version })
             );
-            if writer.write_all(head.as_bytes()).and_then(|_| writer.flush()).is_err() {
+            if writer
+                .write_all(head.as_bytes())
+                .and_then(|_| writer.flush())
+                .is_err()
+            {
                 return;
             }
             loop {
@@ -259,7 +277,11 @@ pub fn stream(mut writer: Box<dyn Write + Send>, events: Receiver<Event>, versio
                     Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
                     Err(RecvTimeoutError::Disconnected) => return,
                 };
-                if writer.write_all(chunk.as_bytes()).and_then(|_| writer.flush()).is_err() {
+                if writer
+                    .write_all(chunk.as_bytes())
+                    .and_then(|_| writer.flush())
+                    .is_err()
+                {
                     return;
                 }
             }
@@ -285,10 +307,21 @@ mod tests {
     fn injects_before_body_end_and_escapes_the_error() {
         let html = b"<html><head><title>x</title></head><body><p>old</p></BODY></html>";
         let out = String::from_utf8(inject(html, 7, Some(&err()), false)).unwrap();
-        assert!(out.starts_with("<html><head><title>x</title></head><body><p>old</p><div id=\"ernguide-error\""), "{out}");
-        assert!(out.ends_with("data-version=\"7\"></script></BODY></html>"), "{out}");
+        assert!(
+            out.starts_with(
+                "<html><head><title>x</title></head><body><p>old</p><div id=\"ernguide-error\""
+            ),
+            "{out}"
+        );
+        assert!(
+            out.ends_with("data-version=\"7\"></script></BODY></html>"),
+            "{out}"
+        );
         assert!(out.contains("02-request-access.md:5</span>"), "{out}");
-        assert!(out.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{out}");
+        assert!(
+            out.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{out}"
+        );
         assert!(!out.contains("<script>alert"), "{out}");
         assert!(out.contains("while rendering &lt;page&gt;"), "{out}");
         assert!(!out.contains("<base"), "{out}");
@@ -296,7 +329,8 @@ mod tests {
 
     #[test]
     fn injects_base_for_pages_answered_elsewhere() {
-        let out = String::from_utf8(inject(b"<head><meta></head><body>x</body>", 1, None, true)).unwrap();
+        let out =
+            String::from_utf8(inject(b"<head><meta></head><body>x</body>", 1, None, true)).unwrap();
         assert!(out.starts_with("<head><base href=\"/\"><meta>"), "{out}");
         assert!(!out.contains("ernguide-error"), "{out}");
         let bare = String::from_utf8(inject(b"no markup", 1, None, false)).unwrap();
@@ -306,9 +340,13 @@ mod tests {
     #[test]
     fn stale_pages_reload_on_subscribe() {
         let hub = Hub::default();
-        let rx = hub.subscribe(Some(3), || Event::Reload { version: 4 }).unwrap();
+        let rx = hub
+            .subscribe(Some(3), || Event::Reload { version: 4 })
+            .unwrap();
         assert_eq!(rx.try_recv().ok(), Some(Event::Reload { version: 4 }));
-        let rx2 = hub.subscribe(Some(4), || Event::Reload { version: 4 }).unwrap();
+        let rx2 = hub
+            .subscribe(Some(4), || Event::Reload { version: 4 })
+            .unwrap();
         assert!(rx2.try_recv().is_err());
         hub.broadcast(&Event::Reload { version: 5 });
         assert_eq!(rx2.try_recv().ok(), Some(Event::Reload { version: 5 }));
@@ -319,7 +357,10 @@ mod tests {
 
     #[test]
     fn sse_format() {
-        let e = Event::BuildError { version: 2, error: err() };
+        let e = Event::BuildError {
+            version: 2,
+            error: err(),
+        };
         let s = e.to_sse();
         assert!(s.starts_with("event: build-error\ndata: {"), "{s}");
         assert!(s.ends_with("}\n\n"), "{s}");

@@ -8,7 +8,9 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
-use notify_debouncer_full::{new_debouncer, DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache};
+use notify_debouncer_full::{
+    new_debouncer, DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache,
+};
 
 use crate::error::{anyhow, Result};
 use crate::incremental::ChangeKind;
@@ -110,7 +112,10 @@ fn absolute(p: &Path) -> PathBuf {
         return c;
     }
     let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    match (abs.parent().and_then(|d| d.canonicalize().ok()), abs.file_name()) {
+    match (
+        abs.parent().and_then(|d| d.canonicalize().ok()),
+        abs.file_name(),
+    ) {
         (Some(dir), Some(name)) => dir.join(name),
         _ => abs,
     }
@@ -136,25 +141,51 @@ pub fn source_paths(root: &Path, ignore: &[PathBuf], events: &[DebouncedEvent]) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use notify_debouncer_full::notify::event::{AccessKind, CreateKind, DataChange, Event, ModifyKind, RemoveKind};
+    use notify_debouncer_full::notify::event::{
+        AccessKind, CreateKind, DataChange, Event, ModifyKind, RemoveKind,
+    };
     use std::time::Instant;
 
     fn ev(kind: EventKind, path: &str) -> DebouncedEvent {
-        DebouncedEvent::new(Event::new(kind).add_path(PathBuf::from(path)), Instant::now())
+        DebouncedEvent::new(
+            Event::new(kind).add_path(PathBuf::from(path)),
+            Instant::now(),
+        )
     }
 
     #[test]
     fn keeps_source_changes_only() {
         let root = Path::new("/site");
         let events = [
-            ev(EventKind::Modify(ModifyKind::Data(DataChange::Content)), "/site/content/guides/demo/01-a.md"),
-            ev(EventKind::Access(AccessKind::Read), "/site/content/shared/read-only.md"),
-            ev(EventKind::Create(CreateKind::File), "/site/content/guides/demo/.01-a.md.swp"),
-            ev(EventKind::Create(CreateKind::File), "/site/content/public/index.html"),
-            ev(EventKind::Remove(RemoveKind::File), "/site/content/shared/old.md"),
+            ev(
+                EventKind::Modify(ModifyKind::Data(DataChange::Content)),
+                "/site/content/guides/demo/01-a.md",
+            ),
+            ev(
+                EventKind::Access(AccessKind::Read),
+                "/site/content/shared/read-only.md",
+            ),
+            ev(
+                EventKind::Create(CreateKind::File),
+                "/site/content/guides/demo/.01-a.md.swp",
+            ),
+            ev(
+                EventKind::Create(CreateKind::File),
+                "/site/content/public/index.html",
+            ),
+            ev(
+                EventKind::Remove(RemoveKind::File),
+                "/site/content/shared/old.md",
+            ),
             ev(EventKind::Modify(ModifyKind::Any), "/site/site.toml"),
-            ev(EventKind::Modify(ModifyKind::Any), "/site/public/index.html"),
-            ev(EventKind::Modify(ModifyKind::Any), "/elsewhere/content/data/x.yaml"),
+            ev(
+                EventKind::Modify(ModifyKind::Any),
+                "/site/public/index.html",
+            ),
+            ev(
+                EventKind::Modify(ModifyKind::Any),
+                "/elsewhere/content/data/x.yaml",
+            ),
         ];
         let got = source_paths(root, &[PathBuf::from("/site/content/public")], &events);
         assert_eq!(

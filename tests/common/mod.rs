@@ -106,7 +106,8 @@ impl TestSite {
 
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut cmd = Command::cargo_bin("ernguide").unwrap();
-        cmd.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default());
         cmd.current_dir(self.dir.path());
         cmd.args(args);
         cmd
@@ -114,10 +115,12 @@ impl TestSite {
 
     /// `ernguide build --site site --out public`.
     pub fn build(&self) -> assert_cmd::assert::Assert {
-        self.cmd(&["build", "--site", "site", "--out", "public"]).assert()
+        self.cmd(&["build", "--site", "site", "--out", "public"])
+            .assert()
     }
 
     pub fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.out().join(rel)).unwrap_or_else(|e| panic!("reading output {rel}: {e}"))
+        std::fs::read_to_string(self.out().join(rel))
+            .unwrap_or_else(|e| panic!("reading output {rel}: {e}"))
     }
 }

@@ -404,12 +404,12 @@ test('sign in with the app QR code: the app shows a one-time code; a wrong code 
   s = act(s, paedcan, 'cpms-login');
   s = act(s, paedcan, 'signin', { password: PW, method: 'mobile_app_qr' });
   assert.equal(s.signin.step, 'qr');
-  assert.deepEqual(codes(act(s, paedcan, 'signin-qr', { code: '' })), ['code:required']);
-  assert.deepEqual(codes(act(s, paedcan, 'signin-qr', { code: '00000000' })), ['code:qr_code']);
+  assert.deepEqual(codes(act(s, paedcan, 'signin-qr', { qr: '' })), ['qr:required']);
+  assert.deepEqual(codes(act(s, paedcan, 'signin-qr', { qr: '00000000' })), ['qr:qr_code']);
   s = act(s, paedcan, 'app-scan');
   assert.equal(s.app.step, 'otp');
   assert.equal(F.view(s, paedcan).phone.otp.length, 8);
-  s = act(s, paedcan, 'signin-qr', { code: s.app.otp });
+  s = act(s, paedcan, 'signin-qr', { qr: s.app.otp });
   assert.equal(s.auth.level, 'mfa');
   assert.equal(s.screen, 'cpms-login', 'not authorised yet: back on CPMS with a notice');
   assert.match(s.notice.text, /not yet authorised/);

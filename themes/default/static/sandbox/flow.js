@@ -791,8 +791,8 @@
       finishSignin(s, cfg, s.signin.target, 'mfa', 'sms');
     },
     'signin-qr': function (s, cfg, v) {
-      if (!trim(v.code)) return err(s, cfg, 'code', 'required');
-      if (!s.signin.qr || norm(v.code) !== norm(s.signin.qr)) return err(s, cfg, 'code', 'qr_code');
+      if (!trim(v.qr)) return err(s, cfg, 'qr', 'required');
+      if (!s.signin.qr || norm(v.qr) !== norm(s.signin.qr)) return err(s, cfg, 'qr', 'qr_code');
       s.app.step = 'idle';
       finishSignin(s, cfg, s.signin.target, 'mfa', 'mobile_app_qr');
     },

@@ -58,7 +58,8 @@
       $$('[data-sbx-field]', scope).forEach(function (f) {
         if (!seen(f)) return;
         var n = attr(f, 'data-sbx-field');
-        if (f.hasAttribute('data-sbx-multi')) { v[n] = v[n] || []; if (f.checked) v[n].push(f.value); }
+        // a checkbox with a value belongs to a group (list of values); without one it is a yes/no
+        if (f.type === 'checkbox' && f.hasAttribute('value')) { v[n] = v[n] || []; if (f.checked) v[n].push(f.value); }
         else if (f.type === 'radio') { if (f.checked) v[n] = f.value; else if (!(n in v)) v[n] = ''; }
         else if (f.type === 'checkbox') v[n] = f.checked;
         else v[n] = f.value;
