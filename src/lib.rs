@@ -4,7 +4,8 @@
 //! The build follows the data: [`config`] -> [`content`] (front matter, data, networks,
 //! guides) -> [`markdown`] (after Jinja includes in [`templates`]) -> [`templates`] (pages)
 //! -> [`theme`] assets -> [`output`], orchestrated by [`site`]. [`serve`] and [`check`] sit
-//! beside it.
+//! beside it; [`incremental`] keeps a rendered site in memory and renders again only what a
+//! change affects (for `serve`).
 #![deny(unsafe_code)]
 
 pub mod check;

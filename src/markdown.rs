@@ -3,12 +3,12 @@
 //! (figures).
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use pulldown_cmark::{html, BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
-use syntect::html::{ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::SyntaxSet;
+use syntect::html::{line_tokens_to_classed_spans, ClassStyle};
+use syntect::parsing::{ParseState, ScopeStack, ScopeStackOp, SyntaxSet};
 
 use crate::error::Result;
 
@@ -80,18 +80,73 @@ fn escape(s: &str) -> String {
     out
 }
 
+/// What parsing one line did: the scope operations and the parser state after the line.
+type ParsedLine = (Vec<(usize, ScopeStackOp)>, ParseState);
+
+/// Lines already parsed, by line text, each with the parser states it was parsed in (parsing
+/// is a pure function of the state and the line). Code blocks repeat lines across pages (shared
+/// steps, one block per network), and syntect's pure-Rust regexes are the slowest part of a
+/// build, so each distinct (state, line) is parsed once per process.
+struct LineCache {
+    lines: HashMap<String, Vec<(ParseState, ParsedLine)>>,
+    entries: usize,
+}
+
+/// Bounds the cache's memory on very large sites (then lines are parsed as usual).
+const LINE_CACHE_MAX: usize = 200_000;
+
+fn line_cache() -> &'static Mutex<LineCache> {
+    static CACHE: OnceLock<Mutex<LineCache>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(LineCache { lines: HashMap::new(), entries: 0 }))
+}
+
+/// Parses `line` from `state` (advancing it), through the line cache.
+fn parse_line_cached(state: &mut ParseState, line: &str, ss: &SyntaxSet) -> Option<Vec<(usize, ScopeStackOp)>> {
+    if let Ok(cache) = line_cache().lock() {
+        if let Some((_, (ops, next))) = cache.lines.get(line).and_then(|v| v.iter().find(|(s, _)| s == state)) {
+            *state = next.clone();
+            return Some(ops.clone());
+        }
+    }
+    let before = state.clone();
+    let ops = state.parse_line(line, ss).ok()?;
+    if let Ok(mut cache) = line_cache().lock() {
+        if cache.entries < LINE_CACHE_MAX {
+            cache.entries += 1;
+            let entry = (before, (ops.clone(), state.clone()));
+            cache.lines.entry(line.to_string()).or_default().push(entry);
+        }
+    }
+    Some(ops)
+}
+
+/// Highlights `code` as `lang` into `<span class="hl-...">` HTML (what syntect's
+/// `ClassedHTMLGenerator` does, with parsed lines cached).
 fn highlight(lang: &str, code: &str) -> String {
     let ss = syntax_set();
     let syntax = ss
         .find_syntax_by_token(lang)
         .unwrap_or_else(|| ss.find_syntax_plain_text());
-    let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, ss, HIGHLIGHT_CLASS_STYLE);
+    let mut state = ParseState::new(syntax);
+    let mut stack = ScopeStack::new();
+    let mut html = String::with_capacity(code.len() * 3);
+    let mut open_spans: isize = 0;
     for line in syntect::util::LinesWithEndings::from(code) {
-        if gen.parse_html_for_line_which_includes_newline(line).is_err() {
+        let Some(ops) = parse_line_cached(&mut state, line, ss) else {
             return escape(code);
+        };
+        match line_tokens_to_classed_spans(line, &ops, HIGHLIGHT_CLASS_STYLE, &mut stack) {
+            Ok((formatted, delta)) => {
+                open_spans += delta;
+                html.push_str(&formatted);
+            }
+            Err(_) => return escape(code),
         }
     }
-    gen.finalize()
+    for _ in 0..open_spans {
+        html.push_str("</span>");
+    }
+    html
 }
 
 fn admonition(kind: BlockQuoteKind) -> (&'static str, &'static str) {

@@ -14,7 +14,10 @@ fn every_broken_fixture_fails_with_its_message() {
         .filter(|n| n.starts_with("broken-"))
         .collect();
     names.sort();
-    assert!(names.len() >= 15, "expected the broken fixture corpus, found {names:?}");
+    assert!(
+        names.len() >= 20,
+        "expected the broken fixture corpus (at least 20 defects), found {names:?}"
+    );
     let mut failures = Vec::new();
     for name in &names {
         let site = TestSite::from_fixture(name);
@@ -24,10 +27,18 @@ fn every_broken_fixture_fails_with_its_message() {
         std::fs::create_dir_all(site.out()).unwrap();
         std::fs::write(site.out().join("index.html"), "PREVIOUS GOOD OUTPUT").unwrap();
 
-        let out = site.cmd(&["build", "--site", "site", "--out", "public"]).output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr).replace(&format!("{}/", site.site().display()), "").replace("site/", "");
+        let out = site
+            .cmd(&["build", "--site", "site", "--out", "public"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr)
+            .replace(&format!("{}/", site.site().display()), "")
+            .replace("site/", "");
         if out.status.code() != Some(1) {
-            failures.push(format!("{name}: exit {:?}, stderr:\n{stderr}", out.status.code()));
+            failures.push(format!(
+                "{name}: exit {:?}, stderr:\n{stderr}",
+                out.status.code()
+            ));
             continue;
         }
         if stderr.contains("panicked") {
@@ -36,7 +47,9 @@ fn every_broken_fixture_fails_with_its_message() {
         }
         let first = stderr.lines().next().unwrap_or("");
         if !first.contains(expected) {
-            failures.push(format!("{name}: first line\n  {first}\ndoes not contain\n  {expected}"));
+            failures.push(format!(
+                "{name}: first line\n  {first}\ndoes not contain\n  {expected}"
+            ));
         }
         let kept = std::fs::read_to_string(site.out().join("index.html")).unwrap();
         if kept != "PREVIOUS GOOD OUTPUT" {

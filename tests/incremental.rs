@@ -87,6 +87,16 @@ fn a_shared_fragment_renders_the_pages_that_include_it_at_any_depth() {
             .contains("Inner note v2.")
     );
 
+    // a whole folder of fragments removed: its includers fail, the last good site stays
+    let kept = files(&site);
+    std::fs::remove_dir_all(t.path("content/shared/inner")).unwrap();
+    let err = site.rebuild(&[t.path("content/shared/inner")]).unwrap_err();
+    assert!(format!("{err:#}").contains("include not found"), "{err:#}");
+    assert_eq!(files(&site), kept);
+    t.write("content/shared/inner/note.md", "Inner note v2.\n");
+    site.rebuild(&[t.path("content/shared/inner/note.md")])
+        .unwrap();
+
     t.write("content/shared/unused.md", "Still nobody.\n");
     let stats = site.rebuild(&[t.path("content/shared/unused.md")]).unwrap();
     assert!(
@@ -216,6 +226,15 @@ fn paths_may_be_relative_to_the_current_folder_or_absolute() {
     assert_eq!(
         site.relative(&gone).unwrap(),
         PathBuf::from("content/guides/demo/09-gone.md")
+    );
+    let deep = t
+        .site()
+        .canonicalize()
+        .unwrap()
+        .join("content/shared/gone/deeper/x.md");
+    assert_eq!(
+        site.relative(&deep).unwrap(),
+        PathBuf::from("content/shared/gone/deeper/x.md")
     );
 }
 

@@ -107,6 +107,7 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
         // Serve anyway: the error shows in the browser and the first fix builds the site.
         Err(e) => {
             eprintln!("{}", report(&e));
+            eprintln!("  (serving the error until the site builds; fix the file and save)");
             (None, Some(BuildError::new(&e, &opts.site_dir)))
         }
     };

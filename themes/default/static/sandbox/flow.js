@@ -1,1452 +1,1005 @@
 /*
- * ernguide practice sandbox: the flow logic (pure, no DOM).
- *
- *   initialState(config, scenarioId?, {seed}?) -> state
- *   transition(state, event, config)          -> new state (the input is never changed)
- *   view(state, config)                       -> what the screens show (flags, texts, lists, errors)
- *
- * `config` is the page's sandbox data: {as_of, guide, network, data: {sandbox, eu_login, erns,
- * countries, profiles, ...}, steps?}. Everything the user sees comes from that data
- * (content/data/sandbox.yaml and the portal's reference data); this file only holds the rules.
- * State is plain JSON (kept in sessionStorage by sandbox.js). Passwords and PINs are kept only
- * as hashes. Loads as a classic script (window.ErnSandboxFlow) and under node (module.exports).
+ * ernguide practice sandbox: the flow logic. Pure: no DOM, no globals changed.
+ *   initialState(config, scenarioId?, {seed, mode}?) -> state
+ *   transition(state, event, config) -> new state (the input is never changed)
+ *   view(state, config) -> what the screens show (flags, texts, lists, errors)
+ * `config` is the page's sandbox data {as_of, guide, network, steps, data: {sandbox, eu_login, erns,
+ * profiles, countries}}; every text comes from it (content/data/sandbox.yaml). Names used below:
+ * s = state (plain JSON, kept in sessionStorage by sandbox.js), c = compiled config, v = form
+ * values, a = action argument. Passwords and PINs are kept only as hashes.
+ * Classic script (window.ErnSandboxFlow) and CommonJS module: works from file://.
  */
 (function (root, factory) {
-  var api = factory();
-  if (typeof module === 'object' && module.exports) module.exports = api;
-  else root.ErnSandboxFlow = api;
+	var api = factory();
+	if (typeof module === 'object' && module.exports) module.exports = api;
+	else root.ErnSandboxFlow = api;
 })(typeof self !== 'undefined' ? self : this, function () {
-  'use strict';
-
-  var SCREENS = ['cpms-login', 'cpms2-home', 'eul-create', 'eul-password', 'eul-signin', 'eul-myaccount',
-    'eul-phone-add', 'eul-phone-challenge', 'eul-device-add', 'eul-device-qr', 'saas-app', 'saas-org',
-    'saas-profile', 'saas-recap', 'saas-pending', 'cpms-preferences', 'cpms2-signup-1', 'cpms2-signup-2',
-    'cpms2-signup-3', 'cpms2-submitted'];
-  var CODE_CHARS = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-  var GROUPS = {
-    upper: /[A-Z]/, lower: /[a-z]/, digit: /[0-9]/,
-    special: /[^A-Za-z0-9\s]/
-  };
-
-  // ------------------------------------------------------------------ helpers
-
-  function clone(x) { return JSON.parse(JSON.stringify(x)); }
-  function has(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
-  function str(x) { return x == null ? '' : String(x); }
-  function trim(x) { return str(x).trim(); }
-  function arr(x) { return Array.isArray(x) ? x : (x == null || x === '' || x === false ? [] : [x]); }
-  function find(list, fn) { for (var i = 0; i < list.length; i++) if (fn(list[i])) return list[i]; return null; }
-
-  // FNV-1a: the sandbox never keeps a typed password or PIN in clear text.
-  function hash(text) {
-    var h = 0x811c9dc5;
-    text = str(text);
-    for (var i = 0; i < text.length; i++) {
-      h ^= text.charCodeAt(i);
-      h = Math.imul(h, 0x01000193) >>> 0;
-    }
-    return ('0000000' + h.toString(16)).slice(-8);
-  }
-
-  // Deterministic PRNG (mulberry32) whose seed lives in the state.
-  function rnd(s) {
-    var t = (s.seed = (s.seed + 0x6D2B79F5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  function pick(s, chars) { return chars.charAt(Math.floor(rnd(s) * chars.length)); }
-  function makeCode(s, n, chars) {
-    var out = '';
-    for (var i = 0; i < n; i++) out += pick(s, chars || CODE_CHARS);
-    return out;
-  }
-  // Codes are compared without case, spaces or dashes.
-  function norm(code) { return str(code).replace(/[\s-]+/g, '').toUpperCase(); }
-
-  function fill(text, vars) {
-    return str(text).replace(/\{(\w+)\}/g, function (m, k) {
-      return vars && vars[k] != null ? String(vars[k]) : m;
-    });
-  }
-
-  function isDate(d) { return /^\d{4}-\d{2}-\d{2}$/.test(str(d)); }
-  function dateStr(d) { return d == null || d === '' ? null : str(d).slice(0, 10); }
-  // A dated item (method, banner) is current when from <= asOf <= until.
-  function current(from, until, asOf) {
-    from = dateStr(from); until = dateStr(until);
-    if (!isDate(asOf)) return !until;
-    return (!from || from <= asOf) && (!until || asOf <= until);
-  }
-
-  var EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-  function isEmail(x) { return EMAIL_RE.test(trim(x)); }
-  // International format: +, country code, then digits (spaces allowed).
-  function isInternationalPhone(x) { return /^\+[1-9][0-9 ]{6,18}$/.test(trim(x)) && trim(x).replace(/\D/g, '').length >= 8; }
-  function normPhone(x) { return trim(x).replace(/\s+/g, ''); }
-  function isPin(x) { return /^[0-9]{4}$/.test(str(x)); }
-
-  // ------------------------------------------------------------------ config
-
-  var cache = typeof WeakMap === 'function' ? new WeakMap() : null;
-
-  function compile(raw) {
-    if (raw && raw.__compiled) return raw;
-    if (cache && raw && typeof raw === 'object' && cache.has(raw)) return cache.get(raw);
-    raw = raw || {};
-    var d = raw.data || {};
-    var sb = d.sandbox || {};
-    var guide = raw.guide || {};
-    var network = raw.network || {};
-    var asOf = dateStr(raw.as_of) || '';
-    var system = guide.system === 'cpms2' ? 'cpms2' : 'saas';
-    var eul = d.eu_login || {};
-    var behaviours = sb.methods || {};
-    var methods = (eul.methods || []).map(function (m) {
-      var b = behaviours[m.id] || {};
-      return {
-        id: m.id, label: m.label, description: m.description || '',
-        kind: b.kind || 'explain',
-        text: b.text || '',
-        list: b.list !== false,
-        offered: current(m.available_from, m.available_until, asOf),
-        until: m.available_until || null
-      };
-    });
-    var rules = eul.password_rules || {};
-    var variants = rules.variants || [];
-    var ruleId = sb.password_variant || rules.shown;
-    var rule = find(variants, function (v) { return v.id === ruleId; }) || variants[0] ||
-      { id: 'default', min_length: 8, min_groups: 3, forbid_username: true, text: '' };
-    var ern = find(d.erns || [], function (e) { return e.code === network.ern; }) || { code: network.ern || '', name: '' };
-    var allProfiles = d.profiles || [];
-    var profiles = (network.profiles || []).map(function (p) {
-      var name = typeof p === 'string' ? p : p.name;
-      var base = find(allProfiles, function (x) { return x.name === name; }) || { name: name, description: '', status: '' };
-      return { name: name, description: base.description || '', status: typeof p === 'object' && p.status != null ? p.status : (base.status || '') };
-    });
-    var smsOffered = !!find(methods, function (m) { return m.kind === 'sms' && m.offered; });
-    var netVariant = (sb.networks || {})[network.id] || {};
-    var sys = (sb.systems || {})[system] || {};
-    var milestones = (netVariant.milestones || sys.milestones || ['account', 'password', 'device', 'request', 'approved'])
-      .filter(function (m) {
-        if (m === 'phone' && !smsOffered) return false;
-        if (m === 'preferences' && system !== 'saas') return false;
-        return true;
-      });
-    var institutions = [];
-    (network.countries || []).forEach(function (c) {
-      (c.institutions || []).forEach(function (i) { institutions.push({ code: i.code, name: i.name, country: c.name }); });
-    });
-    var cfg = {
-      __compiled: true,
-      raw: raw, sb: sb, d: d, asOf: asOf, system: system, guide: guide, network: network, ern: ern,
-      methods: methods, rule: rule, profiles: profiles, smsOffered: smsOffered, milestones: milestones,
-      institutions: institutions,
-      sample: sb.sample || {},
-      clock: sb.clock || {},
-      start: sys.start || (system === 'cpms2' ? 'cpms2-home' : 'cpms-login'),
-      steps: raw.steps || []
-    };
-    if (cache && typeof raw === 'object') cache.set(raw, cfg);
-    return cfg;
-  }
-
-  function screenDef(cfg, id) { return (cfg.sb.screens || {})[id] || null; }
-  function screenAllowed(cfg, id) {
-    if (SCREENS.indexOf(id) < 0 && !screenDef(cfg, id)) return false;
-    var def = screenDef(cfg, id);
-    return !(def && def.systems && def.systems.indexOf(cfg.system) < 0);
-  }
-  function scenarios(cfg) { return cfg.sb.scenarios || []; }
-  function linkMinutes(cfg) { return cfg.clock.link_minutes != null ? cfg.clock.link_minutes : 5; }
-  function approvalMinutes(cfg) { return cfg.clock.approval_minutes != null ? cfg.clock.approval_minutes : 1440; }
-
-  function vars(s, cfg, extra) {
-    var a = s.account || {};
-    var sample = cfg.sample;
-    var v = {
-      name: a.first ? a.first + ' ' + a.last : (sample.first_name || '') + ' ' + (sample.last_name || ''),
-      first_name: a.first || sample.first_name,
-      email: a.email || sample.email,
-      username: a.username || sample.username,
-      network: cfg.network.name || cfg.ern.code,
-      ern: cfg.ern.code,
-      ern_name: cfg.ern.name,
-      helpdesk: (cfg.network.helpdesk || {}).name || '',
-      helpdesk_email: (cfg.network.helpdesk || {}).email || '',
-      approval_time: cfg.network.approval_time || '',
-      minutes: linkMinutes(cfg),
-      number: sample.phone,
-      device: (s.deviceQr && s.deviceQr.name) || (s.devices.length ? s.devices[s.devices.length - 1].name : sample.device),
-      guest: (cfg.network.guest_access || {}).code || '0000',
-      comment_hint: (cfg.network.wording || {}).comment_hint || ''
-    };
-    if (extra) for (var k in extra) if (has(extra, k)) v[k] = extra[k];
-    return v;
-  }
-
-  function msg(s, cfg, code, extra) {
-    var text = (cfg.sb.messages || {})[code];
-    return fill(text == null ? code : text, vars(s, cfg, extra));
-  }
-
-  // ------------------------------------------------------------------ validators (exported)
-
-  function passwordGroups(pw) {
-    var n = 0;
-    for (var g in GROUPS) if (GROUPS[g].test(pw)) n++;
-    return n;
-  }
-
-  // -> list of {field, code, params}
-  function checkPassword(pw, confirm, username, rule) {
-    var errs = [];
-    pw = str(pw);
-    rule = rule || {};
-    if (!pw) errs.push({ field: 'password', code: 'required' });
-    else {
-      var min = rule.min_length || 0;
-      var groups = rule.min_groups || 0;
-      if (pw.length < min) errs.push({ field: 'password', code: 'pw_short', params: { min: min } });
-      if (rule.max_length && pw.length > rule.max_length) errs.push({ field: 'password', code: 'pw_long', params: { max: rule.max_length } });
-      if (passwordGroups(pw) < groups) errs.push({ field: 'password', code: groups >= 4 ? 'pw_groups_all' : 'pw_groups', params: { groups: groups } });
-      else if (rule.required_groups) {
-        for (var i = 0; i < rule.required_groups.length; i++) {
-          var re = GROUPS[rule.required_groups[i]];
-          if (re && !re.test(pw)) { errs.push({ field: 'password', code: 'pw_groups_all', params: { groups: groups } }); break; }
-        }
-      }
-      if (rule.forbid_username && username && pw.toLowerCase().indexOf(str(username).toLowerCase()) >= 0) {
-        errs.push({ field: 'password', code: 'pw_username', params: { username: username } });
-      }
-    }
-    if (!str(confirm)) errs.push({ field: 'confirm', code: 'required' });
-    else if (pw && str(confirm) !== pw) errs.push({ field: 'confirm', code: 'pw_mismatch' });
-    return errs;
-  }
-
-  function checkCreateAccount(v, captcha) {
-    var errs = [];
-    ['first_name', 'last_name', 'email', 'email_confirm'].forEach(function (f) {
-      if (!trim(v[f])) errs.push({ field: f, code: 'required' });
-    });
-    if (trim(v.email) && !isEmail(v.email)) errs.push({ field: 'email', code: 'email_invalid' });
-    else if (trim(v.email) && trim(v.email_confirm) && trim(v.email).toLowerCase() !== trim(v.email_confirm).toLowerCase()) {
-      errs.push({ field: 'email_confirm', code: 'email_mismatch' });
-    }
-    if (!trim(v.code)) errs.push({ field: 'code', code: 'required' });
-    else if (norm(v.code) !== norm(captcha)) errs.push({ field: 'code', code: 'captcha' });
-    if (!v.privacy) errs.push({ field: 'privacy', code: 'privacy' });
-    return errs;
-  }
-
-  function checkDevice(v) {
-    var errs = [];
-    if (!trim(v.name)) errs.push({ field: 'name', code: 'required' });
-    if (!str(v.pin)) errs.push({ field: 'pin', code: 'required' });
-    else if (!isPin(v.pin)) errs.push({ field: 'pin', code: 'pin_format' });
-    if (!str(v.pin_confirm)) errs.push({ field: 'pin_confirm', code: 'required' });
-    else if (isPin(v.pin) && str(v.pin_confirm) !== str(v.pin)) errs.push({ field: 'pin_confirm', code: 'pin_mismatch' });
-    return errs;
-  }
-
-  function checkSignup1(v, cfg) {
-    var errs = [];
-    if (!v.role) errs.push({ field: 'role', code: 'c2_role' });
-    if (v.member !== 'yes' && v.member !== 'no') errs.push({ field: 'member', code: 'c2_member' });
-    if (v.member === 'yes') {
-      if (!trim(v.hospital)) errs.push({ field: 'hospital', code: 'c2_hospital' });
-      if (!arr(v.ern).length) errs.push({ field: 'ern', code: 'c2_ern' });
-    } else if (v.member === 'no') {
-      if (!trim(v.guest_hospital)) errs.push({ field: 'guest_hospital', code: 'c2_hospital' });
-      if (!arr(v.invited).length) errs.push({ field: 'invited', code: 'c2_invited' });
-      if (!trim(v.country)) errs.push({ field: 'country', code: 'c2_country' });
-    }
-    return errs;
-  }
-
-  function checkSignup2(v, cfg) {
-    var errs = [];
-    if (!arr(v.cares).length) errs.push({ field: 'cares', code: 'c2_cares' });
-    if (!trim(v.profession)) errs.push({ field: 'profession', code: 'c2_profession' });
-    if ((cfg.network.thematic_areas || []).length && !arr(v.areas).length) errs.push({ field: 'areas', code: 'c2_area' });
-    return errs;
-  }
-
-  function offeredMethods(cfg) { return cfg.methods.filter(function (m) { return m.offered; }); }
-  function isOffered(cfg, id) { var m = find(cfg.methods, function (x) { return x.id === id; }); return !!(m && m.offered); }
-
-  function bannersFor(cfg, screen) {
-    return (cfg.sb.banners || []).filter(function (b) {
-      return (!b.screens || b.screens.indexOf(screen) >= 0) && current(b.from, b.until, cfg.asOf);
-    });
-  }
-
-  // ------------------------------------------------------------------ state
-
-  function emptyState(cfg, seed) {
-    var s = {
-      v: 1,
-      scenario: 'new-user',
-      screen: cfg.start,
-      clock: 0,
-      seed: (seed == null ? 20251122 : seed) | 0,
-      mode: 'guided',
-      account: null,
-      captcha: '',
-      created: false,
-      links: [],
-      inbox: [],
-      sms: [],
-      phones: [],
-      challenge: null,
-      devices: [],
-      deviceQr: null,
-      app: { step: 'idle', otp: '', msg: '', error: '' },
-      auth: null,
-      signin: { step: 'email', email: '', target: 'eulogin', method: '', phone: '', sms: '', qr: '' },
-      pw: { state: 'none', token: '', samples: [] },
-      saas: { app: '', path: [], search: '', perPage: 0, page: 1, org: null, profiles: [], comment: '', request: null },
-      prefs: null,
-      c2: { member: '', p1: null, p2: null, request: null },
-      ui: { inbox: false, phone: false },
-      errors: [],
-      notice: null,
-      fill: null,
-      mistakes: [],
-      actions: 0,
-      testDone: false,
-      n: 0
-    };
-    s.saas.perPage = (cfg.sb.saas || {}).default_records_per_page || 25;
-    s.captcha = makeCode(s, 5);
-    s.pw.samples = samplePasswords(s, cfg);
-    return s;
-  }
-
-  function initialState(config, scenarioId, opts) {
-    var cfg = compile(config);
-    var s = emptyState(cfg, opts && opts.seed);
-    var sc = find(scenarios(cfg), function (x) { return x.id === scenarioId; }) ||
-      find(scenarios(cfg), function (x) { return x.id === 'new-user'; });
-    if (sc) {
-      s.scenario = sc.id;
-      (sc.facts || []).forEach(function (f) { applyFact(s, cfg, f); });
-      var scr = sc.screen && (typeof sc.screen === 'string' ? sc.screen : sc.screen[cfg.system]);
-      if (scr && screenAllowed(cfg, scr)) enter(s, cfg, scr);
-    }
-    if (opts && opts.mode) s.mode = opts.mode;
-    s.errors = []; s.notice = null; s.mistakes = []; s.actions = 0;
-    return s;
-  }
-
-  function usernameFor(first, last) {
-    var clean = function (x) { return str(x).toLowerCase().replace(/[^a-z]/g, ''); };
-    return ('n00' + (clean(last) + 'xx').slice(0, 2) + (clean(first) + 'xxx').slice(0, 3));
-  }
-
-  function addMail(s, kind, extra) {
-    s.n++;
-    var m = { id: 'm' + s.n, kind: kind, at: s.clock, read: false };
-    if (extra) for (var k in extra) if (has(extra, k)) m[k] = extra[k];
-    s.inbox.push(m);
-    return m;
-  }
-
-  function sendLink(s, kind) {
-    s.links.forEach(function (l) { l.replaced = true; });
-    var token = makeCode(s, 10);
-    s.links.push({ token: token, kind: kind, at: s.clock, used: false, replaced: false });
-    addMail(s, kind, { token: token });
-  }
-
-  function makeAccount(s, cfg, v) {
-    var sample = cfg.sample;
-    v = v || { first_name: sample.first_name, last_name: sample.last_name, email: sample.email, lang: '' };
-    s.account = {
-      first: trim(v.first_name), last: trim(v.last_name), email: trim(v.email).toLowerCase(), lang: str(v.lang),
-      username: usernameFor(v.first_name, v.last_name), pw: '', active: false, sample: !!v.sample
-    };
-    sendLink(s, 'confirm');
-  }
-
-  function activate(s, pwHash) {
-    s.account.pw = pwHash;
-    s.account.active = true;
-    s.links.forEach(function (l) { l.used = true; });
-    s.signin.email = s.account.email;
-    if (s.signin.step === 'email') s.signin.step = 'password';
-  }
-
-  function samplePasswords(s, cfg) {
-    var rule = cfg.rule || {};
-    var len = Math.max(rule.min_length || 8, 8);
-    var sets = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '!#%&()*+-./:;<=>?@_'];
-    var need = Math.min(4, Math.max(rule.min_groups || 3, 3));
-    var out = [];
-    for (var k = 0; k < 3; k++) {
-      var chars = [];
-      for (var g = 0; g < need; g++) chars.push(pick(s, sets[g]));
-      var all = sets.slice(0, need).join('');
-      while (chars.length < len) chars.push(pick(s, all));
-      for (var i = chars.length - 1; i > 0; i--) {
-        var j = Math.floor(rnd(s) * (i + 1));
-        var t = chars[i]; chars[i] = chars[j]; chars[j] = t;
-      }
-      out.push(chars.join(''));
-    }
-    return out;
-  }
-
-  function saasLevel(s) { return s.saas.path.length === 0 ? 'ern' : s.saas.path.length === 1 ? 'country' : 'institution'; }
-
-  function sampleOrg(cfg) {
-    var inst = cfg.institutions[0];
-    if (inst) return { path: [cfg.ern.code, inst.country], org: { code: inst.code, name: inst.name, label: inst.code + ' - ' + inst.name } };
-    var g = cfg.network.guest_access || { code: '0000', label: 'Guest Access' };
-    var country = ((cfg.network.countries || [])[0] || {}).name || '';
-    return { path: [cfg.ern.code, country], org: { code: g.code, name: g.label, label: g.code + ' ' + g.label } };
-  }
-
-  function samplePage1(cfg) {
-    var sample = cfg.sample;
-    var inst = cfg.institutions[0];
-    if (inst) return { role: 'Clinician', member: 'yes', hospital: inst.name, ern: [cfg.ern.code], guest_hospital: '', invited: [], country: '' };
-    var country = ((cfg.network.countries || [])[0] || {}).name || ((cfg.d.countries || [])[0] || '');
-    return { role: 'Clinician', member: 'no', hospital: '', ern: [], guest_hospital: sample.hospital || 'Hospital', invited: [cfg.ern.code], country: country };
-  }
-  function samplePage2(cfg) {
-    var areas = cfg.network.thematic_areas || [];
-    return { cares: ['Pediatric'], profession: cfg.sample.profession || 'Other', areas: areas.slice(0, 1), subarea: '', focus: '' };
-  }
-
-  function submitRequest(s, cfg) {
-    if (cfg.system === 'cpms2') {
-      if (!s.c2.p1) s.c2.p1 = samplePage1(cfg);
-      if (!s.c2.p2) s.c2.p2 = samplePage2(cfg);
-      s.c2.request = { status: 'pending', at: s.clock };
-    } else {
-      if (!s.saas.app) s.saas.app = (cfg.sb.saas || {}).target_application || 'CPMS';
-      if (!s.saas.org) { var o = sampleOrg(cfg); s.saas.path = o.path; s.saas.org = o.org; }
-      if (!s.saas.profiles.length) s.saas.profiles = [defaultProfile(cfg)];
-      s.saas.request = { status: 'pending', at: s.clock, org: s.saas.org, profiles: s.saas.profiles.slice(), comment: s.saas.comment };
-    }
-  }
-
-  function defaultProfile(cfg) {
-    return (find(cfg.profiles, function (p) { return p.name === 'HP'; }) || cfg.profiles[0] || { name: 'HP' }).name;
-  }
-
-  function request(s, cfg) { return cfg.system === 'cpms2' ? s.c2.request : s.saas.request; }
-
-  function decide(s, cfg, status) {
-    var r = request(s, cfg);
-    if (!r || r.status !== 'pending') return false;
-    r.status = status;
-    r.decidedAt = s.clock;
-    var kind = (cfg.system === 'cpms2' ? 'c2_' : '') + status;
-    addMail(s, kind, {});
-    return true;
-  }
-
-  function addDevice(s, name, pinHash) {
-    s.devices.push({ name: name, pin: pinHash, initialised: true });
-  }
-
-  function applyFact(s, cfg, f) {
-    var sample = cfg.sample;
-    switch (f) {
-      case 'account':
-        if (!s.account) makeAccount(s, cfg, { first_name: sample.first_name, last_name: sample.last_name, email: sample.email, sample: true });
-        break;
-      case 'link':
-        applyFact(s, cfg, 'account');
-        var l = s.links[s.links.length - 1];
-        if (!l || l.used || l.replaced || s.clock - l.at >= linkMinutes(cfg)) sendLink(s, s.account.active ? 'reset' : 'confirm');
-        s.pw.state = 'set';
-        s.pw.token = s.links[s.links.length - 1].token;
-        break;
-      case 'password':
-        applyFact(s, cfg, 'account');
-        if (!s.account.active) { activate(s, hash(sample.password)); s.account.sample = true; }
-        break;
-      case 'signed_in':
-        if (!s.auth) s.auth = { level: 'password', method: 'password' };
-        s.signin.step = 'done';
-        break;
-      case 'signed_in_mfa':
-        s.auth = { level: 'mfa', method: 'mobile_app_pin' };
-        s.signin.step = 'done';
-        break;
-      case 'phone':
-        applyFact(s, cfg, 'password');
-        if (!s.phones.length) s.phones.push({ number: normPhone(sample.phone), verified: true });
-        break;
-      case 'challenge':
-        if (!s.challenge) startChallenge(s, cfg, normPhone(sample.phone));
-        break;
-      case 'device':
-        applyFact(s, cfg, 'password');
-        if (!s.devices.some(function (d) { return d.initialised; })) addDevice(s, sample.device, hash(sample.pin));
-        break;
-      case 'device_pending':
-        if (!s.deviceQr) s.deviceQr = { name: sample.device, pin: hash(sample.pin), sample: true };
-        break;
-      case 'saas_app':
-        if (!s.saas.app) s.saas.app = (cfg.sb.saas || {}).target_application || 'CPMS';
-        break;
-      case 'saas_org':
-        if (!s.saas.org) { var o = sampleOrg(cfg); s.saas.path = o.path; s.saas.org = o.org; }
-        break;
-      case 'saas_profile':
-        if (!s.saas.profiles.length) s.saas.profiles = [defaultProfile(cfg)];
-        break;
-      case 'request':
-        applyFact(s, cfg, 'password');
-        if (!request(s, cfg)) submitRequest(s, cfg);
-        break;
-      case 'approved':
-        applyFact(s, cfg, 'request');
-        if (request(s, cfg).status !== 'approved') {
-          request(s, cfg).status = 'pending';
-          decide(s, cfg, 'approved');
-        }
-        break;
-      case 'c2_page1':
-        if (!s.c2.p1) s.c2.p1 = samplePage1(cfg);
-        s.c2.member = s.c2.p1.member;
-        break;
-      case 'c2_page2':
-        if (!s.c2.p2) s.c2.p2 = samplePage2(cfg);
-        break;
-    }
-  }
-
-  function startChallenge(s, cfg, number) {
-    var code = makeCode(s, 3, '0123456789') + '-' + makeCode(s, 3, '0123456789');
-    s.challenge = { number: number, code: code };
-    addSms(s, fill((cfg.sb.phone || {}).sms_add, { code: code }));
-  }
-
-  function addSms(s, text) {
-    s.n++;
-    s.sms.push({ id: 's' + s.n, at: s.clock, text: text, read: false });
-  }
-
-  // ------------------------------------------------------------------ navigation
-
-  function enter(s, cfg, screen) {
-    s.screen = screen;
-    if (screen === 'eul-create') s.created = false;
-    if (screen === 'eul-signin' && s.signin.step === 'done' && !s.auth) s.signin.step = s.signin.email ? 'password' : 'email';
-  }
-
-  function go(s, cfg, screen, deep) {
-    if (!screenAllowed(cfg, screen)) screen = cfg.start;
-    if (deep) {
-      var def = screenDef(cfg, screen) || {};
-      (def.ensure || []).forEach(function (f) { applyFact(s, cfg, f); });
-      if (screen === 'eul-signin' && !s.auth) { s.signin.target = 'eulogin'; s.signin.step = s.signin.email ? 'password' : 'email'; }
-      if (screen === 'eul-signin' && s.auth) s.signin.step = 'done';
-      if (screen === 'saas-profile' || screen === 'saas-recap') { /* selections ensured */ }
-    }
-    enter(s, cfg, screen);
-  }
-
-  function target(cfg, t) { return (cfg.sb.targets || {})[t] || {}; }
-
-  function hasFactor(s, cfg) {
-    return s.devices.some(function (d) { return d.initialised; }) ||
-      (cfg.smsOffered && s.phones.some(function (p) { return p.verified; }));
-  }
-
-  function startSignin(s, cfg, t) {
-    var need = target(cfg, t);
-    if (s.auth && (!need.mfa || s.auth.level === 'mfa')) return finishSignin(s, cfg, t, s.auth.level, s.auth.method);
-    s.signin.target = t;
-    s.signin.method = '';
-    s.signin.step = s.signin.email && s.account ? 'password' : 'email';
-    s.screen = 'eul-signin';
-  }
-
-  function finishSignin(s, cfg, t, level, method) {
-    s.auth = { level: level, method: method };
-    s.signin.step = 'done';
-    s.signin.target = t;
-    s.app.step = s.app.step === 'auth-pin' ? 'idle' : s.app.step;
-    if (t === 'cpms') {
-      var r = s.saas.request;
-      if (r && r.status === 'approved') s.screen = 'cpms-preferences';
-      else {
-        s.screen = 'cpms-login';
-        s.notice = { kind: 'warning', text: msg(s, cfg, r && r.status === 'pending' ? 'request_pending' : 'not_authorised') };
-      }
-    } else if (t === 'saas') {
-      s.screen = s.saas.request ? 'saas-pending' : 'saas-app';
-    } else if (t === 'cpms2') {
-      var q = s.c2.request;
-      if (q && q.status === 'approved') s.screen = 'cpms2-home';
-      else if (q && q.status === 'pending') s.screen = 'cpms2-submitted';
-      else s.screen = 'cpms2-signup-1';
-    } else if (t === 'device') {
-      s.screen = 'eul-device-add';
-    } else {
-      s.screen = 'eul-signin';
-    }
-  }
-
-  // ------------------------------------------------------------------ errors
-
-  function addErrors(s, cfg, list) {
-    list.forEach(function (e) {
-      var text = msg(s, cfg, e.code, e.params);
-      s.errors.push({ field: e.field, code: e.code, msg: text });
-      s.mistakes.push({ screen: s.screen, code: e.code, field: e.field, msg: text, at: s.clock });
-    });
-    if (s.mistakes.length > 100) s.mistakes = s.mistakes.slice(-100);
-    return list.length > 0;
-  }
-  function err(s, cfg, field, code, params) { return addErrors(s, cfg, [{ field: field, code: code, params: params }]); }
-  function notice(s, cfg, code, kind, extra) { s.notice = { kind: kind || 'info', code: code, text: msg(s, cfg, code, extra) }; }
-  function appError(s, cfg, code) {
-    s.app.error = msg(s, cfg, code);
-    s.mistakes.push({ screen: 'phone', code: code, field: 'app', msg: s.app.error, at: s.clock });
-  }
-
-  function findAccount(s, id) {
-    id = trim(id).toLowerCase();
-    if (!s.account || !id) return null;
-    return s.account.email === id || s.account.username === id ? s.account : null;
-  }
-
-  function method(cfg, id) { return find(cfg.methods, function (m) { return m.id === id; }); }
-
-  function methodsFor(s, cfg) {
-    var mfa = !!target(cfg, s.signin.target).mfa;
-    return cfg.methods.filter(function (m) { return m.offered && m.list && !(mfa && m.kind === 'password'); });
-  }
-
-  // ------------------------------------------------------------------ actions
-
-  var ACTIONS = {
-    // --- bookmarks, CPMS pages
-    bookmark: function (s, cfg, v, arg) {
-      if (arg === 'cpms') go(s, cfg, 'cpms-login');
-      else if (arg === 'cpms2') go(s, cfg, 'cpms2-home');
-      else if (arg === 'saas') startSignin(s, cfg, 'saas');
-      else startSignin(s, cfg, 'eulogin');
-    },
-    'cpms-login': function (s, cfg) { startSignin(s, cfg, 'cpms'); },
-    'cpms-request': function (s, cfg) { startSignin(s, cfg, 'saas'); },
-    'cpms2-login': function (s, cfg) { startSignin(s, cfg, 'cpms2'); },
-    'create-link': function (s, cfg) { go(s, cfg, 'eul-create'); },
-
-    // --- EU Login: create an account
-    'new-captcha': function (s, cfg) { s.captcha = makeCode(s, 5); notice(s, cfg, 'captcha_new'); },
-    'privacy-statement': function (s, cfg) { notice(s, cfg, 'privacy_statement'); },
-    'fill-sample': function (s, cfg) {
-      var p = cfg.sample;
-      s.fill = { first_name: p.first_name, last_name: p.last_name, email: p.email, email_confirm: p.email };
-    },
-    'create-account': function (s, cfg, v) {
-      if (addErrors(s, cfg, checkCreateAccount(v, s.captcha))) {
-        if (s.errors.some(function (e) { return e.code === 'captcha'; })) s.captcha = makeCode(s, 5);
-        return;
-      }
-      if (s.account && s.account.active && s.account.email === trim(v.email).toLowerCase()) return err(s, cfg, 'email', 'email_taken');
-      makeAccount(s, cfg, v);
-      s.created = true;
-      s.pw.state = 'none';
-      s.captcha = makeCode(s, 5);
-      notice(s, cfg, 'account_created', 'success');
-    },
-    cancel: function (s, cfg) { go(s, cfg, cfg.start); },
-
-    // --- Inbox
-    'open-link': function (s, cfg, v, arg) {
-      var m = find(s.inbox, function (x) { return x.id === arg; });
-      if (!m) return;
-      m.read = true;
-      var l = find(s.links, function (x) { return x.token === m.token; });
-      s.screen = 'eul-password';
-      s.pw.token = m.token;
-      if (!l) return;
-      if (l.used || l.replaced) { s.pw.state = 'expired'; notice(s, cfg, 'link_used', 'warning'); return; }
-      if (s.clock - l.at >= linkMinutes(cfg)) {
-        s.pw.state = 'expired';
-        err(s, cfg, 'link', 'link_expired');
-        return;
-      }
-      s.pw.state = 'set';
-    },
-    'go-cpms': function (s, cfg) { go(s, cfg, cfg.system === 'cpms2' ? 'cpms2-home' : 'cpms-login'); },
-    'go-cpms2': function (s, cfg) { go(s, cfg, cfg.system === 'cpms2' ? 'cpms2-home' : 'cpms-login'); },
-
-    // --- New password
-    'set-password': function (s, cfg, v) {
-      var l = find(s.links, function (x) { return x.token === s.pw.token; });
-      if (s.pw.state !== 'set' || !l || !s.account) { s.pw.state = 'expired'; return err(s, cfg, 'link', 'link_used'); }
-      if (s.clock - l.at >= linkMinutes(cfg)) { s.pw.state = 'expired'; return err(s, cfg, 'link', 'link_expired'); }
-      var username = cfg.rule.forbid_username ? s.account.username : '';
-      if (addErrors(s, cfg, checkPassword(v.password, v.confirm, username, cfg.rule))) return;
-      activate(s, hash(v.password));
-      l.used = true;
-      s.pw.state = 'done';
-      s.signin.target = 'eulogin';
-      notice(s, cfg, 'password_set', 'success');
-    },
-    samples: function (s, cfg) { s.pw.samples = samplePasswords(s, cfg); },
-    'request-link': function (s, cfg, v) {
-      if (!trim(v.email)) return err(s, cfg, 'email', 'required');
-      var a = findAccount(s, v.email);
-      if (!a) return err(s, cfg, 'email', 'unknown_email');
-      sendLink(s, a.active ? 'reset' : 'confirm');
-      s.pw.state = 'sent';
-      notice(s, cfg, 'link_sent', 'success');
-    },
-    proceed: function (s, cfg) { startSignin(s, cfg, 'eulogin'); },
-
-    // --- Sign in
-    'signin-email': function (s, cfg, v) {
-      var e = trim(v.email);
-      if (!e) return err(s, cfg, 'email', 'required');
-      if (!findAccount(s, e)) return err(s, cfg, 'email', e.indexOf('@') > 0 && !isEmail(e) ? 'email_invalid' : 'unknown_email');
-      s.signin.email = s.account.email;
-      s.signin.step = 'password';
-      s.signin.method = '';
-    },
-    'signin-different': function (s) { s.signin.step = 'email'; s.signin.email = ''; },
-    'signin-create': function (s, cfg) { go(s, cfg, 'eul-create'); },
-    eid: function (s, cfg) {
-      var m = method(cfg, 'eid');
-      s.notice = { kind: 'info', text: (m && m.text) || msg(s, cfg, 'not_simulated') };
-    },
-    method: function (s, cfg, v) { s.signin.method = str(v.value); },
-    lost: function (s) { s.signin.step = 'lost'; },
-    'lost-send': function (s, cfg, v) {
-      var e = trim(v.lost_email);
-      if (!e) return err(s, cfg, 'lost_email', 'required');
-      var a = findAccount(s, e);
-      if (a) sendLink(s, a.active ? 'reset' : 'confirm');
-      s.signin.step = s.signin.email ? 'password' : 'email';
-      notice(s, cfg, 'reset_sent', 'success', { email: e });
-    },
-    'signin-back': function (s) { s.signin.step = s.signin.email ? 'password' : 'email'; },
-    signin: function (s, cfg, v) {
-      var a = s.account;
-      var id = str(v.method || s.signin.method);
-      s.signin.method = id;
-      var m = method(cfg, id);
-      var list = methodsFor(s, cfg);
-      var errs = [];
-      if (!str(v.password)) errs.push({ field: 'password', code: 'required' });
-      if (!id) errs.push({ field: 'method', code: 'choose_method' });
-      else if (!m || !m.offered || list.indexOf(m) < 0) errs.push({ field: 'method', code: m && !m.offered ? 'sms_retired' : 'method_unavailable' });
-      if (addErrors(s, cfg, errs)) return;
-      if (m.kind === 'explain') { s.notice = { kind: 'info', text: m.text || msg(s, cfg, 'not_simulated') }; return; }
-      if (!a || a.email !== s.signin.email) { s.signin.step = 'email'; return err(s, cfg, 'email', 'unknown_email'); }
-      if (!a.active) return err(s, cfg, 'password', 'not_activated');
-      if (hash(v.password) !== a.pw) return err(s, cfg, 'password', 'wrong_password');
-      var t = s.signin.target;
-      var need = target(cfg, t);
-      if (m.kind === 'password') {
-        if (need.mfa) return err(s, cfg, 'method', 'mfa_needed', { target: need.requires || t });
-        return finishSignin(s, cfg, t, 'password', id);
-      }
-      if (m.kind === 'app-pin' || m.kind === 'app-qr') {
-        if (!s.devices.some(function (d) { return d.initialised; })) {
-          return err(s, cfg, 'method', t === 'eulogin' ? 'no_device' : 'mfa_needed', { target: cfg.network.name });
-        }
-        if (m.kind === 'app-pin') {
-          s.signin.step = 'wait-app';
-          s.app.step = 'auth-pin';
-          s.app.error = '';
-          notice(s, cfg, 'app_wait');
-        } else {
-          s.signin.step = 'qr';
-          s.signin.qr = makeCode(s, 8, '0123456789');
-          s.app.step = 'idle';
-          s.app.error = '';
-        }
-        s.signin.level = 'mfa';
-        return;
-      }
-      if (m.kind === 'sms') {
-        var num = normPhone(v.phone);
-        if (!num) return err(s, cfg, 'phone', 'required');
-        if (!isInternationalPhone(v.phone)) return err(s, cfg, 'phone', 'phone_format');
-        if (!s.phones.some(function (p) { return p.verified && p.number === num; })) return err(s, cfg, 'phone', 'no_phone');
-        var code = makeCode(s, 3) + '-' + makeCode(s, 3) + '-' + makeCode(s, 3);
-        s.signin.sms = code;
-        s.signin.phone = num;
-        s.signin.step = 'sms';
-        addSms(s, fill((cfg.sb.phone || {}).sms_signin, { code: code }));
-      }
-    },
-    'signin-sms': function (s, cfg, v) {
-      if (!trim(v.code)) return err(s, cfg, 'code', 'required');
-      if (!cfg.smsOffered) return err(s, cfg, 'code', 'sms_retired');
-      if (norm(v.code) !== norm(s.signin.sms)) return err(s, cfg, 'code', 'sms_code');
-      finishSignin(s, cfg, s.signin.target, 'mfa', 'sms');
-    },
-    'signin-qr': function (s, cfg, v) {
-      if (!trim(v.qr)) return err(s, cfg, 'qr', 'required');
-      if (!s.signin.qr || norm(v.qr) !== norm(s.signin.qr)) return err(s, cfg, 'qr', 'qr_code');
-      s.app.step = 'idle';
-      finishSignin(s, cfg, s.signin.target, 'mfa', 'mobile_app_qr');
-    },
-    'signin-cancel': function (s, cfg) {
-      s.app.step = 'idle';
-      var t = s.signin.target;
-      s.signin.step = s.signin.email ? 'password' : 'email';
-      if (t === 'device') go(s, cfg, 'eul-myaccount');
-      else if (t === 'cpms' || t === 'saas') go(s, cfg, 'cpms-login');
-      else if (t === 'cpms2') go(s, cfg, 'cpms2-home');
-    },
-
-    // --- Account menu and My Account
-    myaccount: function (s, cfg) { if (s.auth) go(s, cfg, 'eul-myaccount'); else startSignin(s, cfg, 'eulogin'); },
-    logout: function (s, cfg) {
-      s.auth = null;
-      s.signin.step = s.signin.email ? 'password' : 'email';
-      s.signin.target = 'eulogin';
-      s.screen = 'eul-signin';
-      notice(s, cfg, 'signed_out');
-    },
-    'manage-phones': function (s, cfg) { go(s, cfg, 'eul-phone-add'); },
-    'manage-devices': function (s, cfg) {
-      if (hasFactor(s, cfg) && (!s.auth || s.auth.level !== 'mfa')) {
-        s.signin.target = 'device';
-        s.signin.method = '';
-        s.signin.step = 'password';
-        s.screen = 'eul-signin';
-        return;
-      }
-      go(s, cfg, 'eul-device-add');
-    },
-    'manage-keys': function (s, cfg) {
-      var m = method(cfg, 'security_key');
-      s.notice = { kind: 'info', text: (m && m.text) || msg(s, cfg, 'not_simulated') };
-    },
-    'back-myaccount': function (s, cfg) { s.challenge = null; go(s, cfg, 'eul-myaccount'); },
-
-    // --- Mobile phone number (SMS)
-    'phone-add': function (s, cfg, v) {
-      if (!cfg.smsOffered) return err(s, cfg, 'number', 'sms_retired');
-      var num = normPhone(v.number);
-      if (!num) return err(s, cfg, 'number', 'required');
-      if (!isInternationalPhone(v.number)) return err(s, cfg, 'number', 'phone_format');
-      if (s.phones.some(function (p) { return p.number === num; })) return err(s, cfg, 'number', 'phone_duplicate');
-      startChallenge(s, cfg, num);
-      s.screen = 'eul-phone-challenge';
-    },
-    'phone-finalise': function (s, cfg, v) {
-      if (!s.challenge) return go(s, cfg, 'eul-phone-add');
-      if (!trim(v.code)) return err(s, cfg, 'code', 'required');
-      if (norm(v.code) !== norm(s.challenge.code)) return err(s, cfg, 'code', 'sms_code');
-      s.phones.push({ number: s.challenge.number, verified: true });
-      s.challenge = null;
-      s.screen = 'eul-myaccount';
-      notice(s, cfg, 'phone_added', 'success');
-    },
-
-    // --- Mobile device and the EU Login app
-    'device-add': function (s, cfg, v) {
-      if (addErrors(s, cfg, checkDevice(v))) return;
-      s.deviceQr = { name: trim(v.name), pin: hash(v.pin) };
-      s.app.error = '';
-      s.screen = 'eul-device-qr';
-    },
-    'device-cancel': function (s, cfg) { s.deviceQr = null; s.app.step = 'idle'; go(s, cfg, 'eul-myaccount'); },
-    'app-initialise': function (s, cfg) {
-      s.app.error = '';
-      if (s.screen !== 'eul-device-qr' || !s.deviceQr) return appError(s, cfg, 'no_qr');
-      s.app.step = 'init-pin';
-    },
-    'app-scan': function (s, cfg) {
-      s.app.error = '';
-      if (!s.devices.some(function (d) { return d.initialised; })) return appError(s, cfg, 'no_device');
-      if (s.screen !== 'eul-signin' || s.signin.step !== 'qr') return appError(s, cfg, 'no_qr');
-      s.app.step = 'otp';
-      s.app.otp = s.signin.qr;
-    },
-    'app-pin': function (s, cfg, v) {
-      s.app.error = '';
-      var pin = str(v.pin);
-      if (!isPin(pin)) return appError(s, cfg, 'pin_format');
-      if (s.app.step === 'init-pin' && s.deviceQr) {
-        if (hash(pin) !== s.deviceQr.pin) return appError(s, cfg, 'pin_wrong');
-        addDevice(s, s.deviceQr.name, s.deviceQr.pin);
-        notice(s, cfg, 'device_added', 'success', { device: s.deviceQr.name });
-        s.deviceQr = null;
-        s.app.step = 'done-init';
-        s.screen = 'eul-myaccount';
-        return;
-      }
-      if (s.app.step === 'auth-pin') {
-        var dev = find(s.devices, function (d) { return d.initialised && d.pin === hash(pin); });
-        if (!dev) return appError(s, cfg, 'pin_wrong');
-        s.app.step = 'done-auth';
-        s.notice = null;
-        finishSignin(s, cfg, s.signin.target, 'mfa', 'mobile_app_pin');
-        s.app.step = 'done-auth';
-        return;
-      }
-      appError(s, cfg, 'no_request');
-    },
-    'app-cancel': function (s) { s.app.step = 'idle'; s.app.error = ''; },
-
-    // --- SAAS
-    'saas-step1': function (s, cfg) { go(s, cfg, 'saas-app'); },
-    'saas-step2': function (s, cfg, v) {
-      var app = trim(v.app);
-      if (!app) return err(s, cfg, 'app', 'app_required');
-      if (app !== ((cfg.sb.saas || {}).target_application || 'CPMS')) return err(s, cfg, 'app', 'app_not_cpms');
-      s.saas.app = app;
-      go(s, cfg, 'saas-org');
-    },
-    'org-open': function (s, cfg, v, arg) {
-      if (s.saas.path.length === 0) {
-        if (arg !== cfg.ern.code) return err(s, cfg, 'org', 'org_other_ern');
-      } else if (s.saas.path.length >= 2) return;
-      s.saas.path.push(arg);
-      s.saas.search = '';
-      s.saas.page = 1;
-    },
-    'org-up': function (s) { s.saas.path.pop(); s.saas.search = ''; s.saas.page = 1; },
-    'org-search': function (s, cfg, v) { s.saas.search = str(v.value); s.saas.page = 1; },
-    'org-perpage': function (s, cfg, v) {
-      var n = parseInt(v.value, 10);
-      s.saas.perPage = n > 0 ? n : 25;
-      s.saas.page = 1;
-    },
-    'org-page': function (s, cfg, v, arg) { s.saas.page = Math.max(1, parseInt(arg, 10) || 1); },
-    'org-select': function (s, cfg, v) {
-      var row = find(orgRows(s, cfg), function (r) { return r.key === str(v.value); });
-      if (row && row.kind === 'radio') s.saas.org = { code: row.key, name: row.name, label: row.label };
-    },
-    'saas-step3': function (s, cfg) {
-      if (!s.saas.org) return err(s, cfg, 'org', 'org_required');
-      go(s, cfg, 'saas-profile');
-    },
-    'saas-back2': function (s, cfg) { go(s, cfg, 'saas-org'); },
-    'saas-step4': function (s, cfg, v) {
-      var names = arr(v.profiles).filter(function (n) { return find(cfg.profiles, function (p) { return p.name === n; }); });
-      s.saas.profiles = names;
-      if (!names.length) return err(s, cfg, 'profiles', 'profile_required');
-      go(s, cfg, 'saas-recap');
-    },
-    'saas-back3': function (s, cfg) { go(s, cfg, 'saas-profile'); },
-    'saas-submit': function (s, cfg, v) {
-      if (!s.saas.org) return err(s, cfg, 'org', 'org_required');
-      if (!s.saas.profiles.length) return err(s, cfg, 'profiles', 'profile_required');
-      s.saas.comment = str(v.comment);
-      submitRequest(s, cfg);
-      s.screen = 'saas-pending';
-      notice(s, cfg, 'request_submitted', 'success');
-    },
-    'saas-cancel': function (s, cfg) {
-      s.saas.app = ''; s.saas.path = []; s.saas.org = null; s.saas.profiles = []; s.saas.search = '';
-      go(s, cfg, s.saas.request ? 'saas-pending' : 'saas-app');
-    },
-    'saas-new': function (s, cfg) {
-      s.saas.request = null; s.saas.app = ''; s.saas.path = []; s.saas.org = null; s.saas.profiles = []; s.saas.comment = '';
-      go(s, cfg, 'saas-app');
-    },
-
-    // --- CPMS ERN Preferences
-    'prefs-save': function (s, cfg, v) {
-      var errs = [];
-      if (!trim(v.role)) errs.push({ field: 'role', code: 'prefs_role' });
-      if (!arr(v.areas).length) errs.push({ field: 'areas', code: 'prefs_areas' });
-      if (addErrors(s, cfg, errs)) return;
-      s.prefs = { role: trim(v.role), areas: arr(v.areas), specialist: trim(v.specialist) };
-      notice(s, cfg, 'prefs_saved', 'success');
-    },
-
-    // --- CPMS 2.0 sign-up
-    'c2-member': function (s, cfg, v) { s.c2.member = str(v.value); },
-    'c2-next1': function (s, cfg, v) {
-      s.c2.member = str(v.member) || s.c2.member;
-      if (addErrors(s, cfg, checkSignup1(v, cfg))) return;
-      s.c2.p1 = {
-        role: str(v.role), member: v.member, hospital: trim(v.hospital), ern: arr(v.ern),
-        guest_hospital: trim(v.guest_hospital), invited: arr(v.invited), country: trim(v.country)
-      };
-      s.screen = 'cpms2-signup-2';
-    },
-    'c2-back': function (s) { s.screen = 'cpms2-signup-1'; },
-    'c2-next2': function (s, cfg, v) {
-      if (addErrors(s, cfg, checkSignup2(v, cfg))) return;
-      s.c2.p2 = { cares: arr(v.cares), profession: trim(v.profession), areas: arr(v.areas), subarea: trim(v.subarea), focus: trim(v.focus) };
-      s.screen = 'cpms2-signup-3';
-    },
-    'c2-edit': function (s) { s.screen = 'cpms2-signup-1'; },
-    'c2-submit': function (s, cfg) {
-      if (!s.c2.p1) { s.screen = 'cpms2-signup-1'; return err(s, cfg, 'role', 'c2_role'); }
-      if (!s.c2.p2) { s.screen = 'cpms2-signup-2'; return err(s, cfg, 'cares', 'c2_cares'); }
-      submitRequest(s, cfg);
-      s.screen = 'cpms2-submitted';
-      notice(s, cfg, 'c2_submitted', 'success');
-    },
-    'c2-signout': function (s, cfg) { s.auth = null; go(s, cfg, 'cpms2-home'); },
-
-    // --- panels
-    panel: function (s, cfg, v, arg) {
-      var open = !s.ui[arg];
-      s.ui[arg] = open;
-      if (open && arg === 'inbox') s.inbox.forEach(function (m) { m.read = true; });
-      if (open && arg === 'phone') s.sms.forEach(function (m) { m.read = true; });
-    }
-  };
-
-  // ------------------------------------------------------------------ transition
-
-  function transition(state, ev, config) {
-    var cfg = compile(config);
-    ev = ev || {};
-    if (ev.type === 'reset') return initialState(cfg, 'new-user', { seed: ev.seed != null ? ev.seed : (state ? state.seed + 1 : undefined), mode: state && state.mode });
-    if (ev.type === 'scenario') {
-      var ns = initialState(cfg, ev.scenario, { seed: ev.seed != null ? ev.seed : (state ? state.seed + 7 : undefined), mode: state && state.mode });
-      if (ev.screen && screenAllowed(cfg, ev.screen)) go(ns, cfg, ev.screen, true);
-      return ns;
-    }
-    var s = clone(state || initialState(cfg));
-    s.fill = null;
-    switch (ev.type) {
-      case 'go':
-        s.errors = []; s.notice = null;
-        go(s, cfg, ev.screen, !!ev.deep);
-        break;
-      case 'action': {
-        var fn = ACTIONS[ev.name];
-        if (!fn) break;
-        if (ev.name.indexOf('app-') !== 0 && ev.name !== 'panel' && ev.name !== 'method' && ev.name !== 'c2-member' &&
-          ev.name.indexOf('org-') !== 0) { s.errors = []; s.notice = null; }
-        else if (ev.name.indexOf('org-') === 0) s.errors = [];
-        s.actions++;
-        fn(s, cfg, ev.values || {}, ev.arg);
-        break;
-      }
-      case 'mode':
-        if (ev.mode === 'guided' || ev.mode === 'free' || ev.mode === 'test') {
-          if (ev.mode === 'test' && s.mode !== 'test') { s.mistakes = []; s.actions = 0; s.testDone = false; }
-          s.mode = ev.mode;
-        }
-        break;
-      case 'tick': {
-        var mins = Math.max(0, +ev.minutes || 0);
-        s.clock += mins;
-        var r = request(s, cfg);
-        if (r && r.status === 'pending' && s.clock - r.at >= approvalMinutes(cfg)) decide(s, cfg, 'approved');
-        break;
-      }
-      case 'approve':
-        if (!decide(s, cfg, 'approved')) notice(s, cfg, 'nothing_pending');
-        else notice(s, cfg, 'approved', 'success');
-        break;
-      case 'reject':
-        if (!decide(s, cfg, 'rejected')) notice(s, cfg, 'nothing_pending');
-        else notice(s, cfg, 'rejected', 'warning');
-        break;
-      case 'finish-test':
-        s.testDone = true;
-        break;
-    }
-    if (s.mode === 'test' && milestones(s, cfg).every(function (m) { return m.done; })) s.testDone = true;
-    return s;
-  }
-
-  // ------------------------------------------------------------------ milestones, hints
-
-  function milestoneDone(s, cfg, id) {
-    var r = request(s, cfg);
-    switch (id) {
-      case 'account': return !!s.account;
-      case 'password': return !!(s.account && s.account.active);
-      case 'phone': return s.phones.some(function (p) { return p.verified; });
-      case 'device': return s.devices.some(function (d) { return d.initialised; });
-      case 'request': return !!r;
-      case 'approved': return !!(r && r.status === 'approved');
-      case 'preferences': return !!s.prefs;
-    }
-    return false;
-  }
-
-  function milestones(s, cfg) {
-    var labels = cfg.sb.milestones || {};
-    return cfg.milestones.map(function (id) { return { id: id, label: labels[id] || id, done: milestoneDone(s, cfg, id) }; });
-  }
-
-  function nextMilestone(s, cfg) {
-    var m = find(milestones(s, cfg), function (x) { return !x.done; });
-    return m ? m.id : 'done';
-  }
-
-  function hintKey(s, cfg) {
-    var sc = s.screen;
-    var next = nextMilestone(s, cfg);
-    var r = request(s, cfg);
-    switch (sc) {
-      case 'cpms-login':
-        if (next === 'preferences' || (next === 'done' && !s.prefs)) return 'cpms-login';
-        return 'next/' + next;
-      case 'cpms2-home':
-        return 'next/' + next;
-      case 'eul-create': return s.created ? 'eul-create/sent' : 'eul-create';
-      case 'eul-password':
-        if (s.pw.state === 'set') return 'eul-password';
-        if (s.pw.state === 'done' || s.pw.state === 'sent') return 'next/' + next;
-        return 'eul-password/expired';
-      case 'eul-signin':
-        if (s.signin.step === 'done') return 'next/' + next;
-        if (s.signin.step === 'password' && target(cfg, s.signin.target).mfa) return 'eul-signin/password-mfa';
-        return 'eul-signin/' + s.signin.step;
-      case 'eul-myaccount': return 'next/' + next;
-      case 'eul-phone-add': return cfg.smsOffered ? 'eul-phone-add' : 'eul-phone-add/no-sms';
-      case 'saas-org': return 'saas-org/' + saasLevel(s);
-      case 'saas-pending': return r && r.status !== 'pending' ? 'saas-pending/' + r.status : 'saas-pending';
-      case 'cpms-preferences': return s.prefs ? 'cpms-preferences/done' : 'cpms-preferences';
-      case 'cpms2-submitted': return r && r.status !== 'pending' ? 'cpms2-submitted/' + r.status : 'cpms2-submitted';
-    }
-    return sc;
-  }
-
-  function hint(s, cfg) {
-    var hints = cfg.sb.hints || {};
-    var key = hintKey(s, cfg);
-    var h = hints[key];
-    if (h == null) h = hints[key.split('/')[0]];
-    if (h && typeof h === 'object') h = h[cfg.system] || h['default'] || '';
-    return fill(h || '', vars(s, cfg));
-  }
-
-  // ------------------------------------------------------------------ view
-
-  function orgRows(s, cfg) {
-    var p = s.saas.path;
-    var rows;
-    if (p.length === 0) {
-      rows = (cfg.d.erns || []).map(function (e) { return { kind: 'open', key: e.code, label: e.code + ' - ' + e.name, name: e.name }; });
-      ((cfg.sb.saas || {}).extra_organisations || []).forEach(function (x) { rows.push({ kind: 'open', key: x, label: x, name: x }); });
-      rows.sort(function (a, b) { return a.label.toLowerCase() < b.label.toLowerCase() ? -1 : 1; });
-    } else if (p.length === 1) {
-      rows = (cfg.network.countries || []).map(function (c) {
-        var n = (c.institutions || []).length + 1;
-        return { kind: 'open', key: c.name, label: c.name, name: c.name, count: n };
-      });
-    } else {
-      var c = find(cfg.network.countries || [], function (x) { return x.name === p[1]; }) || { institutions: [] };
-      var g = cfg.network.guest_access || { code: '0000', label: 'Guest Access' };
-      rows = [{ kind: 'radio', key: g.code, label: g.code + ' ' + g.label, name: g.label }];
-      (c.institutions || []).forEach(function (i) { rows.push({ kind: 'radio', key: i.code, label: i.code + ' - ' + i.name, name: i.name }); });
-    }
-    return rows;
-  }
-
-  function orgView(s, cfg) {
-    var all = orgRows(s, cfg);
-    var q = trim(s.saas.search).toLowerCase();
-    var rows = q ? all.filter(function (r) { return r.label.toLowerCase().indexOf(q) >= 0; }) : all;
-    var per = s.saas.perPage || 25;
-    var pages = Math.max(1, Math.ceil(rows.length / per));
-    var page = Math.min(s.saas.page || 1, pages);
-    var start = (page - 1) * per;
-    var shown = rows.slice(start, start + per).map(function (r) {
-      return { kind: r.kind, key: r.key, label: r.label, selected: !!(s.saas.org && r.kind === 'radio' && s.saas.org.code === r.key), count: r.count };
-    });
-    var crumbs = [];
-    if (s.saas.path.length) {
-      var e = find(cfg.d.erns || [], function (x) { return x.code === s.saas.path[0]; });
-      crumbs.push(e ? e.code + ' - ' + e.name : s.saas.path[0]);
-      if (s.saas.path[1]) crumbs.push(s.saas.path[1]);
-    }
-    return {
-      level: saasLevel(s), rows: shown, crumbs: crumbs, page: page, pages: pages, perPage: per,
-      total: rows.length, from: rows.length ? start + 1 : 0, to: Math.min(start + per, rows.length), search: s.saas.search
-    };
-  }
-
-  function fmtTime(cfg, minutes) {
-    var st = str(cfg.clock.start || '09:00').split(':');
-    var total = (+st[0] || 0) * 60 + (+st[1] || 0) + (minutes || 0);
-    var day = Math.floor(total / 1440);
-    var t = total % 1440;
-    var hh = ('0' + Math.floor(t / 60)).slice(-2);
-    var mm = ('0' + (t % 60)).slice(-2);
-    var date = cfg.asOf;
-    if (day && isDate(date)) {
-      var dt = new Date(date + 'T00:00:00Z');
-      dt.setUTCDate(dt.getUTCDate() + day);
-      date = dt.toISOString().slice(0, 10);
-    }
-    return (date ? date + ' ' : '') + hh + ':' + mm;
-  }
-
-  function mailView(s, cfg, m) {
-    var tpl = (cfg.sb.emails || {})[m.kind] || { from: '', subject: m.kind, body: [] };
-    var r = request(s, cfg) || {};
-    var extra = {
-      minutes: linkMinutes(cfg),
-      org: r.org ? r.org.label : '',
-      profiles: (r.profiles || []).join(', ')
-    };
-    var vv = vars(s, cfg, extra);
-    return {
-      id: m.id, from: tpl.from, subject: fill(tpl.subject, vv), time: fmtTime(cfg, m.at), unread: !m.read,
-      body: (tpl.body || []).map(function (b) {
-        if (typeof b === 'string') return { text: fill(b, vv) };
-        if (b.link) return { link: fill(b.link, vv), action: b.action || 'open-link', arg: m.id };
-        if (b.code) return { code: fill(b.code, vv) };
-        return { text: '' };
-      })
-    };
-  }
-
-  function phoneView(s, cfg) {
-    var t = cfg.sb.phone || {};
-    var initialised = s.devices.some(function (d) { return d.initialised; });
-    var step = s.app.step;
-    var text, input = false, buttons = [];
-    if (step === 'init-pin') { text = t.app_init_scanned; input = true; }
-    else if (step === 'auth-pin') { text = t.app_auth; input = true; }
-    else if (step === 'otp') { text = t.app_otp; }
-    else if (step === 'done-init') { text = t.app_done_init; }
-    else if (step === 'done-auth') { text = t.app_done_auth; }
-    else text = initialised ? t.app_ready : t.app_uninitialised;
-    if (step !== 'init-pin' && step !== 'auth-pin') {
-      if (!initialised || s.deviceQr) buttons.push('initialise');
-      if (initialised) buttons.push('scan');
-    }
-    return {
-      step: step,
-      text: fill(text, vars(s, cfg, { device: (find(s.devices, function (d) { return d.initialised; }) || {}).name || '' })),
-      otp: step === 'otp' ? s.app.otp : '',
-      pin: input,
-      buttons: buttons,
-      error: s.app.error,
-      pending: step === 'auth-pin' || step === 'init-pin',
-      sms: s.sms.slice().reverse().map(function (m) { return { id: m.id, time: fmtTime(cfg, m.at), text: m.text, unread: !m.read }; })
-    };
-  }
-
-  function overview(s, cfg) {
-    var p1 = s.c2.p1 || {}, p2 = s.c2.p2 || {}, a = s.account || {};
-    var roles = (cfg.sb.cpms2 || {}).role_overview || {};
-    return {
-      c2_name: a.first ? a.first + ' ' + a.last : '-',
-      c2_email: a.email || '-',
-      c2_username: a.username || '-',
-      c2_role: roles[p1.role] || p1.role || '-',
-      c2_ern: (p1.member === 'yes' ? arr(p1.ern) : arr(p1.invited)).join(', ') || '-',
-      c2_hospital: (p1.member === 'yes' ? p1.hospital : p1.guest_hospital) || '-',
-      c2_country: p1.country || '-',
-      c2_cares: arr(p2.cares).join(', ') || '-',
-      c2_profession: p2.profession || '-',
-      c2_area: arr(p2.areas).join(', ') || '-',
-      c2_subarea: p2.subarea || '-',
-      c2_focus: p2.focus || '-'
-    };
-  }
-
-  function statusWord(st) { return st || ''; }
-
-  function prefill(s, cfg) {
-    switch (s.screen) {
-      case 'saas-app': return { app: s.saas.app };
-      case 'saas-profile': return { profiles: s.saas.profiles };
-      case 'saas-recap': return { comment: s.saas.comment };
-      case 'cpms-preferences': return s.prefs ? { role: s.prefs.role, areas: s.prefs.areas, specialist: s.prefs.specialist } : null;
-      case 'cpms2-signup-1': return s.c2.p1;
-      case 'cpms2-signup-2': return s.c2.p2;
-      case 'eul-signin': return { email: s.signin.email, method: s.signin.method };
-    }
-    return null;
-  }
-
-  function view(state, config) {
-    var cfg = compile(config);
-    var s = state;
-    var def = screenDef(cfg, s.screen) || {};
-    var r = request(s, cfg);
-    var flags = [];
-    function flag(name, on) { if (on) flags.push(name); }
-    flag('mode-' + s.mode, true);
-    flag('system-' + cfg.system, true);
-    flag('signed-in', !!s.auth);
-    flag('mfa', !!(s.auth && s.auth.level === 'mfa'));
-    flag('sms', cfg.smsOffered);
-    flag('created', s.created);
-    flag('pw-' + s.pw.state, true);
-    flag('si-' + s.signin.step, true);
-    flag('si-stronger', s.signin.target === 'device');
-    flag('si-requires', !!target(cfg, s.signin.target).requires);
-    var sel = method(cfg, s.signin.method);
-    flag('si-method-sms', !!(sel && sel.kind === 'sms'));
-    flag('has-account', !!s.account);
-    flag('has-request', !!r);
-    flag('request-' + (r ? r.status : 'none'), true);
-    flag('prefs-saved', !!s.prefs);
-    flag('c2-member', s.c2.member === 'yes');
-    flag('c2-guest', s.c2.member === 'no');
-    flag('c2-welcome', !!(s.auth && r && r.status === 'approved' && cfg.system === 'cpms2'));
-    flag('cpms-welcome', !!(s.auth && r && r.status === 'approved' && s.prefs && cfg.system === 'saas'));
-    flag('test-done', s.testDone);
-    flag('sample-account', !!(s.account && s.account.sample));
-    flag('device-sample', !!(s.deviceQr && s.deviceQr.sample));
-    flag('has-phones', s.phones.length > 0);
-    flag('has-devices', s.devices.length > 0);
-    flag('inbox-open', s.ui.inbox);
-    flag('phone-open', s.ui.phone);
-    var level = saasLevel(s);
-    flag('org-' + level, true);
-
-    var a = s.account || {};
-    var sample = cfg.sample;
-    var slots = {
-      name: a.first ? a.first + ' ' + a.last : '',
-      email: a.email || '',
-      username: a.username || '',
-      signin_email: s.signin.email,
-      signin_phone: s.signin.phone,
-      requires: target(cfg, s.signin.target).requires || '',
-      challenge_number: s.challenge ? s.challenge.number : '',
-      device_name: s.deviceQr ? s.deviceQr.name : '',
-      saas_app: s.saas.app,
-      saas_org: s.saas.org ? s.saas.org.label : '',
-      saas_profiles: s.saas.profiles.join(', '),
-      clock: fmtTime(cfg, s.clock),
-      pw_rule: cfg.rule.text || '',
-      samples: s.pw.samples.join(' '),
-      comment_hint: (cfg.network.wording || {}).comment_hint || '',
-      approval_time: cfg.network.approval_time || '',
-      network: cfg.network.name || '',
-      helpdesk: (cfg.network.helpdesk || {}).name || '',
-      helpdesk_email: (cfg.network.helpdesk || {}).email || '',
-      request_status: r ? r.status : '',
-      sample_email: sample.email,
-      sample_password: sample.password,
-      sample_pin: sample.pin,
-      sample_phone: sample.phone,
-      prefs_role: s.prefs ? s.prefs.role : '',
-      prefs_areas: s.prefs ? s.prefs.areas.join(', ') : '',
-      scenario: s.scenario
-    };
-    var ov = overview(s, cfg);
-    for (var k in ov) slots[k] = ov[k];
-
-    var mils = milestones(s, cfg);
-    var unreadMail = s.inbox.filter(function (m) { return !m.read; }).length;
-    var ph = phoneView(s, cfg);
-    var unreadSms = s.sms.filter(function (m) { return !m.read; }).length + (ph.pending ? 1 : 0);
-    var title = def.title || s.screen;
-    if (s.screen === 'eul-signin' && s.signin.step === 'lost') title = ((cfg.sb.labels || {}).lost_title) || title;
-    var stepKey = s.screen + '/' + (s.screen === 'eul-signin' ? s.signin.step : s.screen === 'eul-password' ? s.pw.state :
-      s.screen === 'saas-org' ? level + s.saas.path.join('/') : s.screen === 'eul-create' ? String(s.created) : '');
-
-    return {
-      screen: s.screen,
-      stepKey: stepKey,
-      site: def.site || '',
-      title: title,
-      address: def.address || '',
-      flags: flags,
-      slots: slots,
-      errors: s.errors.slice(),
-      notice: s.notice,
-      hint: hint(s, cfg),
-      hintKey: hintKey(s, cfg),
-      guideStep: guideStep(s, cfg),
-      banners: bannersFor(cfg, s.screen).map(function (b) { return b.text; }),
-      methods: methodsFor(s, cfg).map(function (m) {
-        return { id: m.id, label: m.label, description: m.description, selected: m.id === s.signin.method };
-      }),
-      captcha: s.captcha,
-      qr: s.screen === 'eul-device-qr' ? 'dev:' + (s.deviceQr ? s.deviceQr.name + s.deviceQr.pin : '') : s.signin.qr,
-      org: s.screen === 'saas-org' ? orgView(s, cfg) : null,
-      profiles: cfg.profiles,
-      requests: r && cfg.system === 'saas' ? [{
-        app: s.saas.request.org ? (cfg.sb.saas || {}).target_application || 'CPMS' : '', org: r.org ? r.org.label : '',
-        profiles: (r.profiles || []).join(', '), time: fmtTime(cfg, r.at), status: statusWord(r.status)
-      }] : [],
-      phones: s.phones.map(function (p) { return p.number; }),
-      devices: s.devices.map(function (d) { return d.name; }),
-      inbox: s.inbox.slice().reverse().map(function (m) { return mailView(s, cfg, m); }),
-      unreadMail: unreadMail,
-      phone: ph,
-      unreadPhone: unreadSms,
-      milestones: mils,
-      mode: s.mode,
-      test: {
-        done: s.testDone,
-        mistakes: s.mistakes.map(function (m) {
-          var d = screenDef(cfg, m.screen);
-          return { screen: d ? d.title : m.screen, msg: m.msg };
-        }),
-        completed: mils.filter(function (m) { return m.done; }).length,
-        total: mils.length,
-        actions: s.actions
-      },
-      prefill: prefill(s, cfg),
-      fill: s.fill,
-      scenarios: scenarios(cfg).map(function (x) { return { id: x.id, label: x.label }; }),
-      scenario: s.scenario,
-      ui: s.ui
-    };
-  }
-
-  function guideStep(s, cfg) {
-    var st = find(cfg.steps || [], function (x) { return x.sandbox === s.screen; });
-    return st ? { title: st.title, url: st.url || '' } : null;
-  }
-
-  // ------------------------------------------------------------------ routes
-
-  function parseRoute(hash) {
-    var h = str(hash).replace(/^#/, '');
-    if (h.charAt(0) === '/') h = h.slice(1);
-    var q = h.indexOf('?');
-    var path = q >= 0 ? h.slice(0, q) : h;
-    var query = q >= 0 ? h.slice(q + 1) : '';
-    var out = { screen: decodeURIComponent(path.replace(/\/+$/, '')), scenario: '' };
-    query.split('&').forEach(function (kv) {
-      var i = kv.indexOf('=');
-      if (i > 0 && kv.slice(0, i) === 'scenario') out.scenario = decodeURIComponent(kv.slice(i + 1));
-    });
-    return out;
-  }
-  function formatRoute(screen, scenario) {
-    return '#/' + screen + (scenario ? '?scenario=' + encodeURIComponent(scenario) : '');
-  }
-
-  return {
-    SCREENS: SCREENS,
-    compile: compile,
-    initialState: initialState,
-    transition: transition,
-    view: view,
-    milestones: function (s, c) { return milestones(s, compile(c)); },
-    hint: function (s, c) { return hint(s, compile(c)); },
-    hintKey: function (s, c) { return hintKey(s, compile(c)); },
-    parseRoute: parseRoute,
-    formatRoute: formatRoute,
-    screenAllowed: function (c, id) { return screenAllowed(compile(c), id); },
-    offeredMethods: function (c) { return offeredMethods(compile(c)); },
-    isOffered: function (c, id) { return isOffered(compile(c), id); },
-    bannersFor: function (c, screen) { return bannersFor(compile(c), screen); },
-    checkPassword: checkPassword,
-    checkCreateAccount: checkCreateAccount,
-    checkDevice: checkDevice,
-    checkSignup1: checkSignup1,
-    checkSignup2: checkSignup2,
-    isEmail: isEmail,
-    isInternationalPhone: isInternationalPhone,
-    isPin: isPin,
-    passwordGroups: passwordGroups,
-    hash: hash,
-    fill: fill,
-    current: current,
-    orgRows: function (s, c) { return orgRows(s, compile(c)); }
-  };
+	'use strict';
+
+	var SCREENS = ['cpms-login', 'cpms2-home', 'eul-create', 'eul-password', 'eul-signin', 'eul-myaccount',
+		'eul-phone-add', 'eul-phone-challenge', 'eul-device-add', 'eul-device-qr', 'saas-app', 'saas-org',
+		'saas-profile', 'saas-recap', 'saas-pending', 'cpms-preferences', 'cpms2-signup-1', 'cpms2-signup-2',
+		'cpms2-signup-3', 'cpms2-submitted'];
+	var CHARS = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789', DIGITS = '0123456789';
+	var GROUPS = { upper: /[A-Z]/, lower: /[a-z]/, digit: /[0-9]/, special: /[^A-Za-z0-9\s]/ };
+
+	// ---------------------------------------------------------------- helpers
+
+	function clone(x) { return JSON.parse(JSON.stringify(x)); }
+	function str(x) { return x == null ? '' : String(x); }
+	function trim(x) { return str(x).trim(); }
+	function arr(x) { return Array.isArray(x) ? x : x == null || x === '' || x === false ? [] : [x]; }
+	function find(l, f) { for (var i = 0; i < l.length; i++) if (f(l[i])) return l[i]; return null; }
+	function extend(o, x) { for (var k in x || {}) if (Object.prototype.hasOwnProperty.call(x, k)) o[k] = x[k]; return o; }
+	function name(a) { return a && a.first ? a.first + ' ' + a.last : ''; }
+
+	// FNV-1a: a typed password or PIN is never kept in clear.
+	function hash(t) {
+		var h = 0x811c9dc5;
+		t = str(t);
+		for (var i = 0; i < t.length; i++) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193) >>> 0;
+		return ('0000000' + h.toString(16)).slice(-8);
+	}
+	// mulberry32, its seed kept in the state: the flow stays deterministic.
+	function rnd(s) {
+		var t = (s.seed = (s.seed + 0x6D2B79F5) | 0);
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	}
+	function pick(s, chars) { return chars.charAt(Math.floor(rnd(s) * chars.length)); }
+	function code(s, n, chars) { for (var o = ''; o.length < n;) o += pick(s, chars || CHARS); return o; }
+	// codes are compared without case, spaces or dashes
+	function norm(x) { return str(x).replace(/[\s-]+/g, '').toUpperCase(); }
+	function fill(t, o) { return str(t).replace(/\{(\w+)\}/g, function (m, k) { return o && o[k] != null ? String(o[k]) : m; }); }
+
+	function isDate(d) { return /^\d{4}-\d{2}-\d{2}$/.test(str(d)); }
+	function day(d) { return d == null || d === '' ? null : str(d).slice(0, 10); }
+	// a dated item (method, banner) is current when from <= as_of <= until
+	function current(from, until, asOf) {
+		from = day(from); until = day(until);
+		if (!isDate(asOf)) return !until;
+		return (!from || from <= asOf) && (!until || asOf <= until);
+	}
+	function isEmail(x) { return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(trim(x)); }
+	// international format: +, country code, digits (spaces allowed)
+	function isInternationalPhone(x) { return /^\+[1-9][0-9 ]{6,18}$/.test(trim(x)) && trim(x).replace(/\D/g, '').length >= 8; }
+	function phone(x) { return trim(x).replace(/\s+/g, ''); }
+	function isPin(x) { return /^[0-9]{4}$/.test(str(x)); }
+
+	// ---------------------------------------------------------------- config
+
+	var cache = typeof WeakMap === 'function' ? new WeakMap() : null;
+
+	function compile(raw) {
+		if (raw && raw.__compiled) return raw;
+		if (cache && raw && cache.has(raw)) return cache.get(raw);
+		raw = raw || {};
+		var d = raw.data || {}, sb = d.sandbox || {}, net = raw.network || {}, eul = d.eu_login || {};
+		var asOf = day(raw.as_of) || '', system = (raw.guide || {}).system === 'cpms2' ? 'cpms2' : 'saas';
+		var methods = (eul.methods || []).map(function (m) {
+			var b = (sb.methods || {})[m.id] || {};
+			return { id: m.id, label: m.label, description: m.description || '', kind: b.kind || 'explain', text: b.text || '',
+				list: b.list !== false, offered: current(m.available_from, m.available_until, asOf) };
+		});
+		var rules = eul.password_rules || {}, variants = rules.variants || [], rid = sb.password_variant || rules.shown;
+		var profiles = (net.profiles || []).map(function (p) {
+			var n = typeof p === 'string' ? p : p.name;
+			var b = find(d.profiles || [], function (x) { return x.name === n; }) || {};
+			return { name: n, description: b.description || '', status: typeof p === 'object' && p.status != null ? p.status : b.status || '' };
+		});
+		var sms = methods.some(function (m) { return m.kind === 'sms' && m.offered; });
+		var sys = (sb.systems || {})[system] || {};
+		var institutions = [];
+		(net.countries || []).forEach(function (k) {
+			(k.institutions || []).forEach(function (i) { institutions.push({ code: i.code, name: i.name, country: k.name }); });
+		});
+		var c = {
+			__compiled: true, sb: sb, d: d, asOf: asOf, system: system, network: net, methods: methods, profiles: profiles,
+			smsOffered: sms, institutions: institutions, sample: sb.sample || {}, clock: sb.clock || {}, steps: raw.steps || [],
+			start: sys.start || (system === 'cpms2' ? 'cpms2-home' : 'cpms-login'),
+			rule: find(variants, function (x) { return x.id === rid; }) || variants[0] || { min_length: 8, min_groups: 3, forbid_username: true },
+			ern: find(d.erns || [], function (e) { return e.code === net.ern; }) || { code: net.ern || '', name: '' },
+			milestones: (((sb.networks || {})[net.id] || {}).milestones || sys.milestones || ['account', 'password', 'device', 'request', 'approved'])
+				.filter(function (m) { return !(m === 'phone' && !sms) && !(m === 'preferences' && system !== 'saas'); })
+		};
+		if (cache && typeof raw === 'object') cache.set(raw, c);
+		return c;
+	}
+
+	function def(c, id) { return (c.sb.screens || {})[id] || null; }
+	function allowed(c, id) {
+		var d = def(c, id);
+		return (SCREENS.indexOf(id) >= 0 || !!d) && !(d && d.systems && d.systems.indexOf(c.system) < 0);
+	}
+	function scenarios(c) { return c.sb.scenarios || []; }
+	function linkMin(c) { return c.clock.link_minutes != null ? c.clock.link_minutes : 5; }
+	function approvalMin(c) { return c.clock.approval_minutes != null ? c.clock.approval_minutes : 1440; }
+	function target(c, t) { return (c.sb.targets || {})[t] || {}; }
+	function method(c, id) { return find(c.methods, function (m) { return m.id === id; }); }
+	function isOffered(c, id) { var m = method(c, id); return !!(m && m.offered); }
+	function banners(c, screen) {
+		return (c.sb.banners || []).filter(function (b) { return (!b.screens || b.screens.indexOf(screen) >= 0) && current(b.from, b.until, c.asOf); });
+	}
+
+	function vars(s, c, x) {
+		var a = s.account || {}, p = c.sample, n = c.network, dev = s.deviceQr || s.devices[s.devices.length - 1];
+		return extend({
+			name: name(a) || p.first_name + ' ' + p.last_name, first_name: a.first || p.first_name, email: a.email || p.email,
+			username: a.username || p.username, network: n.name || c.ern.code, ern: c.ern.code, ern_name: c.ern.name,
+			helpdesk: (n.helpdesk || {}).name || '', helpdesk_email: (n.helpdesk || {}).email || '', approval_time: n.approval_time || '',
+			minutes: linkMin(c), number: p.phone, device: dev ? dev.name : p.device, guest: (n.guest_access || {}).code || '0000',
+			comment_hint: (n.wording || {}).comment_hint || ''
+		}, x);
+	}
+	function msg(s, c, k, x) { var t = (c.sb.messages || {})[k]; return fill(t == null ? k : t, vars(s, c, x)); }
+
+	// ---------------------------------------------------------------- validators -> [{field, code, params}]
+
+	function groups(pw) { var n = 0; for (var g in GROUPS) if (GROUPS[g].test(pw)) n++; return n; }
+
+	function checkPassword(pw, confirm, username, rule) {
+		var e = [], f = 'password';
+		pw = str(pw); rule = rule || {};
+		if (!pw) e.push({ field: f, code: 'required' });
+		else {
+			var min = rule.min_length || 0, g = rule.min_groups || 0;
+			if (pw.length < min) e.push({ field: f, code: 'pw_short', params: { min: min } });
+			if (rule.max_length && pw.length > rule.max_length) e.push({ field: f, code: 'pw_long', params: { max: rule.max_length } });
+			var missing = (rule.required_groups || []).some(function (k) { return GROUPS[k] && !GROUPS[k].test(pw); });
+			if (groups(pw) < g || missing) e.push({ field: f, code: g >= 4 || missing ? 'pw_groups_all' : 'pw_groups', params: { groups: g } });
+			if (rule.forbid_username && username && pw.toLowerCase().indexOf(str(username).toLowerCase()) >= 0) {
+				e.push({ field: f, code: 'pw_username', params: { username: username } });
+			}
+		}
+		if (!str(confirm)) e.push({ field: 'confirm', code: 'required' });
+		else if (pw && str(confirm) !== pw) e.push({ field: 'confirm', code: 'pw_mismatch' });
+		return e;
+	}
+
+	function need(e, v, fields, k) { fields.forEach(function (f) { if (!arr(v[f]).length || !trim(arr(v[f]).join(''))) e.push({ field: f, code: k || 'required' }); }); }
+
+	function checkCreateAccount(v, captcha) {
+		var e = [];
+		need(e, v, ['first_name', 'last_name', 'email', 'email_confirm']);
+		if (trim(v.email) && !isEmail(v.email)) e.push({ field: 'email', code: 'email_invalid' });
+		else if (trim(v.email) && trim(v.email_confirm) && trim(v.email).toLowerCase() !== trim(v.email_confirm).toLowerCase()) {
+			e.push({ field: 'email_confirm', code: 'email_mismatch' });
+		}
+		if (!trim(v.code)) e.push({ field: 'code', code: 'required' });
+		else if (norm(v.code) !== norm(captcha)) e.push({ field: 'code', code: 'captcha' });
+		if (!v.privacy) e.push({ field: 'privacy', code: 'privacy' });
+		return e;
+	}
+
+	function checkDevice(v) {
+		var e = [];
+		need(e, v, ['name']);
+		if (!str(v.pin)) e.push({ field: 'pin', code: 'required' });
+		else if (!isPin(v.pin)) e.push({ field: 'pin', code: 'pin_format' });
+		if (!str(v.pin_confirm)) e.push({ field: 'pin_confirm', code: 'required' });
+		else if (isPin(v.pin) && str(v.pin_confirm) !== str(v.pin)) e.push({ field: 'pin_confirm', code: 'pin_mismatch' });
+		return e;
+	}
+
+	function checkSignup1(v) {
+		var e = [];
+		if (!v.role) e.push({ field: 'role', code: 'c2_role' });
+		if (v.member !== 'yes' && v.member !== 'no') e.push({ field: 'member', code: 'c2_member' });
+		if (v.member === 'yes') {
+			need(e, v, ['hospital'], 'c2_hospital');
+			need(e, v, ['ern'], 'c2_ern');
+		} else if (v.member === 'no') {
+			need(e, v, ['guest_hospital'], 'c2_hospital');
+			need(e, v, ['invited'], 'c2_invited');
+			need(e, v, ['country'], 'c2_country');
+		}
+		return e;
+	}
+
+	function checkSignup2(v, c) {
+		var e = [];
+		need(e, v, ['cares'], 'c2_cares');
+		need(e, v, ['profession'], 'c2_profession');
+		if ((compile(c).network.thematic_areas || []).length) need(e, v, ['areas'], 'c2_area');
+		return e;
+	}
+
+	// ---------------------------------------------------------------- state
+
+	function emptyState(c, seed) {
+		var s = {
+			v: 1, scenario: 'new-user', screen: c.start, clock: 0, seed: (seed == null ? 20251122 : seed) | 0, mode: 'guided',
+			account: null, captcha: '', created: false, links: [], inbox: [], sms: [], phones: [], challenge: null,
+			devices: [], deviceQr: null, app: { step: 'idle', otp: '', error: '' }, auth: null,
+			signin: { step: 'email', email: '', target: 'eulogin', method: '', phone: '', sms: '', qr: '' },
+			pw: { state: 'none', token: '', samples: [] },
+			saas: { app: '', path: [], search: '', perPage: (c.sb.saas || {}).default_records_per_page || 25, page: 1, org: null, profiles: [], comment: '', request: null },
+			prefs: null, c2: { member: '', p1: null, p2: null, request: null }, ui: { inbox: false, phone: false },
+			errors: [], notice: null, fill: null, mistakes: [], actions: 0, testDone: false, n: 0
+		};
+		s.captcha = code(s, 5);
+		s.pw.samples = samples(s, c);
+		return s;
+	}
+
+	function initialState(config, id, o) {
+		var c = compile(config), s = emptyState(c, o && o.seed);
+		var sc = find(scenarios(c), function (x) { return x.id === id; }) || find(scenarios(c), function (x) { return x.id === 'new-user'; });
+		if (sc) {
+			s.scenario = sc.id;
+			(sc.facts || []).forEach(function (f) { fact(s, c, f); });
+			var to = sc.screen && (typeof sc.screen === 'string' ? sc.screen : sc.screen[c.system]);
+			if (to && allowed(c, to)) enter(s, c, to);
+		}
+		if (o && o.mode) s.mode = o.mode;
+		s.errors = []; s.notice = null; s.mistakes = []; s.actions = 0;
+		return s;
+	}
+
+	function username(first, last) {
+		var l = function (x) { return str(x).toLowerCase().replace(/[^a-z]/g, ''); };
+		return 'n00' + (l(last) + 'xx').slice(0, 2) + (l(first) + 'xxx').slice(0, 3);
+	}
+
+	function mail(s, kind, x) { s.n++; s.inbox.push(extend({ id: 'm' + s.n, kind: kind, at: s.clock, read: false }, x)); }
+	function text(s, t) { s.n++; s.sms.push({ id: 's' + s.n, at: s.clock, text: t, read: false }); }
+
+	function sendLink(s, kind) {
+		s.links.forEach(function (l) { l.replaced = true; });
+		var token = code(s, 10);
+		s.links.push({ token: token, kind: kind, at: s.clock, used: false, replaced: false });
+		mail(s, kind, { token: token });
+	}
+
+	function makeAccount(s, c, v) {
+		s.account = { first: trim(v.first_name), last: trim(v.last_name), email: trim(v.email).toLowerCase(), lang: str(v.lang),
+			username: username(v.first_name, v.last_name), pw: '', active: false, sample: !!v.sample };
+		sendLink(s, 'confirm');
+	}
+
+	function activate(s, pw) {
+		s.account.pw = pw;
+		s.account.active = true;
+		s.links.forEach(function (l) { l.used = true; });
+		s.signin.email = s.account.email;
+		if (s.signin.step === 'email') s.signin.step = 'password';
+	}
+
+	function samples(s, c) {
+		var r = c.rule || {}, len = Math.max(r.min_length || 8, 8), g = Math.min(4, Math.max(r.min_groups || 3, 3)), out = [];
+		var sets = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '!#%&()*+-./:;<=>?@_'];
+		for (var k = 0; k < 3; k++) {
+			var ch = [], all = sets.slice(0, g).join('');
+			for (var i = 0; i < g; i++) ch.push(pick(s, sets[i]));
+			while (ch.length < len) ch.push(pick(s, all));
+			for (i = ch.length - 1; i > 0; i--) { var j = Math.floor(rnd(s) * (i + 1)), t = ch[i]; ch[i] = ch[j]; ch[j] = t; }
+			out.push(ch.join(''));
+		}
+		return out;
+	}
+
+	function level(s) { return ['ern', 'country', 'institution'][Math.min(s.saas.path.length, 2)]; }
+	function hasDevice(s) { return s.devices.some(function (d) { return d.initialised; }); }
+	function request(s, c) { return c.system === 'cpms2' ? s.c2.request : s.saas.request; }
+	function hp(c) { return (find(c.profiles, function (p) { return p.name === 'HP'; }) || c.profiles[0] || { name: 'HP' }).name; }
+
+	function sampleOrg(s, c) {
+		var i = c.institutions[0], g = c.network.guest_access || { code: '0000', label: 'Guest Access' };
+		s.saas.path = [c.ern.code, i ? i.country : ((c.network.countries || [])[0] || {}).name || ''];
+		s.saas.org = i ? { code: i.code, name: i.name, label: i.code + ' - ' + i.name } : { code: g.code, name: g.label, label: g.code + ' ' + g.label };
+	}
+	function page1(c) {
+		var i = c.institutions[0], k = ((c.network.countries || [])[0] || {}).name || (c.d.countries || [])[0] || '';
+		return i ? { role: 'Clinician', member: 'yes', hospital: i.name, ern: [c.ern.code], guest_hospital: '', invited: [], country: '' }
+			: { role: 'Clinician', member: 'no', hospital: '', ern: [], guest_hospital: c.sample.hospital || 'Hospital', invited: [c.ern.code], country: k };
+	}
+	function page2(c) { return { cares: ['Pediatric'], profession: c.sample.profession || 'Other', areas: (c.network.thematic_areas || []).slice(0, 1), subarea: '', focus: '' }; }
+
+	function submit(s, c) {
+		if (c.system === 'cpms2') {
+			s.c2.p1 = s.c2.p1 || page1(c);
+			s.c2.p2 = s.c2.p2 || page2(c);
+			s.c2.request = { status: 'pending', at: s.clock };
+		} else {
+			s.saas.app = s.saas.app || (c.sb.saas || {}).target_application || 'CPMS';
+			if (!s.saas.org) sampleOrg(s, c);
+			if (!s.saas.profiles.length) s.saas.profiles = [hp(c)];
+			s.saas.request = { status: 'pending', at: s.clock, org: s.saas.org, profiles: s.saas.profiles.slice(), comment: s.saas.comment };
+		}
+	}
+
+	function decide(s, c, status) {
+		var r = request(s, c);
+		if (!r || r.status !== 'pending') return false;
+		r.status = status;
+		r.decidedAt = s.clock;
+		mail(s, (c.system === 'cpms2' ? 'c2_' : '') + status);
+		return true;
+	}
+
+	function challenge(s, c, number) {
+		var k = code(s, 3, DIGITS) + '-' + code(s, 3, DIGITS);
+		s.challenge = { number: number, code: k };
+		text(s, fill((c.sb.phone || {}).sms_add, { code: k }));
+	}
+
+	// Facts: what scenarios and deep links put in place (sandbox.yaml `facts` and `ensure`).
+	function fact(s, c, f) {
+		var p = c.sample;
+		switch (f) {
+			case 'account':
+				if (!s.account) makeAccount(s, c, { first_name: p.first_name, last_name: p.last_name, email: p.email, sample: true });
+				break;
+			case 'link':
+				fact(s, c, 'account');
+				var l = s.links[s.links.length - 1];
+				if (!l || l.used || l.replaced || s.clock - l.at >= linkMin(c)) sendLink(s, s.account.active ? 'reset' : 'confirm');
+				s.pw.state = 'set';
+				s.pw.token = s.links[s.links.length - 1].token;
+				break;
+			case 'password':
+				fact(s, c, 'account');
+				if (!s.account.active) { activate(s, hash(p.password)); s.account.sample = true; }
+				break;
+			case 'signed_in':
+				s.auth = s.auth || { level: 'password', method: 'password' };
+				s.signin.step = 'done';
+				break;
+			case 'signed_in_mfa':
+				s.auth = { level: 'mfa', method: 'mobile_app_pin' };
+				s.signin.step = 'done';
+				break;
+			case 'phone':
+				fact(s, c, 'password');
+				if (!s.phones.length) s.phones.push({ number: phone(p.phone), verified: true });
+				break;
+			case 'challenge':
+				if (!s.challenge) challenge(s, c, phone(p.phone));
+				break;
+			case 'device':
+				fact(s, c, 'password');
+				if (!hasDevice(s)) s.devices.push({ name: p.device, pin: hash(p.pin), initialised: true });
+				break;
+			case 'device_pending':
+				s.deviceQr = s.deviceQr || { name: p.device, pin: hash(p.pin), sample: true };
+				break;
+			case 'saas_app':
+				s.saas.app = s.saas.app || (c.sb.saas || {}).target_application || 'CPMS';
+				break;
+			case 'saas_org':
+				if (!s.saas.org) sampleOrg(s, c);
+				break;
+			case 'saas_profile':
+				if (!s.saas.profiles.length) s.saas.profiles = [hp(c)];
+				break;
+			case 'request':
+				fact(s, c, 'password');
+				if (!request(s, c)) submit(s, c);
+				break;
+			case 'approved':
+				fact(s, c, 'request');
+				if (request(s, c).status !== 'approved') { request(s, c).status = 'pending'; decide(s, c, 'approved'); }
+				break;
+			case 'c2_page1':
+				s.c2.p1 = s.c2.p1 || page1(c);
+				s.c2.member = s.c2.p1.member;
+				break;
+			case 'c2_page2':
+				s.c2.p2 = s.c2.p2 || page2(c);
+				break;
+		}
+	}
+
+	// ---------------------------------------------------------------- navigation
+
+	function enter(s, c, screen) {
+		s.screen = screen;
+		if (screen === 'eul-create') s.created = false;
+		if (screen === 'eul-signin' && s.signin.step === 'done' && !s.auth) s.signin.step = s.signin.email ? 'password' : 'email';
+	}
+
+	function go(s, c, screen, deep) {
+		if (!allowed(c, screen)) screen = c.start;
+		if (deep) {
+			((def(c, screen) || {}).ensure || []).forEach(function (f) { fact(s, c, f); });
+			if (screen === 'eul-signin') {
+				if (s.auth) s.signin.step = 'done';
+				else { s.signin.target = 'eulogin'; s.signin.step = s.signin.email ? 'password' : 'email'; }
+			}
+		}
+		enter(s, c, screen);
+	}
+
+	function hasFactor(s, c) { return hasDevice(s) || (c.smsOffered && s.phones.some(function (p) { return p.verified; })); }
+
+	function startSignin(s, c, t) {
+		if (s.auth && (!target(c, t).mfa || s.auth.level === 'mfa')) return finish(s, c, t, s.auth.level, s.auth.method);
+		s.signin.target = t;
+		s.signin.method = '';
+		s.signin.step = s.signin.email && s.account ? 'password' : 'email';
+		s.screen = 'eul-signin';
+	}
+
+	function finish(s, c, t, lvl, m) {
+		s.auth = { level: lvl, method: m };
+		s.signin.step = 'done';
+		s.signin.target = t;
+		if (s.app.step === 'auth-pin') s.app.step = 'idle';
+		var r = s.saas.request, q = s.c2.request;
+		if (t === 'cpms') {
+			if (r && r.status === 'approved') s.screen = 'cpms-preferences';
+			else { s.screen = 'cpms-login'; note(s, c, r && r.status === 'pending' ? 'request_pending' : 'not_authorised', 'warning'); }
+		} else if (t === 'saas') s.screen = r ? 'saas-pending' : 'saas-app';
+		else if (t === 'cpms2') s.screen = q ? (q.status === 'approved' ? 'cpms2-home' : q.status === 'pending' ? 'cpms2-submitted' : 'cpms2-signup-1') : 'cpms2-signup-1';
+		else s.screen = t === 'device' ? 'eul-device-add' : 'eul-signin';
+	}
+
+	// ---------------------------------------------------------------- errors and notices
+
+	function errs(s, c, l) {
+		l.forEach(function (e) {
+			var m = msg(s, c, e.code, e.params);
+			s.errors.push({ field: e.field, code: e.code, msg: m });
+			s.mistakes.push({ screen: s.screen, code: e.code, field: e.field, msg: m, at: s.clock });
+		});
+		if (s.mistakes.length > 100) s.mistakes = s.mistakes.slice(-100);
+		return l.length > 0;
+	}
+	function E(s, c, f, k, p) { return errs(s, c, [{ field: f, code: k, params: p }]); }
+	function note(s, c, k, kind, x) { s.notice = { kind: kind || 'info', code: k, text: msg(s, c, k, x) }; }
+	function explain(s, c, m) { s.notice = { kind: 'info', text: (m && m.text) || msg(s, c, 'not_simulated') }; }
+	function appErr(s, c, k) {
+		s.app.error = msg(s, c, k);
+		s.mistakes.push({ screen: 'phone', code: k, field: 'app', msg: s.app.error, at: s.clock });
+	}
+	function account(s, id) {
+		id = trim(id).toLowerCase();
+		return s.account && id && (s.account.email === id || s.account.username === id) ? s.account : null;
+	}
+	function methodsFor(s, c) {
+		var mfa = !!target(c, s.signin.target).mfa;
+		return c.methods.filter(function (m) { return m.offered && m.list && !(mfa && m.kind === 'password'); });
+	}
+	function clearSaas(s) { s.saas.app = ''; s.saas.path = []; s.saas.org = null; s.saas.profiles = []; s.saas.search = ''; }
+	function home(c) { return c.system === 'cpms2' ? 'cpms2-home' : 'cpms-login'; }
+	function linkOf(s, token) { return find(s.links, function (x) { return x.token === token; }); }
+
+	// ---------------------------------------------------------------- actions (s, c, v, a)
+
+	var ACTIONS = {
+		// bookmarks and the CPMS pages
+		bookmark: function (s, c, v, a) {
+			if (a === 'cpms') go(s, c, 'cpms-login');
+			else if (a === 'cpms2') go(s, c, 'cpms2-home');
+			else startSignin(s, c, a === 'saas' ? 'saas' : 'eulogin');
+		},
+		'cpms-login': function (s, c) { startSignin(s, c, 'cpms'); },
+		'cpms-request': function (s, c) { startSignin(s, c, 'saas'); },
+		'cpms2-login': function (s, c) { startSignin(s, c, 'cpms2'); },
+		'create-link': function (s, c) { go(s, c, 'eul-create'); },
+		'go-cpms': function (s, c) { go(s, c, home(c)); },
+		'go-cpms2': function (s, c) { go(s, c, home(c)); },
+
+		// EU Login: create an account
+		'new-captcha': function (s, c) { s.captcha = code(s, 5); note(s, c, 'captcha_new'); },
+		'privacy-statement': function (s, c) { note(s, c, 'privacy_statement'); },
+		'fill-sample': function (s, c) {
+			var p = c.sample;
+			s.fill = { first_name: p.first_name, last_name: p.last_name, email: p.email, email_confirm: p.email };
+		},
+		'create-account': function (s, c, v) {
+			if (errs(s, c, checkCreateAccount(v, s.captcha))) {
+				if (s.errors.some(function (e) { return e.code === 'captcha'; })) s.captcha = code(s, 5);
+				return;
+			}
+			if (s.account && s.account.active && s.account.email === trim(v.email).toLowerCase()) return E(s, c, 'email', 'email_taken');
+			makeAccount(s, c, v);
+			s.created = true;
+			s.pw.state = 'none';
+			s.captcha = code(s, 5);
+			note(s, c, 'account_created', 'success');
+		},
+		cancel: function (s, c) { go(s, c, c.start); },
+
+		// the e-mail link and the New password page
+		'open-link': function (s, c, v, a) {
+			var m = find(s.inbox, function (x) { return x.id === a; });
+			if (!m) return;
+			m.read = true;
+			var l = linkOf(s, m.token);
+			s.screen = 'eul-password';
+			s.pw.token = m.token;
+			if (!l) return;
+			s.pw.state = 'expired';
+			if (l.used || l.replaced) note(s, c, 'link_used', 'warning');
+			else if (s.clock - l.at >= linkMin(c)) E(s, c, 'link', 'link_expired');
+			else s.pw.state = 'set';
+		},
+		'set-password': function (s, c, v) {
+			var l = linkOf(s, s.pw.token);
+			if (s.pw.state !== 'set' || !l || !s.account) { s.pw.state = 'expired'; return E(s, c, 'link', 'link_used'); }
+			if (s.clock - l.at >= linkMin(c)) { s.pw.state = 'expired'; return E(s, c, 'link', 'link_expired'); }
+			if (errs(s, c, checkPassword(v.password, v.confirm, c.rule.forbid_username ? s.account.username : '', c.rule))) return;
+			activate(s, hash(v.password));
+			s.pw.state = 'done';
+			s.signin.target = 'eulogin';
+			note(s, c, 'password_set', 'success');
+		},
+		samples: function (s, c) { s.pw.samples = samples(s, c); },
+		'request-link': function (s, c, v) {
+			if (!trim(v.email)) return E(s, c, 'email', 'required');
+			var a = account(s, v.email);
+			if (!a) return E(s, c, 'email', 'unknown_email');
+			sendLink(s, a.active ? 'reset' : 'confirm');
+			s.pw.state = 'sent';
+			note(s, c, 'link_sent', 'success');
+		},
+		proceed: function (s, c) { startSignin(s, c, 'eulogin'); },
+
+		// sign in
+		'signin-email': function (s, c, v) {
+			var e = trim(v.email);
+			if (!e) return E(s, c, 'email', 'required');
+			if (!account(s, e)) return E(s, c, 'email', e.indexOf('@') > 0 && !isEmail(e) ? 'email_invalid' : 'unknown_email');
+			s.signin.email = s.account.email;
+			s.signin.step = 'password';
+			s.signin.method = '';
+		},
+		'signin-different': function (s) { s.signin.step = 'email'; s.signin.email = ''; },
+		'signin-create': function (s, c) { go(s, c, 'eul-create'); },
+		eid: function (s, c) { explain(s, c, method(c, 'eid')); },
+		method: function (s, c, v) { s.signin.method = str(v.value); },
+		lost: function (s) { s.signin.step = 'lost'; },
+		'lost-send': function (s, c, v) {
+			var e = trim(v.lost_email), a = account(s, e);
+			if (!e) return E(s, c, 'lost_email', 'required');
+			if (a) sendLink(s, a.active ? 'reset' : 'confirm');
+			s.signin.step = s.signin.email ? 'password' : 'email';
+			note(s, c, 'reset_sent', 'success', { email: e });
+		},
+		'signin-back': function (s) { s.signin.step = s.signin.email ? 'password' : 'email'; },
+		signin: function (s, c, v) {
+			var a = s.account, id = str(v.method || s.signin.method), m = method(c, id), t = s.signin.target, need = target(c, t), e = [];
+			s.signin.method = id;
+			if (!str(v.password)) e.push({ field: 'password', code: 'required' });
+			if (!id) e.push({ field: 'method', code: 'choose_method' });
+			else if (!m || methodsFor(s, c).indexOf(m) < 0) e.push({ field: 'method', code: m && !m.offered ? 'sms_retired' : 'method_unavailable' });
+			if (errs(s, c, e)) return;
+			if (m.kind === 'explain') return explain(s, c, m);
+			if (!a || a.email !== s.signin.email) { s.signin.step = 'email'; return E(s, c, 'email', 'unknown_email'); }
+			if (!a.active) return E(s, c, 'password', 'not_activated');
+			if (hash(v.password) !== a.pw) return E(s, c, 'password', 'wrong_password');
+			if (m.kind === 'password') return need.mfa ? E(s, c, 'method', 'mfa_needed', { target: need.requires || t }) : finish(s, c, t, 'password', id);
+			if (m.kind === 'app-pin' || m.kind === 'app-qr') {
+				if (!hasDevice(s)) return E(s, c, 'method', t === 'eulogin' ? 'no_device' : 'mfa_needed', { target: c.network.name });
+				s.app.error = '';
+				if (m.kind === 'app-pin') { s.signin.step = 'wait-app'; s.app.step = 'auth-pin'; note(s, c, 'app_wait'); }
+				else { s.signin.step = 'qr'; s.signin.qr = code(s, 8, DIGITS); s.app.step = 'idle'; }
+				return;
+			}
+			if (m.kind === 'sms') {
+				var num = phone(v.phone);
+				if (!num) return E(s, c, 'phone', 'required');
+				if (!isInternationalPhone(v.phone)) return E(s, c, 'phone', 'phone_format');
+				if (!s.phones.some(function (p) { return p.verified && p.number === num; })) return E(s, c, 'phone', 'no_phone');
+				s.signin.sms = code(s, 3) + '-' + code(s, 3) + '-' + code(s, 3);
+				s.signin.phone = num;
+				s.signin.step = 'sms';
+				text(s, fill((c.sb.phone || {}).sms_signin, { code: s.signin.sms }));
+			}
+		},
+		'signin-sms': function (s, c, v) {
+			if (!trim(v.code)) return E(s, c, 'code', 'required');
+			if (!c.smsOffered) return E(s, c, 'code', 'sms_retired');
+			if (norm(v.code) !== norm(s.signin.sms)) return E(s, c, 'code', 'sms_code');
+			finish(s, c, s.signin.target, 'mfa', 'sms');
+		},
+		'signin-qr': function (s, c, v) {
+			if (!trim(v.qr)) return E(s, c, 'qr', 'required');
+			if (!s.signin.qr || norm(v.qr) !== norm(s.signin.qr)) return E(s, c, 'qr', 'qr_code');
+			s.app.step = 'idle';
+			finish(s, c, s.signin.target, 'mfa', 'mobile_app_qr');
+		},
+		'signin-cancel': function (s, c) {
+			var t = s.signin.target;
+			s.app.step = 'idle';
+			s.signin.step = s.signin.email ? 'password' : 'email';
+			if (t === 'device') go(s, c, 'eul-myaccount');
+			else if (t !== 'eulogin') go(s, c, home(c));
+		},
+
+		// account menu and My Account
+		myaccount: function (s, c) { if (s.auth) go(s, c, 'eul-myaccount'); else startSignin(s, c, 'eulogin'); },
+		logout: function (s, c) {
+			s.auth = null;
+			s.signin.step = s.signin.email ? 'password' : 'email';
+			s.signin.target = 'eulogin';
+			s.screen = 'eul-signin';
+			note(s, c, 'signed_out');
+		},
+		'manage-phones': function (s, c) { go(s, c, 'eul-phone-add'); },
+		// managing factors asks for one of the factors already configured, if any
+		'manage-devices': function (s, c) {
+			if (!hasFactor(s, c) || (s.auth && s.auth.level === 'mfa')) return go(s, c, 'eul-device-add');
+			s.signin.target = 'device';
+			s.signin.method = '';
+			s.signin.step = 'password';
+			s.screen = 'eul-signin';
+		},
+		'manage-keys': function (s, c) { explain(s, c, method(c, 'security_key')); },
+		'back-myaccount': function (s, c) { s.challenge = null; go(s, c, 'eul-myaccount'); },
+
+		// mobile phone number (SMS)
+		'phone-add': function (s, c, v) {
+			var num = phone(v.number);
+			if (!c.smsOffered) return E(s, c, 'number', 'sms_retired');
+			if (!num) return E(s, c, 'number', 'required');
+			if (!isInternationalPhone(v.number)) return E(s, c, 'number', 'phone_format');
+			if (s.phones.some(function (p) { return p.number === num; })) return E(s, c, 'number', 'phone_duplicate');
+			challenge(s, c, num);
+			s.screen = 'eul-phone-challenge';
+		},
+		'phone-finalise': function (s, c, v) {
+			if (!s.challenge) return go(s, c, 'eul-phone-add');
+			if (!trim(v.code)) return E(s, c, 'code', 'required');
+			if (norm(v.code) !== norm(s.challenge.code)) return E(s, c, 'code', 'sms_code');
+			s.phones.push({ number: s.challenge.number, verified: true });
+			s.challenge = null;
+			s.screen = 'eul-myaccount';
+			note(s, c, 'phone_added', 'success');
+		},
+
+		// mobile device and the EU Login app on the Phone
+		'device-add': function (s, c, v) {
+			if (errs(s, c, checkDevice(v))) return;
+			s.deviceQr = { name: trim(v.name), pin: hash(v.pin) };
+			s.app.error = '';
+			s.screen = 'eul-device-qr';
+		},
+		'device-cancel': function (s, c) { s.deviceQr = null; s.app.step = 'idle'; go(s, c, 'eul-myaccount'); },
+		'app-initialise': function (s, c) {
+			s.app.error = '';
+			if (s.screen !== 'eul-device-qr' || !s.deviceQr) return appErr(s, c, 'no_qr');
+			s.app.step = 'init-pin';
+		},
+		'app-scan': function (s, c) {
+			s.app.error = '';
+			if (!hasDevice(s)) return appErr(s, c, 'no_device');
+			if (s.screen !== 'eul-signin' || s.signin.step !== 'qr') return appErr(s, c, 'no_qr');
+			s.app.step = 'otp';
+			s.app.otp = s.signin.qr;
+		},
+		'app-pin': function (s, c, v) {
+			var pin = str(v.pin), q = s.deviceQr;
+			s.app.error = '';
+			if (!isPin(pin)) return appErr(s, c, 'pin_format');
+			if (s.app.step === 'init-pin' && q) {
+				if (hash(pin) !== q.pin) return appErr(s, c, 'pin_wrong');
+				s.devices.push({ name: q.name, pin: q.pin, initialised: true });
+				note(s, c, 'device_added', 'success', { device: q.name });
+				s.deviceQr = null;
+				s.app.step = 'done-init';
+				s.screen = 'eul-myaccount';
+			} else if (s.app.step === 'auth-pin') {
+				if (!find(s.devices, function (d) { return d.initialised && d.pin === hash(pin); })) return appErr(s, c, 'pin_wrong');
+				s.notice = null;
+				finish(s, c, s.signin.target, 'mfa', 'mobile_app_pin');
+				s.app.step = 'done-auth';
+			} else appErr(s, c, 'no_request');
+		},
+		'app-cancel': function (s) { s.app.step = 'idle'; s.app.error = ''; },
+
+		// SAAS
+		'saas-step1': function (s, c) { go(s, c, 'saas-app'); },
+		'saas-step2': function (s, c, v) {
+			var app = trim(v.app);
+			if (!app) return E(s, c, 'app', 'app_required');
+			if (app !== ((c.sb.saas || {}).target_application || 'CPMS')) return E(s, c, 'app', 'app_not_cpms');
+			s.saas.app = app;
+			go(s, c, 'saas-org');
+		},
+		'org-open': function (s, c, v, a) {
+			if (!s.saas.path.length && a !== c.ern.code) return E(s, c, 'org', 'org_other_ern');
+			if (s.saas.path.length < 2) { s.saas.path.push(a); s.saas.search = ''; s.saas.page = 1; }
+		},
+		'org-up': function (s) { s.saas.path.pop(); s.saas.search = ''; s.saas.page = 1; },
+		'org-search': function (s, c, v) { s.saas.search = str(v.value); s.saas.page = 1; },
+		'org-perpage': function (s, c, v) { s.saas.perPage = parseInt(v.value, 10) > 0 ? parseInt(v.value, 10) : 25; s.saas.page = 1; },
+		'org-page': function (s, c, v, a) { s.saas.page = Math.max(1, parseInt(a, 10) || 1); },
+		'org-select': function (s, c, v) {
+			var r = find(orgRows(s, c), function (x) { return x.key === str(v.value); });
+			if (r && r.kind === 'radio') s.saas.org = { code: r.key, name: r.name, label: r.label };
+		},
+		'saas-step3': function (s, c) { if (!s.saas.org) return E(s, c, 'org', 'org_required'); go(s, c, 'saas-profile'); },
+		'saas-back2': function (s, c) { go(s, c, 'saas-org'); },
+		'saas-step4': function (s, c, v) {
+			s.saas.profiles = arr(v.profiles).filter(function (n) { return find(c.profiles, function (p) { return p.name === n; }); });
+			if (!s.saas.profiles.length) return E(s, c, 'profiles', 'profile_required');
+			go(s, c, 'saas-recap');
+		},
+		'saas-back3': function (s, c) { go(s, c, 'saas-profile'); },
+		'saas-submit': function (s, c, v) {
+			if (!s.saas.org) return E(s, c, 'org', 'org_required');
+			if (!s.saas.profiles.length) return E(s, c, 'profiles', 'profile_required');
+			s.saas.comment = str(v.comment);
+			submit(s, c);
+			s.screen = 'saas-pending';
+			note(s, c, 'request_submitted', 'success');
+		},
+		'saas-cancel': function (s, c) { clearSaas(s); go(s, c, s.saas.request ? 'saas-pending' : 'saas-app'); },
+		'saas-new': function (s, c) { clearSaas(s); s.saas.request = null; s.saas.comment = ''; go(s, c, 'saas-app'); },
+
+		// CPMS ERN Preferences
+		'prefs-save': function (s, c, v) {
+			var e = [];
+			if (!trim(v.role)) e.push({ field: 'role', code: 'prefs_role' });
+			if (!arr(v.areas).length) e.push({ field: 'areas', code: 'prefs_areas' });
+			if (errs(s, c, e)) return;
+			s.prefs = { role: trim(v.role), areas: arr(v.areas), specialist: trim(v.specialist) };
+			note(s, c, 'prefs_saved', 'success');
+		},
+
+		// CPMS 2.0 sign-up
+		'c2-member': function (s, c, v) { s.c2.member = str(v.value); },
+		'c2-next1': function (s, c, v) {
+			s.c2.member = str(v.member) || s.c2.member;
+			if (errs(s, c, checkSignup1(v))) return;
+			s.c2.p1 = { role: str(v.role), member: v.member, hospital: trim(v.hospital), ern: arr(v.ern), guest_hospital: trim(v.guest_hospital), invited: arr(v.invited), country: trim(v.country) };
+			s.screen = 'cpms2-signup-2';
+		},
+		'c2-back': function (s) { s.screen = 'cpms2-signup-1'; },
+		'c2-next2': function (s, c, v) {
+			if (errs(s, c, checkSignup2(v, c))) return;
+			s.c2.p2 = { cares: arr(v.cares), profession: trim(v.profession), areas: arr(v.areas), subarea: trim(v.subarea), focus: trim(v.focus) };
+			s.screen = 'cpms2-signup-3';
+		},
+		'c2-edit': function (s) { s.screen = 'cpms2-signup-1'; },
+		'c2-submit': function (s, c) {
+			if (!s.c2.p1) { s.screen = 'cpms2-signup-1'; return E(s, c, 'role', 'c2_role'); }
+			if (!s.c2.p2) { s.screen = 'cpms2-signup-2'; return E(s, c, 'cares', 'c2_cares'); }
+			submit(s, c);
+			s.screen = 'cpms2-submitted';
+			note(s, c, 'c2_submitted', 'success');
+		},
+		'c2-signout': function (s, c) { s.auth = null; go(s, c, 'cpms2-home'); },
+
+		// the Inbox and Phone panels
+		panel: function (s, c, v, a) {
+			s.ui[a] = !s.ui[a];
+			if (s.ui[a]) (a === 'inbox' ? s.inbox : a === 'phone' ? s.sms : []).forEach(function (m) { m.read = true; });
+		}
+	};
+	// actions that keep the messages on screen (they act beside it)
+	var QUIET = /^(app-|org-|panel$|method$|c2-member$)/;
+
+	// ---------------------------------------------------------------- transition
+
+	function transition(state, ev, config) {
+		var c = compile(config), s;
+		ev = ev || {};
+		if (ev.type === 'reset' || ev.type === 'scenario') {
+			s = initialState(c, ev.type === 'reset' ? 'new-user' : ev.scenario,
+				{ seed: ev.seed != null ? ev.seed : state ? state.seed + 7 : undefined, mode: state && state.mode });
+			if (ev.screen && allowed(c, ev.screen)) go(s, c, ev.screen, true);
+			return s;
+		}
+		s = clone(state || initialState(c));
+		s.fill = null;
+		if (ev.type === 'go') { s.errors = []; s.notice = null; go(s, c, ev.screen, !!ev.deep); }
+		else if (ev.type === 'action' && ACTIONS[ev.name]) {
+			if (!QUIET.test(ev.name)) { s.errors = []; s.notice = null; } else if (/^org-/.test(ev.name)) s.errors = [];
+			s.actions++;
+			ACTIONS[ev.name](s, c, ev.values || {}, ev.arg);
+		} else if (ev.type === 'mode' && /^(guided|free|test)$/.test(ev.mode)) {
+			if (ev.mode === 'test' && s.mode !== 'test') { s.mistakes = []; s.actions = 0; s.testDone = false; }
+			s.mode = ev.mode;
+		} else if (ev.type === 'tick') {
+			s.clock += Math.max(0, +ev.minutes || 0);
+			var r = request(s, c);
+			if (r && r.status === 'pending' && s.clock - r.at >= approvalMin(c)) decide(s, c, 'approved');
+		} else if (ev.type === 'approve' || ev.type === 'reject') {
+			if (decide(s, c, ev.type === 'approve' ? 'approved' : 'rejected')) note(s, c, ev.type === 'approve' ? 'approved' : 'rejected', ev.type === 'approve' ? 'success' : 'warning');
+			else note(s, c, 'nothing_pending');
+		} else if (ev.type === 'finish-test') s.testDone = true;
+		if (s.mode === 'test' && milestones(s, c).every(function (m) { return m.done; })) s.testDone = true;
+		return s;
+	}
+
+	// ---------------------------------------------------------------- milestones and hints
+
+	function done(s, c, id) {
+		var r = request(s, c);
+		return id === 'account' ? !!s.account : id === 'password' ? !!(s.account && s.account.active)
+			: id === 'phone' ? s.phones.some(function (p) { return p.verified; }) : id === 'device' ? hasDevice(s)
+			: id === 'request' ? !!r : id === 'approved' ? !!(r && r.status === 'approved') : id === 'preferences' ? !!s.prefs : false;
+	}
+	function milestones(s, c) {
+		var l = c.sb.milestones || {};
+		return c.milestones.map(function (id) { return { id: id, label: l[id] || id, done: done(s, c, id) }; });
+	}
+	function next(s, c) { var m = find(milestones(s, c), function (x) { return !x.done; }); return m ? m.id : 'done'; }
+
+	function hintKey(s, c) {
+		var sc = s.screen, n = 'next/' + next(s, c), r = request(s, c), st = s.signin.step, p = s.pw.state;
+		switch (sc) {
+			case 'cpms-login': return n === 'next/preferences' || (n === 'next/done' && !s.prefs) ? sc : n;
+			case 'cpms2-home': case 'eul-myaccount': return n;
+			case 'eul-create': return s.created ? sc + '/sent' : sc;
+			case 'eul-password': return p === 'set' ? sc : p === 'done' || p === 'sent' ? n : sc + '/expired';
+			case 'eul-signin': return st === 'done' ? n : sc + '/' + (st === 'password' && target(c, s.signin.target).mfa ? 'password-mfa' : st);
+			case 'eul-phone-add': return c.smsOffered ? sc : sc + '/no-sms';
+			case 'saas-org': return sc + '/' + level(s);
+			case 'saas-pending': case 'cpms2-submitted': return r && r.status !== 'pending' ? sc + '/' + r.status : sc;
+			case 'cpms-preferences': return s.prefs ? sc + '/done' : sc;
+		}
+		return sc;
+	}
+	function hint(s, c) {
+		var hs = c.sb.hints || {}, k = hintKey(s, c), h = hs[k] != null ? hs[k] : hs[k.split('/')[0]];
+		if (h && typeof h === 'object') h = h[c.system] || h['default'] || '';
+		return fill(h || '', vars(s, c));
+	}
+
+	// ---------------------------------------------------------------- view
+
+	function orgRows(s, c) {
+		var p = s.saas.path, rows;
+		if (!p.length) {
+			rows = (c.d.erns || []).map(function (e) { return { kind: 'open', key: e.code, label: e.code + ' - ' + e.name, name: e.name }; });
+			((c.sb.saas || {}).extra_organisations || []).forEach(function (x) { rows.push({ kind: 'open', key: x, label: x, name: x }); });
+			return rows.sort(function (a, b) { return a.label.toLowerCase() < b.label.toLowerCase() ? -1 : 1; });
+		}
+		if (p.length === 1) {
+			return (c.network.countries || []).map(function (k) { return { kind: 'open', key: k.name, label: k.name, name: k.name, count: (k.institutions || []).length + 1 }; });
+		}
+		var k = find(c.network.countries || [], function (x) { return x.name === p[1]; }) || {}, g = c.network.guest_access || { code: '0000', label: 'Guest Access' };
+		return [{ kind: 'radio', key: g.code, label: g.code + ' ' + g.label, name: g.label }].concat((k.institutions || []).map(function (i) {
+			return { kind: 'radio', key: i.code, label: i.code + ' - ' + i.name, name: i.name };
+		}));
+	}
+
+	function orgView(s, c) {
+		var q = trim(s.saas.search).toLowerCase(), per = s.saas.perPage || 25;
+		var rows = orgRows(s, c).filter(function (r) { return !q || r.label.toLowerCase().indexOf(q) >= 0; });
+		var pages = Math.max(1, Math.ceil(rows.length / per)), pg = Math.min(s.saas.page || 1, pages), start = (pg - 1) * per;
+		var e = s.saas.path[0] && find(c.d.erns || [], function (x) { return x.code === s.saas.path[0]; });
+		return {
+			level: level(s), page: pg, pages: pages, perPage: per, total: rows.length, search: s.saas.search,
+			from: rows.length ? start + 1 : 0, to: Math.min(start + per, rows.length),
+			crumbs: s.saas.path.map(function (x, i) { return i === 0 && e ? e.code + ' - ' + e.name : x; }),
+			rows: rows.slice(start, start + per).map(function (r) {
+				return { kind: r.kind, key: r.key, label: r.label, count: r.count, selected: !!(s.saas.org && r.kind === 'radio' && s.saas.org.code === r.key) };
+			})
+		};
+	}
+
+	function time(c, min) {
+		var st = str(c.clock.start || '09:00').split(':'), t = (+st[0] || 0) * 60 + (+st[1] || 0) + (min || 0);
+		var d = Math.floor(t / 1440), date = c.asOf;
+		t %= 1440;
+		if (d && isDate(date)) { var x = new Date(date + 'T00:00:00Z'); x.setUTCDate(x.getUTCDate() + d); date = x.toISOString().slice(0, 10); }
+		return (date ? date + ' ' : '') + ('0' + Math.floor(t / 60)).slice(-2) + ':' + ('0' + (t % 60)).slice(-2);
+	}
+
+	function mailView(s, c, m) {
+		var tpl = (c.sb.emails || {})[m.kind] || { subject: m.kind, body: [] }, r = request(s, c) || {};
+		var vv = vars(s, c, { org: r.org ? r.org.label : '', profiles: (r.profiles || []).join(', ') });
+		return {
+			id: m.id, from: tpl.from || '', subject: fill(tpl.subject, vv), time: time(c, m.at), unread: !m.read,
+			body: (tpl.body || []).map(function (b) {
+				return typeof b === 'string' ? { text: fill(b, vv) } : b.link ? { link: fill(b.link, vv), action: b.action || 'open-link', arg: m.id }
+					: { code: fill(b.code, vv) };
+			})
+		};
+	}
+
+	function phoneView(s, c) {
+		var t = c.sb.phone || {}, st = s.app.step, init = hasDevice(s), pin = st === 'init-pin' || st === 'auth-pin';
+		var txt = { 'init-pin': t.app_init_scanned, 'auth-pin': t.app_auth, otp: t.app_otp, 'done-init': t.app_done_init, 'done-auth': t.app_done_auth }[st] ||
+			(init ? t.app_ready : t.app_uninitialised);
+		var dev = find(s.devices, function (d) { return d.initialised; });
+		return {
+			step: st, text: fill(txt, vars(s, c, { device: dev ? dev.name : '' })), otp: st === 'otp' ? s.app.otp : '', pin: pin, pending: pin,
+			buttons: pin ? [] : (!init || s.deviceQr ? ['initialise'] : []).concat(init ? ['scan'] : []), error: s.app.error,
+			sms: s.sms.slice().reverse().map(function (m) { return { id: m.id, time: time(c, m.at), text: m.text, unread: !m.read }; })
+		};
+	}
+
+	function prefill(s) {
+		switch (s.screen) {
+			case 'saas-app': return { app: s.saas.app };
+			case 'saas-profile': return { profiles: s.saas.profiles };
+			case 'saas-recap': return { comment: s.saas.comment };
+			case 'cpms-preferences': return s.prefs;
+			case 'cpms2-signup-1': return s.c2.p1;
+			case 'cpms2-signup-2': return s.c2.p2;
+			case 'eul-signin': return { email: s.signin.email };
+		}
+		return null;
+	}
+
+	function view(state, config) {
+		var c = compile(config), s = state, d = def(c, s.screen) || {}, r = request(s, c), a = s.account || {}, p = c.sample, n = c.network;
+		var p1 = s.c2.p1 || {}, p2 = s.c2.p2 || {}, sel = method(c, s.signin.method), lv = level(s), mine = s.auth && r && r.status === 'approved';
+		var flags = ['mode-' + s.mode, 'system-' + c.system, 'pw-' + s.pw.state, 'si-' + s.signin.step, 'request-' + (r ? r.status : 'none'), 'org-' + lv];
+		var on = {
+			'signed-in': s.auth, mfa: s.auth && s.auth.level === 'mfa', sms: c.smsOffered, created: s.created, 'si-stronger': s.signin.target === 'device',
+			'si-requires': target(c, s.signin.target).requires, 'si-method-sms': sel && sel.kind === 'sms', 'has-account': s.account, 'has-request': r,
+			'prefs-saved': s.prefs, 'c2-member': s.c2.member === 'yes', 'c2-guest': s.c2.member === 'no', 'c2-welcome': mine && c.system === 'cpms2',
+			'cpms-welcome': mine && c.system === 'saas' && s.prefs, 'test-done': s.testDone, 'sample-account': a.sample,
+			'device-sample': s.deviceQr && s.deviceQr.sample, 'has-phones': s.phones.length, 'has-devices': s.devices.length,
+			'inbox-open': s.ui.inbox, 'phone-open': s.ui.phone
+		};
+		for (var f in on) if (on[f]) flags.push(f);
+		var roles = (c.sb.cpms2 || {}).role_overview || {}, member = p1.member === 'yes', ms = milestones(s, c);
+		var slots = {
+			name: name(a), email: a.email || '', username: a.username || '', signin_email: s.signin.email, signin_phone: s.signin.phone,
+			requires: target(c, s.signin.target).requires || '', challenge_number: s.challenge ? s.challenge.number : '',
+			saas_app: s.saas.app, saas_org: s.saas.org ? s.saas.org.label : '', saas_profiles: s.saas.profiles.join(', '),
+			clock: time(c, s.clock), pw_rule: c.rule.text || '', samples: s.pw.samples.join(' '), comment_hint: (n.wording || {}).comment_hint || '',
+			approval_time: n.approval_time || '', network: n.name || '', helpdesk: (n.helpdesk || {}).name || '', helpdesk_email: (n.helpdesk || {}).email || '',
+			request_status: r ? r.status : '', sample_email: p.email, sample_password: p.password, sample_pin: p.pin, sample_phone: p.phone,
+			prefs_role: s.prefs ? s.prefs.role : '', prefs_areas: s.prefs ? s.prefs.areas.join(', ') : '', scenario: s.scenario,
+			c2_name: name(a) || '-', c2_email: a.email || '-', c2_username: a.username || '-', c2_role: roles[p1.role] || p1.role || '-',
+			c2_ern: arr(member ? p1.ern : p1.invited).join(', ') || '-', c2_hospital: (member ? p1.hospital : p1.guest_hospital) || '-',
+			c2_country: p1.country || '-', c2_cares: arr(p2.cares).join(', ') || '-', c2_profession: p2.profession || '-',
+			c2_area: arr(p2.areas).join(', ') || '-', c2_subarea: p2.subarea || '-', c2_focus: p2.focus || '-'
+		};
+		var ph = phoneView(s, c), unread = function (l) { return l.filter(function (m) { return !m.read; }).length; };
+		var step = find(c.steps || [], function (x) { return x.sandbox === s.screen; });
+		return {
+			screen: s.screen, site: d.site || '', address: d.address || '',
+			title: s.screen === 'eul-signin' && s.signin.step === 'lost' && (c.sb.labels || {}).lost_title || d.title || s.screen,
+			stepKey: s.screen + '/' + (s.screen === 'eul-signin' ? s.signin.step : s.screen === 'eul-password' ? s.pw.state
+				: s.screen === 'saas-org' ? lv + s.saas.path.join('/') : s.screen === 'eul-create' ? s.created : ''),
+			flags: flags, slots: slots, errors: s.errors.slice(), notice: s.notice, hint: hint(s, c), hintKey: hintKey(s, c),
+			guideStep: step ? { title: step.title, url: step.url || '' } : null,
+			banners: banners(c, s.screen).map(function (b) { return b.text; }),
+			methods: methodsFor(s, c).map(function (m) { return { id: m.id, label: m.label, description: m.description, selected: m.id === s.signin.method }; }),
+			captcha: s.captcha,
+			qr: s.screen === 'eul-device-qr' ? 'dev:' + (s.deviceQr ? s.deviceQr.name + s.deviceQr.pin : '') : s.signin.qr,
+			org: s.screen === 'saas-org' ? orgView(s, c) : null,
+			profiles: c.profiles,
+			requests: r && c.system === 'saas' ? [{ app: (c.sb.saas || {}).target_application || 'CPMS', org: r.org ? r.org.label : '',
+				profiles: (r.profiles || []).join(', '), time: time(c, r.at), status: r.status }] : [],
+			phones: s.phones.map(function (x) { return x.number; }), devices: s.devices.map(function (x) { return x.name; }),
+			inbox: s.inbox.slice().reverse().map(function (m) { return mailView(s, c, m); }), unreadMail: unread(s.inbox),
+			phone: ph, unreadPhone: unread(s.sms) + (ph.pending ? 1 : 0),
+			milestones: ms, mode: s.mode,
+			test: {
+				done: s.testDone, completed: ms.filter(function (m) { return m.done; }).length, total: ms.length, actions: s.actions,
+				mistakes: s.mistakes.map(function (m) { var x = def(c, m.screen); return { screen: x ? x.title : m.screen, msg: m.msg }; })
+			},
+			prefill: prefill(s), fill: s.fill, scenario: s.scenario, ui: s.ui,
+			scenarios: scenarios(c).map(function (x) { return { id: x.id, label: x.label }; })
+		};
+	}
+
+	// ---------------------------------------------------------------- routes #/<screen>?scenario=<id>
+
+	function parseRoute(h) {
+		h = str(h).replace(/^#\/?/, '');
+		var q = h.indexOf('?'), out = { screen: decodeURIComponent((q >= 0 ? h.slice(0, q) : h).replace(/\/+$/, '')), scenario: '' };
+		(q >= 0 ? h.slice(q + 1) : '').split('&').forEach(function (kv) {
+			var i = kv.indexOf('=');
+			if (i > 0 && kv.slice(0, i) === 'scenario') out.scenario = decodeURIComponent(kv.slice(i + 1));
+		});
+		return out;
+	}
+	function formatRoute(screen, scenario) { return '#/' + screen + (scenario ? '?scenario=' + encodeURIComponent(scenario) : ''); }
+
+	function withC(f) { return function (x, y) { return f(x, compile(y)); }; }
+	return {
+		SCREENS: SCREENS, compile: compile, initialState: initialState, transition: transition, view: view,
+		milestones: withC(milestones), hint: withC(hint), hintKey: withC(hintKey), orgRows: withC(orgRows),
+		screenAllowed: function (c, id) { return allowed(compile(c), id); },
+		isOffered: function (c, id) { return isOffered(compile(c), id); },
+		offeredMethods: function (c) { return compile(c).methods.filter(function (m) { return m.offered; }); },
+		bannersFor: function (c, screen) { return banners(compile(c), screen); },
+		checkPassword: checkPassword, checkCreateAccount: checkCreateAccount, checkDevice: checkDevice,
+		checkSignup1: checkSignup1, checkSignup2: checkSignup2,
+		isEmail: isEmail, isInternationalPhone: isInternationalPhone, isPin: isPin, passwordGroups: groups,
+		hash: hash, fill: fill, current: current, parseRoute: parseRoute, formatRoute: formatRoute
+	};
 });
