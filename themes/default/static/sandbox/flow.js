@@ -1,29 +1,20 @@
-/*
- * ernguide practice sandbox: the flow logic. Pure: no DOM, no globals changed.
- *   initialState(config, scenarioId?, {seed, mode}?) -> state
- *   transition(state, event, config) -> new state (the input is never changed)
- *   view(state, config) -> what the screens show (flags, texts, lists, errors)
- * `config` is the page's sandbox data {as_of, guide, network, steps, data: {sandbox, eu_login, erns,
- * profiles, countries}}; every text comes from it (content/data/sandbox.yaml). Names used below:
- * s = state (plain JSON, kept in sessionStorage by sandbox.js), c = compiled config, v = form
- * values, a = action argument. Passwords and PINs are kept only as hashes.
- * Classic script (window.ErnSandboxFlow) and CommonJS module: works from file://.
- */
-(function (root, factory) {
+/* ernguide practice sandbox: the flow logic, pure (no DOM, no globals changed).
+ * initialState(config, scenario?, {seed, mode}?) -> state; transition(state, event, config) -> new
+ * state (input unchanged); view(state, config) -> what the screens show. config = the page's sandbox
+ * data (all texts come from content/data/sandbox.yaml). s = state (JSON, in sessionStorage),
+ * c = compiled config, v = form values, a = action argument. Passwords/PINs are kept as hashes only.
+ * Classic script (window.ErnSandboxFlow) and CommonJS module, so it works from file://. */
+((root, factory) => {
 	var api = factory();
 	if (typeof module === 'object' && module.exports) module.exports = api;
 	else root.ErnSandboxFlow = api;
-})(typeof self !== 'undefined' ? self : this, function () {
+})(typeof self !== 'undefined' ? self : this, () => {
 	'use strict';
 
-	var SCREENS = ['cpms-login', 'cpms2-home', 'eul-create', 'eul-password', 'eul-signin', 'eul-myaccount',
-		'eul-phone-add', 'eul-phone-challenge', 'eul-device-add', 'eul-device-qr', 'saas-app', 'saas-org',
-		'saas-profile', 'saas-recap', 'saas-pending', 'cpms-preferences', 'cpms2-signup-1', 'cpms2-signup-2',
-		'cpms2-signup-3', 'cpms2-submitted'];
 	var CHARS = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789', DIGITS = '0123456789';
 	var GROUPS = { upper: /[A-Z]/, lower: /[a-z]/, digit: /[0-9]/, special: /[^A-Za-z0-9\s]/ };
 
-	// ---------------------------------------------------------------- helpers
+	// --- helpers
 
 	function clone(x) { return JSON.parse(JSON.stringify(x)); }
 	function str(x) { return x == null ? '' : String(x); }
@@ -51,7 +42,7 @@
 	function code(s, n, chars) { for (var o = ''; o.length < n;) o += pick(s, chars || CHARS); return o; }
 	// codes are compared without case, spaces or dashes
 	function norm(x) { return str(x).replace(/[\s-]+/g, '').toUpperCase(); }
-	function fill(t, o) { return str(t).replace(/\{(\w+)\}/g, function (m, k) { return o && o[k] != null ? String(o[k]) : m; }); }
+	function fill(t, o) { return str(t).replace(/\{(\w+)\}/g, (m, k) => o && o[k] != null ? String(o[k]) : m); }
 
 	function isDate(d) { return /^\d{4}-\d{2}-\d{2}$/.test(str(d)); }
 	function day(d) { return d == null || d === '' ? null : str(d).slice(0, 10); }
@@ -67,7 +58,7 @@
 	function phone(x) { return trim(x).replace(/\s+/g, ''); }
 	function isPin(x) { return /^[0-9]{4}$/.test(str(x)); }
 
-	// ---------------------------------------------------------------- config
+	// --- config
 
 	var cache = typeof WeakMap === 'function' ? new WeakMap() : null;
 
@@ -77,31 +68,31 @@
 		raw = raw || {};
 		var d = raw.data || {}, sb = d.sandbox || {}, net = raw.network || {}, eul = d.eu_login || {};
 		var asOf = day(raw.as_of) || '', system = (raw.guide || {}).system === 'cpms2' ? 'cpms2' : 'saas';
-		var methods = (eul.methods || []).map(function (m) {
+		var methods = (eul.methods || []).map(m => {
 			var b = (sb.methods || {})[m.id] || {};
 			return { id: m.id, label: m.label, description: m.description || '', kind: b.kind || 'explain', text: b.text || '',
 				list: b.list !== false, offered: current(m.available_from, m.available_until, asOf) };
 		});
 		var rules = eul.password_rules || {}, variants = rules.variants || [], rid = sb.password_variant || rules.shown;
-		var profiles = (net.profiles || []).map(function (p) {
+		var profiles = (net.profiles || []).map(p => {
 			var n = typeof p === 'string' ? p : p.name;
-			var b = find(d.profiles || [], function (x) { return x.name === n; }) || {};
+			var b = find(d.profiles || [], x => x.name === n) || {};
 			return { name: n, description: b.description || '', status: typeof p === 'object' && p.status != null ? p.status : b.status || '' };
 		});
-		var sms = methods.some(function (m) { return m.kind === 'sms' && m.offered; });
+		var sms = methods.some(m => m.kind === 'sms' && m.offered);
 		var sys = (sb.systems || {})[system] || {};
 		var institutions = [];
-		(net.countries || []).forEach(function (k) {
-			(k.institutions || []).forEach(function (i) { institutions.push({ code: i.code, name: i.name, country: k.name }); });
+		(net.countries || []).forEach(k => {
+			(k.institutions || []).forEach(i => { institutions.push({ code: i.code, name: i.name, country: k.name }); });
 		});
 		var c = {
 			__compiled: true, sb: sb, d: d, asOf: asOf, system: system, network: net, methods: methods, profiles: profiles,
 			smsOffered: sms, institutions: institutions, sample: sb.sample || {}, clock: sb.clock || {}, steps: raw.steps || [],
 			start: sys.start || (system === 'cpms2' ? 'cpms2-home' : 'cpms-login'),
-			rule: find(variants, function (x) { return x.id === rid; }) || variants[0] || { min_length: 8, min_groups: 3, forbid_username: true },
-			ern: find(d.erns || [], function (e) { return e.code === net.ern; }) || { code: net.ern || '', name: '' },
+			rule: find(variants, x => x.id === rid) || variants[0] || { min_length: 8, min_groups: 3, forbid_username: true },
+			ern: find(d.erns || [], e => e.code === net.ern) || { code: net.ern || '', name: '' },
 			milestones: (((sb.networks || {})[net.id] || {}).milestones || sys.milestones || ['account', 'password', 'device', 'request', 'approved'])
-				.filter(function (m) { return !(m === 'phone' && !sms) && !(m === 'preferences' && system !== 'saas'); })
+				.filter(m => !(m === 'phone' && !sms) && !(m === 'preferences' && system !== 'saas'))
 		};
 		if (cache && typeof raw === 'object') cache.set(raw, c);
 		return c;
@@ -110,16 +101,16 @@
 	function def(c, id) { return (c.sb.screens || {})[id] || null; }
 	function allowed(c, id) {
 		var d = def(c, id);
-		return (SCREENS.indexOf(id) >= 0 || !!d) && !(d && d.systems && d.systems.indexOf(c.system) < 0);
+		return !!d && !(d.systems && d.systems.indexOf(c.system) < 0);
 	}
 	function scenarios(c) { return c.sb.scenarios || []; }
 	function linkMin(c) { return c.clock.link_minutes != null ? c.clock.link_minutes : 5; }
 	function approvalMin(c) { return c.clock.approval_minutes != null ? c.clock.approval_minutes : 1440; }
 	function target(c, t) { return (c.sb.targets || {})[t] || {}; }
-	function method(c, id) { return find(c.methods, function (m) { return m.id === id; }); }
+	function method(c, id) { return find(c.methods, m => m.id === id); }
 	function isOffered(c, id) { var m = method(c, id); return !!(m && m.offered); }
 	function banners(c, screen) {
-		return (c.sb.banners || []).filter(function (b) { return (!b.screens || b.screens.indexOf(screen) >= 0) && current(b.from, b.until, c.asOf); });
+		return (c.sb.banners || []).filter(b => (!b.screens || b.screens.indexOf(screen) >= 0) && current(b.from, b.until, c.asOf));
 	}
 
 	function vars(s, c, x) {
@@ -134,7 +125,7 @@
 	}
 	function msg(s, c, k, x) { var t = (c.sb.messages || {})[k]; return fill(t == null ? k : t, vars(s, c, x)); }
 
-	// ---------------------------------------------------------------- validators -> [{field, code, params}]
+	// --- validators -> [{field, code, params}]
 
 	function groups(pw) { var n = 0; for (var g in GROUPS) if (GROUPS[g].test(pw)) n++; return n; }
 
@@ -146,7 +137,7 @@
 			var min = rule.min_length || 0, g = rule.min_groups || 0;
 			if (pw.length < min) e.push({ field: f, code: 'pw_short', params: { min: min } });
 			if (rule.max_length && pw.length > rule.max_length) e.push({ field: f, code: 'pw_long', params: { max: rule.max_length } });
-			var missing = (rule.required_groups || []).some(function (k) { return GROUPS[k] && !GROUPS[k].test(pw); });
+			var missing = (rule.required_groups || []).some(k => GROUPS[k] && !GROUPS[k].test(pw));
 			if (groups(pw) < g || missing) e.push({ field: f, code: g >= 4 || missing ? 'pw_groups_all' : 'pw_groups', params: { groups: g } });
 			if (rule.forbid_username && username && pw.toLowerCase().indexOf(str(username).toLowerCase()) >= 0) {
 				e.push({ field: f, code: 'pw_username', params: { username: username } });
@@ -157,7 +148,7 @@
 		return e;
 	}
 
-	function need(e, v, fields, k) { fields.forEach(function (f) { if (!arr(v[f]).length || !trim(arr(v[f]).join(''))) e.push({ field: f, code: k || 'required' }); }); }
+	function need(e, v, fields, k) { fields.forEach(f => { if (!arr(v[f]).length || !trim(arr(v[f]).join(''))) e.push({ field: f, code: k || 'required' }); }); }
 
 	function checkCreateAccount(v, captcha) {
 		var e = [];
@@ -205,7 +196,7 @@
 		return e;
 	}
 
-	// ---------------------------------------------------------------- state
+	// --- state
 
 	function emptyState(c, seed) {
 		var s = {
@@ -225,10 +216,10 @@
 
 	function initialState(config, id, o) {
 		var c = compile(config), s = emptyState(c, o && o.seed);
-		var sc = find(scenarios(c), function (x) { return x.id === id; }) || find(scenarios(c), function (x) { return x.id === 'new-user'; });
+		var sc = find(scenarios(c), x => x.id === id) || find(scenarios(c), x => x.id === 'new-user');
 		if (sc) {
 			s.scenario = sc.id;
-			(sc.facts || []).forEach(function (f) { fact(s, c, f); });
+			(sc.facts || []).forEach(f => { fact(s, c, f); });
 			var to = sc.screen && (typeof sc.screen === 'string' ? sc.screen : sc.screen[c.system]);
 			if (to && allowed(c, to)) enter(s, c, to);
 		}
@@ -238,7 +229,7 @@
 	}
 
 	function username(first, last) {
-		var l = function (x) { return str(x).toLowerCase().replace(/[^a-z]/g, ''); };
+		var l = x => str(x).toLowerCase().replace(/[^a-z]/g, '');
 		return 'n00' + (l(last) + 'xx').slice(0, 2) + (l(first) + 'xxx').slice(0, 3);
 	}
 
@@ -246,7 +237,7 @@
 	function text(s, t) { s.n++; s.sms.push({ id: 's' + s.n, at: s.clock, text: t, read: false }); }
 
 	function sendLink(s, kind) {
-		s.links.forEach(function (l) { l.replaced = true; });
+		s.links.forEach(l => { l.replaced = true; });
 		var token = code(s, 10);
 		s.links.push({ token: token, kind: kind, at: s.clock, used: false, replaced: false });
 		mail(s, kind, { token: token });
@@ -261,7 +252,7 @@
 	function activate(s, pw) {
 		s.account.pw = pw;
 		s.account.active = true;
-		s.links.forEach(function (l) { l.used = true; });
+		s.links.forEach(l => { l.used = true; });
 		s.signin.email = s.account.email;
 		if (s.signin.step === 'email') s.signin.step = 'password';
 	}
@@ -280,9 +271,9 @@
 	}
 
 	function level(s) { return ['ern', 'country', 'institution'][Math.min(s.saas.path.length, 2)]; }
-	function hasDevice(s) { return s.devices.some(function (d) { return d.initialised; }); }
+	function hasDevice(s) { return s.devices.some(d => d.initialised); }
 	function request(s, c) { return c.system === 'cpms2' ? s.c2.request : s.saas.request; }
-	function hp(c) { return (find(c.profiles, function (p) { return p.name === 'HP'; }) || c.profiles[0] || { name: 'HP' }).name; }
+	function hp(c) { return (find(c.profiles, p => p.name === 'HP') || c.profiles[0] || { name: 'HP' }).name; }
 
 	function sampleOrg(s, c) {
 		var i = c.institutions[0], g = c.network.guest_access || { code: '0000', label: 'Guest Access' };
@@ -391,7 +382,7 @@
 		}
 	}
 
-	// ---------------------------------------------------------------- navigation
+	// --- navigation
 
 	function enter(s, c, screen) {
 		s.screen = screen;
@@ -402,7 +393,7 @@
 	function go(s, c, screen, deep) {
 		if (!allowed(c, screen)) screen = c.start;
 		if (deep) {
-			((def(c, screen) || {}).ensure || []).forEach(function (f) { fact(s, c, f); });
+			((def(c, screen) || {}).ensure || []).forEach(f => { fact(s, c, f); });
 			if (screen === 'eul-signin') {
 				if (s.auth) s.signin.step = 'done';
 				else { s.signin.target = 'eulogin'; s.signin.step = s.signin.email ? 'password' : 'email'; }
@@ -411,7 +402,7 @@
 		enter(s, c, screen);
 	}
 
-	function hasFactor(s, c) { return hasDevice(s) || (c.smsOffered && s.phones.some(function (p) { return p.verified; })); }
+	function hasFactor(s, c) { return hasDevice(s) || (c.smsOffered && s.phones.some(p => p.verified)); }
 
 	function startSignin(s, c, t) {
 		if (s.auth && (!target(c, t).mfa || s.auth.level === 'mfa')) return finish(s, c, t, s.auth.level, s.auth.method);
@@ -435,10 +426,10 @@
 		else s.screen = t === 'device' ? 'eul-device-add' : 'eul-signin';
 	}
 
-	// ---------------------------------------------------------------- errors and notices
+	// --- errors and notices
 
 	function errs(s, c, l) {
-		l.forEach(function (e) {
+		l.forEach(e => {
 			var m = msg(s, c, e.code, e.params);
 			s.errors.push({ field: e.field, code: e.code, msg: m });
 			s.mistakes.push({ screen: s.screen, code: e.code, field: e.field, msg: m, at: s.clock });
@@ -459,38 +450,38 @@
 	}
 	function methodsFor(s, c) {
 		var mfa = !!target(c, s.signin.target).mfa;
-		return c.methods.filter(function (m) { return m.offered && m.list && !(mfa && m.kind === 'password'); });
+		return c.methods.filter(m => m.offered && m.list && !(mfa && m.kind === 'password'));
 	}
 	function clearSaas(s) { s.saas.app = ''; s.saas.path = []; s.saas.org = null; s.saas.profiles = []; s.saas.search = ''; }
 	function home(c) { return c.system === 'cpms2' ? 'cpms2-home' : 'cpms-login'; }
-	function linkOf(s, token) { return find(s.links, function (x) { return x.token === token; }); }
+	function linkOf(s, token) { return find(s.links, x => x.token === token); }
 
-	// ---------------------------------------------------------------- actions (s, c, v, a)
+	// --- actions (s, c, v, a)
 
 	var ACTIONS = {
 		// bookmarks and the CPMS pages
-		bookmark: function (s, c, v, a) {
+		bookmark: (s, c, v, a) => {
 			if (a === 'cpms') go(s, c, 'cpms-login');
 			else if (a === 'cpms2') go(s, c, 'cpms2-home');
 			else startSignin(s, c, a === 'saas' ? 'saas' : 'eulogin');
 		},
-		'cpms-login': function (s, c) { startSignin(s, c, 'cpms'); },
-		'cpms-request': function (s, c) { startSignin(s, c, 'saas'); },
-		'cpms2-login': function (s, c) { startSignin(s, c, 'cpms2'); },
-		'create-link': function (s, c) { go(s, c, 'eul-create'); },
-		'go-cpms': function (s, c) { go(s, c, home(c)); },
-		'go-cpms2': function (s, c) { go(s, c, home(c)); },
+		'cpms-login': (s, c) => { startSignin(s, c, 'cpms'); },
+		'cpms-request': (s, c) => { startSignin(s, c, 'saas'); },
+		'cpms2-login': (s, c) => { startSignin(s, c, 'cpms2'); },
+		'create-link': (s, c) => { go(s, c, 'eul-create'); },
+		'go-cpms': (s, c) => { go(s, c, home(c)); },
+		'go-cpms2': (s, c) => { go(s, c, home(c)); },
 
 		// EU Login: create an account
-		'new-captcha': function (s, c) { s.captcha = code(s, 5); note(s, c, 'captcha_new'); },
-		'privacy-statement': function (s, c) { note(s, c, 'privacy_statement'); },
-		'fill-sample': function (s, c) {
+		'new-captcha': (s, c) => { s.captcha = code(s, 5); note(s, c, 'captcha_new'); },
+		'privacy-statement': (s, c) => { note(s, c, 'privacy_statement'); },
+		'fill-sample': (s, c) => {
 			var p = c.sample;
 			s.fill = { first_name: p.first_name, last_name: p.last_name, email: p.email, email_confirm: p.email };
 		},
-		'create-account': function (s, c, v) {
+		'create-account': (s, c, v) => {
 			if (errs(s, c, checkCreateAccount(v, s.captcha))) {
-				if (s.errors.some(function (e) { return e.code === 'captcha'; })) s.captcha = code(s, 5);
+				if (s.errors.some(e => e.code === 'captcha')) s.captcha = code(s, 5);
 				return;
 			}
 			if (s.account && s.account.active && s.account.email === trim(v.email).toLowerCase()) return E(s, c, 'email', 'email_taken');
@@ -500,11 +491,11 @@
 			s.captcha = code(s, 5);
 			note(s, c, 'account_created', 'success');
 		},
-		cancel: function (s, c) { go(s, c, c.start); },
+		cancel: (s, c) => { go(s, c, c.start); },
 
 		// the e-mail link and the New password page
-		'open-link': function (s, c, v, a) {
-			var m = find(s.inbox, function (x) { return x.id === a; });
+		'open-link': (s, c, v, a) => {
+			var m = find(s.inbox, x => x.id === a);
 			if (!m) return;
 			m.read = true;
 			var l = linkOf(s, m.token);
@@ -516,7 +507,7 @@
 			else if (s.clock - l.at >= linkMin(c)) E(s, c, 'link', 'link_expired');
 			else s.pw.state = 'set';
 		},
-		'set-password': function (s, c, v) {
+		'set-password': (s, c, v) => {
 			var l = linkOf(s, s.pw.token);
 			if (s.pw.state !== 'set' || !l || !s.account) { s.pw.state = 'expired'; return E(s, c, 'link', 'link_used'); }
 			if (s.clock - l.at >= linkMin(c)) { s.pw.state = 'expired'; return E(s, c, 'link', 'link_expired'); }
@@ -526,8 +517,8 @@
 			s.signin.target = 'eulogin';
 			note(s, c, 'password_set', 'success');
 		},
-		samples: function (s, c) { s.pw.samples = samples(s, c); },
-		'request-link': function (s, c, v) {
+		samples: (s, c) => { s.pw.samples = samples(s, c); },
+		'request-link': (s, c, v) => {
 			if (!trim(v.email)) return E(s, c, 'email', 'required');
 			var a = account(s, v.email);
 			if (!a) return E(s, c, 'email', 'unknown_email');
@@ -535,10 +526,10 @@
 			s.pw.state = 'sent';
 			note(s, c, 'link_sent', 'success');
 		},
-		proceed: function (s, c) { startSignin(s, c, 'eulogin'); },
+		proceed: (s, c) => { startSignin(s, c, 'eulogin'); },
 
 		// sign in
-		'signin-email': function (s, c, v) {
+		'signin-email': (s, c, v) => {
 			var e = trim(v.email);
 			if (!e) return E(s, c, 'email', 'required');
 			if (!account(s, e)) return E(s, c, 'email', e.indexOf('@') > 0 && !isEmail(e) ? 'email_invalid' : 'unknown_email');
@@ -546,20 +537,20 @@
 			s.signin.step = 'password';
 			s.signin.method = '';
 		},
-		'signin-different': function (s) { s.signin.step = 'email'; s.signin.email = ''; },
-		'signin-create': function (s, c) { go(s, c, 'eul-create'); },
-		eid: function (s, c) { explain(s, c, method(c, 'eid')); },
-		method: function (s, c, v) { s.signin.method = str(v.value); },
-		lost: function (s) { s.signin.step = 'lost'; },
-		'lost-send': function (s, c, v) {
+		'signin-different': s => { s.signin.step = 'email'; s.signin.email = ''; },
+		'signin-create': (s, c) => { go(s, c, 'eul-create'); },
+		eid: (s, c) => { explain(s, c, method(c, 'eid')); },
+		method: (s, c, v) => { s.signin.method = str(v.value); },
+		lost: s => { s.signin.step = 'lost'; },
+		'lost-send': (s, c, v) => {
 			var e = trim(v.lost_email), a = account(s, e);
 			if (!e) return E(s, c, 'lost_email', 'required');
 			if (a) sendLink(s, a.active ? 'reset' : 'confirm');
 			s.signin.step = s.signin.email ? 'password' : 'email';
 			note(s, c, 'reset_sent', 'success', { email: e });
 		},
-		'signin-back': function (s) { s.signin.step = s.signin.email ? 'password' : 'email'; },
-		signin: function (s, c, v) {
+		'signin-back': s => { s.signin.step = s.signin.email ? 'password' : 'email'; },
+		signin: (s, c, v) => {
 			var a = s.account, id = str(v.method || s.signin.method), m = method(c, id), t = s.signin.target, need = target(c, t), e = [];
 			s.signin.method = id;
 			if (!str(v.password)) e.push({ field: 'password', code: 'required' });
@@ -582,26 +573,26 @@
 				var num = phone(v.phone);
 				if (!num) return E(s, c, 'phone', 'required');
 				if (!isInternationalPhone(v.phone)) return E(s, c, 'phone', 'phone_format');
-				if (!s.phones.some(function (p) { return p.verified && p.number === num; })) return E(s, c, 'phone', 'no_phone');
+				if (!s.phones.some(p => p.verified && p.number === num)) return E(s, c, 'phone', 'no_phone');
 				s.signin.sms = code(s, 3) + '-' + code(s, 3) + '-' + code(s, 3);
 				s.signin.phone = num;
 				s.signin.step = 'sms';
 				text(s, fill((c.sb.phone || {}).sms_signin, { code: s.signin.sms }));
 			}
 		},
-		'signin-sms': function (s, c, v) {
+		'signin-sms': (s, c, v) => {
 			if (!trim(v.code)) return E(s, c, 'code', 'required');
 			if (!c.smsOffered) return E(s, c, 'code', 'sms_retired');
 			if (norm(v.code) !== norm(s.signin.sms)) return E(s, c, 'code', 'sms_code');
 			finish(s, c, s.signin.target, 'mfa', 'sms');
 		},
-		'signin-qr': function (s, c, v) {
+		'signin-qr': (s, c, v) => {
 			if (!trim(v.qr)) return E(s, c, 'qr', 'required');
 			if (!s.signin.qr || norm(v.qr) !== norm(s.signin.qr)) return E(s, c, 'qr', 'qr_code');
 			s.app.step = 'idle';
 			finish(s, c, s.signin.target, 'mfa', 'mobile_app_qr');
 		},
-		'signin-cancel': function (s, c) {
+		'signin-cancel': (s, c) => {
 			var t = s.signin.target;
 			s.app.step = 'idle';
 			s.signin.step = s.signin.email ? 'password' : 'email';
@@ -610,37 +601,37 @@
 		},
 
 		// account menu and My Account
-		myaccount: function (s, c) { if (s.auth) go(s, c, 'eul-myaccount'); else startSignin(s, c, 'eulogin'); },
-		logout: function (s, c) {
+		myaccount: (s, c) => { if (s.auth) go(s, c, 'eul-myaccount'); else startSignin(s, c, 'eulogin'); },
+		logout: (s, c) => {
 			s.auth = null;
 			s.signin.step = s.signin.email ? 'password' : 'email';
 			s.signin.target = 'eulogin';
 			s.screen = 'eul-signin';
 			note(s, c, 'signed_out');
 		},
-		'manage-phones': function (s, c) { go(s, c, 'eul-phone-add'); },
+		'manage-phones': (s, c) => { go(s, c, 'eul-phone-add'); },
 		// managing factors asks for one of the factors already configured, if any
-		'manage-devices': function (s, c) {
+		'manage-devices': (s, c) => {
 			if (!hasFactor(s, c) || (s.auth && s.auth.level === 'mfa')) return go(s, c, 'eul-device-add');
 			s.signin.target = 'device';
 			s.signin.method = '';
 			s.signin.step = 'password';
 			s.screen = 'eul-signin';
 		},
-		'manage-keys': function (s, c) { explain(s, c, method(c, 'security_key')); },
-		'back-myaccount': function (s, c) { s.challenge = null; go(s, c, 'eul-myaccount'); },
+		'manage-keys': (s, c) => { explain(s, c, method(c, 'security_key')); },
+		'back-myaccount': (s, c) => { s.challenge = null; go(s, c, 'eul-myaccount'); },
 
 		// mobile phone number (SMS)
-		'phone-add': function (s, c, v) {
+		'phone-add': (s, c, v) => {
 			var num = phone(v.number);
 			if (!c.smsOffered) return E(s, c, 'number', 'sms_retired');
 			if (!num) return E(s, c, 'number', 'required');
 			if (!isInternationalPhone(v.number)) return E(s, c, 'number', 'phone_format');
-			if (s.phones.some(function (p) { return p.number === num; })) return E(s, c, 'number', 'phone_duplicate');
+			if (s.phones.some(p => p.number === num)) return E(s, c, 'number', 'phone_duplicate');
 			challenge(s, c, num);
 			s.screen = 'eul-phone-challenge';
 		},
-		'phone-finalise': function (s, c, v) {
+		'phone-finalise': (s, c, v) => {
 			if (!s.challenge) return go(s, c, 'eul-phone-add');
 			if (!trim(v.code)) return E(s, c, 'code', 'required');
 			if (norm(v.code) !== norm(s.challenge.code)) return E(s, c, 'code', 'sms_code');
@@ -651,26 +642,26 @@
 		},
 
 		// mobile device and the EU Login app on the Phone
-		'device-add': function (s, c, v) {
+		'device-add': (s, c, v) => {
 			if (errs(s, c, checkDevice(v))) return;
 			s.deviceQr = { name: trim(v.name), pin: hash(v.pin) };
 			s.app.error = '';
 			s.screen = 'eul-device-qr';
 		},
-		'device-cancel': function (s, c) { s.deviceQr = null; s.app.step = 'idle'; go(s, c, 'eul-myaccount'); },
-		'app-initialise': function (s, c) {
+		'device-cancel': (s, c) => { s.deviceQr = null; s.app.step = 'idle'; go(s, c, 'eul-myaccount'); },
+		'app-initialise': (s, c) => {
 			s.app.error = '';
 			if (s.screen !== 'eul-device-qr' || !s.deviceQr) return appErr(s, c, 'no_qr');
 			s.app.step = 'init-pin';
 		},
-		'app-scan': function (s, c) {
+		'app-scan': (s, c) => {
 			s.app.error = '';
 			if (!hasDevice(s)) return appErr(s, c, 'no_device');
 			if (s.screen !== 'eul-signin' || s.signin.step !== 'qr') return appErr(s, c, 'no_qr');
 			s.app.step = 'otp';
 			s.app.otp = s.signin.qr;
 		},
-		'app-pin': function (s, c, v) {
+		'app-pin': (s, c, v) => {
 			var pin = str(v.pin), q = s.deviceQr;
 			s.app.error = '';
 			if (!isPin(pin)) return appErr(s, c, 'pin_format');
@@ -682,44 +673,44 @@
 				s.app.step = 'done-init';
 				s.screen = 'eul-myaccount';
 			} else if (s.app.step === 'auth-pin') {
-				if (!find(s.devices, function (d) { return d.initialised && d.pin === hash(pin); })) return appErr(s, c, 'pin_wrong');
+				if (!find(s.devices, d => d.initialised && d.pin === hash(pin))) return appErr(s, c, 'pin_wrong');
 				s.notice = null;
 				finish(s, c, s.signin.target, 'mfa', 'mobile_app_pin');
 				s.app.step = 'done-auth';
 			} else appErr(s, c, 'no_request');
 		},
-		'app-cancel': function (s) { s.app.step = 'idle'; s.app.error = ''; },
+		'app-cancel': s => { s.app.step = 'idle'; s.app.error = ''; },
 
 		// SAAS
-		'saas-step1': function (s, c) { go(s, c, 'saas-app'); },
-		'saas-step2': function (s, c, v) {
+		'saas-step1': (s, c) => { go(s, c, 'saas-app'); },
+		'saas-step2': (s, c, v) => {
 			var app = trim(v.app);
 			if (!app) return E(s, c, 'app', 'app_required');
 			if (app !== ((c.sb.saas || {}).target_application || 'CPMS')) return E(s, c, 'app', 'app_not_cpms');
 			s.saas.app = app;
 			go(s, c, 'saas-org');
 		},
-		'org-open': function (s, c, v, a) {
+		'org-open': (s, c, v, a) => {
 			if (!s.saas.path.length && a !== c.ern.code) return E(s, c, 'org', 'org_other_ern');
 			if (s.saas.path.length < 2) { s.saas.path.push(a); s.saas.search = ''; s.saas.page = 1; }
 		},
-		'org-up': function (s) { s.saas.path.pop(); s.saas.search = ''; s.saas.page = 1; },
-		'org-search': function (s, c, v) { s.saas.search = str(v.value); s.saas.page = 1; },
-		'org-perpage': function (s, c, v) { s.saas.perPage = parseInt(v.value, 10) > 0 ? parseInt(v.value, 10) : 25; s.saas.page = 1; },
-		'org-page': function (s, c, v, a) { s.saas.page = Math.max(1, parseInt(a, 10) || 1); },
-		'org-select': function (s, c, v) {
-			var r = find(orgRows(s, c), function (x) { return x.key === str(v.value); });
+		'org-up': s => { s.saas.path.pop(); s.saas.search = ''; s.saas.page = 1; },
+		'org-search': (s, c, v) => { s.saas.search = str(v.value); s.saas.page = 1; },
+		'org-perpage': (s, c, v) => { s.saas.perPage = parseInt(v.value, 10) > 0 ? parseInt(v.value, 10) : 25; s.saas.page = 1; },
+		'org-page': (s, c, v, a) => { s.saas.page = Math.max(1, parseInt(a, 10) || 1); },
+		'org-select': (s, c, v) => {
+			var r = find(orgRows(s, c), x => x.key === str(v.value));
 			if (r && r.kind === 'radio') s.saas.org = { code: r.key, name: r.name, label: r.label };
 		},
-		'saas-step3': function (s, c) { if (!s.saas.org) return E(s, c, 'org', 'org_required'); go(s, c, 'saas-profile'); },
-		'saas-back2': function (s, c) { go(s, c, 'saas-org'); },
-		'saas-step4': function (s, c, v) {
-			s.saas.profiles = arr(v.profiles).filter(function (n) { return find(c.profiles, function (p) { return p.name === n; }); });
+		'saas-step3': (s, c) => { if (!s.saas.org) return E(s, c, 'org', 'org_required'); go(s, c, 'saas-profile'); },
+		'saas-back2': (s, c) => { go(s, c, 'saas-org'); },
+		'saas-step4': (s, c, v) => {
+			s.saas.profiles = arr(v.profiles).filter(n => { return find(c.profiles, p => p.name === n); });
 			if (!s.saas.profiles.length) return E(s, c, 'profiles', 'profile_required');
 			go(s, c, 'saas-recap');
 		},
-		'saas-back3': function (s, c) { go(s, c, 'saas-profile'); },
-		'saas-submit': function (s, c, v) {
+		'saas-back3': (s, c) => { go(s, c, 'saas-profile'); },
+		'saas-submit': (s, c, v) => {
 			if (!s.saas.org) return E(s, c, 'org', 'org_required');
 			if (!s.saas.profiles.length) return E(s, c, 'profiles', 'profile_required');
 			s.saas.comment = str(v.comment);
@@ -727,11 +718,11 @@
 			s.screen = 'saas-pending';
 			note(s, c, 'request_submitted', 'success');
 		},
-		'saas-cancel': function (s, c) { clearSaas(s); go(s, c, s.saas.request ? 'saas-pending' : 'saas-app'); },
-		'saas-new': function (s, c) { clearSaas(s); s.saas.request = null; s.saas.comment = ''; go(s, c, 'saas-app'); },
+		'saas-cancel': (s, c) => { clearSaas(s); go(s, c, s.saas.request ? 'saas-pending' : 'saas-app'); },
+		'saas-new': (s, c) => { clearSaas(s); s.saas.request = null; s.saas.comment = ''; go(s, c, 'saas-app'); },
 
 		// CPMS ERN Preferences
-		'prefs-save': function (s, c, v) {
+		'prefs-save': (s, c, v) => {
 			var e = [];
 			if (!trim(v.role)) e.push({ field: 'role', code: 'prefs_role' });
 			if (!arr(v.areas).length) e.push({ field: 'areas', code: 'prefs_areas' });
@@ -741,39 +732,39 @@
 		},
 
 		// CPMS 2.0 sign-up
-		'c2-member': function (s, c, v) { s.c2.member = str(v.value); },
-		'c2-next1': function (s, c, v) {
+		'c2-member': (s, c, v) => { s.c2.member = str(v.value); },
+		'c2-next1': (s, c, v) => {
 			s.c2.member = str(v.member) || s.c2.member;
 			if (errs(s, c, checkSignup1(v))) return;
 			s.c2.p1 = { role: str(v.role), member: v.member, hospital: trim(v.hospital), ern: arr(v.ern), guest_hospital: trim(v.guest_hospital), invited: arr(v.invited), country: trim(v.country) };
 			s.screen = 'cpms2-signup-2';
 		},
-		'c2-back': function (s) { s.screen = 'cpms2-signup-1'; },
-		'c2-next2': function (s, c, v) {
+		'c2-back': s => { s.screen = 'cpms2-signup-1'; },
+		'c2-next2': (s, c, v) => {
 			if (errs(s, c, checkSignup2(v, c))) return;
 			s.c2.p2 = { cares: arr(v.cares), profession: trim(v.profession), areas: arr(v.areas), subarea: trim(v.subarea), focus: trim(v.focus) };
 			s.screen = 'cpms2-signup-3';
 		},
-		'c2-edit': function (s) { s.screen = 'cpms2-signup-1'; },
-		'c2-submit': function (s, c) {
+		'c2-edit': s => { s.screen = 'cpms2-signup-1'; },
+		'c2-submit': (s, c) => {
 			if (!s.c2.p1) { s.screen = 'cpms2-signup-1'; return E(s, c, 'role', 'c2_role'); }
 			if (!s.c2.p2) { s.screen = 'cpms2-signup-2'; return E(s, c, 'cares', 'c2_cares'); }
 			submit(s, c);
 			s.screen = 'cpms2-submitted';
 			note(s, c, 'c2_submitted', 'success');
 		},
-		'c2-signout': function (s, c) { s.auth = null; go(s, c, 'cpms2-home'); },
+		'c2-signout': (s, c) => { s.auth = null; go(s, c, 'cpms2-home'); },
 
 		// the Inbox and Phone panels
-		panel: function (s, c, v, a) {
+		panel: (s, c, v, a) => {
 			s.ui[a] = !s.ui[a];
-			if (s.ui[a]) (a === 'inbox' ? s.inbox : a === 'phone' ? s.sms : []).forEach(function (m) { m.read = true; });
+			if (s.ui[a]) (a === 'inbox' ? s.inbox : a === 'phone' ? s.sms : []).forEach(m => { m.read = true; });
 		}
 	};
 	// actions that keep the messages on screen (they act beside it)
 	var QUIET = /^(app-|org-|panel$|method$|c2-member$)/;
 
-	// ---------------------------------------------------------------- transition
+	// --- transition
 
 	function transition(state, ev, config) {
 		var c = compile(config), s;
@@ -802,23 +793,23 @@
 			if (decide(s, c, ev.type === 'approve' ? 'approved' : 'rejected')) note(s, c, ev.type === 'approve' ? 'approved' : 'rejected', ev.type === 'approve' ? 'success' : 'warning');
 			else note(s, c, 'nothing_pending');
 		} else if (ev.type === 'finish-test') s.testDone = true;
-		if (s.mode === 'test' && milestones(s, c).every(function (m) { return m.done; })) s.testDone = true;
+		if (s.mode === 'test' && milestones(s, c).every(m => m.done)) s.testDone = true;
 		return s;
 	}
 
-	// ---------------------------------------------------------------- milestones and hints
+	// --- milestones and hints
 
 	function done(s, c, id) {
 		var r = request(s, c);
 		return id === 'account' ? !!s.account : id === 'password' ? !!(s.account && s.account.active)
-			: id === 'phone' ? s.phones.some(function (p) { return p.verified; }) : id === 'device' ? hasDevice(s)
+			: id === 'phone' ? s.phones.some(p => p.verified) : id === 'device' ? hasDevice(s)
 			: id === 'request' ? !!r : id === 'approved' ? !!(r && r.status === 'approved') : id === 'preferences' ? !!s.prefs : false;
 	}
 	function milestones(s, c) {
 		var l = c.sb.milestones || {};
-		return c.milestones.map(function (id) { return { id: id, label: l[id] || id, done: done(s, c, id) }; });
+		return c.milestones.map(id => ({ id: id, label: l[id] || id, done: done(s, c, id) }));
 	}
-	function next(s, c) { var m = find(milestones(s, c), function (x) { return !x.done; }); return m ? m.id : 'done'; }
+	function next(s, c) { var m = find(milestones(s, c), x => !x.done); return m ? m.id : 'done'; }
 
 	function hintKey(s, c) {
 		var sc = s.screen, n = 'next/' + next(s, c), r = request(s, c), st = s.signin.step, p = s.pw.state;
@@ -841,34 +832,34 @@
 		return fill(h || '', vars(s, c));
 	}
 
-	// ---------------------------------------------------------------- view
+	// --- view
 
 	function orgRows(s, c) {
 		var p = s.saas.path, rows;
 		if (!p.length) {
-			rows = (c.d.erns || []).map(function (e) { return { kind: 'open', key: e.code, label: e.code + ' - ' + e.name, name: e.name }; });
-			((c.sb.saas || {}).extra_organisations || []).forEach(function (x) { rows.push({ kind: 'open', key: x, label: x, name: x }); });
-			return rows.sort(function (a, b) { return a.label.toLowerCase() < b.label.toLowerCase() ? -1 : 1; });
+			rows = (c.d.erns || []).map(e => ({ kind: 'open', key: e.code, label: e.code + ' - ' + e.name, name: e.name }));
+			((c.sb.saas || {}).extra_organisations || []).forEach(x => { rows.push({ kind: 'open', key: x, label: x, name: x }); });
+			return rows.sort((a, b) => a.label.toLowerCase() < b.label.toLowerCase() ? -1 : 1);
 		}
 		if (p.length === 1) {
-			return (c.network.countries || []).map(function (k) { return { kind: 'open', key: k.name, label: k.name, name: k.name, count: (k.institutions || []).length + 1 }; });
+			return (c.network.countries || []).map(k => ({ kind: 'open', key: k.name, label: k.name, name: k.name, count: (k.institutions || []).length + 1 }));
 		}
-		var k = find(c.network.countries || [], function (x) { return x.name === p[1]; }) || {}, g = c.network.guest_access || { code: '0000', label: 'Guest Access' };
-		return [{ kind: 'radio', key: g.code, label: g.code + ' ' + g.label, name: g.label }].concat((k.institutions || []).map(function (i) {
+		var k = find(c.network.countries || [], x => x.name === p[1]) || {}, g = c.network.guest_access || { code: '0000', label: 'Guest Access' };
+		return [{ kind: 'radio', key: g.code, label: g.code + ' ' + g.label, name: g.label }].concat((k.institutions || []).map(i => {
 			return { kind: 'radio', key: i.code, label: i.code + ' - ' + i.name, name: i.name };
 		}));
 	}
 
 	function orgView(s, c) {
 		var q = trim(s.saas.search).toLowerCase(), per = s.saas.perPage || 25;
-		var rows = orgRows(s, c).filter(function (r) { return !q || r.label.toLowerCase().indexOf(q) >= 0; });
+		var rows = orgRows(s, c).filter(r => !q || r.label.toLowerCase().indexOf(q) >= 0);
 		var pages = Math.max(1, Math.ceil(rows.length / per)), pg = Math.min(s.saas.page || 1, pages), start = (pg - 1) * per;
-		var e = s.saas.path[0] && find(c.d.erns || [], function (x) { return x.code === s.saas.path[0]; });
+		var e = s.saas.path[0] && find(c.d.erns || [], x => x.code === s.saas.path[0]);
 		return {
 			level: level(s), page: pg, pages: pages, perPage: per, total: rows.length, search: s.saas.search,
 			from: rows.length ? start + 1 : 0, to: Math.min(start + per, rows.length),
-			crumbs: s.saas.path.map(function (x, i) { return i === 0 && e ? e.code + ' - ' + e.name : x; }),
-			rows: rows.slice(start, start + per).map(function (r) {
+			crumbs: s.saas.path.map((x, i) => i === 0 && e ? e.code + ' - ' + e.name : x),
+			rows: rows.slice(start, start + per).map(r => {
 				return { kind: r.kind, key: r.key, label: r.label, count: r.count, selected: !!(s.saas.org && r.kind === 'radio' && s.saas.org.code === r.key) };
 			})
 		};
@@ -887,7 +878,7 @@
 		var vv = vars(s, c, { org: r.org ? r.org.label : '', profiles: (r.profiles || []).join(', ') });
 		return {
 			id: m.id, from: tpl.from || '', subject: fill(tpl.subject, vv), time: time(c, m.at), unread: !m.read,
-			body: (tpl.body || []).map(function (b) {
+			body: (tpl.body || []).map(b => {
 				return typeof b === 'string' ? { text: fill(b, vv) } : b.link ? { link: fill(b.link, vv), action: b.action || 'open-link', arg: m.id }
 					: { code: fill(b.code, vv) };
 			})
@@ -898,11 +889,11 @@
 		var t = c.sb.phone || {}, st = s.app.step, init = hasDevice(s), pin = st === 'init-pin' || st === 'auth-pin';
 		var txt = { 'init-pin': t.app_init_scanned, 'auth-pin': t.app_auth, otp: t.app_otp, 'done-init': t.app_done_init, 'done-auth': t.app_done_auth }[st] ||
 			(init ? t.app_ready : t.app_uninitialised);
-		var dev = find(s.devices, function (d) { return d.initialised; });
+		var dev = find(s.devices, d => d.initialised);
 		return {
 			step: st, text: fill(txt, vars(s, c, { device: dev ? dev.name : '' })), otp: st === 'otp' ? s.app.otp : '', pin: pin, pending: pin,
 			buttons: pin ? [] : (!init || s.deviceQr ? ['initialise'] : []).concat(init ? ['scan'] : []), error: s.app.error,
-			sms: s.sms.slice().reverse().map(function (m) { return { id: m.id, time: time(c, m.at), text: m.text, unread: !m.read }; })
+			sms: s.sms.slice().reverse().map(m => ({ id: m.id, time: time(c, m.at), text: m.text, unread: !m.read }))
 		};
 	}
 
@@ -946,8 +937,8 @@
 			c2_country: p1.country || '-', c2_cares: arr(p2.cares).join(', ') || '-', c2_profession: p2.profession || '-',
 			c2_area: arr(p2.areas).join(', ') || '-', c2_subarea: p2.subarea || '-', c2_focus: p2.focus || '-'
 		};
-		var ph = phoneView(s, c), unread = function (l) { return l.filter(function (m) { return !m.read; }).length; };
-		var step = find(c.steps || [], function (x) { return x.sandbox === s.screen; });
+		var ph = phoneView(s, c), unread = l => { return l.filter(m => !m.read).length; };
+		var step = find(c.steps || [], x => x.sandbox === s.screen);
 		return {
 			screen: s.screen, site: d.site || '', address: d.address || '',
 			title: s.screen === 'eul-signin' && s.signin.step === 'lost' && (c.sb.labels || {}).lost_title || d.title || s.screen,
@@ -955,33 +946,34 @@
 				: s.screen === 'saas-org' ? lv + s.saas.path.join('/') : s.screen === 'eul-create' ? s.created : ''),
 			flags: flags, slots: slots, errors: s.errors.slice(), notice: s.notice, hint: hint(s, c), hintKey: hintKey(s, c),
 			guideStep: step ? { title: step.title, url: step.url || '' } : null,
-			banners: banners(c, s.screen).map(function (b) { return b.text; }),
-			methods: methodsFor(s, c).map(function (m) { return { id: m.id, label: m.label, description: m.description, selected: m.id === s.signin.method }; }),
+			banners: banners(c, s.screen).map(b => b.text),
+			methods: methodsFor(s, c).map(m => ({ id: m.id, label: m.label, description: m.description, selected: m.id === s.signin.method })),
 			captcha: s.captcha,
 			qr: s.screen === 'eul-device-qr' ? 'dev:' + (s.deviceQr ? s.deviceQr.name + s.deviceQr.pin : '') : s.signin.qr,
 			org: s.screen === 'saas-org' ? orgView(s, c) : null,
 			profiles: c.profiles,
 			requests: r && c.system === 'saas' ? [{ app: (c.sb.saas || {}).target_application || 'CPMS', org: r.org ? r.org.label : '',
 				profiles: (r.profiles || []).join(', '), time: time(c, r.at), status: r.status }] : [],
-			phones: s.phones.map(function (x) { return x.number; }), devices: s.devices.map(function (x) { return x.name; }),
-			inbox: s.inbox.slice().reverse().map(function (m) { return mailView(s, c, m); }), unreadMail: unread(s.inbox),
+			phones: s.phones.map(x => x.number), devices: s.devices.map(x => x.name),
+			inbox: s.inbox.slice().reverse().map(m => mailView(s, c, m)), unreadMail: unread(s.inbox),
 			phone: ph, unreadPhone: unread(s.sms) + (ph.pending ? 1 : 0),
 			milestones: ms, mode: s.mode,
 			test: {
-				done: s.testDone, completed: ms.filter(function (m) { return m.done; }).length, total: ms.length, actions: s.actions,
-				mistakes: s.mistakes.map(function (m) { var x = def(c, m.screen); return { screen: x ? x.title : m.screen, msg: m.msg }; })
+				done: s.testDone, completed: ms.filter(m => m.done).length, total: ms.length, actions: s.actions,
+				mistakes: s.mistakes.map(m => { var x = def(c, m.screen); return { screen: x ? x.title : m.screen, msg: m.msg }; })
 			},
 			prefill: prefill(s), fill: s.fill, scenario: s.scenario, ui: s.ui,
-			scenarios: scenarios(c).map(function (x) { return { id: x.id, label: x.label }; })
+			screens: Object.keys(c.sb.screens || {}).filter(id => allowed(c, id)),
+			scenarios: scenarios(c).map(x => ({ id: x.id, label: x.label }))
 		};
 	}
 
-	// ---------------------------------------------------------------- routes #/<screen>?scenario=<id>
+	// --- routes #/<screen>?scenario=<id>
 
 	function parseRoute(h) {
 		h = str(h).replace(/^#\/?/, '');
 		var q = h.indexOf('?'), out = { screen: decodeURIComponent((q >= 0 ? h.slice(0, q) : h).replace(/\/+$/, '')), scenario: '' };
-		(q >= 0 ? h.slice(q + 1) : '').split('&').forEach(function (kv) {
+		(q >= 0 ? h.slice(q + 1) : '').split('&').forEach(kv => {
 			var i = kv.indexOf('=');
 			if (i > 0 && kv.slice(0, i) === 'scenario') out.scenario = decodeURIComponent(kv.slice(i + 1));
 		});
@@ -989,14 +981,14 @@
 	}
 	function formatRoute(screen, scenario) { return '#/' + screen + (scenario ? '?scenario=' + encodeURIComponent(scenario) : ''); }
 
-	function withC(f) { return function (x, y) { return f(x, compile(y)); }; }
+	function withC(f) { return (x, y) => f(x, compile(y)); }
 	return {
-		SCREENS: SCREENS, compile: compile, initialState: initialState, transition: transition, view: view,
+		compile: compile, initialState: initialState, transition: transition, view: view,
 		milestones: withC(milestones), hint: withC(hint), hintKey: withC(hintKey), orgRows: withC(orgRows),
-		screenAllowed: function (c, id) { return allowed(compile(c), id); },
-		isOffered: function (c, id) { return isOffered(compile(c), id); },
-		offeredMethods: function (c) { return compile(c).methods.filter(function (m) { return m.offered; }); },
-		bannersFor: function (c, screen) { return banners(compile(c), screen); },
+		screenAllowed: (c, id) => allowed(compile(c), id),
+		isOffered: (c, id) => isOffered(compile(c), id),
+		offeredMethods: c => { return compile(c).methods.filter(m => m.offered); },
+		bannersFor: (c, screen) => banners(compile(c), screen),
 		checkPassword: checkPassword, checkCreateAccount: checkCreateAccount, checkDevice: checkDevice,
 		checkSignup1: checkSignup1, checkSignup2: checkSignup2,
 		isEmail: isEmail, isInternationalPhone: isInternationalPhone, isPin: isPin, passwordGroups: groups,

@@ -5,7 +5,7 @@
  * Routes #/<screen>?scenario=<id>; state in sessionStorage, one key per guide.
  * Nothing is ever sent anywhere: no form, no fetch, no XHR.
  */
-(function (w) {
+(w => {
 	'use strict';
 	var F = w.ErnSandboxFlow;
 
@@ -14,7 +14,7 @@
 		var key = 'ernguide-sandbox:' + ((config.guide || {}).slug || 'guide');
 		var offs = [], sigs = {}, counts = { mail: 0, phone: 0 }, errN = 0, state;
 
-		function on(el, type, fn) { el.addEventListener(type, fn); offs.push(function () { el.removeEventListener(type, fn); }); }
+		function on(el, type, fn) { el.addEventListener(type, fn); offs.push(() => { el.removeEventListener(type, fn); }); }
 		function $(sel, ctx) { return (ctx || root).querySelector(sel); }
 		function $$(sel, ctx) { return Array.prototype.slice.call((ctx || root).querySelectorAll(sel)); }
 		function attr(e, n) { return e.getAttribute(n); }
@@ -47,12 +47,12 @@
 			return state;
 		}
 
-		// ------------------------------------------------------------ form values
+		// --- form values
 
 		function scopeOf(e) { return e.closest('[data-sbx-form]') || e.closest('[data-sbx-screen]') || root; }
 		function collect(scope) {
 			var v = {};
-			$$('[data-sbx-field]', scope).forEach(function (f) {
+			$$('[data-sbx-field]', scope).forEach(f => {
 				if (!seen(f)) return;
 				var n = attr(f, 'data-sbx-field');
 				// a checkbox with a value is one of a group (a list); without one it is yes/no
@@ -63,7 +63,7 @@
 			return v;
 		}
 		function setValues(scope, values, clear) {
-			$$('[data-sbx-field]', scope).forEach(function (f) {
+			$$('[data-sbx-field]', scope).forEach(f => {
 				var n = attr(f, 'data-sbx-field'), box = f.type === 'checkbox' || f.type === 'radio', val;
 				if (f.type === 'password' || !values || !(n in values)) {
 					if (clear) { if (box) f.checked = false; else f.value = f.tagName === 'SELECT' && f.options[0].value ? f.options[0].value : ''; }
@@ -75,7 +75,7 @@
 			});
 		}
 
-		// ------------------------------------------------------------ events
+		// --- events
 
 		function onClick(e) {
 			var t = e.target.closest('[data-sbx-action],[data-sbx-cmd],[data-sbx-toggle]');
@@ -112,7 +112,7 @@
 			if (b) { e.preventDefault(); b.click(); }
 		}
 		function closeMenus(refocus) {
-			$$('.sbx-gear [aria-expanded="true"]').forEach(function (b) {
+			$$('.sbx-gear [aria-expanded="true"]').forEach(b => {
 				b.setAttribute('aria-expanded', 'false');
 				doc.getElementById(attr(b, 'data-sbx-toggle')).hidden = true;
 				if (refocus) b.focus();
@@ -124,21 +124,21 @@
 			else if (r.screen && r.screen !== state.screen) dispatch({ type: 'go', screen: r.screen, deep: true }, { fromHash: true });
 		}
 
-		// ------------------------------------------------------------ lists (rebuilt only when their data changes)
+		// --- lists (rebuilt only when their data changes)
 
 		function list(name, sig, build) {
 			var box = $('[data-sbx-list="' + name + '"]'), s = JSON.stringify(sig);
 			if (box && sigs[name] !== s) { sigs[name] = s; build(empty(box)); }
 		}
 		function check(name, rows) {
-			$$('[data-sbx-list="' + name + '"] input').forEach(function (i) {
-				i.checked = rows.some(function (r) { return r.selected && (r.id || r.key) === i.value; });
+			$$('[data-sbx-list="' + name + '"] input').forEach(i => {
+				i.checked = rows.some(r => r.selected && (r.id || r.key) === i.value);
 			});
 		}
 
 		function renderLists(v) {
-			list('methods', v.methods.map(function (m) { return m.id; }), function (box) {
-				v.methods.forEach(function (m) {
+			list('methods', v.methods.map(m => m.id), box => {
+				v.methods.forEach(m => {
 					var id = 'sbx-m-' + m.id;
 					box.appendChild(el('div', { 'class': 'sbx-method' },
 						el('input', { type: 'radio', name: 'sbx-method', id: id, value: m.id, 'data-sbx-field': 'method', 'data-sbx-change': 'method', 'aria-describedby': id + '-d' }),
@@ -149,8 +149,8 @@
 
 			var o = v.org;
 			if (o) {
-				list('org', [o.level, o.rows.map(function (r) { return r.key; })], function (box) {
-					o.rows.forEach(function (r, i) {
+				list('org', [o.level, o.rows.map(r => r.key)], box => {
+					o.rows.forEach((r, i) => {
 						var did = 'sbx-od-' + i;
 						box.appendChild(el('tr', null,
 							el('td', null, r.kind === 'radio' ? el('label', null, el('input', { type: 'radio', name: 'sbx-org', value: r.key, 'data-sbx-change': 'org-select' }), ' ' + r.label) : r.label),
@@ -161,7 +161,7 @@
 					});
 				});
 				check('org', o.rows);
-				list('pager', [o.pages, o.page], function (box) {
+				list('pager', [o.pages, o.page], box => {
 					if (o.pages < 2) return;
 					var ul = box.appendChild(el('ul', { 'aria-label': L.page }));
 					for (var p = 1; p <= o.pages; p++) ul.appendChild(el('li', null, btn(vh(L.page + ' '), { 'data-sbx-action': 'org-page', 'data-sbx-arg': p, 'aria-current': p === o.page ? 'page' : null }, String(p))));
@@ -171,41 +171,44 @@
 				if (q && q.value !== o.search && doc.activeElement !== q) q.value = o.search;
 			}
 
-			list('requests', v.requests, function (box) {
-				v.requests.forEach(function (r) {
+			list('requests', v.requests, box => {
+				v.requests.forEach(r => {
 					box.appendChild(el('tr', null, el('td', null, r.app), el('td', null, r.org), el('td', null, r.profiles), el('td', null, r.time),
 						el('td', null, el('strong', { 'class': 'sbx-st-' + r.status }, (L.status || {})[r.status] || r.status))));
 				});
 			});
-			['phones', 'devices'].forEach(function (n) {
-				list(n, v[n], function (box) {
+			['phones', 'devices'].forEach(n => {
+				list(n, v[n], box => {
 					if (!v[n].length) box.appendChild(el('li', { 'class': 'sbx-muted' }, L.none_yet));
-					v[n].forEach(function (x) { box.appendChild(el('li', null, x)); });
+					v[n].forEach(x => { box.appendChild(el('li', null, x)); });
 				});
 			});
-			list('inbox', v.inbox, function (box) {
+			list('inbox', v.inbox, box => {
 				if (!v.inbox.length) box.appendChild(el('p', { 'class': 'sbx-muted' }, L.inbox_empty));
-				v.inbox.forEach(function (m) {
+				v.inbox.forEach(m => {
 					var art = box.appendChild(el('article', { 'class': 'sbx-mail', 'aria-labelledby': 'sbx-mail-' + m.id },
 						el('h3', { id: 'sbx-mail-' + m.id }, m.subject), el('p', { 'class': 'sbx-meta' }, L.from + ': ' + m.from + ' \u00b7 ' + L.received + ': ' + m.time)));
-					m.body.forEach(function (b) {
+					m.body.forEach(b => {
 						art.appendChild(b.link ? el('p', null, el('a', { href: '#/eul-password', 'data-sbx-action': b.action, 'data-sbx-arg': b.arg }, b.link))
 							: el('p', b.code ? { 'class': 'sbx-mono' } : null, b.code || b.text));
 					});
 				});
 			});
-			list('sms', v.phone.sms, function (box) {
+			list('sms', v.phone.sms, box => {
 				if (!v.phone.sms.length) box.appendChild(el('li', { 'class': 'sbx-muted' }, L.phone_none));
-				v.phone.sms.forEach(function (m) { box.appendChild(el('li', null, el('span', { 'class': 'sbx-meta' }, m.time + ' '), m.text)); });
+				v.phone.sms.forEach(m => { box.appendChild(el('li', null, el('span', { 'class': 'sbx-meta' }, m.time + ' '), m.text)); });
 			});
-			list('milestones', v.milestones, function (box) {
-				v.milestones.forEach(function (m) {
+			list('milestones', v.milestones, box => {
+				v.milestones.forEach(m => {
 					box.appendChild(el('li', { 'class': m.done ? 'sbx-done' : '' }, el('span', { 'aria-hidden': 'true' }, m.done ? '\u2713 ' : '\u25cb '), m.label, vh(' (' + (m.done ? L.done : L.todo) + ')')));
 				});
 			});
-			list('mistakes', [v.test.done, v.test.mistakes], function (box) {
+			list('screens', v.screens, box => {
+				v.screens.forEach(id => { box.appendChild(el('a', { href: '#/' + id }, id)); box.appendChild(doc.createTextNode(' ')); });
+			});
+			list('mistakes', [v.test.done, v.test.mistakes], box => {
 				if (!v.test.mistakes.length) box.appendChild(el('li', null, L.no_mistakes));
-				v.test.mistakes.forEach(function (m) { box.appendChild(el('li', null, m.screen + ': ' + m.msg)); });
+				v.test.mistakes.forEach(m => { box.appendChild(el('li', null, m.screen + ': ' + m.msg)); });
 			});
 		}
 
@@ -216,13 +219,13 @@
 			box.setAttribute('data-code', code);
 			box.setAttribute('aria-label', (L.code_img || 'Code') + ': ' + code.split('').join(' '));
 			empty(box);
-			code.split('').forEach(function (ch, i) {
+			code.split('').forEach((ch, i) => {
 				box.appendChild(el('span', null, ch)).style.transform = 'rotate(' + ((parseInt(F.hash(code + i).charAt(0), 16) % 7 - 3) * 6) + 'deg)';
 			});
 		}
 		// a QR-like picture drawn from the flow's code (what scanning it does is up to the flow)
 		function renderQr(text) {
-			$$('[data-sbx-qr]').forEach(function (svg) {
+			$$('[data-sbx-qr]').forEach(svg => {
 				if (!seen(svg) || attr(svg, 'data-code') === text) return;
 				svg.setAttribute('data-code', text);
 				var d = '', h = text, n = 25, x, y, fx, fy, on;
@@ -245,17 +248,17 @@
 			var live = $('[data-sbx-live]');
 			if (!live || !text) return;
 			live.textContent = '';
-			win.setTimeout(function () { live.textContent = text; }, 30);
+			win.setTimeout(() => { live.textContent = text; }, 30);
 		}
 
 		// errors go under their field (added to its description), the others into the alert area
 		function renderErrors(v, screenEl) {
 			var loose = [], first = null, box = $('[data-sbx-alert]');
-			$$('[data-sbx-error]').forEach(function (e) { e.hidden = true; e.textContent = ''; });
-			$$('[aria-invalid]').forEach(function (e) { e.removeAttribute('aria-invalid'); });
-			v.errors.forEach(function (er) {
+			$$('[data-sbx-error]').forEach(e => { e.hidden = true; e.textContent = ''; });
+			$$('[aria-invalid]').forEach(e => { e.removeAttribute('aria-invalid'); });
+			v.errors.forEach(er => {
 				var field = screenEl && $$('[data-sbx-field="' + er.field + '"]', screenEl).filter(seen)[0];
-				var spot = screenEl && $$('[data-sbx-error="' + er.field + '"]', screenEl).filter(function (e) { return seen(e.parentNode); })[0];
+				var spot = screenEl && $$('[data-sbx-error="' + er.field + '"]', screenEl).filter(e => seen(e.parentNode))[0];
 				if (!spot && field) {
 					var host = field.closest('fieldset,.sbx-field');
 					if (host) {
@@ -267,25 +270,25 @@
 				if (spot) { spot.textContent = er.msg; spot.hidden = false; } else loose.push(er.msg);
 				if (field) { field.setAttribute('aria-invalid', 'true'); first = first || field; }
 			});
-			if (box) { empty(box); loose.forEach(function (m) { box.appendChild(el('p', null, m)); }); }
+			if (box) { empty(box); loose.forEach(m => { box.appendChild(el('p', null, m)); }); }
 			return { first: first, loose: loose };
 		}
 
 		function render(prev, o) {
 			var v = F.view(state, cfg), pv = prev ? F.view(prev, cfg) : null, flags = {}, ph = v.phone;
-			v.flags.forEach(function (f) { flags[f] = 1; });
+			v.flags.forEach(f => { flags[f] = 1; });
 			flags['app-pin'] = ph.pin;
 			flags['app-initialise'] = ph.buttons.indexOf('initialise') >= 0;
 			flags['app-scan'] = ph.buttons.indexOf('scan') >= 0;
 			var screenChanged = !pv || pv.screen !== v.screen, stepChanged = !pv || pv.stepKey !== v.stepKey;
-			if (o.clear) { setValues(root, null, true); $$('[data-sbx-captcha]').forEach(function (b) { b.removeAttribute('data-code'); }); }
+			if (o.clear) { setValues(root, null, true); $$('[data-sbx-captcha]').forEach(b => { b.removeAttribute('data-code'); }); }
 
-			$$('[data-sbx-site]').forEach(function (e) { e.hidden = attr(e, 'data-sbx-site') !== v.site; });
-			$$('[data-sbx-screen]').forEach(function (e) { e.hidden = attr(e, 'data-sbx-screen') !== v.screen; });
-			$$('[data-sbx-when]').forEach(function (e) {
-				e.hidden = !attr(e, 'data-sbx-when').split(' ').every(function (f) { return f.charAt(0) === '!' ? !flags[f.slice(1)] : !!flags[f]; });
+			$$('[data-sbx-site]').forEach(e => { e.hidden = attr(e, 'data-sbx-site') !== v.site; });
+			$$('[data-sbx-screen]').forEach(e => { e.hidden = attr(e, 'data-sbx-screen') !== v.screen; });
+			$$('[data-sbx-when]').forEach(e => {
+				e.hidden = !attr(e, 'data-sbx-when').split(' ').every(f => f.charAt(0) === '!' ? !flags[f.slice(1)] : !!flags[f]);
 			});
-			$$('[data-sbx-banner]').forEach(function (e) { e.hidden = v.banners.indexOf(e.textContent) < 0; });
+			$$('[data-sbx-banner]').forEach(e => { e.hidden = v.banners.indexOf(e.textContent) < 0; });
 
 			var st = (L.status || {})[v.slots.request_status] || v.slots.request_status;
 			var slots = extend(extend({}, v.slots), {
@@ -295,18 +298,18 @@
 				org_crumbs: v.org ? '/ ' + v.org.crumbs.join(' / ') : '', org_showing: v.org ? fill(L.showing, v.org) : '',
 				test_summary: fill(L.test_summary, { completed: v.test.completed, total: v.test.total, mistakes: v.test.mistakes.length, actions: v.test.actions })
 			});
-			$$('[data-sbx-slot]').forEach(function (e) {
+			$$('[data-sbx-slot]').forEach(e => {
 				var val = slots[attr(e, 'data-sbx-slot')];
 				val = val == null ? '' : String(val);
 				if (e.textContent !== val) e.textContent = val;
 			});
 
-			['inbox', 'phone'].forEach(function (p) {
+			['inbox', 'phone'].forEach(p => {
 				var box = $('#sbx-' + p);
 				if (box) box.hidden = !v.ui[p];
-				$$('[data-sbx-arg="' + p + '"]').forEach(function (b) { b.setAttribute('aria-expanded', String(!!v.ui[p])); });
+				$$('[data-sbx-arg="' + p + '"]').forEach(b => { b.setAttribute('aria-expanded', String(!!v.ui[p])); });
 			});
-			$$('[data-sbx-mode]').forEach(function (i) { i.checked = i.value === v.mode; });
+			$$('[data-sbx-mode]').forEach(i => { i.checked = i.value === v.mode; });
 			var sc = $('[data-sbx-scenario]'), g = $('[data-sbx-guide]'), a = $('[data-sbx-guide-link]');
 			if (sc && o.clear) sc.value = v.scenario;
 			if (g) g.hidden = !v.guideStep;
@@ -321,7 +324,7 @@
 			if (screenEl && (o.initial || o.clear) && v.prefill) setValues(screenEl, v.prefill, false);
 			if (screenEl && v.fill) setValues(screenEl, v.fill, false);
 			// a password never stays in a field that is not on screen
-			$$('input[type="password"]').forEach(function (i) { if (!seen(i) || i.id === 'sbx-app-pin' && ph.error) i.value = ''; });
+			$$('input[type="password"]').forEach(i => { if (!seen(i) || i.id === 'sbx-app-pin' && ph.error) i.value = ''; });
 
 			var er = renderErrors(v, screenEl), note = $('[data-sbx-notice]');
 			if (note) {
@@ -341,7 +344,7 @@
 			if (!o.initial) {
 				var ph2 = o.panel && v.ui[o.panel] && $('#sbx-' + o.panel + '-h');
 				if (ph2) ph2.focus();
-				else if (v.errors.length && er.first && !(fromPhone && !screenChanged)) { er.first.focus(); news.unshift(v.errors.map(function (e) { return e.msg; }).join(' ')); }
+				else if (v.errors.length && er.first && !(fromPhone && !screenChanged)) { er.first.focus(); news.unshift(v.errors.map(e => e.msg).join(' ')); }
 				else if (v.errors.length) news.unshift(er.loose.join(' '));
 				else if ((screenChanged || stepChanged || o.focus) && screenEl && !o.keep) {
 					var ft = $$('[data-sbx-step-focus]', screenEl).filter(seen)[0] || $('[data-sbx-focus]', screenEl);
@@ -368,7 +371,7 @@
 			return dispatch({ type: 'reset', seed: seed() }, { clear: true, focus: true });
 		}
 
-		// ------------------------------------------------------------ start
+		// --- start
 
 		on(root, 'click', onClick);
 		on(root, 'change', onChange);
@@ -385,8 +388,8 @@
 
 		return {
 			dispatch: dispatch, reset: reset,
-			getState: function () { return state; },
-			destroy: function () { offs.forEach(function (f) { f(); }); offs = []; }
+			getState: () => state,
+			destroy: () => { offs.forEach(f => { f(); }); offs = []; }
 		};
 	}
 
