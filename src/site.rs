@@ -527,26 +527,34 @@ pub fn stale_content_warnings(lib: &Library) -> Vec<Warning> {
         .iter()
         .filter(|m| !m.offered_on(&as_of) && m.available_until.is_some())
         .collect();
-    for g in &lib.guides {
-        let sources = std::iter::once((&g.source, g.meta.reviewed.as_str()))
-            .chain(g.steps.iter().map(|s| (&s.source, s.meta.reviewed.as_str())));
-        for (src, reviewed) in sources {
-            if let (Some(t), Some(r)) = (today, day_number(reviewed)) {
-                if t - r > i64::from(lib.config.review_interval_days) {
-                    let text = std::fs::read_to_string(&src.file).unwrap_or_default();
-                    out.push(Warning(SourceError::new(
-                        &src.file,
-                        line_of(&text, "reviewed:"),
-                        format!(
-                            "last reviewed {reviewed}, more than {} days before as_of {as_of}: check it is still true",
-                            lib.config.review_interval_days
-                        ),
-                    )));
+    // Guides in parallel; the warnings keep the guides' order.
+    let per_guide: Vec<Vec<Warning>> = lib
+        .guides
+        .par_iter()
+        .map(|g| {
+            let mut out = Vec::new();
+            let sources = std::iter::once((&g.source, g.meta.reviewed.as_str()))
+                .chain(g.steps.iter().map(|s| (&s.source, s.meta.reviewed.as_str())));
+            for (src, reviewed) in sources {
+                if let (Some(t), Some(r)) = (today, day_number(reviewed)) {
+                    if t - r > i64::from(lib.config.review_interval_days) {
+                        let text = std::fs::read_to_string(&src.file).unwrap_or_default();
+                        out.push(Warning(SourceError::new(
+                            &src.file,
+                            line_of(&text, "reviewed:"),
+                            format!(
+                                "last reviewed {reviewed}, more than {} days before as_of {as_of}: check it is still true",
+                                lib.config.review_interval_days
+                            ),
+                        )));
+                    }
                 }
+                out.extend(retired_method_mentions(&src.file, src.body_line, &src.body, &retired, &as_of));
             }
-            out.extend(retired_method_mentions(&src.file, src.body_line, &src.body, &retired, &as_of));
-        }
-    }
+            out
+        })
+        .collect();
+    out.extend(per_guide.into_iter().flatten());
     // shared fragments too
     let shared = lib.content_dir().join("shared");
     if shared.is_dir() {
@@ -648,29 +656,85 @@ pub fn check_links(site: &RenderedSite) -> Result<()> {
 /// Every broken link of the site, in page order: a relative link or `#anchor` that does not
 /// resolve, or an external `http(s):`/`mailto:` link that is not well formed (no network access).
 pub fn link_problems(site: &RenderedSite) -> Vec<SourceError> {
-    let mut ids: HashMap<&str, HashSet<String>> = HashMap::new();
-    for p in &site.pages {
-        if let Some(bytes) = site.output.get(&p.rel) {
-            ids.insert(p.rel.as_str(), attr_values(&String::from_utf8_lossy(bytes), "id").into_iter().collect());
-        }
-    }
-    let mut out = Vec::new();
-    for p in &site.pages {
-        let Some(bytes) = site.output.get(&p.rel) else { continue };
-        let html = String::from_utf8_lossy(bytes);
-        let mut text = None;
-        for target in attr_values(&html, "href").into_iter().chain(attr_values(&html, "src")) {
-            if let Some(problem) = link_problem(&p.rel, &target, &site.output, &ids) {
-                let text = text.get_or_insert_with(|| std::fs::read_to_string(&p.source).unwrap_or_default());
-                out.push(SourceError::new(
-                    &p.source,
-                    link_line(text, &target),
-                    format!("broken link `{target}` on page {}: {problem}", p.rel),
-                ));
+    // One pass over each page's HTML (pages in parallel) collects its ids and its links.
+    let scanned: Vec<Option<PageAttrs>> = site
+        .pages
+        .par_iter()
+        .map(|p| site.output.get(&p.rel).map(|bytes| match std::str::from_utf8(bytes) {
+            Ok(html) => scan_attrs(html),
+            Err(_) => scan_attrs(&String::from_utf8_lossy(bytes)),
+        }))
+        .collect();
+    let mut ids: HashMap<&str, HashSet<String>> = HashMap::with_capacity(scanned.len());
+    let mut links: Vec<Option<Vec<String>>> = Vec::with_capacity(scanned.len());
+    for (p, attrs) in site.pages.iter().zip(scanned) {
+        match attrs {
+            Some(a) => {
+                ids.insert(p.rel.as_str(), a.ids.into_iter().collect());
+                links.push(Some(a.links));
             }
+            None => links.push(None),
         }
     }
-    out
+    let per_page: Vec<Vec<SourceError>> = site
+        .pages
+        .par_iter()
+        .zip(links.par_iter())
+        .map(|(p, targets)| {
+            let mut out = Vec::new();
+            let mut text = None;
+            for target in targets.iter().flatten() {
+                if let Some(problem) = link_problem(&p.rel, target, &site.output, &ids) {
+                    // The source is read only to point at the line of a broken link.
+                    let text = text.get_or_insert_with(|| std::fs::read_to_string(&p.source).unwrap_or_default());
+                    out.push(SourceError::new(
+                        &p.source,
+                        link_line(text, target),
+                        format!("broken link `{target}` on page {}: {problem}", p.rel),
+                    ));
+                }
+            }
+            out
+        })
+        .collect();
+    per_page.into_iter().flatten().collect()
+}
+
+/// A page's `id` values and its links (every `href`, then every `src`, in document order).
+struct PageAttrs {
+    ids: Vec<String>,
+    links: Vec<String>,
+}
+
+/// Finds ` id="..."`, ` href="..."` and ` src="..."` (double-quoted, as our templates write
+/// them) in one pass over the HTML.
+fn scan_attrs(html: &str) -> PageAttrs {
+    let bytes = html.as_bytes();
+    let (mut ids, mut hrefs, mut srcs) = (Vec::new(), Vec::new(), Vec::new());
+    let mut from = 0;
+    while let Some(i) = html[from..].find("=\"").map(|i| i + from) {
+        let value_start = i + 2;
+        let Some(len) = html[value_start..].find('"') else { break };
+        let before = &bytes[..i];
+        let list = if before.ends_with(b" id") {
+            Some(&mut ids)
+        } else if before.ends_with(b" href") {
+            Some(&mut hrefs)
+        } else if before.ends_with(b" src") {
+            Some(&mut srcs)
+        } else {
+            None
+        };
+        match list {
+            Some(list) => {
+                list.push(unescape(&html[value_start..value_start + len]));
+                from = value_start + len;
+            }
+            None => from = value_start,
+        }
+    }
+    hrefs.append(&mut srcs);
+    PageAttrs { ids, links: hrefs }
 }
 
 /// The line of the source that wrote the link `target`: the URL itself, else its `#fragment`
@@ -763,7 +827,8 @@ fn link_problem(page: &str, target: &str, output: &Output, ids: &HashMap<&str, H
     None
 }
 
-/// Values of `name="..."` attributes in HTML (double-quoted, as our templates write them).
+/// Values of `name="..."` attributes in HTML (the reference [`scan_attrs`] is tested against).
+#[cfg(test)]
 fn attr_values(html: &str, name: &str) -> Vec<String> {
     let pat = format!(" {name}=\"");
     let mut out = Vec::new();
@@ -819,6 +884,21 @@ fn unescape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_pass_scan_finds_what_separate_scans_find() {
+        let html = concat!(
+            "<a href=\"a.html\" id=\"x\">A</a><img src=\"i.png\" alt=\"\"><p data-id=\"no\">",
+            "<a class=\"c\" href=\"b.html#&amp;q\">B</a><h2 id=\"y\"></h2><script src=\"s.js\"></script>",
+            "<a href=\"\">empty</a> trailing href=\"unclosed"
+        );
+        let a = scan_attrs(html);
+        assert_eq!(a.ids, attr_values(html, "id"));
+        let mut links = attr_values(html, "href");
+        links.extend(attr_values(html, "src"));
+        assert_eq!(a.links, links);
+        assert_eq!(a.links, ["a.html", "b.html#&q", "", "i.png", "s.js"]);
+    }
 
     #[test]
     fn days() {

@@ -213,7 +213,7 @@ impl PageTemplates {
         env.set_formatter(|out, state, value| {
             if *state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() {
                 if let Some(s) = value.as_str() {
-                    return out.write_str(&html_escape(s)).map_err(|_| {
+                    return write_html_escaped(out, s).map_err(|_| {
                         minijinja::Error::new(ErrorKind::WriteFailure, "writing the page")
                     });
                 }
@@ -244,22 +244,51 @@ impl PageTemplates {
 /// Escapes text for HTML content and double- or single-quoted attributes.
 pub fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
+    // Writing to a String cannot fail.
+    let _ = write_html_escaped(&mut out, s);
     out
+}
+
+/// [`html_escape`] straight into `out`: unescaped runs are copied whole, nothing is allocated.
+pub fn write_html_escaped(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Result {
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&s[start..i])?;
+        out.write_str(entity)?;
+        start = i + 1;
+    }
+    out.write_str(&s[start..])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escapes_like_the_reference() {
+        for s in ["", "plain", "a & b", "<a href=\"x\">it's</a>", "&&", "ünï & <ç>", "x'"] {
+            let reference: String = s
+                .chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '"' => "&quot;".to_string(),
+                    '\'' => "&#39;".to_string(),
+                    c => c.to_string(),
+                })
+                .collect();
+            assert_eq!(html_escape(s), reference);
+        }
+    }
 
     #[test]
     fn safe_names() {

@@ -203,11 +203,12 @@ impl Guide {
                 .slug
                 .clone()
                 .unwrap_or_else(|| default_slug.to_string());
-            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            // The file is read again only to point an error at its line.
+            let slug_line = || line_of(&std::fs::read_to_string(&file).unwrap_or_default(), "slug:");
             if !is_slug(&slug) {
                 return Err(SourceError::new(
                     &file,
-                    line_of(&text, "slug:"),
+                    slug_line(),
                     format!("step slug `{slug}` must be lowercase letters, digits and dashes"),
                 )
                 .into());
@@ -215,7 +216,7 @@ impl Guide {
             if RESERVED_STEP_SLUGS.contains(&slug.as_str()) {
                 return Err(SourceError::new(
                     &file,
-                    line_of(&text, "slug:"),
+                    slug_line(),
                     format!("step slug `{slug}` is reserved for the generator's own page; choose another"),
                 )
                 .into());
@@ -223,7 +224,7 @@ impl Guide {
             if let Some(other) = steps.iter().find(|s| s.slug == slug) {
                 return Err(SourceError::new(
                     &file,
-                    line_of(&text, "slug:").max(1),
+                    slug_line().max(1),
                     format!(
                         "duplicate step slug `{slug}`: {} already uses it",
                         other.source.file.display()
@@ -246,9 +247,9 @@ impl Guide {
             )
             .into());
         }
-        let text = std::fs::read_to_string(&index).unwrap_or_default();
         for sc in &meta.shortcuts {
             if !steps.iter().any(|s| s.slug == sc.step) {
+                let text = std::fs::read_to_string(&index).unwrap_or_default();
                 return Err(SourceError::new(
                     &index,
                     line_of(&text, &sc.step),

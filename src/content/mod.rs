@@ -7,6 +7,8 @@ pub mod guide;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 pub use data::{Data, Network};
 pub use guide::{Guide, Step, System};
 
@@ -45,10 +47,12 @@ impl Library {
             networks.insert(net.id.clone(), net);
         }
 
-        let mut guides = Vec::new();
-        for dir in sorted_subdirs(&content.join("guides"))? {
-            guides.push(Guide::load(&dir)?);
-        }
+        // Guides load in parallel; the first failing one (in folder order) is the error.
+        let loaded: Vec<Result<Guide>> = sorted_subdirs(&content.join("guides"))?
+            .par_iter()
+            .map(|dir| Guide::load(dir))
+            .collect();
+        let mut guides = loaded.into_iter().collect::<Result<Vec<Guide>>>()?;
         guides.sort_by(|a, b| (a.meta.order, &a.slug).cmp(&(b.meta.order, &b.slug)));
 
         let lib = Library {
@@ -63,13 +67,15 @@ impl Library {
     }
 
     fn validate(&self) -> Result<()> {
+        let slugs: std::collections::HashSet<&str> = self.guides.iter().map(|g| g.slug.as_str()).collect();
         for g in &self.guides {
             let index = &g.source.file;
-            let text = std::fs::read_to_string(index).unwrap_or_default();
+            // The file is read again only to point an error at its line.
+            let line = |key: &str| data::line_of(&std::fs::read_to_string(index).unwrap_or_default(), key);
             if !self.networks.contains_key(&g.meta.network) {
                 return Err(SourceError::new(
                     index,
-                    data::line_of(&text, "network:"),
+                    line("network:"),
                     format!(
                         "unknown network `{}` (no content/networks/{}/network.yaml)",
                         g.meta.network, g.meta.network
@@ -81,10 +87,10 @@ impl Library {
                 self.validate_sandbox_link(g, step)?;
             }
             if let Some(rel) = &g.meta.related {
-                if !self.guides.iter().any(|o| &o.slug == rel) {
+                if !slugs.contains(rel.as_str()) {
                     return Err(SourceError::new(
                         index,
-                        data::line_of(&text, "related:"),
+                        line("related:"),
                         format!("related guide `{rel}` does not exist"),
                     )
                     .into());

@@ -1,7 +1,7 @@
 'use strict';
 // Portal-wide browser checks: builds the bundled portal (repo root) with target/release/ernguide,
 // serves it on 127.0.0.1 and opens EVERY generated .html page in headless Chromium.
-// Per page: axe (WCAG 2.0/2.1/2.2 A+AA tags) with zero violations; no request to any host but
+// Per page: axe (WCAG 2.0/2.1/2.2 A+AA tags) with zero violations, at 1280 and at 320 CSS px; no request to any host but
 // the local server; no script error; `lang`, exactly one <main>, a skip link to main that is the
 // first tab stop and visible when focused; every <img> with alt, width and height; every relative
 // link/resource resolving to a file of the output (not a directory, so file:// works); reflow at
@@ -71,6 +71,10 @@ if (buildError) {
 
         it('axe: no WCAG A/AA violations', () => {
           assert.equal(r.violations.length, 0, lib.formatViolations(r.violations, rel));
+        });
+
+        it('axe at 320 CSS px wide: no WCAG A/AA violations', () => {
+          assert.equal(r.narrowViolations.length, 0, lib.formatViolations(r.narrowViolations, `${rel} at 320px`));
         });
 
         it('no request to any host but the local server', () => {
@@ -387,9 +391,10 @@ async function inspectPage(page, guard, server, rel) {
       }
       return { width, scrollWidth, culprits };
     });
+    const narrowViolations = await lib.runAxe(page);
     await page.setViewportSize({ width: 1280, height: 800 });
 
-    return { ...dom, violations, reflow, errors: [...errors], external: [...guard.external] };
+    return { ...dom, violations, narrowViolations, reflow, errors: [...errors], external: [...guard.external] };
   } finally {
     page.off('pageerror', onPageError);
     page.off('console', onConsole);

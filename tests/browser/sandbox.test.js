@@ -531,6 +531,49 @@ test('deep links, scenarios, reset, test mode, keyboard only', async () => {
   await u.finish();
 });
 
+test('every "Try this step in the sandbox" link opens its screen with the earlier steps in place', async () => {
+  const { out, server } = await site('bundled');
+  const page = await browser.context.newPage();
+  const guard = await lib.guardRequests(page.context(), server.origin);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const steps = lib.listHtmlFiles(out).filter((f) => /^[^/]+\/[^/]+\/index\.html$/.test(f) && !/\/(sandbox|links)\//.test(f));
+  let tried = 0;
+  for (const f of steps) {
+    await page.goto(server.url + f);
+    const link = page.getByRole('link', { name: 'Try this step in the sandbox' });
+    if (!(await link.count())) continue;
+    const href = await link.getAttribute('href');
+    const screen = /#\/([a-z0-9-]+)/.exec(href)[1];
+    await link.click();
+    await page.waitForFunction((id) => location.hash === `#/${id}`, screen, TIMEOUT);
+    assert.ok(await page.locator(`[data-sbx-screen="${screen}"]`).isVisible(), `${f} -> ${screen}`);
+    tried++;
+  }
+  assert.ok(tried >= 10, `only ${tried} sandbox links`);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(guard.external, [], guard.report());
+  await page.close();
+});
+
+test('works when opened from disk (file://), with no request at all', async () => {
+  const { out } = await site('bundled');
+  const page = await browser.context.newPage();
+  const guard = await lib.guardRequests(page.context(), null);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${lib.fileUrl(path.join(out, 'paedcan-cpms2', 'sandbox', 'index.html'))}#/eul-create?scenario=new-user`);
+  const frame = page.locator('.sbx-page');
+  await frame.getByRole('heading', { name: 'Create an account', level: 2 }).waitFor();
+  await frame.getByRole('button', { name: 'Create an account' }).click();
+  await frame.getByText('This field is required.').first().waitFor();
+  await page.reload();
+  await frame.getByRole('heading', { name: 'Create an account', level: 2 }).waitFor();
+  assert.deepEqual(errors, []);
+  assert.deepEqual(guard.external.filter((r) => !r.url.startsWith('file:')), [], guard.report());
+  await page.close();
+});
+
 // ---------------------------------------------------------------- as_of before 30 June 2025
 
 function copySite(asOf) {

@@ -87,7 +87,7 @@
 		});
 		var c = {
 			__compiled: true, sb: sb, d: d, asOf: asOf, system: system, network: net, methods: methods, profiles: profiles,
-			smsOffered: sms, institutions: institutions, sample: sb.sample || {}, clock: sb.clock || {}, steps: raw.steps || [],
+			smsOffered: sms, institutions: institutions, labels: raw.labels || sb.labels || {}, sample: sb.sample || {}, clock: sb.clock || {}, steps: raw.steps || [],
 			start: sys.start || (system === 'cpms2' ? 'cpms2-home' : 'cpms-login'),
 			rule: find(variants, x => x.id === rid) || variants[0] || { min_length: 8, min_groups: 3, forbid_username: true },
 			ern: find(d.erns || [], e => e.code === net.ern) || { code: net.ern || '', name: '' },
@@ -913,14 +913,12 @@
 	function view(state, config) {
 		var c = compile(config), s = state, d = def(c, s.screen) || {}, r = request(s, c), a = s.account || {}, p = c.sample, n = c.network;
 		var p1 = s.c2.p1 || {}, p2 = s.c2.p2 || {}, sel = method(c, s.signin.method), lv = level(s), mine = s.auth && r && r.status === 'approved';
-		var flags = ['mode-' + s.mode, 'system-' + c.system, 'pw-' + s.pw.state, 'si-' + s.signin.step, 'request-' + (r ? r.status : 'none'), 'org-' + lv];
+		var flags = ['mode-' + s.mode, 'pw-' + s.pw.state, 'si-' + s.signin.step, 'request-' + (r ? r.status : 'none'), 'org-' + lv];
 		var on = {
-			'signed-in': s.auth, mfa: s.auth && s.auth.level === 'mfa', sms: c.smsOffered, created: s.created, 'si-stronger': s.signin.target === 'device',
-			'si-requires': target(c, s.signin.target).requires, 'si-method-sms': sel && sel.kind === 'sms', 'has-account': s.account, 'has-request': r,
-			'prefs-saved': s.prefs, 'c2-member': s.c2.member === 'yes', 'c2-guest': s.c2.member === 'no', 'c2-welcome': mine && c.system === 'cpms2',
+			'signed-in': s.auth, sms: c.smsOffered, created: s.created, 'si-stronger': s.signin.target === 'device',
+			'si-requires': target(c, s.signin.target).requires, 'si-method-sms': sel && sel.kind === 'sms', 'has-request': r, 'c2-member': s.c2.member === 'yes', 'c2-guest': s.c2.member === 'no', 'c2-welcome': mine && c.system === 'cpms2',
 			'cpms-welcome': mine && c.system === 'saas' && s.prefs, 'test-done': s.testDone, 'sample-account': a.sample,
-			'device-sample': s.deviceQr && s.deviceQr.sample, 'has-phones': s.phones.length, 'has-devices': s.devices.length,
-			'inbox-open': s.ui.inbox, 'phone-open': s.ui.phone
+			'device-sample': s.deviceQr && s.deviceQr.sample
 		};
 		for (var f in on) if (on[f]) flags.push(f);
 		var roles = (c.sb.cpms2 || {}).role_overview || {}, member = p1.member === 'yes', ms = milestones(s, c);
@@ -928,10 +926,8 @@
 			name: name(a), email: a.email || '', username: a.username || '', signin_email: s.signin.email, signin_phone: s.signin.phone,
 			requires: target(c, s.signin.target).requires || '', challenge_number: s.challenge ? s.challenge.number : '',
 			saas_app: s.saas.app, saas_org: s.saas.org ? s.saas.org.label : '', saas_profiles: s.saas.profiles.join(', '),
-			clock: time(c, s.clock), pw_rule: c.rule.text || '', samples: s.pw.samples.join(' '), comment_hint: (n.wording || {}).comment_hint || '',
-			approval_time: n.approval_time || '', network: n.name || '', helpdesk: (n.helpdesk || {}).name || '', helpdesk_email: (n.helpdesk || {}).email || '',
-			request_status: r ? r.status : '', sample_email: p.email, sample_password: p.password, sample_pin: p.pin, sample_phone: p.phone,
-			prefs_role: s.prefs ? s.prefs.role : '', prefs_areas: s.prefs ? s.prefs.areas.join(', ') : '', scenario: s.scenario,
+			clock: time(c, s.clock), pw_rule: c.rule.text || '', samples: s.pw.samples.join(' '), network: n.name || '', helpdesk: (n.helpdesk || {}).name || '', helpdesk_email: (n.helpdesk || {}).email || '',
+			request_status: r ? r.status : '', sample_email: p.email, sample_password: p.password, sample_pin: p.pin,
 			c2_name: name(a) || '-', c2_email: a.email || '-', c2_username: a.username || '-', c2_role: roles[p1.role] || p1.role || '-',
 			c2_ern: arr(member ? p1.ern : p1.invited).join(', ') || '-', c2_hospital: (member ? p1.hospital : p1.guest_hospital) || '-',
 			c2_country: p1.country || '-', c2_cares: arr(p2.cares).join(', ') || '-', c2_profession: p2.profession || '-',
@@ -941,7 +937,7 @@
 		var step = find(c.steps || [], x => x.sandbox === s.screen);
 		return {
 			screen: s.screen, site: d.site || '', address: d.address || '',
-			title: s.screen === 'eul-signin' && s.signin.step === 'lost' && (c.sb.labels || {}).lost_title || d.title || s.screen,
+			title: s.screen === 'eul-signin' && s.signin.step === 'lost' && c.labels.lost_title || d.title || s.screen,
 			stepKey: s.screen + '/' + (s.screen === 'eul-signin' ? s.signin.step : s.screen === 'eul-password' ? s.pw.state
 				: s.screen === 'saas-org' ? lv + s.saas.path.join('/') : s.screen === 'eul-create' ? s.created : ''),
 			flags: flags, slots: slots, errors: s.errors.slice(), notice: s.notice, hint: hint(s, c), hintKey: hintKey(s, c),
@@ -963,8 +959,7 @@
 				mistakes: s.mistakes.map(m => { var x = def(c, m.screen); return { screen: x ? x.title : m.screen, msg: m.msg }; })
 			},
 			prefill: prefill(s), fill: s.fill, scenario: s.scenario, ui: s.ui,
-			screens: Object.keys(c.sb.screens || {}).filter(id => allowed(c, id)),
-			scenarios: scenarios(c).map(x => ({ id: x.id, label: x.label }))
+			screens: Object.keys(c.sb.screens || {}).filter(id => allowed(c, id))
 		};
 	}
 

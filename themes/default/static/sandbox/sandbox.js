@@ -296,6 +296,7 @@
 				unread_mail: v.unreadMail && !v.ui.inbox ? fill(L.new_badge, { n: v.unreadMail }) : '',
 				unread_phone: v.unreadPhone && !v.ui.phone ? fill(L.new_badge, { n: v.unreadPhone }) : '',
 				org_crumbs: v.org ? '/ ' + v.org.crumbs.join(' / ') : '', org_showing: v.org ? fill(L.showing, v.org) : '',
+				org_col: v.org && v.org.level === 'country' ? L.col_country : L.col_name,
 				test_summary: fill(L.test_summary, { completed: v.test.completed, total: v.test.total, mistakes: v.test.mistakes.length, actions: v.test.actions })
 			});
 			$$('[data-sbx-slot]').forEach(e => {
@@ -311,7 +312,7 @@
 			});
 			$$('[data-sbx-mode]').forEach(i => { i.checked = i.value === v.mode; });
 			var sc = $('[data-sbx-scenario]'), g = $('[data-sbx-guide]'), a = $('[data-sbx-guide-link]');
-			if (sc && o.clear) sc.value = v.scenario;
+			if (sc && (o.clear || o.initial)) sc.value = v.scenario;
 			if (g) g.hidden = !v.guideStep;
 			if (a && v.guideStep) { a.textContent = v.guideStep.title; a.setAttribute('href', v.guideStep.url); }
 
