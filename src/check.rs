@@ -289,7 +289,9 @@ mod references {
         if sandbox.is_null() {
             return;
         }
-        let file = lib.content_dir().join("data").join("sandbox.yaml");
+        let Some(file) = lib.data.sandbox_file.clone() else {
+            return;
+        };
         let text = std::fs::read_to_string(&file).unwrap_or_default();
         let eu = &lib.data.eu_login;
         if let Some(methods) = sandbox.get("methods").and_then(|m| m.as_object()) {

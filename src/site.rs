@@ -485,7 +485,8 @@ pub fn render_site_images(lib: &Library, want: &dyn Fn(&str) -> bool) -> Result<
     }
     let theme = Theme::new(&lib.site_dir, &lib.config.theme);
     for (rel, bytes) in theme.static_files()? {
-        output.add(format!("static/{rel}"), bytes.into_owned());
+        let bytes = crate::theme::compact(&rel, &bytes);
+        output.add(format!("static/{rel}"), bytes);
     }
     if any_code && !output.contains("static/highlight.css") {
         output.add("static/highlight.css", markdown::highlight_css());

@@ -209,6 +209,12 @@ impl PageTemplates {
                 Err(e) => Err(minijinja::Error::new(ErrorKind::InvalidOperation, format!("{e:#}"))),
             }
         });
+        // Compact JSON that is safe inside <script> and attributes (`tojson` adds spaces).
+        env.add_filter("json", |v: Value| -> Result<Value, minijinja::Error> {
+            let text = serde_json::to_string(&v)
+                .map_err(|e| minijinja::Error::new(ErrorKind::InvalidOperation, format!("json: {e}")))?;
+            Ok(Value::from_safe_string(json_for_html(&text)))
+        });
         // Escape like the default formatter, but leave `/` alone: URLs stay readable.
         env.set_formatter(|out, state, value| {
             if *state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() {
@@ -239,6 +245,21 @@ impl PageTemplates {
             (PathBuf::from(origin), 0)
         })
     }
+}
+
+/// Makes JSON text safe to embed in HTML (no `<`, `>`, `&`, `'` characters left).
+pub fn json_for_html(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\'' => out.push_str("\\u0027"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escapes text for HTML content and double- or single-quoted attributes.
@@ -288,6 +309,16 @@ mod tests {
                 .collect();
             assert_eq!(html_escape(s), reference);
         }
+    }
+
+    #[test]
+    fn json_filter_is_compact_and_html_safe() {
+        let t = PageTemplates::new(Theme::embedded_only());
+        let out = t
+            .env
+            .render_str("{{ v|json }}", minijinja::context! { v => minijinja::context! { a => "</script><b>&'", n => 1 } })
+            .unwrap();
+        assert_eq!(out, r#"{"a":"\u003c/script\u003e\u003cb\u003e\u0026\u0027","n":1}"#);
     }
 
     #[test]

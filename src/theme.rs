@@ -85,6 +85,54 @@ impl Theme {
     }
 }
 
+/// Shrinks a CSS or JS file without changing what it does: drops comments that stand on
+/// their own lines, leading indentation and blank lines (a line-based pass: the theme's scripts
+/// keep no multi-line strings or template literals). Other files are returned unchanged.
+pub fn compact(rel: &str, bytes: &[u8]) -> Vec<u8> {
+    let is_js = rel.ends_with(".js");
+    if !(is_js || rel.ends_with(".css")) {
+        return bytes.to_vec();
+    }
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return bytes.to_vec();
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut in_block = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if in_block {
+            if let Some(end) = t.find("*/") {
+                in_block = false;
+                let rest = t[end + 2..].trim();
+                if !rest.is_empty() {
+                    out.push_str(rest);
+                    out.push('\n');
+                }
+            }
+            continue;
+        }
+        if t.is_empty() || (is_js && t.starts_with("//")) {
+            continue;
+        }
+        if t.starts_with("/*") {
+            match t.find("*/") {
+                Some(end) => {
+                    let rest = t[end + 2..].trim();
+                    if !rest.is_empty() {
+                        out.push_str(rest);
+                        out.push('\n');
+                    }
+                }
+                None => in_block = true,
+            }
+            continue;
+        }
+        out.push_str(t);
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,6 +150,15 @@ mod tests {
         for f in on_disk {
             assert!(embedded_files().iter().any(|(p, _)| *p == f), "{f} not embedded");
         }
+    }
+
+    #[test]
+    fn compact_drops_comments_and_indentation_only() {
+        let js = "/**\n * doc\n */\nfunction f() {\n    // note\n    return 'a // b'; /* keep */\n}\n\n";
+        assert_eq!(String::from_utf8(compact("x.js", js.as_bytes())).unwrap(), "function f() {\nreturn 'a // b'; /* keep */\n}\n");
+        let css = "/* head */\n.a {\n  color: red; /* x */\n}\n";
+        assert_eq!(String::from_utf8(compact("x.css", css.as_bytes())).unwrap(), ".a {\ncolor: red; /* x */\n}\n");
+        assert_eq!(compact("x.png", b"  raw"), b"  raw");
     }
 
     #[test]

@@ -1,6 +1,5 @@
 //! Reference data (`content/data/*.yaml`) and networks (`content/networks/<id>/network.yaml`).
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -120,8 +119,12 @@ pub struct Data {
     pub eu_login: EuLogin,
     pub facts: Vec<Fact>,
     pub links: Vec<Link>,
-    /// The sandbox flow, passed to the theme as-is.
+    /// The sandbox flow, passed to the theme as-is: the site's `content/data/sandbox.yaml`,
+    /// else the theme's `data/sandbox.yaml` (see `Library::load`).
     pub sandbox: serde_json::Value,
+    /// Where the sandbox flow came from (for messages).
+    #[serde(skip)]
+    pub sandbox_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -153,6 +156,29 @@ pub struct GuestAccess {
     pub label: String,
 }
 
+/// Network-specific words used by shared steps and the sandbox.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Wording {
+    /// What the network calls the second factor ("2-factor authentication",
+    /// ERN-RND's "3-factor verification").
+    pub two_factor: String,
+    /// Hint shown under the SAAS request's Comments box ("" = none).
+    pub comment_hint: String,
+    /// An example profession for the preferences / clinical-focus screens ("" = none).
+    pub profession_example: String,
+}
+
+impl Default for Wording {
+    fn default() -> Self {
+        Wording {
+            two_factor: "two-factor authentication".into(),
+            comment_hint: String::new(),
+            profession_example: String::new(),
+        }
+    }
+}
+
 /// One network's data.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -169,7 +195,7 @@ pub struct Network {
     #[serde(default)]
     pub thematic_areas: Vec<String>,
     #[serde(default)]
-    pub wording: BTreeMap<String, String>,
+    pub wording: Wording,
     #[serde(default)]
     pub approval_time: String,
     /// Filled in on load: the ERN's full name from `erns.yaml`.
@@ -208,10 +234,10 @@ impl Data {
         let links_path = data_dir.join("links.yaml");
         let links: Vec<Link> = load_yaml(&links_path)?;
         let sandbox_path = data_dir.join("sandbox.yaml");
-        let sandbox = if sandbox_path.exists() {
-            load_yaml(&sandbox_path)?
+        let (sandbox, sandbox_file) = if sandbox_path.exists() {
+            (load_yaml(&sandbox_path)?, Some(sandbox_path))
         } else {
-            serde_json::Value::Null
+            (serde_json::Value::Null, None)
         };
         let data = Data {
             erns,
@@ -221,6 +247,7 @@ impl Data {
             facts,
             links,
             sandbox,
+            sandbox_file,
         };
         data.validate(data_dir)?;
         Ok(data)

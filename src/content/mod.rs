@@ -15,6 +15,9 @@ pub use guide::{Guide, Step, System};
 use crate::config::SiteConfig;
 use crate::error::{Context, Result, SourceError};
 
+/// The sandbox flow in the theme, used when the site has no `content/data/sandbox.yaml`.
+pub const SANDBOX_FLOW: &str = "data/sandbox.yaml";
+
 /// Everything the site's sources say, validated.
 #[derive(Debug, Clone)]
 pub struct Library {
@@ -35,7 +38,16 @@ impl Library {
     pub fn load(site_dir: &Path) -> Result<Library> {
         let config = SiteConfig::load(site_dir)?;
         let content = site_dir.join("content");
-        let data = Data::load(&content.join("data"))?;
+        let mut data = Data::load(&content.join("data"))?;
+        if data.sandbox_file.is_none() {
+            let theme = crate::theme::Theme::new(site_dir, &config.theme);
+            if let Some((bytes, origin)) = theme.get(SANDBOX_FLOW)? {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let origin = PathBuf::from(origin);
+                data.sandbox = crate::error::parse_yaml(&text, &origin, 0)?;
+                data.sandbox_file = Some(origin);
+            }
+        }
 
         let mut networks = BTreeMap::new();
         for dir in sorted_subdirs(&content.join("networks"))? {
@@ -100,7 +112,7 @@ impl Library {
         Ok(())
     }
 
-    /// A step's `sandbox:` screen and `scenario:` must exist in `content/data/sandbox.yaml`
+    /// A step's `sandbox:` screen and `scenario:` must exist in the sandbox flow
     /// (when that file defines them) and the screen must exist for the guide's system.
     fn validate_sandbox_link(&self, g: &Guide, step: &Step) -> Result<()> {
         let sandbox = &self.data.sandbox;
@@ -111,7 +123,7 @@ impl Library {
         };
         if let (Some(screen), Some(screens)) = (&step.meta.sandbox, sandbox.get("screens").and_then(|s| s.as_object())) {
             let Some(def) = screens.get(screen) else {
-                return Err(SourceError::new(file, line("sandbox:"), format!("unknown sandbox screen `{screen}` (not in content/data/sandbox.yaml screens)")).into());
+                return Err(SourceError::new(file, line("sandbox:"), format!("unknown sandbox screen `{screen}` (not a screen of the sandbox flow, {})", self.sandbox_origin())).into());
             };
             let system = match g.meta.system {
                 System::Saas => "saas",
@@ -125,10 +137,14 @@ impl Library {
         }
         if let (Some(scenario), Some(list)) = (&step.meta.scenario, sandbox.get("scenarios").and_then(|s| s.as_array())) {
             if !list.iter().any(|s| s.get("id").and_then(|i| i.as_str()) == Some(scenario)) {
-                return Err(SourceError::new(file, line("scenario:"), format!("unknown sandbox scenario `{scenario}` (not in content/data/sandbox.yaml scenarios)")).into());
+                return Err(SourceError::new(file, line("scenario:"), format!("unknown sandbox scenario `{scenario}` (not a scenario of the sandbox flow, {})", self.sandbox_origin())).into());
             }
         }
         Ok(())
+    }
+
+    fn sandbox_origin(&self) -> String {
+        self.data.sandbox_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default()
     }
 
     pub fn network_of(&self, guide: &Guide) -> &Network {

@@ -556,6 +556,20 @@ test('every "Try this step in the sandbox" link opens its screen with the earlie
   await page.close();
 });
 
+test('page weight of every sandbox page (HTML + CSS + JS it loads)', async () => {
+  const { out } = await site('bundled');
+  // target 150 KB; guarded at 160 KB so that growth is noticed (see the sandbox report)
+  const LIMIT = 160_000;
+  for (const f of lib.listHtmlFiles(out).filter((x) => /\/sandbox\/index\.html$/.test(x))) {
+    const html = fs.readFileSync(path.join(out, f), 'utf8');
+    let total = Buffer.byteLength(html);
+    for (const m of html.matchAll(/<(?:link[^>]+href|script[^>]+src)="([^"]+\.(?:css|js))"/g)) {
+      total += fs.statSync(path.join(out, path.dirname(f), m[1])).size;
+    }
+    assert.ok(total <= LIMIT, `${f}: ${total} bytes`);
+  }
+});
+
 test('works when opened from disk (file://), with no request at all', async () => {
   const { out } = await site('bundled');
   const page = await browser.context.newPage();

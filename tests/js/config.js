@@ -31,6 +31,8 @@ function loadData(site = REPO) {
     const f = path.join(dir, `${name}.yaml`);
     if (fs.existsSync(f)) data[name] = readYaml(f);
   }
+  // Like the generator: without a site flow, the theme's default flow.
+  if (!data.sandbox) data.sandbox = readYaml(path.join(REPO, 'themes', 'default', 'data', 'sandbox.yaml'));
   return data;
 }
 

@@ -1,7 +1,7 @@
 /* ernguide practice sandbox: the flow logic, pure (no DOM, no globals changed).
  * initialState(config, scenario?, {seed, mode}?) -> state; transition(state, event, config) -> new
  * state (input unchanged); view(state, config) -> what the screens show. config = the page's sandbox
- * data (all texts come from content/data/sandbox.yaml). s = state (JSON, in sessionStorage),
+ * data (all texts come from themes/default/data/sandbox.yaml, or a site's content/data/sandbox.yaml). s = state (JSON, in sessionStorage),
  * c = compiled config, v = form values, a = action argument. Passwords/PINs are kept as hashes only.
  * Classic script (window.ErnSandboxFlow) and CommonJS module, so it works from file://. */
 ((root, factory) => {
