@@ -11,6 +11,7 @@ use syntect::html::{line_tokens_to_classed_spans, ClassStyle};
 use syntect::parsing::{ParseState, ScopeStack, ScopeStackOp, SyntaxSet};
 
 use crate::error::Result;
+use crate::templates::html_escape;
 
 /// The class prefix of highlighted code tokens.
 pub const HIGHLIGHT_CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -65,20 +66,6 @@ pub fn slugify(text: &str) -> String {
     }
 }
 
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
 
 /// What parsing one line did: the scope operations and the parser state after the line.
 type ParsedLine = (Vec<(usize, ScopeStackOp)>, ParseState);
@@ -133,14 +120,14 @@ fn highlight(lang: &str, code: &str) -> String {
     let mut open_spans: isize = 0;
     for line in syntect::util::LinesWithEndings::from(code) {
         let Some(ops) = parse_line_cached(&mut state, line, ss) else {
-            return escape(code);
+            return html_escape(code);
         };
         match line_tokens_to_classed_spans(line, &ops, HIGHLIGHT_CLASS_STYLE, &mut stack) {
             Ok((formatted, delta)) => {
                 open_spans += delta;
                 html.push_str(&formatted);
             }
-            Err(_) => return escape(code),
+            Err(_) => return html_escape(code),
         }
     }
     for _ in 0..open_spans {
@@ -219,12 +206,12 @@ pub fn render(text: &str, opts: &RenderOptions) -> Result<Rendered> {
                     let hooked = opts.hook.and_then(|h| h.render_block(&lang, &body, line));
                     let html = match hooked {
                         Some(result) => result?,
-                        None if lang.is_empty() => format!("<pre><code>{}</code></pre>\n", escape(&body)),
+                        None if lang.is_empty() => format!("<pre><code>{}</code></pre>\n", html_escape(&body)),
                         None => {
                             has_code = true;
                             format!(
                                 "<pre class=\"code\"><code class=\"language-{}\">{}</code></pre>\n",
-                                escape(&lang),
+                                html_escape(&lang),
                                 highlight(&lang, &body)
                             )
                         }
@@ -253,7 +240,7 @@ pub fn render(text: &str, opts: &RenderOptions) -> Result<Rendered> {
                 html::push_html(&mut inner_html, inner.into_iter());
                 events.push(Event::Html(CowStr::from(format!(
                     "<h{level} id=\"{}\">{inner_html}</h{level}>\n",
-                    escape(&id)
+                    html_escape(&id)
                 ))));
                 headings.push(Heading { level, id, text });
             } else {

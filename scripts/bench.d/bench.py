@@ -210,7 +210,7 @@ def run_size(pages: int, runs: int, mdbook_runs: int, tools: list[str], ernguide
     out = outs["ernguide"]
     site = dest / "ernguide"
     nochange = [measure(build_cmd("ernguide", ernguide, site, out)) for _ in range(rebuild_runs)]
-    step = next((site / "content/guides").iterdir()) / gen.step_file(2)
+    step = site / "content/guides" / gen.layout(pages)[0]["slug"] / gen.step_file(gen.step_index("request-access"))
     original = step.read_text(encoding="utf-8")
     edits = []
     try:
@@ -230,13 +230,13 @@ def run_size(pages: int, runs: int, mdbook_runs: int, tools: list[str], ernguide
     p = subprocess.run(build_cmd("ernguide", ernguide, site, out), capture_output=True, text=True, env=env)
     res["timings"] = [l for l in p.stderr.splitlines() if l.startswith("timing")]
 
-    # Bytes of one step page (step 3 of the first guide) in each tool's output.
+    # Bytes of one step page ("request-access" of the first guide) in each tool's output.
     g = gen.layout(pages)[0]["slug"]
-    slug3 = gen.STEP_TOPICS[2][0]
+    si = gen.step_index("request-access")
     step_pages = {
-        "ernguide": outs["ernguide"] / g / slug3 / "index.html",
-        "hugo": outs.get("hugo", Path("-")) / g / gen.step_file(2)[:-3] / "index.html",
-        "mdbook": outs.get("mdbook", Path("-")) / g / (gen.step_file(2)[:-3] + ".html"),
+        "ernguide": outs["ernguide"] / g / gen.STEP_TOPICS[si][0] / "index.html",
+        "hugo": outs.get("hugo", Path("-")) / g / gen.step_file(si)[:-3] / "index.html",
+        "mdbook": outs.get("mdbook", Path("-")) / g / (gen.step_file(si)[:-3] + ".html"),
     }
     res["bytes"] = {}
     for t in tools:

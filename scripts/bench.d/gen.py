@@ -24,26 +24,44 @@ import shutil
 from pathlib import Path
 
 NETWORKS = 24
-STEPS_PER_GUIDE = 9
+# "24 networks x several languages x dozens of steps" (issue 6): a guide has 24 steps.
+STEPS_PER_GUIDE = 24
 SHARED = 8
 AS_OF = "2026-11-22"
 REVIEWED = "2026-11-01"
 
+# (slug, title, sandbox screen in a SAAS guide or None, sandbox scenario)
 STEP_TOPICS = [
+    ("before-you-start", "Before you start", None, None),
     ("create-eu-login", "Create your EU Login", "eul-create", "new-user"),
+    ("confirm-email", "Confirm your e-mail address", None, None),
+    ("set-password", "Choose your password", "eul-password", "new-user"),
+    ("sign-in", "Sign in to EU Login", "eul-signin", "has-eulogin"),
     ("two-factor", "Set up two-factor authentication", "eul-myaccount", "has-eulogin"),
+    ("add-phone", "Add your mobile phone", "eul-phone-add", "has-eulogin"),
+    ("install-app", "Install the EU Login app", "eul-device-add", "phone-linked"),
+    ("scan-qr", "Initialise the app", "eul-device-qr", "phone-linked"),
     ("request-access", "Request CPMS access", "saas-app", "app-initialised"),
+    ("choose-network", "Choose your network", "saas-org", "app-initialised"),
     ("choose-profile", "Choose your access profile", "saas-profile", "app-initialised"),
+    ("check-request", "Check your request", "saas-recap", "app-initialised"),
     ("wait-approval", "Wait for approval", "saas-pending", "access-pending"),
+    ("approval-email", "The approval e-mail", None, None),
     ("first-login", "First login", "cpms-login", "access-approved"),
     ("preferences", "Set your preferences", "cpms-preferences", "access-approved"),
+    ("field-of-expertise", "Your field of expertise", None, None),
+    ("notifications", "Choose your notifications", None, None),
+    ("find-panel", "Find a panel", None, None),
     ("join-panel", "Join a panel", None, None),
+    ("create-panel", "Create a panel", None, None),
+    ("sign-out", "Sign out safely", None, None),
     ("get-help", "Get help", None, None),
 ]
 assert len(STEP_TOPICS) == STEPS_PER_GUIDE
 # The same steps' sandbox screens in a CPMS 2.0 guide (screens exist per system).
 CPMS2_SCREENS = {
-    "saas-app": "cpms2-signup-1", "saas-profile": "cpms2-signup-2", "saas-pending": "cpms2-submitted",
+    "saas-app": "cpms2-signup-1", "saas-org": "cpms2-signup-1", "saas-profile": "cpms2-signup-2",
+    "saas-recap": "cpms2-signup-3", "saas-pending": "cpms2-submitted",
     "cpms-login": "cpms2-home", "cpms-preferences": "cpms2-home",
 }
 
