@@ -323,6 +323,29 @@ mod tests {
     }
 
     #[test]
+    fn cached_highlighting_matches_syntect() {
+        let blocks = [
+            ("yaml", "organisation: \"ERN03\"\ncountry: Italy\ncomment: \"a # b\"\nlist:\n  - x\n"),
+            ("yaml", "country: Italy\norganisation: \"ERN03\"\n"),
+            ("rust", "fn main() {\n    let s = \"/* not a comment\";\n}\n/* open\ncomment */\n"),
+            ("json", "{\"a\": [1, 2, {\"b\": \"c\"}]}\n"),
+            ("nosuchlang", "plain <text> & more\n"),
+        ];
+        // Twice: the second round is served from the line cache.
+        for _ in 0..2 {
+            for (lang, code) in blocks {
+                let ss = syntax_set();
+                let syntax = ss.find_syntax_by_token(lang).unwrap_or_else(|| ss.find_syntax_plain_text());
+                let mut gen = syntect::html::ClassedHTMLGenerator::new_with_class_style(syntax, ss, HIGHLIGHT_CLASS_STYLE);
+                for line in syntect::util::LinesWithEndings::from(code) {
+                    gen.parse_html_for_line_which_includes_newline(line).unwrap();
+                }
+                assert_eq!(highlight(lang, code), gen.finalize(), "{lang}: {code}");
+            }
+        }
+    }
+
+    #[test]
     fn code_is_highlighted_with_classes() {
         let r = render("```rust\nfn main() {}\n```\n", &RenderOptions::default()).unwrap();
         assert!(r.has_code);

@@ -713,7 +713,12 @@ fn scan_attrs(html: &str) -> PageAttrs {
     let bytes = html.as_bytes();
     let (mut ids, mut hrefs, mut srcs) = (Vec::new(), Vec::new(), Vec::new());
     let mut from = 0;
-    while let Some(i) = html[from..].find("=\"").map(|i| i + from) {
+    // `find(char)` is a memchr; a two-byte pattern search is several times slower here.
+    while let Some(i) = html[from..].find('=').map(|i| i + from) {
+        if bytes.get(i + 1) != Some(&b'"') {
+            from = i + 1;
+            continue;
+        }
         let value_start = i + 2;
         let Some(len) = html[value_start..].find('"') else { break };
         let before = &bytes[..i];
@@ -762,19 +767,22 @@ fn link_problem(page: &str, target: &str, output: &Output, ids: &HashMap<&str, H
     if t.is_empty() {
         return Some("empty link".into());
     }
-    let lower = t.to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") {
-        return (!is_http_url(&lower)).then(|| "not a well-formed http(s) URL".into());
-    }
-    if let Some(address) = lower.strip_prefix("mailto:") {
-        let address = address.split('?').next().unwrap_or("");
-        return (!is_email(address)).then(|| format!("`{address}` is not a valid e-mail address"));
-    }
-    if lower.starts_with("data:") || lower.starts_with("tel:") {
-        return None;
-    }
-    if lower.contains(':') && !lower.starts_with('#') && lower.split(['/', '#', '?']).next().is_some_and(|s| s.contains(':')) {
-        return Some("unsupported URL scheme".into());
+    // Every scheme has a `:`; most links are relative and skip these checks.
+    if t.contains(':') {
+        let lower = t.to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            return (!is_http_url(&lower)).then(|| "not a well-formed http(s) URL".into());
+        }
+        if let Some(address) = lower.strip_prefix("mailto:") {
+            let address = address.split('?').next().unwrap_or("");
+            return (!is_email(address)).then(|| format!("`{address}` is not a valid e-mail address"));
+        }
+        if lower.starts_with("data:") || lower.starts_with("tel:") {
+            return None;
+        }
+        if !lower.starts_with('#') && lower.split(['/', '#', '?']).next().is_some_and(|s| s.contains(':')) {
+            return Some("unsupported URL scheme".into());
+        }
     }
     if t.starts_with('/') || t.starts_with("//") {
         return Some("links must be relative so the site works from disk".into());

@@ -351,3 +351,54 @@ fn errors_in_a_templated_shared_figure_name_the_fragment_and_line() {
         "{located}"
     );
 }
+
+#[test]
+fn named_regions_come_from_the_regions_file() {
+    // STEP with its boxes given by name (tests/fixtures/basic/screenshots/demo/form.regions.json)
+    let by_box = site_with_figures();
+    by_box.build().success();
+    let by_name = TestSite::from_fixture("basic");
+    by_name.write(
+        "content/guides/demo/01-create-eu-login.md",
+        &STEP
+            .replace(
+                "{ n: 1, box: [100, 200, 300, 30],",
+                "{ n: 1, region: first-name,",
+            )
+            .replace(
+                "  - [100, 120, 300, 30]",
+                "  - { region: e-mail }",
+            )
+            .replace(
+                "{ box: [100, 200, 300, 30], mode: blur }",
+                "{ region: first-name, mode: blur }",
+            ),
+    );
+    by_name.build().success();
+    let (a, b) = (
+        by_box.read("demo/create-eu-login/index.html"),
+        by_name.read("demo/create-eu-login/index.html"),
+    );
+    assert!(
+        b.contains("<rect class=\"eg-callout-box\" x=\"100\" y=\"200\" width=\"300\" height=\"30\""),
+        "{b}"
+    );
+    // the same redactions, so the same image files (names carry the content hash)
+    assert_eq!(srcset(&a), srcset(&b));
+    assert_eq!(a, b);
+
+    // a regions file that no longer matches the image is refused
+    by_name.write(
+        "screenshots/demo/form.regions.json",
+        r#"{"regions": {"first-name": [1, 2, 3, 4], "e-mail": [1, 2, 3, 4]}, "width": 999, "height": 320}"#,
+    );
+    let out = by_name
+        .cmd(&["build", "--site", "site", "--out", "public"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("01-create-eu-login.md:17: figure `demo/form.png`: screenshots/demo/form.regions.json describes a 999x320 image, but the image is 1000x320 pixels"),
+        "{stderr}"
+    );
+}

@@ -180,20 +180,24 @@ def run_size(pages: int, runs: int, mdbook_runs: int, tools: list[str], ernguide
     log(f"\n== {pages} pages: generating sites in {dest}")
     info = gen.generate(dest, pages, REPO, tools)
     res: dict = {"pages": pages, "info": info, "tools": {}, "outputs": {}}
-    outs = {t: dest / f"out-{t}" for t in tools}
+    runs_dir = dest / "runs"
+    rm(runs_dir)
+    outs: dict[str, Path] = {}
     per_tool_runs = {t: (mdbook_runs if t == "mdbook" else runs) for t in tools}
     samples: dict[str, list[Measurement]] = {t: [] for t in tools}
+    # Every run writes into a new folder, and nothing is deleted until all runs are done:
+    # ext4 makes creating files slow right after deleting thousands of them, which would
+    # charge one tool for the clean-up of another's run.
     # Warm-up (not timed): binaries and sources in the page cache.
     for t in tools:
         if t != "mdbook" or mdbook_runs >= runs:
-            rm(outs[t])
-            measure(build_cmd(t, ernguide, dest / t, outs[t]))
+            measure(build_cmd(t, ernguide, dest / t, runs_dir / f"{t}-warm-up"))
     for r in range(max(per_tool_runs.values())):
         order = tools[r % len(tools):] + tools[: r % len(tools)]  # alternate who goes first
         for t in order:
             if r >= per_tool_runs[t]:
                 continue
-            rm(outs[t])
+            outs[t] = runs_dir / f"{t}-{r + 1}"
             m = measure(build_cmd(t, ernguide, dest / t, outs[t]))
             samples[t].append(m)
             log(f"  run {r + 1} {t:8s} {fmt_s(m.wall):>9s} {fmt_mib(m.rss_kib):>9s}")
@@ -240,11 +244,10 @@ def run_size(pages: int, runs: int, mdbook_runs: int, tools: list[str], ernguide
     }
     res["bytes"] = {}
     for t in tools:
-        if not outs[t].exists():
-            measure(build_cmd(t, ernguide, dest / t, outs[t]))
         if step_pages[t].is_file():
             total, html, assets = page_bytes(outs[t], step_pages[t])
             res["bytes"][t] = {"total": total, "html": html, "assets": assets}
+    rm(runs_dir)
     return res
 
 
@@ -315,7 +318,8 @@ def bench_reload() -> dict | None:
     if not (script.is_file() and os.access(script, os.X_OK)):
         return None
     log("\n== scripts/bench-reload")
-    p = subprocess.run([str(script)], capture_output=True, text=True, cwd=REPO)
+    p = subprocess.run([str(script), "--binary", str(REPO / "target/release/ernguide")],
+                       capture_output=True, text=True, cwd=REPO)
     text = (p.stdout + "\n" + p.stderr).strip()
     m = re.findall(r"median[^0-9]*([0-9.]+)\s*ms", text, re.I)
     return {"rc": p.returncode, "median_ms": float(m[-1]) if m else None,
@@ -352,10 +356,13 @@ def report(args, machine, versions, loads, sizes, portal, reload) -> str:
       "`{{#include}}` for the shared fragments (no variables: the values are written into the pages) "
       "and its default theme and search. "
       "ernguide additionally writes a links page and a sandbox page (with the sandbox flow as JSON) per guide.\n")
-    w("Tools run one after another, alternating which goes first, on a freshly deleted output "
-      "folder; wall time is measured around `/usr/bin/time -v`, peak memory is its maximum resident "
-      "set size; the tables show medians. One untimed warm-up run per tool precedes the timed runs "
-      "(not for mdBook when it gets fewer runs).\n")
+    w("Tools run one after another, alternating which goes first, each run into a new output "
+      "folder (outputs are deleted only after all runs of a size: on ext4, creating thousands of "
+      "files right after deleting thousands is markedly slower, which would charge one tool for "
+      "another's clean-up). Wall time is measured around `/usr/bin/time -v`, peak memory is its "
+      "maximum resident set size; the tables show medians. One untimed warm-up run per tool "
+      "precedes the timed runs (not for mdBook when it gets fewer runs). All three tools use both "
+      "cores.\n")
     w("## Full builds\n")
     w("| Sources | Tool | Runs | HTML files | Wall (median) | Peak RSS (median) | ernguide / tool, wall | ernguide / tool, RSS |")
     w("|---:|---|---:|---:|---:|---:|---:|---:|")

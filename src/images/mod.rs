@@ -25,7 +25,7 @@ use crate::error::{Result, SourceError};
 use crate::markdown::BlockHook;
 use crate::output::{write_atomic, Output};
 use pixels::OutFormat;
-use spec::{FigureSpec, Redaction};
+use spec::{FigureSpec, Redaction, Regions};
 
 /// Part of every cache key and output name: bump it when the pixel work changes.
 pub const CACHE_VERSION: &str = "ernguide-images-1";
@@ -33,9 +33,17 @@ pub const CACHE_VERSION: &str = "ernguide-images-1";
 /// Images larger than this many pixels are refused (memory).
 const MAX_PIXELS: u64 = 60_000_000;
 
-/// The site's image cache folder.
+/// The environment variable that moves the image cache out of the site (tests share one).
+pub const CACHE_ENV: &str = "ERNGUIDE_CACHE_DIR";
+
+/// The image cache folder: `$ERNGUIDE_CACHE_DIR/images` when that is set and not empty, else
+/// the site's `.cache/images/`. Entries are named by content hash and written atomically, so
+/// sites and concurrent builds can share one.
 pub fn cache_dir(site_dir: &Path) -> PathBuf {
-    site_dir.join(".cache").join("images")
+    match std::env::var_os(CACHE_ENV) {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir).join("images"),
+        _ => site_dir.join(".cache").join("images"),
+    }
 }
 
 /// True when rendered page HTML contains a figure (the page needs figure.js).
@@ -100,6 +108,8 @@ pub struct Figures {
     screenshots: PathBuf,
     shared_dir: PathBuf,
     sources: Mutex<HashMap<PathBuf, Arc<Source>>>,
+    /// Regions files by path: the parsed file, or why it cannot be used.
+    regions: Mutex<HashMap<PathBuf, Arc<std::result::Result<Regions, String>>>>,
     jobs: Mutex<BTreeMap<String, ImageJob>>,
     shared_texts: OnceLock<Vec<(PathBuf, String)>>,
 }
@@ -215,6 +225,7 @@ impl Figures {
             screenshots: site_dir.join("screenshots"),
             shared_dir: content_dir.join("shared"),
             sources: Mutex::new(HashMap::new()),
+            regions: Mutex::new(HashMap::new()),
             jobs: Mutex::new(BTreeMap::new()),
             shared_texts: OnceLock::new(),
         }
@@ -304,6 +315,46 @@ impl Figures {
             m.insert(path, source.clone());
         }
         Ok(source)
+    }
+
+    /// Puts the boxes of the figure's `region:` names in, from the screenshot's regions file
+    /// (`screenshots/<src without extension>.regions.json`, read once per render).
+    fn resolve_regions(&self, spec: &mut FigureSpec, source: &Source) -> Result<(), SourceError> {
+        let Some(first) = spec.region_refs.first() else {
+            return Ok(());
+        };
+        let rel = spec::regions_path(&spec.src);
+        let shown = format!("screenshots/{rel}");
+        let path = self.screenshots.join(&rel);
+        let cached = self.regions.lock().ok().and_then(|m| m.get(&path).cloned());
+        let loaded = match cached {
+            Some(r) => r,
+            None => {
+                let r = Arc::new(match std::fs::read_to_string(&path) {
+                    Ok(text) => serde_json::from_str::<Regions>(&text)
+                        .map_err(|e| format!("cannot read {shown}: {e}")),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(format!(
+                        "there is no {shown} (scripts/screenshots writes one next to each screenshot it takes)"
+                    )),
+                    Err(e) => Err(format!("cannot read {shown}: {e}")),
+                });
+                if let Ok(mut m) = self.regions.lock() {
+                    m.insert(path, r.clone());
+                }
+                r
+            }
+        };
+        match &*loaded {
+            Ok(regions) => spec.resolve_regions(regions, &shown, source.width, source.height),
+            Err(why) => Err(SourceError::new(
+                &spec.file,
+                first.line,
+                format!(
+                    "figure `{}` uses `region: {}`, but {why}",
+                    spec.src, first.name
+                ),
+            )),
+        }
     }
 
     /// Registers the image work of a figure; returns its variants.
@@ -427,8 +478,9 @@ impl<'a> FigureHook<'a> {
 
     fn render(&self, body: &str, line: usize) -> Result<String, SourceError> {
         let (file, fence_line) = self.locate(body, line);
-        let spec = spec::parse(body, &file, fence_line)?;
+        let mut spec = spec::parse(body, &file, fence_line)?;
         let source = self.figures.source(&spec)?;
+        self.figures.resolve_regions(&mut spec, &source)?;
         spec.check_bounds(source.width, source.height)?;
         let variants = self.figures.add_job(&spec, source.clone());
         let eager = self.count.fetch_add(1, Ordering::Relaxed) == 0;

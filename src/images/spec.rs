@@ -7,14 +7,19 @@
 //! callouts:
 //!   - { n: 1, box: [x, y, w, h], label: "Type your first and last name" }
 //!   - { n: 2, point: [x, y], label: "Click Create an account" }
+//!   - { n: 3, region: create-an-account, label: "Click Create an account" }
 //! redact:
 //!   - [x, y, w, h]                       # block (solid fill)
 //!   - { box: [x, y, w, h], mode: blur }
+//!   - { region: e-mail }                 # a box of the image's regions file
 //! ```
 //!
-//! Coordinates are source-image pixels. Every error is a [`SourceError`] at the Markdown file
-//! and line of the figure block or of the offending key.
+//! Coordinates are source-image pixels. A `region` names a box of the screenshot's sidecar
+//! `<image>.regions.json` (written by `scripts/screenshots`); [`parse`] records the name and
+//! [`FigureSpec::resolve_regions`] puts the box in. Every error is a [`SourceError`] at the
+//! Markdown file and line of the figure block or of the offending key.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -43,33 +48,44 @@ pub struct Redaction {
     pub mode: RedactMode,
 }
 
-impl<'de> Deserialize<'de> for Redaction {
+/// A redaction as written: `[x, y, w, h]` or `{ box | region, mode }`.
+#[derive(Debug)]
+struct RawRedaction {
+    rect: Option<[i64; 4]>,
+    region: Option<String>,
+    mode: RedactMode,
+}
+
+impl<'de> Deserialize<'de> for RawRedaction {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
         struct Full {
             #[serde(rename = "box")]
-            rect: [i64; 4],
+            rect: Option<[i64; 4]>,
+            region: Option<String>,
             #[serde(default)]
             mode: RedactMode,
         }
         impl<'de> Visitor<'de> for V {
-            type Value = Redaction;
+            type Value = RawRedaction;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a box [x, y, w, h] or { box: [x, y, w, h], mode: block|blur }")
+                f.write_str("a box [x, y, w, h] or { box: [x, y, w, h] or region: name, mode: block|blur }")
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Redaction, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<RawRedaction, A::Error> {
                 let rect = <[i64; 4]>::deserialize(SeqAccessDeserializer::new(seq))?;
-                Ok(Redaction {
-                    rect,
+                Ok(RawRedaction {
+                    rect: Some(rect),
+                    region: None,
                     mode: RedactMode::Block,
                 })
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Redaction, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawRedaction, A::Error> {
                 let full = Full::deserialize(MapAccessDeserializer::new(map))?;
-                Ok(Redaction {
+                Ok(RawRedaction {
                     rect: full.rect,
+                    region: full.region,
                     mode: full.mode,
                 })
             }
@@ -85,6 +101,7 @@ struct RawCallout {
     #[serde(rename = "box")]
     rect: Option<[i64; 4]>,
     point: Option<[i64; 2]>,
+    region: Option<String>,
     label: Option<String>,
 }
 
@@ -97,7 +114,7 @@ struct RawFigure {
     #[serde(default)]
     callouts: Vec<Spanned<RawCallout>>,
     #[serde(default)]
-    redact: Vec<Spanned<Redaction>>,
+    redact: Vec<Spanned<RawRedaction>>,
 }
 
 /// Where a call-out points.
@@ -119,6 +136,34 @@ pub struct Callout {
     pub line: usize,
 }
 
+/// What a `region:` name stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegionUse {
+    /// The call-out with this number.
+    Callout(u32),
+    /// The redaction at this index of [`FigureSpec::redactions`].
+    Redaction(usize),
+}
+
+/// A `region: <name>` of a call-out or redaction, until [`FigureSpec::resolve_regions`] puts
+/// its box in (the call-out's or redaction's box is empty until then).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionRef {
+    pub name: String,
+    pub line: usize,
+    pub used_by: RegionUse,
+}
+
+/// The sidecar of a screenshot, `<image>.regions.json`: named boxes `[x, y, w, h]` in the
+/// pixels of a `width` x `height` image.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regions {
+    pub regions: BTreeMap<String, [i64; 4]>,
+    pub width: u32,
+    pub height: u32,
+}
+
 /// A parsed, checked figure block.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FigureSpec {
@@ -134,6 +179,8 @@ pub struct FigureSpec {
     pub callouts: Vec<Callout>,
     /// With the Markdown line of each.
     pub redactions: Vec<(Redaction, usize)>,
+    /// Named regions still to resolve (empty once resolved, or when none is used).
+    pub region_refs: Vec<RegionRef>,
 }
 
 /// Parses the YAML `body` of a figure block whose opening fence is at `fence_line` of `file`.
@@ -186,6 +233,15 @@ pub fn parse(body: &str, file: &Path, fence_line: usize) -> Result<FigureSpec, S
         .map(|c| c.trim().to_string())
         .filter(|c| !c.is_empty());
 
+    let region_name = |name: String, line: usize, what: &str| {
+        let name = name.trim().to_string();
+        if name.is_empty() {
+            Err(err(line, format!("{what} has an empty `region` name")))
+        } else {
+            Ok(name)
+        }
+    };
+    let mut region_refs = Vec::new();
     let mut callouts = Vec::with_capacity(raw.callouts.len());
     for (i, c) in raw.callouts.into_iter().enumerate() {
         let line = at(c.referenced.line());
@@ -194,14 +250,22 @@ pub fn parse(body: &str, file: &Path, fence_line: usize) -> Result<FigureSpec, S
         if n == 0 {
             return Err(err(line, "call-out number `n` must be 1 or more".into()));
         }
-        let shape = match (c.rect, c.point) {
-            (Some(b), None) => Shape::Box(b),
-            (None, Some(p)) => Shape::Point(p),
+        let shape = match (c.rect, c.point, c.region) {
+            (Some(b), None, None) => Shape::Box(b),
+            (None, Some(p), None) => Shape::Point(p),
+            (None, None, Some(name)) => {
+                region_refs.push(RegionRef {
+                    name: region_name(name, line, &format!("call-out {n}"))?,
+                    line,
+                    used_by: RegionUse::Callout(n),
+                });
+                Shape::Box([0, 0, 0, 0])
+            }
             _ => {
                 return Err(err(
                     line,
                     format!(
-                        "call-out {n} needs exactly one of `box: [x, y, w, h]` or `point: [x, y]`"
+                        "call-out {n} needs exactly one of `box: [x, y, w, h]`, `point: [x, y]` or `region: name`"
                     ),
                 ))
             }
@@ -227,11 +291,32 @@ pub fn parse(body: &str, file: &Path, fence_line: usize) -> Result<FigureSpec, S
         });
     }
     callouts.sort_by_key(|c| c.n);
-    let redactions = raw
-        .redact
-        .into_iter()
-        .map(|r| (r.value, at(r.referenced.line())))
-        .collect();
+    let mut redactions = Vec::with_capacity(raw.redact.len());
+    for (i, r) in raw.redact.into_iter().enumerate() {
+        let line = at(r.referenced.line());
+        let r = r.value;
+        let rect = match (r.rect, r.region) {
+            (Some(b), None) => b,
+            (None, Some(name)) => {
+                region_refs.push(RegionRef {
+                    name: region_name(name, line, &format!("redaction {}", i + 1))?,
+                    line,
+                    used_by: RegionUse::Redaction(i),
+                });
+                [0, 0, 0, 0]
+            }
+            _ => {
+                return Err(err(
+                    line,
+                    format!(
+                        "redaction {} needs exactly one of `box: [x, y, w, h]` or `region: name`",
+                        i + 1
+                    ),
+                ))
+            }
+        };
+        redactions.push((Redaction { rect, mode: r.mode }, line));
+    }
     Ok(FigureSpec {
         file: file.to_path_buf(),
         line: fence_line,
@@ -241,9 +326,51 @@ pub fn parse(body: &str, file: &Path, fence_line: usize) -> Result<FigureSpec, S
         caption,
         callouts,
         redactions,
+        region_refs,
     })
 }
 
+/// The path of the regions file of a screenshot path: `a/b.png` -> `a/b.regions.json`.
+pub fn regions_path(src: &str) -> String {
+    let stem = match src.rfind('.') {
+        Some(i) if !src[i..].contains('/') => &src[..i],
+        _ => src,
+    };
+    format!("{stem}.regions.json")
+}
+
+/// Edit distance (Levenshtein) between two short names.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = Vec::with_capacity(b.len() + 1);
+        cur.push(i + 1);
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The names of `names` closest to `want` (a typo, a prefix, a word of it), best first.
+pub fn close_names<'a>(want: &str, names: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let limit = (want.chars().count() / 3).max(2);
+    let mut scored: Vec<(usize, &str)> = names
+        .into_iter()
+        .filter_map(|n| {
+            let d = distance(want, n);
+            let related = n.contains(want)
+                || want.contains(n)
+                || want.split('-').any(|w| w.len() > 3 && n.split('-').any(|x| x == w));
+            (d <= limit || related).then_some((d, n))
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(5).map(|(_, n)| n).collect()
+}
 fn rect_text(r: &[i64; 4]) -> String {
     format!("[{}, {}, {}, {}]", r[0], r[1], r[2], r[3])
 }
@@ -266,6 +393,68 @@ fn rect_problem(r: &[i64; 4], w: u32, h: u32) -> Option<String> {
 }
 
 impl FigureSpec {
+    /// Puts the boxes of the named regions in, from the screenshot's regions file `regions`
+    /// (read from `regions_file`, shown in messages) of a `w`x`h` image.
+    pub fn resolve_regions(
+        &mut self,
+        regions: &Regions,
+        regions_file: &str,
+        w: u32,
+        h: u32,
+    ) -> Result<(), SourceError> {
+        let Some(first) = self.region_refs.first() else {
+            return Ok(());
+        };
+        if (regions.width, regions.height) != (w, h) {
+            return Err(SourceError::new(
+                &self.file,
+                first.line,
+                format!(
+                    "figure `{}`: {regions_file} describes a {}x{} image, but the image is {w}x{h} pixels (re-run scripts/screenshots)",
+                    self.src, regions.width, regions.height
+                ),
+            ));
+        }
+        for r in std::mem::take(&mut self.region_refs) {
+            let what = match r.used_by {
+                RegionUse::Callout(n) => format!("call-out {n}"),
+                RegionUse::Redaction(i) => format!("redaction {}", i + 1),
+            };
+            let Some(rect) = regions.regions.get(&r.name) else {
+                let close = close_names(&r.name, regions.regions.keys().map(String::as_str));
+                let hint = if close.is_empty() {
+                    format!(
+                        "{regions_file} has {} regions, none like it",
+                        regions.regions.len()
+                    )
+                } else {
+                    format!("close names: {}", close.join(", "))
+                };
+                return Err(SourceError::new(
+                    &self.file,
+                    r.line,
+                    format!(
+                        "figure `{}`: unknown region `{}` ({what}); {hint}",
+                        self.src, r.name
+                    ),
+                ));
+            };
+            match r.used_by {
+                RegionUse::Callout(n) => {
+                    for c in self.callouts.iter_mut().filter(|c| c.n == n) {
+                        c.shape = Shape::Box(*rect);
+                    }
+                }
+                RegionUse::Redaction(i) => {
+                    if let Some((red, _)) = self.redactions.get_mut(i) {
+                        red.rect = *rect;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Every call-out and redaction must lie inside a `w`x`h` image.
     pub fn check_bounds(&self, w: u32, h: u32) -> Result<(), SourceError> {
         for c in &self.callouts {
@@ -428,4 +617,113 @@ mod tests {
             .message
             .contains("no area"));
     }
+
+    fn regions() -> Regions {
+        serde_json::from_str(
+            r#"{"regions": {"create-an-account": [10, 20, 30, 40], "e-mail": [0, 0, 5, 5], "confirm-e-mail": [0, 10, 5, 5]}, "width": 100, "height": 80}"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn named_regions() {
+        let mut f = p("src: a/b.png\nalt: A\ncallouts:\n  - { n: 2, region: create-an-account, label: Click }\n  - { n: 1, point: [1, 1], label: Type }\nredact:\n  - [1, 1, 2, 2]\n  - { region: e-mail, mode: blur }\n").unwrap();
+        assert_eq!(
+            f.region_refs,
+            [
+                RegionRef {
+                    name: "create-an-account".into(),
+                    line: 14,
+                    used_by: RegionUse::Callout(2)
+                },
+                RegionRef {
+                    name: "e-mail".into(),
+                    line: 18,
+                    used_by: RegionUse::Redaction(1)
+                },
+            ]
+        );
+        f.resolve_regions(&regions(), "screenshots/a/b.regions.json", 100, 80)
+            .unwrap();
+        assert!(f.region_refs.is_empty());
+        assert_eq!(f.callouts[1].shape, Shape::Box([10, 20, 30, 40]));
+        assert_eq!(f.callouts[0].shape, Shape::Point([1, 1]));
+        assert_eq!(
+            f.redactions[1],
+            (
+                Redaction {
+                    rect: [0, 0, 5, 5],
+                    mode: RedactMode::Blur
+                },
+                18
+            )
+        );
+        assert_eq!(f.redactions[0].0.rect, [1, 1, 2, 2]);
+        f.check_bounds(100, 80).unwrap();
+        assert_eq!(regions_path("a/b.png"), "a/b.regions.json");
+        assert_eq!(regions_path("a.b/c"), "a.b/c.regions.json");
+    }
+
+    #[test]
+    fn unknown_region_lists_close_names() {
+        let mut f = p("src: a/b.png\nalt: A\ncallouts:\n  - { n: 1, point: [1, 1], label: x }\n  - { n: 2, region: create-acount, label: Click }\n").unwrap();
+        let e = f
+            .resolve_regions(&regions(), "screenshots/a/b.regions.json", 100, 80)
+            .unwrap_err();
+        assert_eq!(e.line, 15, "{e}");
+        assert!(
+            e.message.contains(
+                "figure `a/b.png`: unknown region `create-acount` (call-out 2); close names: create-an-account"
+            ),
+            "{e}"
+        );
+        let mut f = p("src: a/b.png\nalt: A\nredact:\n  - { region: email }\n").unwrap();
+        let e = f
+            .resolve_regions(&regions(), "screenshots/a/b.regions.json", 100, 80)
+            .unwrap_err();
+        assert!(
+            e.message
+                .contains("unknown region `email` (redaction 1); close names: e-mail"),
+            "{e}"
+        );
+        let mut f = p("src: a/b.png\nalt: A\nredact:\n  - { region: zzz }\n").unwrap();
+        let e = f
+            .resolve_regions(&regions(), "screenshots/a/b.regions.json", 100, 80)
+            .unwrap_err();
+        assert!(
+            e.message
+                .contains("screenshots/a/b.regions.json has 3 regions, none like it"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn stale_regions_file_and_bad_region_syntax() {
+        let mut f =
+            p("src: a/b.png\nalt: A\ncallouts:\n  - { region: e-mail, label: x }\n").unwrap();
+        let e = f
+            .resolve_regions(&regions(), "screenshots/a/b.regions.json", 100, 81)
+            .unwrap_err();
+        assert_eq!(e.line, 14);
+        assert!(e.message.contains("describes a 100x80 image, but the image is 100x81 pixels"), "{e}");
+        let e = p("src: a.png\nalt: A\ncallouts:\n  - { box: [0, 0, 1, 1], region: e-mail, label: x }\n").unwrap_err();
+        assert!(e.message.contains("exactly one of"), "{e}");
+        let e = p("src: a.png\nalt: A\nredact:\n  - { box: [0, 0, 1, 1], region: e-mail }\n").unwrap_err();
+        assert!(e.message.contains("redaction 1 needs exactly one of"), "{e}");
+        assert_eq!(e.line, 14);
+        let e = p("src: a.png\nalt: A\nredact:\n  - { mode: blur }\n").unwrap_err();
+        assert!(e.message.contains("redaction 1 needs exactly one of"), "{e}");
+        let e = p("src: a.png\nalt: A\ncallouts:\n  - { region: \" \", label: x }\n").unwrap_err();
+        assert!(e.message.contains("empty `region`"), "{e}");
+    }
+
+    #[test]
+    fn close_names_rank_typos_and_words() {
+        let names = ["first-name", "last-name", "e-mail", "create-an-account", "cancel"];
+        assert_eq!(close_names("frist-name", names), ["first-name", "last-name"]);
+        assert_eq!(close_names("create", names), ["create-an-account"]);
+        assert_eq!(close_names("account", names), ["create-an-account"]);
+        assert!(close_names("zzzzzzzz", names).is_empty());
+    }
+
 }

@@ -1,0 +1,548 @@
+#!/usr/bin/env node
+'use strict';
+/*
+ * Captures the practice sandbox's mock screens as the screenshots the guides show (issue 4).
+ * Run it through `scripts/screenshots` (installs chromium and the npm packages, builds the release
+ * binary). Usage:
+ *
+ *   node scripts/capture-screenshots.js [--guide SLUG]... [--shot NAME]... [--out DIR]
+ *
+ * For every guide of the bundled portal (content/guides/*) and every shot of its system (SHOTS
+ * below: one per sandbox screen of themes/default/data/sandbox.yaml that exists for the system,
+ * plus a few sub-states such as the password step of "Sign in"), it opens the built sandbox at a
+ * fixed viewport with a fixed clock and random seed, in Free mode (no hints), reaches the screen
+ * by its deep link `#/<screen>?scenario=<id>`, fills in the fictitious sample person of
+ * sandbox.yaml (`sample`: Maria Example, never real data) where a real user types or ticks
+ * something, and writes
+ *
+ *   screenshots/<guide>/<shot>.png            only the mock browser (`.sbx-browser`)
+ *   screenshots/<guide>/<shot>.regions.json   {"regions": {"<name>": [x, y, w, h]}, "width", "height"}
+ *
+ * Regions are the boxes (in screenshot pixels) of every visible control of the mock browser
+ * (fields, buttons, links, checkboxes, radios), named by the slug of their accessible name
+ * ("Create an account" -> create-an-account; a repeated name gets -2, -3 in page order). A
+ * figure's call-out or redaction can use them with `region: <name>` (README, "Figures").
+ *
+ * Output is byte-stable: same build, same browser, same fonts -> same files (a file whose bytes
+ * did not change is not rewritten). Without --guide / --shot, files of a guide's folder that no
+ * shot produced any more are removed.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const lib = require('../tests/browser/lib');
+
+const VIEWPORT = { width: 1280, height: 900 };
+/** The simulated wall clock (the sandbox's own clock starts at sandbox.yaml `clock.start`). */
+const FIXED_TIME = new Date('2026-01-15T09:00:00Z');
+/** Longest region name (cut at a word boundary). */
+const MAX_NAME = 40;
+
+// ------------------------------------------------------------------ shots
+//
+// Per screen id: the shots to take. A shot is {name?, scenario?, prepare?(s)}; name defaults to
+// the screen id, scenario to the scenario of the guide step that shows the screen, else to
+// SCENARIO below. prepare(s) fills the screen in (s: helpers, see Shot). A screen of sandbox.yaml
+// missing here is captured as it opens; one listed in SKIP is not captured.
+
+const SCENARIO = {
+  'cpms-login': 'new-user',
+  'cpms2-home': 'new-user',
+  'eul-create': 'new-user',
+  'eul-password': 'new-user',
+  'saas-pending': 'access-pending',
+  'cpms-preferences': 'access-approved',
+  'cpms2-submitted': 'access-pending',
+};
+const DEFAULT_SCENARIO = { eul: 'has-eulogin', saas: 'app-initialised', cpms2: 'app-initialised' };
+
+const SKIP = {
+  // EU Login retired SMS (content/data/eu_login.yaml); no guide step shows these screens.
+  'eul-phone-add': 'SMS sign-in has ended',
+  'eul-phone-challenge': 'SMS sign-in has ended',
+};
+
+const SHOTS = {
+  'eul-create': [
+    {
+      async prepare(s) {
+        await s.fill('first_name', s.sample.first_name);
+        await s.fill('last_name', s.sample.last_name);
+        await s.fill('email', s.sample.email);
+        await s.fill('email_confirm', s.sample.email);
+        const code = await s.page.locator('[data-sbx-captcha]').getAttribute('data-code');
+        await s.fill('code', code || '');
+        await s.check(s.screen.locator('input[data-sbx-field="privacy"]'));
+      },
+    },
+  ],
+  'eul-password': [
+    {
+      async prepare(s) {
+        await s.fill('password', s.sample.password);
+        await s.fill('confirm', s.sample.password);
+      },
+    },
+  ],
+  'eul-signin': [
+    {
+      // the first part: the e-mail address (EU Login may remember it and skip to the password)
+      async prepare(s) {
+        const different = s.screen.locator('[data-sbx-when="si-password"]:not([hidden]) [data-sbx-action="signin-different"]');
+        if (await different.count()) await different.click();
+        await s.screen.locator('[data-sbx-when="si-email"]:not([hidden])').waitFor();
+        await s.fill('email', s.sample.email);
+      },
+    },
+    {
+      // the second part: password and verification method (here: password only)
+      name: 'eul-signin-password',
+      async prepare(s) {
+        await signinToPassword(s);
+        await s.fill('password', s.sample.password);
+        await s.check(s.screen.locator('input[data-sbx-field="method"][value="password"]'));
+      },
+    },
+    {
+      // coming from CPMS (the service needs the app): password and the app's PIN code method
+      name: 'eul-signin-app',
+      scenario: 'access-approved',
+      async prepare(s) {
+        await s.page.evaluate(() => {
+          const cfg = JSON.parse(document.getElementById('sbx-data').textContent);
+          window.location.hash = cfg.guide.system === 'cpms2' ? '#/cpms2-home' : '#/cpms-login';
+        });
+        const login = s.page.locator('.sbx-screen:not([hidden]) [data-sbx-action="cpms-login"], .sbx-screen:not([hidden]) [data-sbx-action="cpms2-login"]');
+        await login.click();
+        await s.page.waitForFunction(() => location.hash === '#/eul-signin');
+        s.screen = s.page.locator('[data-sbx-screen="eul-signin"]');
+        await signinToPassword(s);
+        await s.fill('password', s.sample.password);
+        await s.check(s.screen.locator('input[data-sbx-field="method"][value="mobile_app_pin"]'));
+      },
+    },
+  ],
+  'eul-device-add': [
+    {
+      async prepare(s) {
+        await s.fill('name', s.sample.device);
+        await s.fill('pin', s.sample.pin);
+        await s.fill('pin_confirm', s.sample.pin);
+      },
+    },
+  ],
+  'saas-app': [
+    {
+      async prepare(s) {
+        await s.select('app', s.data.sandbox.saas.target_application);
+      },
+    },
+  ],
+  'saas-org': [
+    {
+      // the networks, found with Search (as the guide suggests)
+      async prepare(s) {
+        await s.screen.locator('#sbx-org-search').fill(s.config.network.ern);
+        await s.screen.getByRole('button', { name: new RegExp(`^Open ${escapeRe(s.config.network.ern)}\\b`) }).first().waitFor();
+      },
+    },
+    {
+      // the hospitals of the network's first country that lists them, one chosen
+      name: 'saas-org-hospital',
+      async prepare(s) {
+        const net = s.config.network;
+        const country = (net.countries || []).find((c) => (c.institutions || []).length) || (net.countries || [])[0];
+        if (!country) throw new Error(`network ${net.id} has no countries`);
+        await s.screen.getByRole('button', { name: new RegExp(`^Open ${escapeRe(net.ern)}\\b`) }).first().click();
+        await s.screen.getByRole('button', { name: new RegExp(`^Open ${escapeRe(country.name)}$`) }).click();
+        const inst = (country.institutions || [])[0];
+        const radio = inst
+          ? s.screen.getByRole('radio', { name: new RegExp(escapeRe(inst.name)) })
+          : s.screen.getByRole('radio').first();
+        await s.check(radio);
+      },
+    },
+  ],
+  'saas-profile': [
+    {
+      async prepare(s) {
+        const profiles = s.config.network.profiles || [];
+        const pick = profiles.find((p) => p === 'HP') || profiles[0];
+        if (pick) await s.check(s.screen.locator(`input[data-sbx-field="profiles"][value="${pick}"]`));
+      },
+    },
+  ],
+  'saas-recap': [
+    {
+      async prepare(s) {
+        // only where the network asks for a comment (ERN-RND: the speciality)
+        if ((s.config.network.wording || {}).comment_hint) await s.fill('comment', s.sample.profession);
+      },
+    },
+  ],
+  'cpms-preferences': [
+    {
+      async prepare(s) {
+        await s.fill('role', s.sample.profession);
+        // the first thematic area (the mock lists only "None" for a network without areas)
+        const area = (s.config.network.thematic_areas || [])[0];
+        if (area) await s.check(s.screen.locator(`input[data-sbx-field="areas"][value="${cssString(area)}"]`));
+        await s.fill('specialist', SPECIALIST);
+      },
+    },
+  ],
+  'cpms2-signup-1': [
+    {
+      // an ERN member
+      async prepare(s) {
+        await s.check(s.screen.locator('input[data-sbx-field="role"][value="Clinician"]'));
+        await s.check(s.screen.locator('input[data-sbx-field="member"][value="yes"]'));
+        const hospital = s.screen.locator('select[data-sbx-field="hospital"]');
+        if (await hospital.count()) {
+          const first = await hospital.locator('option:not([value=""])').first().textContent();
+          await hospital.selectOption({ label: first.trim() });
+        } else {
+          await s.fill('hospital', s.sample.hospital);
+        }
+        await s.check(s.screen.locator(`input[data-sbx-field="ern"][value="${cssString(s.config.network.ern)}"]`));
+      },
+    },
+    {
+      name: 'cpms2-signup-1-guest',
+      async prepare(s) {
+        await s.check(s.screen.locator('input[data-sbx-field="role"][value="Clinician"]'));
+        await s.check(s.screen.locator('input[data-sbx-field="member"][value="no"]'));
+        await s.fill('guest_hospital', s.sample.hospital);
+        await s.check(s.screen.locator(`input[data-sbx-field="invited"][value="${cssString(s.config.network.ern)}"]`));
+        const country = s.screen.locator('select[data-sbx-field="country"]');
+        const first = await country.locator('option:not([value=""])').first().textContent();
+        await country.selectOption({ label: first.trim() });
+      },
+    },
+  ],
+  'cpms2-signup-2': [
+    {
+      async prepare(s) {
+        await s.check(s.screen.locator('input[data-sbx-field="cares"][value="Pediatric"]'));
+        await s.select('profession', s.sample.profession);
+        const area = (s.config.network.thematic_areas || [])[0];
+        if (area) await s.check(s.screen.locator(`input[data-sbx-field="areas"][value="${cssString(area)}"]`));
+        await s.fill('focus', SPECIALIST);
+      },
+    },
+  ],
+};
+
+/** Sample free text of the "specialist" / focus fields (fictitious, like the sample person). */
+const SPECIALIST = 'Example text: describe your expertise in your own words.';
+
+function escapeRe(s) {
+  return String(s).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+function cssString(s) {
+  return String(s).replace(/["\\]/g, '\\$&');
+}
+
+// On "Sign in to continue": the e-mail address and Next (unless EU Login remembers it), then
+// wait for the password part.
+async function signinToPassword(s) {
+  const email = s.screen.locator('[data-sbx-when="si-email"]:not([hidden])');
+  if (await email.count()) {
+    await s.fill('email', s.sample.email);
+    await email.locator('[data-sbx-action="signin-email"]').click();
+  }
+  await s.screen.locator('[data-sbx-when="si-password"]:not([hidden])').waitFor();
+}
+
+// ------------------------------------------------------------------ guides
+
+function frontMatter(file) {
+  const text = fs.readFileSync(file, 'utf8');
+  const m = /^---\r?\n([\s\S]*?)\r?\n---/.exec(text);
+  const out = {};
+  if (!m) return out;
+  for (const line of m[1].split(/\r?\n/)) {
+    const kv = /^([A-Za-z_]+):\s*(.*?)\s*$/.exec(line);
+    if (kv) out[kv[1]] = kv[2].replace(/^"(.*)"$/, '$1');
+  }
+  return out;
+}
+
+/** [{slug, steps: [{file, sandbox, scenario}]}] of content/guides/. */
+function bundledGuides(siteDir) {
+  const dir = path.join(siteDir, 'content', 'guides');
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort()
+    .map((slug) => ({
+      slug,
+      steps: fs
+        .readdirSync(path.join(dir, slug))
+        .filter((f) => f.endsWith('.md') && !f.startsWith('_'))
+        .sort()
+        .map((f) => ({ file: path.join(dir, slug, f), ...frontMatter(path.join(dir, slug, f)) })),
+    }));
+}
+
+// ------------------------------------------------------------------ page side
+
+// Runs in the page: the mock browser's box and its visible controls with accessible names.
+function measure({ maxName }) {
+  const browser = document.querySelector('.sbx-browser');
+  const r = browser.getBoundingClientRect();
+  const x0 = Math.floor(r.left + window.scrollX);
+  const y0 = Math.floor(r.top + window.scrollY);
+  const clip = { x: x0, y: y0, width: Math.ceil(r.right + window.scrollX) - x0, height: Math.ceil(r.bottom + window.scrollY) - y0 };
+
+  const textOf = (node) => {
+    let t = '';
+    for (const c of node.childNodes) {
+      if (c.nodeType === 3) t += c.textContent;
+      else if (c.nodeType === 1) {
+        const e = c;
+        if (e.getAttribute('aria-hidden') === 'true' || e.hidden) continue;
+        if (/^(INPUT|SELECT|TEXTAREA)$/.test(e.tagName)) continue;
+        t += ' ' + (e.getAttribute('aria-label') || textOf(e)) + ' ';
+      }
+    }
+    return t;
+  };
+  const norm = (t) => String(t || '').replace(/\s+/g, ' ').trim();
+  const accName = (e) => {
+    const by = e.getAttribute('aria-labelledby');
+    if (by) return norm(by.split(/\s+/).map((id) => { const l = document.getElementById(id); return l ? textOf(l) : ''; }).join(' '));
+    if (e.getAttribute('aria-label')) return norm(e.getAttribute('aria-label'));
+    if (e.labels && e.labels.length) return norm(Array.from(e.labels).map(textOf).join(' '));
+    return norm(textOf(e) || e.getAttribute('title') || e.getAttribute('placeholder'));
+  };
+  const slug = (t) => {
+    let s = t.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+    if (s.length > maxName) {
+      s = s.slice(0, maxName + 1);
+      const cut = s.lastIndexOf('-');
+      s = cut > 10 ? s.slice(0, cut) : s.slice(0, maxName);
+    }
+    return s || 'control';
+  };
+  const seen = (e) => {
+    if (!(e.offsetWidth || e.offsetHeight || e.getClientRects().length)) return false;
+    const st = getComputedStyle(e);
+    return st.visibility !== 'hidden' && st.display !== 'none';
+  };
+
+  const sel = 'a[href], button, input:not([type=hidden]), select, textarea, [role=button], [role=checkbox], [role=radio], [role=link]';
+  const regions = {};
+  const counts = {};
+  for (const e of browser.querySelectorAll(sel)) {
+    if (!seen(e) || e.closest('[hidden]')) continue;
+    // a checkbox or radio: the box and its label's text, which a reader sees and clicks
+    let box = e.getBoundingClientRect();
+    if (e.type === 'checkbox' || e.type === 'radio') {
+      const labels = new Set(Array.from(e.labels || []));
+      if (e.closest('label')) labels.add(e.closest('label'));
+      for (const l of labels) {
+        const range = document.createRange();
+        range.selectNodeContents(l);
+        const t = range.getBoundingClientRect();
+        if (t.width < 1 || t.height < 1) continue;
+        const left = Math.min(box.left, t.left);
+        const top = Math.min(box.top, t.top);
+        box = { left, top, right: Math.max(box.right, t.right), bottom: Math.max(box.bottom, t.bottom) };
+        box.width = box.right - box.left;
+        box.height = box.bottom - box.top;
+      }
+    }
+    if (box.width < 1 || box.height < 1) continue;
+    let name = slug(accName(e));
+    counts[name] = (counts[name] || 0) + 1;
+    if (counts[name] > 1) name = `${name}-${counts[name]}`;
+    const left = Math.max(0, Math.round(box.left + window.scrollX - x0));
+    const top = Math.max(0, Math.round(box.top + window.scrollY - y0));
+    const right = Math.min(clip.width, Math.round(box.right + window.scrollX - x0));
+    const bottom = Math.min(clip.height, Math.round(box.bottom + window.scrollY - y0));
+    if (right - left < 1 || bottom - top < 1) continue;
+    regions[name] = [left, top, right - left, bottom - top];
+  }
+  return { clip, regions };
+}
+
+// ------------------------------------------------------------------ capture
+
+function pngSize(bytes) {
+  // IHDR: width and height, big-endian, at bytes 16..24
+  if (bytes.length < 24 || bytes.toString('latin1', 1, 4) !== 'PNG') throw new Error('not a PNG');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+function regionsJson({ regions, width, height }) {
+  const names = Object.keys(regions);
+  const lines = names.map((n, i) => `    ${JSON.stringify(n)}: [${regions[n].join(', ')}]${i < names.length - 1 ? ',' : ''}`);
+  return `{\n  "regions": {\n${lines.join('\n')}${lines.length ? '\n' : ''}  },\n  "width": ${width},\n  "height": ${height}\n}\n`;
+}
+
+/** Writes `bytes` to `file` unless it already holds them; returns whether it changed. */
+function writeIfChanged(file, bytes) {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes);
+  try {
+    if (fs.readFileSync(file).equals(buf)) return false;
+  } catch {
+    /* new file */
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, buf);
+  fs.renameSync(tmp, file);
+  return true;
+}
+
+function parseArgs(argv) {
+  const o = { guides: [], shots: [], out: path.join(lib.REPO_ROOT, 'screenshots') };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--guide') o.guides.push(val());
+    else if (a === '--shot') o.shots.push(val());
+    else if (a === '--out') o.out = path.resolve(val());
+    else if (a === '-h' || a === '--help') {
+      console.log('usage: node scripts/capture-screenshots.js [--guide SLUG]... [--shot NAME]... [--out DIR]');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a} (try --help)`);
+  }
+  return o;
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const siteDir = lib.REPO_ROOT;
+  const out = lib.buildSite({ site: siteDir });
+  const server = await lib.serveDir(out);
+  const browser = await lib.launchBrowser({
+    viewport: VIEWPORT,
+    deviceScaleFactor: 1,
+    reducedMotion: 'reduce',
+    colorScheme: 'light',
+    locale: 'en-GB',
+    timezoneId: 'UTC',
+  });
+  const guard = await lib.guardRequests(browser.context, server.origin);
+  const page = await browser.newPage();
+  page.setDefaultTimeout(10_000);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // Date.now and Math.random drive the sandbox's seed (captcha, QR code): fix both.
+  await page.clock.setFixedTime(FIXED_TIME);
+  await page.addInitScript(() => {
+    let s = 20260115;
+    Math.random = () => {
+      s = (Math.imul(s, 48271) >>> 0) % 2147483647;
+      return s / 2147483647;
+    };
+  });
+
+  const guides = bundledGuides(siteDir).filter((g) => !opts.guides.length || opts.guides.includes(g.slug));
+  if (opts.guides.length && guides.length !== opts.guides.length) throw new Error(`unknown guide in ${opts.guides.join(', ')}`);
+  let written = 0;
+  let unchanged = 0;
+  let bytes = 0;
+  const started = Date.now();
+  try {
+    for (const g of guides) {
+      const url = `${server.url}${g.slug}/sandbox/index.html`;
+      await page.goto('about:blank');
+      await page.goto(url);
+      const config = await page.evaluate(() => JSON.parse(document.getElementById('sbx-data').textContent));
+      // Free mode: no hint, no "Fill in the example person" button (kept for the whole tab)
+      await page.locator('input[data-sbx-mode][value="free"]').check();
+      const screens = Object.keys(config.data.sandbox.screens);
+      const stepScenario = {};
+      for (const st of g.steps) if (st.sandbox && st.scenario && !stepScenario[st.sandbox]) stepScenario[st.sandbox] = st.scenario;
+      for (const st of g.steps) {
+        if (st.sandbox && !screens.includes(st.sandbox)) {
+          throw new Error(`${path.relative(siteDir, st.file)}: sandbox screen ${st.sandbox} does not exist for system ${config.guide.system}`);
+        }
+      }
+      const dir = path.join(opts.out, g.slug);
+      const produced = new Set();
+      for (const screenId of screens) {
+        if (SKIP[screenId] && !g.steps.some((st) => st.sandbox === screenId)) continue;
+        for (const shot of SHOTS[screenId] || [{}]) {
+          const name = shot.name || screenId;
+          if (opts.shots.length && !opts.shots.includes(name)) continue;
+          const prefix = screenId.split('-')[0];
+          const scenario = shot.scenario || stepScenario[screenId] || SCENARIO[screenId] || DEFAULT_SCENARIO[prefix] || 'new-user';
+          await page.goto('about:blank');
+          await page.goto(`${url}#/${screenId}?scenario=${encodeURIComponent(scenario)}`);
+          await page.waitForFunction((id) => {
+            const el = document.querySelector(`[data-sbx-screen="${id}"]`);
+            return el && !el.hidden;
+          }, screenId);
+          const s = {
+            page,
+            config,
+            data: config.data,
+            sample: config.data.sandbox.sample,
+            screen: page.locator(`[data-sbx-screen="${screenId}"]`),
+            async fill(field, value) {
+              await this.screen.locator(`[data-sbx-field="${field}"]:visible`).first().fill(String(value));
+            },
+            async select(field, label) {
+              await this.screen.locator(`select[data-sbx-field="${field}"]:visible`).first().selectOption({ label });
+            },
+            async check(locator) {
+              await locator.check();
+            },
+          };
+          if (shot.prepare) await shot.prepare(s);
+          const mode = await page.evaluate(() => window.ernSandbox.getState().mode);
+          if (mode !== 'free') throw new Error(`${g.slug} ${name}: the sandbox is in ${mode} mode, not free`);
+          // nothing focused or hovered: no focus ring, no caret, no hover colour
+          await page.evaluate(() => document.activeElement && document.activeElement.blur());
+          await page.mouse.move(0, 0);
+          await page.evaluate(() => document.fonts.ready);
+          const m = await page.evaluate(measure, { maxName: MAX_NAME });
+          const png = await page.screenshot({ clip: m.clip, fullPage: true, animations: 'disabled', caret: 'hide', scale: 'css' });
+          const size = pngSize(png);
+          if (size.width !== m.clip.width || size.height !== m.clip.height) {
+            throw new Error(`${g.slug} ${name}: screenshot is ${size.width}x${size.height}, expected ${m.clip.width}x${m.clip.height}`);
+          }
+          const json = regionsJson({ regions: m.regions, width: size.width, height: size.height });
+          const changed = [writeIfChanged(path.join(dir, `${name}.png`), png), writeIfChanged(path.join(dir, `${name}.regions.json`), json)];
+          if (changed.some(Boolean)) written++;
+          else unchanged++;
+          bytes += png.length;
+          produced.add(`${name}.png`).add(`${name}.regions.json`);
+          console.log(`${changed.some(Boolean) ? 'wrote    ' : 'unchanged'} ${path.relative(lib.REPO_ROOT, dir)}/${name}.png (${size.width}x${size.height}, ${Math.round(png.length / 1024)} KiB, ${Object.keys(m.regions).length} regions)`);
+          if (errors.length) throw new Error(`${g.slug} ${name}: page error: ${errors.join('; ')}`);
+        }
+      }
+      if (!opts.shots.length && fs.existsSync(dir)) {
+        for (const f of fs.readdirSync(dir)) {
+          if ((f.endsWith('.png') || f.endsWith('.regions.json')) && !produced.has(f)) {
+            fs.rmSync(path.join(dir, f));
+            console.log(`removed   ${path.relative(lib.REPO_ROOT, dir)}/${f} (no such shot any more)`);
+          }
+        }
+      }
+    }
+    if (guard.external.length) throw new Error(guard.report());
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  console.log(
+    `screenshots: ${written} written, ${unchanged} unchanged, ${Math.round(bytes / 1024)} KiB of PNG, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(`capture-screenshots: ${e && e.stack ? e.stack : e}`);
+    process.exit(1);
+  });
+}
+
+module.exports = { SHOTS, SKIP, measure, regionsJson };
