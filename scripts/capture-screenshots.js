@@ -19,7 +19,7 @@
  *   screenshots/<guide>/<shot>.regions.json   {"regions": {"<name>": [x, y, w, h]}, "width", "height"}
  *
  * Regions are the boxes (in screenshot pixels) of every visible control of the mock browser
- * (fields, buttons, links, checkboxes, radios), named by the slug of their accessible name
+ * (fields, buttons, links, checkboxes, radios; and the QR codes to scan), named by the slug of their accessible name
  * ("Create an account" -> create-an-account; a repeated name gets -2, -3 in page order). A
  * figure's call-out or redaction can use them with `region: <name>` (README, "Figures").
  *
@@ -331,7 +331,9 @@ function measure({ maxName }) {
     return st.visibility !== 'hidden' && st.display !== 'none';
   };
 
-  const sel = 'a[href], button, input:not([type=hidden]), select, textarea, [role=button], [role=checkbox], [role=radio], [role=link]';
+  // controls, and the pictures a user acts on (the QR codes to scan; not the "Enter the code"
+  // picture, whose name is its random code)
+  const sel = 'a[href], button, input:not([type=hidden]), select, textarea, [role=button], [role=checkbox], [role=radio], [role=link], [role=img][data-sbx-qr]';
   const regions = {};
   const counts = {};
   for (const e of browser.querySelectorAll(sel)) {

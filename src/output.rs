@@ -98,9 +98,9 @@ impl Output {
             .keys()
             .filter_map(|rel| dir.join(rel).parent().map(Path::to_path_buf))
             .collect();
-        folders
-            .par_iter()
-            .try_for_each(|p| std::fs::create_dir_all(p).with_context(|| format!("creating {}", p.display())))?;
+        folders.par_iter().try_for_each(|p| {
+            std::fs::create_dir_all(p).with_context(|| format!("creating {}", p.display()))
+        })?;
         self.files.par_iter().try_for_each(|(rel, bytes)| {
             let path = dir.join(rel);
             std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))
@@ -110,7 +110,8 @@ impl Output {
 
 /// `std::fs::remove_dir_all`, with the folder's entries removed in parallel.
 fn remove_dir_all_parallel(dir: &Path) -> std::io::Result<()> {
-    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<std::io::Result<_>>()?;
+    let entries: Vec<std::fs::DirEntry> =
+        std::fs::read_dir(dir)?.collect::<std::io::Result<_>>()?;
     entries.par_iter().try_for_each(|e| {
         if e.file_type()?.is_dir() {
             std::fs::remove_dir_all(e.path())
@@ -140,10 +141,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = std::fs::remove_file(&tmp);
         return Err(e).with_context(|| format!("writing {}", tmp.display()));
     }
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        e
-    }).with_context(|| format!("writing {}", path.display()))
+    std::fs::rename(&tmp, path)
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            e
+        })
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 #[cfg(test)]

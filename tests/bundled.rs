@@ -26,7 +26,9 @@ fn main_text(html: &str) -> String {
 
 fn step_titles(site: &TestSite, guide: &str) -> Vec<String> {
     let overview = site.read(&format!("{guide}/index.html"));
-    let list = &overview[overview.find("class=\"eg-overview\"").expect("overview list")..];
+    let list = &overview[overview
+        .find("class=\"eg-overview\"")
+        .expect("overview list")..];
     let list = &list[..list.find("</ol>").unwrap()];
     list.split("<li><a href=\"")
         .skip(1)
@@ -43,17 +45,28 @@ fn bundled_portal_has_the_four_guides_with_their_steps() {
     site.build().success();
     let home = site.read("index.html");
     for g in ["paedcan", "paedcan-cpms2", "reconnet", "ern-rnd"] {
-        assert!(home.contains(&format!("href=\"{g}/index.html\"")), "home links {g}");
+        assert!(
+            home.contains(&format!("href=\"{g}/index.html\"")),
+            "home links {g}"
+        );
         for page in ["index.html", "links/index.html", "sandbox/index.html"] {
             assert!(site.out().join(g).join(page).is_file(), "{g}/{page}");
         }
     }
     assert_eq!(
         step_titles(&site, "paedcan"),
-        ["Create your EU Login", "Set up two-factor authentication", "Request CPMS access", "First login and preferences"]
+        [
+            "Create your EU Login",
+            "Set up two-factor authentication",
+            "Request CPMS access",
+            "First login and preferences"
+        ]
     );
     assert_eq!(step_titles(&site, "reconnet").len(), 4);
-    assert_eq!(step_titles(&site, "ern-rnd")[2], "Set up your 3-factor verification");
+    assert_eq!(
+        step_titles(&site, "ern-rnd")[2],
+        "Set up your 3-factor verification"
+    );
     let cpms2 = step_titles(&site, "paedcan-cpms2");
     assert!(cpms2.len() >= 5, "{cpms2:?}");
     assert!(cpms2.iter().any(|t| t.contains("Sign up")), "{cpms2:?}");
@@ -69,8 +82,14 @@ fn network_variants_come_from_data() {
     let site = TestSite::bundled();
     site.build().success();
     let rnd = main_text(&site.read("ern-rnd/request-access/index.html"));
-    assert!(rnd.contains("It would be useful to write your speciality"), "ERN-RND comment hint");
-    assert!(rnd.contains("DE22 - Universitätsklinikum Tübingen") || rnd.contains("DE22"), "ERN-RND institutions");
+    assert!(
+        rnd.contains("It would be useful to write your speciality"),
+        "ERN-RND comment hint"
+    );
+    assert!(
+        rnd.contains("DE22 - Universitätsklinikum Tübingen") || rnd.contains("DE22"),
+        "ERN-RND institutions"
+    );
     let reconnet = main_text(&site.read("reconnet/request-access/index.html"));
     assert!(reconnet.contains("Panel Manager ERN"), "ReCONNET profiles");
     assert!(!reconnet.contains("It would be useful to write your speciality"));
@@ -84,7 +103,9 @@ fn links_pages_come_from_data() {
     site.build().success();
     let links = site.read("paedcan/links/index.html");
     assert!(links.contains("mailto:cpmshelpdesk@paedcan.ern-net.eu"));
-    assert!(links.contains("href=\"https://webgate.ec.europa.eu/saas/home/roleNone/application/0/list.html\""));
+    assert!(links.contains(
+        "href=\"https://webgate.ec.europa.eu/saas/home/roleNone/application/0/list.html\""
+    ));
     assert!(links.contains("mailto:sante-ern-cpms-itsupport@ec.europa.eu"));
     let reconnet = site.read("reconnet/links/index.html");
     assert!(reconnet.contains("helpdesk.reconnet@ao-pisa.toscana.it"));
@@ -97,10 +118,16 @@ fn saas_guides_carry_the_dated_cpms2_note() {
     for g in ["paedcan", "reconnet", "ern-rnd"] {
         let text = main_text(&site.read(&format!("{g}/index.html")));
         assert!(text.contains("Which CPMS this guide describes"), "{g}");
-        assert!(text.contains("In 2024 CPMS was upgraded to CPMS 2.0"), "{g}");
+        assert!(
+            text.contains("In 2024 CPMS was upgraded to CPMS 2.0"),
+            "{g}"
+        );
     }
     let text = main_text(&site.read("paedcan-cpms2/index.html"));
-    assert!(!text.contains("Which CPMS this guide describes"), "the CPMS 2.0 guide has no SAAS note");
+    assert!(
+        !text.contains("Which CPMS this guide describes"),
+        "the CPMS 2.0 guide has no SAAS note"
+    );
 }
 
 #[test]
@@ -108,12 +135,27 @@ fn every_step_page_shows_review_date_and_whom_to_tell() {
     let site = TestSite::bundled();
     site.build().success();
     let mut pages = 0;
-    for e in walkdir::WalkDir::new(site.out()).into_iter().filter_map(|e| e.ok()) {
-        let rel = e.path().strip_prefix(site.out()).unwrap().display().to_string();
-        if rel.matches('/').count() == 2 && rel.ends_with("/index.html") && !rel.contains("/links/") && !rel.contains("/sandbox/") {
+    for e in walkdir::WalkDir::new(site.out())
+        .into_iter()
+        .filter_map(|e| e.ok())
+    {
+        let rel = e
+            .path()
+            .strip_prefix(site.out())
+            .unwrap()
+            .display()
+            .to_string();
+        if rel.matches('/').count() == 2
+            && rel.ends_with("/index.html")
+            && !rel.contains("/links/")
+            && !rel.contains("/sandbox/")
+        {
             let html = std::fs::read_to_string(e.path()).unwrap();
             assert!(html.contains("Last reviewed <time"), "{rel}");
-            assert!(html.contains("Found a mistake or an outdated screen? Tell the"), "{rel}");
+            assert!(
+                html.contains("Found a mistake or an outdated screen? Tell the"),
+                "{rel}"
+            );
             pages += 1;
         }
     }
@@ -126,12 +168,28 @@ fn guide_pages(site: &TestSite) -> Vec<(String, String)> {
         .into_iter()
         .filter_map(|e| e.ok())
         .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
-        .map(|e| (e.path().strip_prefix(site.out()).unwrap().display().to_string(), std::fs::read_to_string(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path()
+                    .strip_prefix(site.out())
+                    .unwrap()
+                    .display()
+                    .to_string(),
+                std::fs::read_to_string(e.path()).unwrap(),
+            )
+        })
         .filter(|(rel, _)| !rel.contains("/sandbox/"))
         .collect()
 }
 
-const ENDED: &[&str] = &["no longer", "1 July 2025", "30 June 2025", "retired", "stopped", "ended"];
+const ENDED: &[&str] = &[
+    "no longer",
+    "1 July 2025",
+    "30 June 2025",
+    "retired",
+    "stopped",
+    "ended",
+];
 
 #[test]
 fn at_default_as_of_sms_is_only_mentioned_as_ended() {
@@ -142,9 +200,15 @@ fn at_default_as_of_sms_is_only_mentioned_as_ended() {
         let text = main_text(&html);
         if text.contains("SMS") {
             mentions += 1;
-            assert!(ENDED.iter().any(|w| text.contains(w)), "{rel} mentions SMS without saying it ended");
+            assert!(
+                ENDED.iter().any(|w| text.contains(w)),
+                "{rel} mentions SMS without saying it ended"
+            );
         }
-        assert!(!text.contains("choose Mobile Phone + SMS"), "{rel} recommends SMS");
+        assert!(
+            !text.contains("choose Mobile Phone + SMS"),
+            "{rel} recommends SMS"
+        );
     }
     assert!(mentions > 0, "guides should tell readers SMS ended");
 }
@@ -157,10 +221,111 @@ fn before_the_sms_retirement_the_sms_steps_come_back() {
     then.edit("site.toml", "as_of = 2026-11-22", "as_of = 2025-05-01");
     then.build().success();
     let count = |site: &TestSite, needle: &str| {
-        guide_pages(site).iter().filter(|(_, html)| main_text(html).contains(needle)).count()
+        guide_pages(site)
+            .iter()
+            .filter(|(_, html)| main_text(html).contains(needle))
+            .count()
     };
     // The phone-number screens of the seeds appear only while SMS was offered.
     assert_eq!(count(&now, "Manage my mobile phone numbers"), 0);
     assert!(count(&then, "Manage my mobile phone numbers") > 0);
     assert!(count(&then, "Mobile Phone + SMS") > count(&now, "Mobile Phone + SMS"));
+}
+
+/// `(guide, step file, sandbox screen)` of every bundled step with `sandbox:` in its front matter.
+fn steps_with_screens() -> Vec<(String, String, String)> {
+    let guides = common::repo_root().join("content/guides");
+    let mut out = Vec::new();
+    for g in std::fs::read_dir(&guides).unwrap().filter_map(|e| e.ok()) {
+        let guide = g.file_name().to_string_lossy().into_owned();
+        for f in std::fs::read_dir(g.path()).unwrap().filter_map(|e| e.ok()) {
+            let name = f.file_name().to_string_lossy().into_owned();
+            if !name.ends_with(".md") || name.starts_with('_') {
+                continue;
+            }
+            let text = std::fs::read_to_string(f.path()).unwrap();
+            let front = text.split("---").nth(1).unwrap_or("");
+            if let Some(screen) = front.lines().find_map(|l| l.strip_prefix("sandbox:")) {
+                out.push((
+                    guide.clone(),
+                    name,
+                    screen.trim().trim_matches('"').to_string(),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_screen_a_step_shows_has_a_screenshot_and_its_regions() {
+    let steps = steps_with_screens();
+    assert!(steps.len() >= 18, "{steps:?}");
+    let shots = common::repo_root().join("screenshots");
+    let mut missing = Vec::new();
+    for (guide, file, screen) in &steps {
+        for f in [format!("{screen}.png"), format!("{screen}.regions.json")] {
+            if !shots.join(guide).join(&f).is_file() {
+                missing.push(format!("content/guides/{guide}/{file} (sandbox: {screen}) has no screenshots/{guide}/{f}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "run scripts/screenshots:\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn every_step_page_shows_figures_with_alt_text_and_call_outs() {
+    let site = TestSite::bundled();
+    site.build().success();
+    let mut pages = 0;
+    for e in walkdir::WalkDir::new(site.out())
+        .into_iter()
+        .filter_map(|e| e.ok())
+    {
+        let rel = e
+            .path()
+            .strip_prefix(site.out())
+            .unwrap()
+            .display()
+            .to_string();
+        if rel.matches('/').count() != 2
+            || !rel.ends_with("/index.html")
+            || rel.contains("/links/")
+            || rel.contains("/sandbox/")
+        {
+            continue;
+        }
+        pages += 1;
+        let guide = rel.split('/').next().unwrap();
+        let html = std::fs::read_to_string(e.path()).unwrap();
+        let figures: Vec<&str> = html
+            .split("<figure class=\"eg-figure\">")
+            .skip(1)
+            .map(|f| &f[..f.find("</figure>").unwrap()])
+            .collect();
+        assert!(!figures.is_empty(), "{rel} shows no figure");
+        assert!(html.contains("static/figure.js"), "{rel}");
+        for f in figures {
+            // the guide's own screenshots, described, captioned, with numbered call-outs
+            assert!(
+                f.contains(&format!("images/{guide}-")),
+                "{rel}: a figure of another guide:\n{f}"
+            );
+            let alt = &f[f.find(" alt=\"").unwrap() + 6..];
+            let alt = &alt[..alt.find('"').unwrap()];
+            assert!(alt.len() > 40, "{rel}: alt text too short: {alt:?}");
+            assert!(!alt.contains("{{") && !alt.contains("{%"), "{rel}: {alt}");
+            assert!(
+                f.contains("<span class=\"eg-figure-caption\">"),
+                "{rel}: no caption:\n{f}"
+            );
+            assert!(f.contains("<li value=\"1\">"), "{rel}: no call-outs:\n{f}");
+        }
+    }
+    assert!(pages >= 18, "only {pages} step pages");
 }

@@ -365,10 +365,7 @@ fn named_regions_come_from_the_regions_file() {
                 "{ n: 1, box: [100, 200, 300, 30],",
                 "{ n: 1, region: first-name,",
             )
-            .replace(
-                "  - [100, 120, 300, 30]",
-                "  - { region: e-mail }",
-            )
+            .replace("  - [100, 120, 300, 30]", "  - { region: e-mail }")
             .replace(
                 "{ box: [100, 200, 300, 30], mode: blur }",
                 "{ region: first-name, mode: blur }",
@@ -380,7 +377,9 @@ fn named_regions_come_from_the_regions_file() {
         by_name.read("demo/create-eu-login/index.html"),
     );
     assert!(
-        b.contains("<rect class=\"eg-callout-box\" x=\"100\" y=\"200\" width=\"300\" height=\"30\""),
+        b.contains(
+            "<rect class=\"eg-callout-box\" x=\"100\" y=\"200\" width=\"300\" height=\"30\""
+        ),
         "{b}"
     );
     // the same redactions, so the same image files (names carry the content hash)
@@ -401,4 +400,32 @@ fn named_regions_come_from_the_regions_file() {
         stderr.contains("01-create-eu-login.md:17: figure `demo/form.png`: screenshots/demo/form.regions.json describes a 999x320 image, but the image is 1000x320 pixels"),
         "{stderr}"
     );
+}
+
+#[test]
+fn two_screenshots_with_the_same_bytes_are_both_written() {
+    // the same screen of two networks: one encode, two names, no broken link
+    let site = site_with_figures();
+    std::fs::copy(
+        site.path("screenshots/demo/form.png"),
+        site.path("screenshots/demo/copy.png"),
+    )
+    .unwrap();
+    site.edit(
+        "content/guides/demo/01-create-eu-login.md",
+        "src: demo/form.png\nalt: \"The same form, unredacted\"",
+        "src: demo/copy.png\nalt: \"The same form, unredacted\"",
+    );
+    let report = build(&options(&site)).unwrap();
+    // form.png redacted + form.png and copy.png unredacted (one image) = two images, 6 variants
+    assert_eq!(report.images_encoded, 6);
+    let html = site.read("demo/create-eu-login/index.html");
+    let second = srcset(&html[html.rfind("<img").unwrap()..]);
+    for (url, _) in &second {
+        assert!(url.contains("demo-copy-"), "{url}");
+        assert!(
+            site.out().join(url.trim_start_matches("../../")).is_file(),
+            "{url}"
+        );
+    }
 }

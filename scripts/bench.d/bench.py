@@ -429,7 +429,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", default="1000,10000")
     ap.add_argument("--runs", default="5,3", help="timed runs per size (comma list, last repeats)")
-    ap.add_argument("--mdbook-runs", default="5,2")
+    ap.add_argument("--mdbook-runs", default="5,1", help="mdBook needs ~8 min per 10 000-page run here")
     ap.add_argument("--rebuild-runs", type=int, default=5)
     ap.add_argument("--portal-runs", type=int, default=10)
     ap.add_argument("--tools", default="ernguide,hugo,mdbook")
@@ -447,6 +447,11 @@ def main() -> None:
     pick = lambda lst, i: lst[min(i, len(lst) - 1)]  # noqa: E731
     args.runs_for = lambda p: pick(runs, pages.index(p))
     tools = [t for t in args.tools.split(",") if t]
+    unknown = [t for t in tools if t not in ("ernguide", "hugo", "mdbook")]
+    if unknown:
+        raise SystemExit(f"unknown tool(s): {', '.join(unknown)} (ernguide, hugo, mdbook)")
+    if "ernguide" not in tools:
+        tools.insert(0, "ernguide")  # everything is compared with it
     if args.output is None:
         args.output = (args.work / "BENCHMARKS-quick.md") if args.quick else (REPO / "BENCHMARKS.md")
     args.work.mkdir(parents=True, exist_ok=True)

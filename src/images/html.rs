@@ -46,6 +46,22 @@ fn marker(out: &mut String, n: u32, cx: f64, cy: f64, r: f64, w: u32, h: u32) {
     );
 }
 
+/// Where the number of a box call-out goes: beside the box, so that it hides none of what the
+/// box marks (a small checkbox or radio button in particular): right of it, vertically centred,
+/// where the image has room; else left of it; else on its top-left corner.
+fn box_marker_centre([x, y, bw, bh]: [i64; 4], r: f64, w: u32) -> (f64, f64) {
+    let (x, y, bw, bh) = (x as f64, y as f64, bw as f64, bh as f64);
+    let gap = r * 1.25;
+    let mid = y + bh / 2.0;
+    if x + bw + gap + r <= f64::from(w) {
+        (x + bw + gap, mid)
+    } else if x - gap - r >= 0.0 {
+        (x - gap, mid)
+    } else {
+        (x, y)
+    }
+}
+
 /// The inline SVG overlay (empty when there are no call-outs).
 pub fn overlay(spec: &FigureSpec, w: u32, h: u32) -> String {
     if spec.callouts.is_empty() {
@@ -63,7 +79,8 @@ pub fn overlay(spec: &FigureSpec, w: u32, h: u32) -> String {
                     "<rect class=\"eg-callout-box\" x=\"{x}\" y=\"{y}\" width=\"{bw}\" height=\"{bh}\" rx=\"{rx}\" fill=\"none\" stroke=\"{MARK}\" stroke-width=\"3\" vector-effect=\"non-scaling-stroke\"/>",
                     rx = num(r * 0.3)
                 );
-                marker(&mut out, c.n, x as f64, y as f64, r, w, h);
+                let (cx, cy) = box_marker_centre([x, y, bw, bh], r, w);
+                marker(&mut out, c.n, cx, cy, r, w, h);
             }
             Shape::Point([x, y]) => {
                 let _ = write!(
@@ -212,6 +229,22 @@ mod tests {
             html.contains("src=\"images/a-1-300.png\" srcset=\"images/a-1-300.png 300w\""),
             "{html}"
         );
+    }
+
+    #[test]
+    fn box_numbers_sit_beside_the_box() {
+        // room on the right: right of the box, vertically centred (r = 16 for 1000 px)
+        assert_eq!(
+            box_marker_centre([100, 200, 300, 30], 16.0, 1000),
+            (420.0, 215.0)
+        );
+        // none on the right: left of it
+        assert_eq!(
+            box_marker_centre([600, 0, 390, 40], 16.0, 1000),
+            (580.0, 20.0)
+        );
+        // neither: its top-left corner
+        assert_eq!(box_marker_centre([10, 5, 980, 40], 16.0, 1000), (10.0, 5.0));
     }
 
     #[test]

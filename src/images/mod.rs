@@ -11,7 +11,7 @@ pub mod html;
 pub mod pixels;
 pub mod spec;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{Cursor, IsTerminal, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -99,6 +99,9 @@ pub struct ImageJob {
     /// Content hash (hex): source bytes, redactions, format and [`CACHE_VERSION`].
     pub key: String,
     pub variants: Vec<Variant>,
+    /// Every output name stem (from `src`) that shows these pixels: two screenshots with the
+    /// same bytes (the same screen of two networks) are encoded once and written under each.
+    pub stems: BTreeSet<String>,
     /// The first figure (by file and line) that uses it, for error messages.
     pub origin: (PathBuf, usize),
 }
@@ -382,7 +385,7 @@ impl Figures {
             .map(|(width, height)| Variant {
                 width,
                 height,
-                rel: format!("images/{stem}-{}-{width}.{}", &key[..12], format.ext()),
+                rel: variant_rel(&stem, &key, width, format),
             })
             .collect();
         let origin = (spec.file.clone(), spec.line);
@@ -394,8 +397,10 @@ impl Figures {
                 format,
                 key,
                 variants: variants.clone(),
+                stems: BTreeSet::new(),
                 origin: origin.clone(),
             });
+            job.stems.insert(stem);
             // deterministic error messages whatever order pages render in
             if origin < job.origin {
                 job.origin = origin;
@@ -501,17 +506,39 @@ impl BlockHook for FigureHook<'_> {
     }
 }
 
+/// The output path of a variant: `images/<stem>-<key prefix>-<width>.<ext>`.
+fn variant_rel(stem: &str, key: &str, width: u32, format: OutFormat) -> String {
+    format!("images/{stem}-{}-{width}.{}", &key[..12], format.ext())
+}
+
 /// The outputs of one job: (relative path, bytes), encoded count, cached count.
 type JobResult = Result<(Vec<(String, Vec<u8>)>, usize, usize), SourceError>;
 
 fn run_job(job: &ImageJob, cache: &Path, done: &AtomicUsize) -> JobResult {
+    let (files, encoded, cached) = encode_job(job, cache, done)?;
+    // one file per variant and output stem
+    let mut out = Vec::with_capacity(files.len() * job.stems.len().max(1));
+    for (width, bytes) in files {
+        for stem in &job.stems {
+            out.push((variant_rel(stem, &job.key, width, job.format), bytes.clone()));
+        }
+    }
+    Ok((out, encoded, cached))
+}
+
+/// The encoded variants of one job: (width, bytes), encoded count, cached count.
+fn encode_job(
+    job: &ImageJob,
+    cache: &Path,
+    done: &AtomicUsize,
+) -> Result<(Vec<(u32, Vec<u8>)>, usize, usize), SourceError> {
     let cache_name = |v: &Variant| format!("{}-{}.{}", job.key, v.width, job.format.ext());
     let mut files = Vec::with_capacity(job.variants.len());
     let mut missing = Vec::new();
     for v in &job.variants {
         match std::fs::read(cache.join(cache_name(v))) {
             Ok(bytes) => {
-                files.push((v.rel.clone(), bytes));
+                files.push((v.width, bytes));
                 done.fetch_add(1, Ordering::Relaxed);
             }
             Err(_) => missing.push(v),
@@ -534,7 +561,7 @@ fn run_job(job: &ImageJob, cache: &Path, done: &AtomicUsize) -> JobResult {
         pixels::redact(&mut rgba, r.rect, r.mode);
     }
     let opaque = pixels::is_opaque(&rgba);
-    let encoded: Vec<Result<(String, Vec<u8>), SourceError>> = missing
+    let encoded: Vec<Result<(u32, Vec<u8>), SourceError>> = missing
         .par_iter()
         .map(|v| {
             let bytes = pixels::encode_variant(&rgba, opaque, v.width, v.height, job.format)
@@ -547,7 +574,7 @@ fn run_job(job: &ImageJob, cache: &Path, done: &AtomicUsize) -> JobResult {
             // The cache is an optimisation: a read-only site still builds.
             let _ = write_atomic(&cache.join(cache_name(v)), &bytes);
             done.fetch_add(1, Ordering::Relaxed);
-            Ok((v.rel.clone(), bytes))
+            Ok((v.width, bytes))
         })
         .collect();
     for e in encoded {

@@ -71,7 +71,9 @@ impl<'de> Deserialize<'de> for RawRedaction {
         impl<'de> Visitor<'de> for V {
             type Value = RawRedaction;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a box [x, y, w, h] or { box: [x, y, w, h] or region: name, mode: block|blur }")
+                f.write_str(
+                    "a box [x, y, w, h] or { box: [x, y, w, h] or region: name, mode: block|blur }",
+                )
             }
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<RawRedaction, A::Error> {
                 let rect = <[i64; 4]>::deserialize(SeqAccessDeserializer::new(seq))?;
@@ -364,7 +366,9 @@ pub fn close_names<'a>(want: &str, names: impl IntoIterator<Item = &'a str>) -> 
             let d = distance(want, n);
             let related = n.contains(want)
                 || want.contains(n)
-                || want.split('-').any(|w| w.len() > 3 && n.split('-').any(|x| x == w));
+                || want
+                    .split('-')
+                    .any(|w| w.len() > 3 && n.split('-').any(|x| x == w));
             (d <= limit || related).then_some((d, n))
         })
         .collect();
@@ -420,7 +424,33 @@ impl FigureSpec {
                 RegionUse::Callout(n) => format!("call-out {n}"),
                 RegionUse::Redaction(i) => format!("redaction {}", i + 1),
             };
-            let Some(rect) = regions.regions.get(&r.name) else {
+            // the name itself, else the only name that starts with its words
+            let prefix = format!("{}-", r.name);
+            let starting: Vec<&str> = regions
+                .regions
+                .keys()
+                .map(String::as_str)
+                .filter(|k| k.starts_with(&prefix))
+                .collect();
+            let found = match regions.regions.get(&r.name) {
+                Some(rect) => Some(rect),
+                None if starting.len() == 1 => regions.regions.get(starting[0]),
+                None if starting.len() > 1 => {
+                    return Err(SourceError::new(
+                        &self.file,
+                        r.line,
+                        format!(
+                            "figure `{}`: region `{}` ({what}) is ambiguous: it starts {} names ({}); write more of the name",
+                            self.src,
+                            r.name,
+                            starting.len(),
+                            starting.iter().take(5).copied().collect::<Vec<_>>().join(", ")
+                        ),
+                    ));
+                }
+                None => None,
+            };
+            let Some(rect) = found else {
                 let close = close_names(&r.name, regions.regions.keys().map(String::as_str));
                 let hint = if close.is_empty() {
                     format!(
@@ -665,6 +695,32 @@ mod tests {
     }
 
     #[test]
+    fn a_region_may_be_the_first_words_of_one_name() {
+        let mut f = p("src: a/b.png\nalt: A\ncallouts:\n  - { region: create, label: x }\n  - { region: create-an, label: y }\n").unwrap();
+        f.resolve_regions(&regions(), "r.json", 100, 80).unwrap();
+        assert_eq!(f.callouts[0].shape, Shape::Box([10, 20, 30, 40]));
+        assert_eq!(f.callouts[1].shape, Shape::Box([10, 20, 30, 40]));
+        // "e" starts "e-mail" only ("confirm-e-mail" does not start with it); "cre" is no word
+        let mut f = p("src: a/b.png\nalt: A\nredact:\n  - { region: e }\n").unwrap();
+        f.resolve_regions(&regions(), "r.json", 100, 80).unwrap();
+        assert_eq!(f.redactions[0].0.rect, [0, 0, 5, 5]);
+        let mut f = p("src: a/b.png\nalt: A\nredact:\n  - { region: cre }\n").unwrap();
+        assert!(f.resolve_regions(&regions(), "r.json", 100, 80).is_err());
+        let two: Regions = serde_json::from_str(
+            r#"{"regions": {"open-a-b": [0, 0, 1, 1], "open-a-c": [0, 0, 1, 1]}, "width": 100, "height": 80}"#,
+        )
+        .unwrap();
+        let mut f = p("src: a/b.png\nalt: A\nredact:\n  - { region: open-a }\n").unwrap();
+        let e = f.resolve_regions(&two, "r.json", 100, 80).unwrap_err();
+        assert!(
+            e.message.contains(
+                "region `open-a` (redaction 1) is ambiguous: it starts 2 names (open-a-b, open-a-c)"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn unknown_region_lists_close_names() {
         let mut f = p("src: a/b.png\nalt: A\ncallouts:\n  - { n: 1, point: [1, 1], label: x }\n  - { n: 2, region: create-acount, label: Click }\n").unwrap();
         let e = f
@@ -705,25 +761,47 @@ mod tests {
             .resolve_regions(&regions(), "screenshots/a/b.regions.json", 100, 81)
             .unwrap_err();
         assert_eq!(e.line, 14);
-        assert!(e.message.contains("describes a 100x80 image, but the image is 100x81 pixels"), "{e}");
-        let e = p("src: a.png\nalt: A\ncallouts:\n  - { box: [0, 0, 1, 1], region: e-mail, label: x }\n").unwrap_err();
+        assert!(
+            e.message
+                .contains("describes a 100x80 image, but the image is 100x81 pixels"),
+            "{e}"
+        );
+        let e = p(
+            "src: a.png\nalt: A\ncallouts:\n  - { box: [0, 0, 1, 1], region: e-mail, label: x }\n",
+        )
+        .unwrap_err();
         assert!(e.message.contains("exactly one of"), "{e}");
-        let e = p("src: a.png\nalt: A\nredact:\n  - { box: [0, 0, 1, 1], region: e-mail }\n").unwrap_err();
-        assert!(e.message.contains("redaction 1 needs exactly one of"), "{e}");
+        let e = p("src: a.png\nalt: A\nredact:\n  - { box: [0, 0, 1, 1], region: e-mail }\n")
+            .unwrap_err();
+        assert!(
+            e.message.contains("redaction 1 needs exactly one of"),
+            "{e}"
+        );
         assert_eq!(e.line, 14);
         let e = p("src: a.png\nalt: A\nredact:\n  - { mode: blur }\n").unwrap_err();
-        assert!(e.message.contains("redaction 1 needs exactly one of"), "{e}");
+        assert!(
+            e.message.contains("redaction 1 needs exactly one of"),
+            "{e}"
+        );
         let e = p("src: a.png\nalt: A\ncallouts:\n  - { region: \" \", label: x }\n").unwrap_err();
         assert!(e.message.contains("empty `region`"), "{e}");
     }
 
     #[test]
     fn close_names_rank_typos_and_words() {
-        let names = ["first-name", "last-name", "e-mail", "create-an-account", "cancel"];
-        assert_eq!(close_names("frist-name", names), ["first-name", "last-name"]);
+        let names = [
+            "first-name",
+            "last-name",
+            "e-mail",
+            "create-an-account",
+            "cancel",
+        ];
+        assert_eq!(
+            close_names("frist-name", names),
+            ["first-name", "last-name"]
+        );
         assert_eq!(close_names("create", names), ["create-an-account"]);
         assert_eq!(close_names("account", names), ["create-an-account"]);
         assert!(close_names("zzzzzzzz", names).is_empty());
     }
-
 }

@@ -10,7 +10,7 @@
 // a step page's print style hides the site header and navigation but shows the main content.
 // The sandbox's own flow is tested in sandbox.test.js.
 
-const { describe, it, before, after } = require('node:test');
+const { describe, it, before, after, test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -230,6 +230,70 @@ if (buildError) {
     });
   });
 }
+
+// The zoom dialog of a figure (static/figure.js), by keyboard only: Enter on the screenshot's
+// link opens a modal dialog with the full-size image and the call-outs, focus moves into it,
+// axe finds nothing, and Escape closes it and puts focus back on the link.
+test('a figure opens and closes its zoom dialog with the keyboard', { timeout: PAGE_TIMEOUT, skip: !!buildError }, async () => {
+  const rel = lib
+    .listHtmlFiles(out)
+    .find((p) => fs.readFileSync(path.join(out, p), 'utf8').includes('<figure class="eg-figure">'));
+  assert.ok(rel, 'no page with a figure');
+  const server = await lib.serveDir(out);
+  const browser = await lib.launchBrowser({ viewport: { width: 1280, height: 800 } });
+  try {
+    const guard = await lib.guardRequests(browser.context, server.origin);
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url + rel, { waitUntil: 'load' });
+    const link = page.locator('figure.eg-figure a.eg-figure-zoom').first();
+    const fullSize = await link.getAttribute('href');
+    // reach the link with Tab, as a keyboard user does
+    let focused = false;
+    for (let i = 0; i < 200 && !focused; i++) {
+      await page.keyboard.press('Tab');
+      focused = await link.evaluate((a) => document.activeElement === a);
+    }
+    assert.ok(focused, `${rel}: the figure's link is not reachable with Tab`);
+
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor({ state: 'visible', timeout: 5000 });
+    const state = await page.evaluate(() => {
+      const d = document.querySelector('dialog.eg-figure-dialog');
+      const img = d && d.querySelector('img');
+      return {
+        open: !!d && d.open,
+        modal: !!d && d.matches(':modal'),
+        focusInside: !!d && d.contains(document.activeElement),
+        focused: document.activeElement && document.activeElement.textContent,
+        img: img && img.getAttribute('src'),
+        alt: img && img.getAttribute('alt'),
+        callouts: d ? d.querySelectorAll('.eg-callout-list li').length : 0,
+        url: location.href,
+      };
+    });
+    assert.ok(state.open && state.modal, `${rel}: Enter did not open a modal dialog: ${JSON.stringify(state)}`);
+    assert.ok(state.focusInside, `${rel}: focus is not in the dialog (${state.focused})`);
+    assert.ok(state.img && new URL(state.img, server.url + rel).href === new URL(fullSize, server.url + rel).href, `${rel}: the dialog does not show the full-size image: ${state.img}`);
+    assert.ok(state.alt && state.alt.length > 10, `${rel}: the dialog's image has no alt text`);
+    assert.ok(state.callouts > 0, `${rel}: the dialog does not list the call-outs`);
+    assert.equal(state.url, server.url + rel, 'opening the dialog must not navigate');
+    const v = await lib.runAxe(page);
+    assert.equal(v.length, 0, lib.formatViolations(v, `${rel} with the zoom dialog open`));
+
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden', timeout: 5000 });
+    const back = await link.evaluate((a) => document.activeElement === a);
+    assert.ok(back, `${rel}: after Escape focus is not back on the figure's link`);
+    assert.deepEqual(errors, [], `${rel}: script errors: ${errors.join('; ')}`);
+    assert.deepEqual(guard.external, [], guard.report());
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
 
 // ------------------------------------------------------------------------------------ helpers
 

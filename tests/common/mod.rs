@@ -30,6 +30,50 @@ pub fn copy_dir(from: &Path, to: &Path) {
 
 pub struct TestSite {
     pub dir: tempfile::TempDir,
+    /// Extra environment of [`TestSite::cmd`] (the bundled portal's shared image cache).
+    env: Vec<(&'static str, PathBuf)>,
+}
+
+/// The image cache the bundled-portal tests share (`ERNGUIDE_CACHE_DIR`): every test builds
+/// the same figures, so only the first build of a run (or of any earlier run) encodes them.
+/// The cache is keyed by content hash and written atomically, so parallel builds may share it.
+pub fn shared_image_cache() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("bundled-cache")
+}
+
+/// Fills the shared cache once per test process: entries of the repository's own
+/// `.cache/images/` (left by `ernguide build` or the browser tests) are linked in, then one
+/// build of the bundled portal encodes whatever is still missing, before any test builds.
+fn warm_shared_image_cache(site: &TestSite) {
+    static WARM: std::sync::Once = std::sync::Once::new();
+    WARM.call_once(|| {
+        let cache = shared_image_cache().join("images");
+        std::fs::create_dir_all(&cache).unwrap();
+        if let Ok(entries) = std::fs::read_dir(repo_root().join(".cache/images")) {
+            for e in entries.flatten() {
+                let name = e.file_name();
+                let to = cache.join(&name);
+                if name.to_string_lossy().starts_with('.') || to.exists() {
+                    continue;
+                }
+                // cache files are never changed in place: a hard link is a safe copy
+                if std::fs::hard_link(e.path(), &to).is_err() {
+                    let _ = std::fs::copy(e.path(), &to);
+                }
+            }
+        }
+        let out = tempfile::tempdir().unwrap();
+        let built = site
+            .cmd(&["build", "--site", "site", "--out"])
+            .arg(out.path().join("public"))
+            .output()
+            .unwrap();
+        assert!(
+            built.status.success(),
+            "warming the image cache: {}",
+            String::from_utf8_lossy(&built.stderr)
+        );
+    });
 }
 
 impl TestSite {
@@ -52,10 +96,14 @@ impl TestSite {
                 }
             }
         }
-        TestSite { dir }
+        TestSite {
+            dir,
+            env: Vec::new(),
+        }
     }
 
-    /// The real bundled portal (repo root's site.toml + content/ + themes/ + screenshots/).
+    /// The real bundled portal (repo root's site.toml + content/ + themes/ + screenshots/),
+    /// building with the shared image cache ([`shared_image_cache`]).
     pub fn bundled() -> TestSite {
         let dir = tempfile::tempdir().unwrap();
         let site = dir.path().join("site");
@@ -66,7 +114,12 @@ impl TestSite {
                 copy_dir(&repo_root().join(sub), &site.join(sub));
             }
         }
-        TestSite { dir }
+        let site = TestSite {
+            dir,
+            env: vec![("ERNGUIDE_CACHE_DIR", shared_image_cache())],
+        };
+        warm_shared_image_cache(&site);
+        site
     }
 
     pub fn site(&self) -> PathBuf {
@@ -108,6 +161,9 @@ impl TestSite {
         let mut cmd = Command::cargo_bin("ernguide").unwrap();
         cmd.env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default());
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
         cmd.current_dir(self.dir.path());
         cmd.args(args);
         cmd
