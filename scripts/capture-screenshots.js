@@ -19,7 +19,8 @@
  *   screenshots/<guide>/<shot>.regions.json   {"regions": {"<name>": [x, y, w, h]}, "width", "height"}
  *
  * Regions are the boxes (in screenshot pixels) of every visible control of the mock browser
- * (fields, buttons, links, checkboxes, radios; and the QR codes to scan), named by the slug of their accessible name
+ * (fields, buttons, links, checkboxes and radios with their label, groups of them with their
+ * legend, and the QR codes to scan), named by the slug of their accessible name
  * ("Create an account" -> create-an-account; a repeated name gets -2, -3 in page order). A
  * figure's call-out or redaction can use them with `region: <name>` (README, "Figures").
  *
@@ -41,8 +42,11 @@ const MAX_NAME = 40;
 //
 // Per screen id: the shots to take. A shot is {name?, scenario?, prepare?(s)}; name defaults to
 // the screen id, scenario to the scenario of the guide step that shows the screen, else to
-// SCENARIO below. prepare(s) fills the screen in (s: helpers, see Shot). A screen of sandbox.yaml
-// missing here is captured as it opens; one listed in SKIP is not captured.
+// SCENARIO below. prepare(s) fills the screen in, with s = {page, config (the sandbox page's
+// JSON), data, sample (sandbox.yaml `sample`), screen (locator of the screen's section),
+// fill(field, value), select(field, label), check(locator)}; fields are `data-sbx-field` names.
+// A screen of sandbox.yaml missing here is captured as it opens; one listed in SKIP is not
+// captured unless a guide step shows it.
 
 const SCENARIO = {
   'cpms-login': 'new-user',
@@ -334,29 +338,56 @@ function measure({ maxName }) {
   // controls, and the pictures a user acts on (the QR codes to scan; not the "Enter the code"
   // picture, whose name is its random code)
   const sel = 'a[href], button, input:not([type=hidden]), select, textarea, [role=button], [role=checkbox], [role=radio], [role=link], [role=img][data-sbx-qr]';
-  const regions = {};
-  const counts = {};
-  for (const e of browser.querySelectorAll(sel)) {
-    if (!seen(e) || e.closest('[hidden]')) continue;
-    // a checkbox or radio: the box and its label's text, which a reader sees and clicks
+  const union = (a, b) => {
+    if (!a) return b;
+    if (!b) return a;
+    const r = { left: Math.min(a.left, b.left), top: Math.min(a.top, b.top), right: Math.max(a.right, b.right), bottom: Math.max(a.bottom, b.bottom) };
+    r.width = r.right - r.left;
+    r.height = r.bottom - r.top;
+    return r;
+  };
+  const textBox = (node) => {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const t = range.getBoundingClientRect();
+    return t.width >= 1 && t.height >= 1 ? t : null;
+  };
+  const pad = (b, p) => b && { left: b.left - p, top: b.top - p, right: b.right + p, bottom: b.bottom + p, width: b.width + 2 * p, height: b.height + 2 * p };
+  // a checkbox or radio: the box and its label's text, which a reader sees and clicks
+  const boxOf = (e) => {
     let box = e.getBoundingClientRect();
     if (e.type === 'checkbox' || e.type === 'radio') {
       const labels = new Set(Array.from(e.labels || []));
       if (e.closest('label')) labels.add(e.closest('label'));
-      for (const l of labels) {
-        const range = document.createRange();
-        range.selectNodeContents(l);
-        const t = range.getBoundingClientRect();
-        if (t.width < 1 || t.height < 1) continue;
-        const left = Math.min(box.left, t.left);
-        const top = Math.min(box.top, t.top);
-        box = { left, top, right: Math.max(box.right, t.right), bottom: Math.max(box.bottom, t.bottom) };
-        box.width = box.right - box.left;
-        box.height = box.bottom - box.top;
-      }
+      for (const l of labels) box = union(box, textBox(l));
+      box = pad(box, 3);
     }
-    if (box.width < 1 || box.height < 1) continue;
-    let name = slug(accName(e));
+    return box;
+  };
+
+  const found = [];
+  for (const e of browser.querySelectorAll(sel)) {
+    if (!seen(e) || e.closest('[hidden]')) continue;
+    found.push({ e, name: accName(e), box: boxOf(e) });
+  }
+  // a group of checkboxes or radios (a fieldset with a legend): its legend and its choices
+  for (const f of browser.querySelectorAll('fieldset')) {
+    const legend = f.querySelector(':scope > legend');
+    if (!legend || !seen(f) || f.closest('[hidden]')) continue;
+    const choices = Array.from(f.querySelectorAll('input[type=checkbox], input[type=radio]')).filter((c) => seen(c) && !c.closest('[hidden]'));
+    if (choices.length < 2) continue;
+    let box = textBox(legend);
+    for (const c of choices) box = union(box, boxOf(c));
+    found.push({ e: f, name: accName(legend), box: pad(box, 2) });
+  }
+  // in page order (a group before its choices), so that repeated names number stably
+  found.sort((a, b) => (a.e === b.e ? 0 : a.e.compareDocumentPosition(b.e) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+
+  const regions = {};
+  const counts = {};
+  for (const { name: accessible, box } of found) {
+    if (!box || box.width < 1 || box.height < 1) continue;
+    let name = slug(accessible);
     counts[name] = (counts[name] || 0) + 1;
     if (counts[name] > 1) name = `${name}-${counts[name]}`;
     const left = Math.max(0, Math.round(box.left + window.scrollX - x0));

@@ -1,5 +1,6 @@
 //! The build: load -> render (in parallel) -> check links -> write. One function per step.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -658,16 +659,17 @@ pub fn check_links(site: &RenderedSite) -> Result<()> {
 /// resolve, or an external `http(s):`/`mailto:` link that is not well formed (no network access).
 pub fn link_problems(site: &RenderedSite) -> Vec<SourceError> {
     // One pass over each page's HTML (pages in parallel) collects its ids and its links.
+    // Values borrow from the pages' HTML (only ones with character references are copied).
     let scanned: Vec<Option<PageAttrs>> = site
         .pages
         .par_iter()
         .map(|p| site.output.get(&p.rel).map(|bytes| match std::str::from_utf8(bytes) {
             Ok(html) => scan_attrs(html),
-            Err(_) => scan_attrs(&String::from_utf8_lossy(bytes)),
+            Err(_) => scan_attrs(&String::from_utf8_lossy(bytes)).into_owned(),
         }))
         .collect();
-    let mut ids: HashMap<&str, HashSet<String>> = HashMap::with_capacity(scanned.len());
-    let mut links: Vec<Option<Vec<String>>> = Vec::with_capacity(scanned.len());
+    let mut ids: HashMap<&str, HashSet<Cow<str>>> = HashMap::with_capacity(scanned.len());
+    let mut links: Vec<Option<Vec<Cow<str>>>> = Vec::with_capacity(scanned.len());
     for (p, attrs) in site.pages.iter().zip(scanned) {
         match attrs {
             Some(a) => {
@@ -702,14 +704,21 @@ pub fn link_problems(site: &RenderedSite) -> Vec<SourceError> {
 }
 
 /// A page's `id` values and its links (every `href`, then every `src`, in document order).
-struct PageAttrs {
-    ids: Vec<String>,
-    links: Vec<String>,
+struct PageAttrs<'a> {
+    ids: Vec<Cow<'a, str>>,
+    links: Vec<Cow<'a, str>>,
+}
+
+impl PageAttrs<'_> {
+    fn into_owned(self) -> PageAttrs<'static> {
+        let own = |v: Vec<Cow<str>>| v.into_iter().map(|c| Cow::Owned(c.into_owned())).collect();
+        PageAttrs { ids: own(self.ids), links: own(self.links) }
+    }
 }
 
 /// Finds ` id="..."`, ` href="..."` and ` src="..."` (double-quoted, as our templates write
 /// them) in one pass over the HTML.
-fn scan_attrs(html: &str) -> PageAttrs {
+fn scan_attrs(html: &str) -> PageAttrs<'_> {
     let bytes = html.as_bytes();
     let (mut ids, mut hrefs, mut srcs) = (Vec::new(), Vec::new(), Vec::new());
     let mut from = 0;
@@ -733,7 +742,8 @@ fn scan_attrs(html: &str) -> PageAttrs {
         };
         match list {
             Some(list) => {
-                list.push(unescape(&html[value_start..value_start + len]));
+                let value = &html[value_start..value_start + len];
+                list.push(if value.contains('&') { Cow::Owned(unescape(value)) } else { Cow::Borrowed(value) });
                 from = value_start + len;
             }
             None => from = value_start,
@@ -762,7 +772,12 @@ fn link_line(source: &str, target: &str) -> usize {
         .unwrap_or(0)
 }
 
-fn link_problem(page: &str, target: &str, output: &Output, ids: &HashMap<&str, HashSet<String>>) -> Option<String> {
+fn link_problem<S: std::borrow::Borrow<str> + Eq + std::hash::Hash>(
+    page: &str,
+    target: &str,
+    output: &Output,
+    ids: &HashMap<&str, HashSet<S>>,
+) -> Option<String> {
     let t = target.trim();
     if t.is_empty() {
         return Some("empty link".into());

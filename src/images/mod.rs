@@ -511,6 +511,9 @@ fn variant_rel(stem: &str, key: &str, width: u32, format: OutFormat) -> String {
     format!("images/{stem}-{}-{width}.{}", &key[..12], format.ext())
 }
 
+/// The encoded variants of one job: (width, bytes), encoded count, cached count.
+type Encoded = Result<(Vec<(u32, Vec<u8>)>, usize, usize), SourceError>;
+
 /// The outputs of one job: (relative path, bytes), encoded count, cached count.
 type JobResult = Result<(Vec<(String, Vec<u8>)>, usize, usize), SourceError>;
 
@@ -520,18 +523,17 @@ fn run_job(job: &ImageJob, cache: &Path, done: &AtomicUsize) -> JobResult {
     let mut out = Vec::with_capacity(files.len() * job.stems.len().max(1));
     for (width, bytes) in files {
         for stem in &job.stems {
-            out.push((variant_rel(stem, &job.key, width, job.format), bytes.clone()));
+            out.push((
+                variant_rel(stem, &job.key, width, job.format),
+                bytes.clone(),
+            ));
         }
     }
     Ok((out, encoded, cached))
 }
 
-/// The encoded variants of one job: (width, bytes), encoded count, cached count.
-fn encode_job(
-    job: &ImageJob,
-    cache: &Path,
-    done: &AtomicUsize,
-) -> Result<(Vec<(u32, Vec<u8>)>, usize, usize), SourceError> {
+/// Reads a job's variants from the cache, encoding the missing ones (and caching them).
+fn encode_job(job: &ImageJob, cache: &Path, done: &AtomicUsize) -> Encoded {
     let cache_name = |v: &Variant| format!("{}-{}.{}", job.key, v.width, job.format.ext());
     let mut files = Vec::with_capacity(job.variants.len());
     let mut missing = Vec::new();

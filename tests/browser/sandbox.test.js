@@ -594,6 +594,8 @@ function copySite(asOf) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ernguide-sbx-site-'));
   fs.cpSync(path.join(lib.REPO_ROOT, 'content'), path.join(dir, 'content'), { recursive: true });
   fs.cpSync(path.join(lib.REPO_ROOT, 'themes'), path.join(dir, 'themes'), { recursive: true });
+  // the guides' figures show these
+  fs.cpSync(path.join(lib.REPO_ROOT, 'screenshots'), path.join(dir, 'screenshots'), { recursive: true });
   const toml = fs.readFileSync(path.join(lib.REPO_ROOT, 'site.toml'), 'utf8').replace(/^as_of\s*=.*$/m, `as_of = ${asOf}`);
   fs.writeFileSync(path.join(dir, 'site.toml'), toml);
   process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
