@@ -1,8 +1,12 @@
-//! The output: every generated file in memory, then written to disk in one go — into a
-//! temporary folder beside the target, swapped in only when everything was written, so a
-//! failed build never leaves a half-written or missing site.
+//! The output: every generated file in memory, then written to disk in one go, only after the
+//! whole site rendered and its links checked. A new output folder is written beside the target
+//! and swapped in when complete; an existing one is updated in place — unchanged files are left
+//! alone, each changed file is replaced atomically (temporary file + rename), stale files are
+//! removed — which is much cheaper for a rebuild than writing and deleting every file again.
+//! Either way no file is ever half-written; if the update in place fails, the whole folder is
+//! written anew and swapped in instead.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -49,8 +53,76 @@ impl Output {
         self.files.is_empty()
     }
 
-    /// Writes everything to `out_dir`, replacing it only once all files are written.
+    /// Writes everything to `out_dir`: updates an existing folder in place (only what changed),
+    /// or writes a new one beside it and swaps it in.
     pub fn write_to(&self, out_dir: &Path) -> Result<()> {
+        if out_dir.is_dir() && self.update_in_place(out_dir).is_ok() {
+            return Ok(());
+        }
+        self.replace_whole(out_dir)
+    }
+
+    /// Makes the existing `out_dir` hold exactly these files: writes the files whose bytes
+    /// differ (each atomically), removes the others. Fails on anything unexpected (a folder
+    /// where a file goes, say); the caller then replaces the whole folder.
+    fn update_in_place(&self, out_dir: &Path) -> Result<()> {
+        let mut existing_files: HashSet<String> = HashSet::new();
+        let mut existing_dirs: Vec<String> = Vec::new();
+        for entry in walkdir::WalkDir::new(out_dir).min_depth(1) {
+            let entry = entry.with_context(|| format!("reading {}", out_dir.display()))?;
+            let rel = entry
+                .path()
+                .strip_prefix(out_dir)
+                .with_context(|| format!("reading {}", entry.path().display()))?
+                .to_string_lossy()
+                .replace('\\', "/");
+            if entry.file_type().is_dir() {
+                existing_dirs.push(rel);
+            } else {
+                existing_files.insert(rel);
+            }
+        }
+        // Folders the output needs ("a", "a/b" for "a/b/index.html").
+        let mut needed: HashSet<&str> = HashSet::new();
+        for rel in self.files.keys() {
+            let mut end = rel.len();
+            while let Some(i) = rel[..end].rfind('/') {
+                if !needed.insert(&rel[..i]) {
+                    break;
+                }
+                end = i;
+            }
+        }
+        let missing: BTreeSet<&str> = needed.iter().copied().filter(|d| !out_dir.join(d).is_dir()).collect();
+        for d in &missing {
+            let p = out_dir.join(d);
+            std::fs::create_dir_all(&p).with_context(|| format!("creating {}", p.display()))?;
+        }
+        self.files.par_iter().try_for_each(|(rel, bytes)| {
+            let path = out_dir.join(rel);
+            if existing_files.contains(rel.as_str()) && same_contents(&path, bytes) {
+                return Ok(());
+            }
+            write_atomic(&path, bytes)
+        })?;
+        existing_files
+            .par_iter()
+            .filter(|rel| !self.files.contains_key(rel.as_str()))
+            .try_for_each(|rel| {
+                let path = out_dir.join(rel);
+                std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))
+            })?;
+        // Stale folders, deepest first (their files are gone by now).
+        existing_dirs.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
+        for d in existing_dirs.iter().filter(|d| !needed.contains(d.as_str())) {
+            let path = out_dir.join(d);
+            std::fs::remove_dir(&path).with_context(|| format!("removing {}", path.display()))?;
+        }
+        Ok(())
+    }
+
+    /// Writes everything into a new folder beside `out_dir`, then swaps it in.
+    fn replace_whole(&self, out_dir: &Path) -> Result<()> {
         let parent = match out_dir.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -108,6 +180,12 @@ impl Output {
     }
 }
 
+/// Whether the file at `path` holds exactly `bytes` (its size is checked before reading it).
+fn same_contents(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
+}
+
 /// `std::fs::remove_dir_all`, with the folder's entries removed in parallel.
 fn remove_dir_all_parallel(dir: &Path) -> std::io::Result<()> {
     let entries: Vec<std::fs::DirEntry> =
@@ -151,6 +229,59 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn update_in_place_writes_only_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let mut o = Output::new();
+        o.add("index.html", "home");
+        o.add("g/a/index.html", "a");
+        o.add("g/b/index.html", "b");
+        o.add("old/x/index.html", "x");
+        o.write_to(&out).unwrap();
+        // Mark the files: an unchanged file keeps its inode and its mtime.
+        let ino = |p: &str| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(out.join(p)).unwrap());
+        let (home, a) = (ino("index.html"), ino("g/a/index.html"));
+        std::fs::write(out.join("stray.txt"), "not ours").unwrap();
+
+        let mut o = Output::new();
+        o.add("index.html", "home");
+        o.add("g/a/index.html", "a, edited");
+        o.add("g/b/index.html", "b");
+        o.add("g/c/d/index.html", "new, deep");
+        o.write_to(&out).unwrap();
+        assert_eq!(ino("index.html"), home, "an unchanged file was rewritten");
+        assert_ne!(ino("g/a/index.html"), a, "a changed file is replaced by a new one (atomic rename)");
+        assert_eq!(std::fs::read_to_string(out.join("g/a/index.html")).unwrap(), "a, edited");
+        assert_eq!(std::fs::read_to_string(out.join("g/c/d/index.html")).unwrap(), "new, deep");
+        assert!(!out.join("stray.txt").exists());
+        assert!(!out.join("old").exists(), "a stale folder is removed");
+        let mut all: Vec<String> = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .map(|e| e.unwrap().path().strip_prefix(&out).unwrap().to_string_lossy().into_owned())
+            .collect();
+        all.sort();
+        assert_eq!(all, ["", "g", "g/a", "g/a/index.html", "g/b", "g/b/index.html", "g/c", "g/c/d", "g/c/d/index.html", "index.html"]);
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "temporary folders left behind");
+    }
+
+    #[test]
+    fn a_folder_where_a_file_goes_falls_back_to_replacing_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(out.join("page.html/inner")).unwrap();
+        std::fs::write(out.join("a"), "a file where a folder must go").unwrap();
+        let mut o = Output::new();
+        o.add("page.html", "page");
+        o.add("a/index.html", "a");
+        o.write_to(&out).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("page.html")).unwrap(), "page");
+        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "a");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "temporary folders left behind");
+    }
 
     #[test]
     fn swap_replaces_whole_folder() {

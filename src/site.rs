@@ -269,7 +269,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The guide's shared template values, converted on first use.
-    fn guide_values(&self, g: &Guide) -> std::borrow::Cow<'_, GuideValues> {
+    fn guide_values(&self, g: &Guide) -> Cow<'_, GuideValues> {
         let make = || {
             let steps = [step_summaries(g, 0), step_summaries(g, 1)];
             let urls = |depth: usize| -> BTreeMap<&str, String> {
@@ -285,8 +285,8 @@ impl<'a> Renderer<'a> {
             }
         };
         match self.guide_values.get(g.slug.as_str()) {
-            Some(cell) => std::borrow::Cow::Borrowed(cell.get_or_init(make)),
-            None => std::borrow::Cow::Owned(make()),
+            Some(cell) => Cow::Borrowed(cell.get_or_init(make)),
+            None => Cow::Owned(make()),
         }
     }
 
@@ -660,21 +660,27 @@ pub fn check_links(site: &RenderedSite) -> Result<()> {
 pub fn link_problems(site: &RenderedSite) -> Vec<SourceError> {
     // One pass over each page's HTML (pages in parallel) collects its ids and its links.
     // Values borrow from the pages' HTML (only ones with character references are copied).
-    let scanned: Vec<Option<PageAttrs>> = site
+    type Scanned<'h> = Option<(HashSet<Cow<'h, str>>, Vec<Cow<'h, str>>)>;
+    let scanned: Vec<Scanned> = site
         .pages
         .par_iter()
-        .map(|p| site.output.get(&p.rel).map(|bytes| match std::str::from_utf8(bytes) {
-            Ok(html) => scan_attrs(html),
-            Err(_) => scan_attrs(&String::from_utf8_lossy(bytes)).into_owned(),
-        }))
+        .map(|p| {
+            site.output.get(&p.rel).map(|bytes| {
+                let a = match std::str::from_utf8(bytes) {
+                    Ok(html) => scan_attrs(html),
+                    Err(_) => scan_attrs(&String::from_utf8_lossy(bytes)).into_owned(),
+                };
+                (a.ids.into_iter().collect(), a.links)
+            })
+        })
         .collect();
     let mut ids: HashMap<&str, HashSet<Cow<str>>> = HashMap::with_capacity(scanned.len());
     let mut links: Vec<Option<Vec<Cow<str>>>> = Vec::with_capacity(scanned.len());
     for (p, attrs) in site.pages.iter().zip(scanned) {
         match attrs {
-            Some(a) => {
-                ids.insert(p.rel.as_str(), a.ids.into_iter().collect());
-                links.push(Some(a.links));
+            Some((page_ids, page_links)) => {
+                ids.insert(p.rel.as_str(), page_ids);
+                links.push(Some(page_links));
             }
             None => links.push(None),
         }
