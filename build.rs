@@ -8,7 +8,14 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut entries: Vec<(String, String)> = Vec::new();
-    let walk = if root.is_dir() { walkdir::WalkDir::new(&root).sort_by_file_name().into_iter().collect() } else { Vec::new() };
+    let walk = if root.is_dir() {
+        walkdir::WalkDir::new(&root)
+            .sort_by_file_name()
+            .into_iter()
+            .collect()
+    } else {
+        Vec::new()
+    };
     for entry in walk {
         let entry = match entry {
             Ok(e) => e,
@@ -26,7 +33,8 @@ fn main() {
             .replace('\\', "/");
         entries.push((rel, entry.path().display().to_string()));
     }
-    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("theme_files.rs");
+    let out =
+        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("theme_files.rs");
     let mut f = std::fs::File::create(&out).expect("create theme_files.rs");
     writeln!(f, "pub static THEME_FILES: &[(&str, &[u8])] = &[").expect("write");
     for (rel, abs) in entries {

@@ -74,7 +74,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Check(args) => {
             let report = check::check(&args.site.site);
             print!("{}", report.render(args.format));
-            Ok(if report.has_errors() { Outcome::ContentErrors } else { Outcome::Success })
+            Ok(if report.has_errors() {
+                Outcome::ContentErrors
+            } else {
+                Outcome::Success
+            })
         }
     }
 }

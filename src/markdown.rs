@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
-use pulldown_cmark::{html, BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    html, BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use serde::Serialize;
 use syntect::html::{line_tokens_to_classed_spans, ClassStyle};
 use syntect::parsing::{ParseState, ScopeStack, ScopeStackOp, SyntaxSet};
@@ -66,7 +68,6 @@ pub fn slugify(text: &str) -> String {
     }
 }
 
-
 /// What parsing one line did: the scope operations and the parser state after the line.
 type ParsedLine = (Vec<(usize, ScopeStackOp)>, ParseState);
 
@@ -84,13 +85,26 @@ const LINE_CACHE_MAX: usize = 200_000;
 
 fn line_cache() -> &'static Mutex<LineCache> {
     static CACHE: OnceLock<Mutex<LineCache>> = OnceLock::new();
-    CACHE.get_or_init(|| Mutex::new(LineCache { lines: HashMap::new(), entries: 0 }))
+    CACHE.get_or_init(|| {
+        Mutex::new(LineCache {
+            lines: HashMap::new(),
+            entries: 0,
+        })
+    })
 }
 
 /// Parses `line` from `state` (advancing it), through the line cache.
-fn parse_line_cached(state: &mut ParseState, line: &str, ss: &SyntaxSet) -> Option<Vec<(usize, ScopeStackOp)>> {
+fn parse_line_cached(
+    state: &mut ParseState,
+    line: &str,
+    ss: &SyntaxSet,
+) -> Option<Vec<(usize, ScopeStackOp)>> {
     if let Ok(cache) = line_cache().lock() {
-        if let Some((_, (ops, next))) = cache.lines.get(line).and_then(|v| v.iter().find(|(s, _)| s == state)) {
+        if let Some((_, (ops, next))) = cache
+            .lines
+            .get(line)
+            .and_then(|v| v.iter().find(|(s, _)| s == state))
+        {
             *state = next.clone();
             return Some(ops.clone());
         }
@@ -206,7 +220,9 @@ pub fn render(text: &str, opts: &RenderOptions) -> Result<Rendered> {
                     let hooked = opts.hook.and_then(|h| h.render_block(&lang, &body, line));
                     let html = match hooked {
                         Some(result) => result?,
-                        None if lang.is_empty() => format!("<pre><code>{}</code></pre>\n", html_escape(&body)),
+                        None if lang.is_empty() => {
+                            format!("<pre><code>{}</code></pre>\n", html_escape(&body))
+                        }
                         None => {
                             has_code = true;
                             format!(
@@ -234,7 +250,11 @@ pub fn render(text: &str, opts: &RenderOptions) -> Result<Rendered> {
                     .collect();
                 let base = given_id.unwrap_or_else(|| slugify(&text));
                 let n = used_ids.entry(base.clone()).or_insert(0);
-                let id = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
+                let id = if *n == 0 {
+                    base.clone()
+                } else {
+                    format!("{base}-{n}")
+                };
                 *n += 1;
                 let mut inner_html = String::new();
                 html::push_html(&mut inner_html, inner.into_iter());
@@ -255,7 +275,9 @@ pub fn render(text: &str, opts: &RenderOptions) -> Result<Rendered> {
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
                 code = Some((lang, String::new(), line_at(range.start)));
@@ -314,20 +336,30 @@ mod tests {
 
     #[test]
     fn admonitions_and_headings() {
-        insta::assert_snapshot!(md("# Sign in\n\n> [!WARNING]\n> Approval can take **1-2 days**.\n\n## Sign in\n"));
+        insta::assert_snapshot!(md(
+            "# Sign in\n\n> [!WARNING]\n> Approval can take **1-2 days**.\n\n## Sign in\n"
+        ));
     }
 
     #[test]
     fn tables_and_raw_html_escaped() {
-        insta::assert_snapshot!(md("| A | B |\n|---|---|\n| 1 | <b>2</b> |\n\n<script>alert(1)</script>\n"));
+        insta::assert_snapshot!(md(
+            "| A | B |\n|---|---|\n| 1 | <b>2</b> |\n\n<script>alert(1)</script>\n"
+        ));
     }
 
     #[test]
     fn cached_highlighting_matches_syntect() {
         let blocks = [
-            ("yaml", "organisation: \"ERN03\"\ncountry: Italy\ncomment: \"a # b\"\nlist:\n  - x\n"),
+            (
+                "yaml",
+                "organisation: \"ERN03\"\ncountry: Italy\ncomment: \"a # b\"\nlist:\n  - x\n",
+            ),
             ("yaml", "country: Italy\norganisation: \"ERN03\"\n"),
-            ("rust", "fn main() {\n    let s = \"/* not a comment\";\n}\n/* open\ncomment */\n"),
+            (
+                "rust",
+                "fn main() {\n    let s = \"/* not a comment\";\n}\n/* open\ncomment */\n",
+            ),
             ("json", "{\"a\": [1, 2, {\"b\": \"c\"}]}\n"),
             ("nosuchlang", "plain <text> & more\n"),
         ];
@@ -335,10 +367,17 @@ mod tests {
         for _ in 0..2 {
             for (lang, code) in blocks {
                 let ss = syntax_set();
-                let syntax = ss.find_syntax_by_token(lang).unwrap_or_else(|| ss.find_syntax_plain_text());
-                let mut gen = syntect::html::ClassedHTMLGenerator::new_with_class_style(syntax, ss, HIGHLIGHT_CLASS_STYLE);
+                let syntax = ss
+                    .find_syntax_by_token(lang)
+                    .unwrap_or_else(|| ss.find_syntax_plain_text());
+                let mut gen = syntect::html::ClassedHTMLGenerator::new_with_class_style(
+                    syntax,
+                    ss,
+                    HIGHLIGHT_CLASS_STYLE,
+                );
                 for line in syntect::util::LinesWithEndings::from(code) {
-                    gen.parse_html_for_line_which_includes_newline(line).unwrap();
+                    gen.parse_html_for_line_which_includes_newline(line)
+                        .unwrap();
                 }
                 assert_eq!(highlight(lang, code), gen.finalize(), "{lang}: {code}");
             }
@@ -356,14 +395,31 @@ mod tests {
     struct Fig;
     impl BlockHook for Fig {
         fn render_block(&self, lang: &str, body: &str, line: usize) -> Option<Result<String>> {
-            (lang == "figure").then(|| Ok(format!("<figure data-line=\"{line}\">{}</figure>", body.trim())))
+            (lang == "figure").then(|| {
+                Ok(format!(
+                    "<figure data-line=\"{line}\">{}</figure>",
+                    body.trim()
+                ))
+            })
         }
     }
 
     #[test]
     fn hook_gets_line() {
-        let r = render("intro\n\n```figure\nsrc: a.png\n```\n", &RenderOptions { hook: Some(&Fig), min_heading_level: 2 }).unwrap();
-        assert!(r.html.contains("<figure data-line=\"3\">src: a.png</figure>"), "{}", r.html);
+        let r = render(
+            "intro\n\n```figure\nsrc: a.png\n```\n",
+            &RenderOptions {
+                hook: Some(&Fig),
+                min_heading_level: 2,
+            },
+        )
+        .unwrap();
+        assert!(
+            r.html
+                .contains("<figure data-line=\"3\">src: a.png</figure>"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
@@ -375,7 +431,10 @@ mod tests {
 
     #[test]
     fn slug() {
-        assert_eq!(slugify("Step 2: Link your phone!"), "step-2-link-your-phone");
+        assert_eq!(
+            slugify("Step 2: Link your phone!"),
+            "step-2-link-your-phone"
+        );
         assert_eq!(slugify("Universitätsklinikum"), "universitätsklinikum");
     }
 }

@@ -93,7 +93,11 @@ impl Output {
                 end = i;
             }
         }
-        let missing: BTreeSet<&str> = needed.iter().copied().filter(|d| !out_dir.join(d).is_dir()).collect();
+        let missing: BTreeSet<&str> = needed
+            .iter()
+            .copied()
+            .filter(|d| !out_dir.join(d).is_dir())
+            .collect();
         for d in &missing {
             let p = out_dir.join(d);
             std::fs::create_dir_all(&p).with_context(|| format!("creating {}", p.display()))?;
@@ -114,7 +118,10 @@ impl Output {
             })?;
         // Stale folders, deepest first (their files are gone by now).
         existing_dirs.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
-        for d in existing_dirs.iter().filter(|d| !needed.contains(d.as_str())) {
+        for d in existing_dirs
+            .iter()
+            .filter(|d| !needed.contains(d.as_str()))
+        {
             let path = out_dir.join(d);
             std::fs::remove_dir(&path).with_context(|| format!("removing {}", path.display()))?;
         }
@@ -241,7 +248,8 @@ mod tests {
         o.add("old/x/index.html", "x");
         o.write_to(&out).unwrap();
         // Mark the files: an unchanged file keeps its inode and its mtime.
-        let ino = |p: &str| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(out.join(p)).unwrap());
+        let ino =
+            |p: &str| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(out.join(p)).unwrap());
         let (home, a) = (ino("index.html"), ino("g/a/index.html"));
         std::fs::write(out.join("stray.txt"), "not ours").unwrap();
 
@@ -252,17 +260,48 @@ mod tests {
         o.add("g/c/d/index.html", "new, deep");
         o.write_to(&out).unwrap();
         assert_eq!(ino("index.html"), home, "an unchanged file was rewritten");
-        assert_ne!(ino("g/a/index.html"), a, "a changed file is replaced by a new one (atomic rename)");
-        assert_eq!(std::fs::read_to_string(out.join("g/a/index.html")).unwrap(), "a, edited");
-        assert_eq!(std::fs::read_to_string(out.join("g/c/d/index.html")).unwrap(), "new, deep");
+        assert_ne!(
+            ino("g/a/index.html"),
+            a,
+            "a changed file is replaced by a new one (atomic rename)"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("g/a/index.html")).unwrap(),
+            "a, edited"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("g/c/d/index.html")).unwrap(),
+            "new, deep"
+        );
         assert!(!out.join("stray.txt").exists());
         assert!(!out.join("old").exists(), "a stale folder is removed");
         let mut all: Vec<String> = walkdir::WalkDir::new(&out)
             .into_iter()
-            .map(|e| e.unwrap().path().strip_prefix(&out).unwrap().to_string_lossy().into_owned())
+            .map(|e| {
+                e.unwrap()
+                    .path()
+                    .strip_prefix(&out)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
             .collect();
         all.sort();
-        assert_eq!(all, ["", "g", "g/a", "g/a/index.html", "g/b", "g/b/index.html", "g/c", "g/c/d", "g/c/d/index.html", "index.html"]);
+        assert_eq!(
+            all,
+            [
+                "",
+                "g",
+                "g/a",
+                "g/a/index.html",
+                "g/b",
+                "g/b/index.html",
+                "g/c",
+                "g/c/d",
+                "g/c/d/index.html",
+                "index.html"
+            ]
+        );
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "temporary folders left behind");
     }
@@ -277,8 +316,14 @@ mod tests {
         o.add("page.html", "page");
         o.add("a/index.html", "a");
         o.write_to(&out).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("page.html")).unwrap(), "page");
-        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "a");
+        assert_eq!(
+            std::fs::read_to_string(out.join("page.html")).unwrap(),
+            "page"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "a"
+        );
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "temporary folders left behind");
     }

@@ -38,13 +38,19 @@ pub struct RenderErrors(pub Vec<anyhow::Error>);
 
 impl std::fmt::Display for RenderErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "rendering {} failing pages (`ernguide check` lists every one)", self.0.len())
+        write!(
+            f,
+            "rendering {} failing pages (`ernguide check` lists every one)",
+            self.0.len()
+        )
     }
 }
 
 impl std::error::Error for RenderErrors {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.0.first().map(|e| e.as_ref() as &(dyn std::error::Error + 'static))
+        self.0
+            .first()
+            .map(|e| e.as_ref() as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -63,8 +69,13 @@ pub struct BuildReport {
 /// (how long each stage of a build took since `since`); a profiling aid, silent otherwise.
 pub fn timing(stage: &str, since: std::time::Instant) {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    if *ON.get_or_init(|| std::env::var_os("ERNGUIDE_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0")) {
-        eprintln!("timing {stage}: {:.1} ms", since.elapsed().as_secs_f64() * 1000.0);
+    if *ON.get_or_init(|| {
+        std::env::var_os("ERNGUIDE_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0")
+    }) {
+        eprintln!(
+            "timing {stage}: {:.1} ms",
+            since.elapsed().as_secs_f64() * 1000.0
+        );
     }
 }
 
@@ -150,10 +161,13 @@ struct StepSummary<'a> {
 }
 
 fn sandbox_route(step: &Step) -> Option<String> {
-    step.meta.sandbox.as_ref().map(|screen| match &step.meta.scenario {
-        Some(sc) => format!("#/{screen}?scenario={sc}"),
-        None => format!("#/{screen}"),
-    })
+    step.meta
+        .sandbox
+        .as_ref()
+        .map(|screen| match &step.meta.scenario {
+            Some(sc) => format!("#/{screen}?scenario={sc}"),
+            None => format!("#/{screen}"),
+        })
 }
 
 /// The steps of `guide`, with URLs relative to a page at `from_depth` inside the guide
@@ -241,17 +255,26 @@ impl<'a> Renderer<'a> {
             as_of: Value::from(as_of),
             data: Value::from(Serde(&lib.data)),
             guides: Value::from(Serde(&guides)),
-            guide_values: lib.guides.iter().map(|g| (g.slug.as_str(), std::sync::OnceLock::new())).collect(),
+            guide_values: lib
+                .guides
+                .iter()
+                .map(|g| (g.slug.as_str(), std::sync::OnceLock::new()))
+                .collect(),
             figures: images::Figures::new(&lib.site_dir, &lib.content_dir()),
         }
     }
 
     fn guide_json(&self, g: &Guide, depth_in_guide: usize) -> serde_json::Value {
         let up = root_prefix(depth_in_guide);
-        let related = g.meta.related.as_ref().and_then(|r| self.lib.guide(r)).map(|r| {
-            json!({"slug": r.slug, "title": r.meta.title, "system": r.meta.system,
+        let related = g
+            .meta
+            .related
+            .as_ref()
+            .and_then(|r| self.lib.guide(r))
+            .map(|r| {
+                json!({"slug": r.slug, "title": r.meta.title, "system": r.meta.system,
                    "url": format!("{up}../{}/index.html", r.slug)})
-        });
+            });
         json!({
             "slug": g.slug,
             "title": g.meta.title,
@@ -274,11 +297,17 @@ impl<'a> Renderer<'a> {
             let steps = [step_summaries(g, 0), step_summaries(g, 1)];
             let urls = |depth: usize| -> BTreeMap<&str, String> {
                 let up = root_prefix(depth);
-                g.steps.iter().map(|s| (s.slug.as_str(), format!("{up}{}/index.html", s.slug))).collect()
+                g.steps
+                    .iter()
+                    .map(|s| (s.slug.as_str(), format!("{up}{}/index.html", s.slug)))
+                    .collect()
             };
             GuideValues {
                 network: Value::from(Serde(self.lib.network_of(g))),
-                guide: [Value::from(Serde(self.guide_json(g, 0))), Value::from(Serde(self.guide_json(g, 1)))],
+                guide: [
+                    Value::from(Serde(self.guide_json(g, 0))),
+                    Value::from(Serde(self.guide_json(g, 1))),
+                ],
                 step_items: steps[1].iter().map(|s| Value::from(Serde(s))).collect(),
                 steps: [Value::from(Serde(&steps[0])), Value::from(Serde(&steps[1]))],
                 step_urls: [Value::from(Serde(urls(0))), Value::from(Serde(urls(1)))],
@@ -301,13 +330,22 @@ impl<'a> Renderer<'a> {
     }
 
     /// Runs a Markdown source through Jinja and Markdown.
-    fn markdown(&self, g: &Guide, net: &Network, step: Option<&Step>, depth_in_guide: usize) -> Result<markdown::Rendered> {
+    fn markdown(
+        &self,
+        g: &Guide,
+        net: &Network,
+        step: Option<&Step>,
+        depth_in_guide: usize,
+    ) -> Result<markdown::Rendered> {
         let source = step.map(|s| &s.source).unwrap_or(&g.source);
         let mut ctx: BTreeMap<&str, Value> = BTreeMap::new();
         ctx.insert("site", self.site_value.clone());
         ctx.insert("data", self.data.clone());
         ctx.insert("as_of", self.as_of.clone());
-        ctx.insert("step", step.map_or(Value::from(()), |s| Value::from(Serde(&s.meta))));
+        ctx.insert(
+            "step",
+            step.map_or(Value::from(()), |s| Value::from(Serde(&s.meta))),
+        );
         ctx.insert("root", Value::from(root_prefix(depth_in_guide + 1)));
         if depth_in_guide < 2 {
             let gv = self.guide_values(g);
@@ -316,17 +354,35 @@ impl<'a> Renderer<'a> {
             ctx.insert("step_urls", gv.step_urls[depth_in_guide].clone());
         } else {
             let up = root_prefix(depth_in_guide);
-            let step_urls: BTreeMap<&str, String> =
-                g.steps.iter().map(|s| (s.slug.as_str(), format!("{up}{}/index.html", s.slug))).collect();
+            let step_urls: BTreeMap<&str, String> = g
+                .steps
+                .iter()
+                .map(|s| (s.slug.as_str(), format!("{up}{}/index.html", s.slug)))
+                .collect();
             ctx.insert("network", Value::from(Serde(net)));
-            ctx.insert("guide", Value::from(Serde(self.guide_json(g, depth_in_guide))));
+            ctx.insert(
+                "guide",
+                Value::from(Serde(self.guide_json(g, depth_in_guide))),
+            );
             ctx.insert("step_urls", Value::from(Serde(step_urls)));
         }
         let ctx = Value::from(ctx);
-        let text = self.content.render(&source.file, source.body_line, &source.body, &ctx)?;
+        let text = self
+            .content
+            .render(&source.file, source.body_line, &source.body, &ctx)?;
         let root = root_prefix(depth_in_guide + 1);
-        let hook = images::FigureHook::new(&self.figures, &source.file, source.body_line, &source.body, &text, root);
-        let opts = RenderOptions { hook: Some(&hook), ..RenderOptions::default() };
+        let hook = images::FigureHook::new(
+            &self.figures,
+            &source.file,
+            source.body_line,
+            &source.body,
+            &text,
+            root,
+        );
+        let opts = RenderOptions {
+            hook: Some(&hook),
+            ..RenderOptions::default()
+        };
         markdown::render(&text, &opts)
             .with_context(|| format!("rendering {}", source.file.display()))
     }
@@ -362,9 +418,14 @@ impl<'a> Renderer<'a> {
                                      "number": g.step(&s.step).map(|x| x.number)}))
                     .collect();
                 ctx.insert("shortcuts", Value::from(Serde(shortcuts)));
-                ctx.insert("has_figures", Value::from(images::page_has_figures(&body.html)));
+                ctx.insert(
+                    "has_figures",
+                    Value::from(images::page_has_figures(&body.html)),
+                );
                 ctx.insert("content", Value::from_safe_string(body.html));
-                let html = self.pages.render("guide.html", &Value::from(ctx))
+                let html = self
+                    .pages
+                    .render("guide.html", &Value::from(ctx))
                     .with_context(|| format!("rendering the overview of guide `{}`", g.slug))?;
                 Ok((job.rel(), html, g.source.file.clone()))
             }
@@ -376,7 +437,11 @@ impl<'a> Renderer<'a> {
                 let mut ctx = self.base_ctx(2, "step");
                 ctx.insert("guide", gv.guide[1].clone());
                 ctx.insert("network", gv.network.clone());
-                let item = |k: Option<usize>| k.and_then(|k| gv.step_items.get(k)).cloned().unwrap_or(Value::from(()));
+                let item = |k: Option<usize>| {
+                    k.and_then(|k| gv.step_items.get(k))
+                        .cloned()
+                        .unwrap_or(Value::from(()))
+                };
                 ctx.insert("prev", item(i.checked_sub(1)));
                 ctx.insert("next", item(Some(i + 1)));
                 ctx.insert(
@@ -394,9 +459,14 @@ impl<'a> Renderer<'a> {
                 );
                 ctx.insert("steps", gv.steps[1].clone());
                 ctx.insert("has_code", Value::from(body.has_code));
-                ctx.insert("has_figures", Value::from(images::page_has_figures(&body.html)));
+                ctx.insert(
+                    "has_figures",
+                    Value::from(images::page_has_figures(&body.html)),
+                );
                 ctx.insert("content", Value::from_safe_string(body.html));
-                let html = self.pages.render("step.html", &Value::from(ctx))
+                let html = self
+                    .pages
+                    .render("step.html", &Value::from(ctx))
                     .with_context(|| format!("rendering {}", step.source.file.display()))?;
                 Ok((job.rel(), html, step.source.file.clone()))
             }
@@ -406,7 +476,9 @@ impl<'a> Renderer<'a> {
                 ctx.insert("guide", gv.guide[1].clone());
                 ctx.insert("network", gv.network.clone());
                 ctx.insert("steps", gv.steps[1].clone());
-                let html = self.pages.render("links.html", &Value::from(ctx))
+                let html = self
+                    .pages
+                    .render("links.html", &Value::from(ctx))
                     .with_context(|| format!("rendering the links page of guide `{}`", g.slug))?;
                 Ok((job.rel(), html, g.source.file.clone()))
             }
@@ -426,7 +498,9 @@ impl<'a> Renderer<'a> {
                 .collect();
                 ctx.insert("sandbox_data", Value::from(sandbox_data));
                 ctx.insert("steps", gv.steps[1].clone());
-                let html = self.pages.render("sandbox.html", &Value::from(ctx))
+                let html = self
+                    .pages
+                    .render("sandbox.html", &Value::from(ctx))
                     .with_context(|| format!("rendering the sandbox of guide `{}`", g.slug))?;
                 Ok((job.rel(), html, g.source.file.clone()))
             }
@@ -448,7 +522,10 @@ pub fn render_site_selected(lib: &Library, want: &dyn Fn(&str) -> bool) -> Resul
 
 /// [`render_site_selected`], also processing the figures' images (in parallel, through the
 /// `<site>/.cache/images/` cache) into the output and saying what that took.
-pub fn render_site_images(lib: &Library, want: &dyn Fn(&str) -> bool) -> Result<(RenderedSite, images::ImageStats)> {
+pub fn render_site_images(
+    lib: &Library,
+    want: &dyn Fn(&str) -> bool,
+) -> Result<(RenderedSite, images::ImageStats)> {
     let renderer = Renderer::new(lib);
     let mut jobs = vec![Job::Home, Job::NotFound];
     for g in &lib.guides {
@@ -459,7 +536,8 @@ pub fn render_site_images(lib: &Library, want: &dyn Fn(&str) -> bool) -> Result<
     }
     jobs.retain(|j| want(&j.rel()));
     let t = std::time::Instant::now();
-    let results: Vec<Result<(String, String, PathBuf)>> = jobs.par_iter().map(|j| renderer.render(j)).collect();
+    let results: Vec<Result<(String, String, PathBuf)>> =
+        jobs.par_iter().map(|j| renderer.render(j)).collect();
     timing("render pages", t);
     let t = std::time::Instant::now();
 
@@ -494,12 +572,23 @@ pub fn render_site_images(lib: &Library, want: &dyn Fn(&str) -> bool) -> Result<
     }
     timing("static files", t);
     let t = std::time::Instant::now();
-    let images = images::process(renderer.figures.take_jobs(), &images::cache_dir(&lib.site_dir), &mut output)?;
+    let images = images::process(
+        renderer.figures.take_jobs(),
+        &images::cache_dir(&lib.site_dir),
+        &mut output,
+    )?;
     timing("images", t);
     let t = std::time::Instant::now();
     let warnings = stale_content_warnings(lib);
     timing("content warnings", t);
-    Ok((RenderedSite { output, pages, warnings }, images))
+    Ok((
+        RenderedSite {
+            output,
+            pages,
+            warnings,
+        },
+        images,
+    ))
 }
 
 /// Days since 0000-03-01 of a `YYYY-MM-DD` date (for differences only).
@@ -512,8 +601,17 @@ fn day_number(date: &str) -> Option<i64> {
 
 /// Words that show a sentence is about a method's end, not a recommendation.
 const END_WORDS: &[&str] = &[
-    "no longer", "retired", "ended", "stopped", "phased out", "phase-out", "not available", "removed",
-    "discontinued", "until", "before",
+    "no longer",
+    "retired",
+    "ended",
+    "stopped",
+    "phased out",
+    "phase-out",
+    "not available",
+    "removed",
+    "discontinued",
+    "until",
+    "before",
 ];
 
 /// Warnings for dated content: a step not reviewed within the review interval, and text that
@@ -560,10 +658,20 @@ pub fn stale_content_warnings(lib: &Library) -> Vec<Warning> {
     // shared fragments too
     let shared = lib.content_dir().join("shared");
     if shared.is_dir() {
-        for e in walkdir::WalkDir::new(&shared).sort_by_file_name().into_iter().flatten() {
+        for e in walkdir::WalkDir::new(&shared)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
             if e.file_type().is_file() {
                 if let Ok(text) = std::fs::read_to_string(e.path()) {
-                    out.extend(retired_method_mentions(e.path(), 1, &text, &retired, &as_of));
+                    out.extend(retired_method_mentions(
+                        e.path(),
+                        1,
+                        &text,
+                        &retired,
+                        &as_of,
+                    ));
                 }
             }
         }
@@ -603,7 +711,10 @@ fn retired_method_mentions(
     for (idx, line) in lines.iter().enumerate() {
         let trimmed = line.trim();
         if trimmed.starts_with("{%") {
-            let inner = trimmed.trim_start_matches("{%").trim_start_matches('-').trim();
+            let inner = trimmed
+                .trim_start_matches("{%")
+                .trim_start_matches('-')
+                .trim();
             if inner.starts_with("if ") {
                 guarded_depth.push(inner.contains("offered("));
             } else if inner.starts_with("endif") {
@@ -616,9 +727,9 @@ fn retired_method_mentions(
         }
         for m in retired {
             let keywords = [m.label.as_str(), m.id.as_str()];
-            let mentions = keywords.iter().any(|k| {
-                k.len() >= 3 && contains_word(line, k)
-            });
+            let mentions = keywords
+                .iter()
+                .any(|k| k.len() >= 3 && contains_word(line, k));
             if mentions && !paragraphs_end_words[idx] {
                 out.push(Warning(SourceError::new(
                     file,
@@ -695,7 +806,9 @@ pub fn link_problems(site: &RenderedSite) -> Vec<SourceError> {
             for target in targets.iter().flatten() {
                 if let Some(problem) = link_problem(&p.rel, target, &site.output, &ids) {
                     // The source is read only to point at the line of a broken link.
-                    let text = text.get_or_insert_with(|| std::fs::read_to_string(&p.source).unwrap_or_default());
+                    let text = text.get_or_insert_with(|| {
+                        std::fs::read_to_string(&p.source).unwrap_or_default()
+                    });
                     out.push(SourceError::new(
                         &p.source,
                         link_line(text, target),
@@ -718,7 +831,10 @@ struct PageAttrs<'a> {
 impl PageAttrs<'_> {
     fn into_owned(self) -> PageAttrs<'static> {
         let own = |v: Vec<Cow<str>>| v.into_iter().map(|c| Cow::Owned(c.into_owned())).collect();
-        PageAttrs { ids: own(self.ids), links: own(self.links) }
+        PageAttrs {
+            ids: own(self.ids),
+            links: own(self.links),
+        }
     }
 }
 
@@ -735,7 +851,9 @@ fn scan_attrs(html: &str) -> PageAttrs<'_> {
             continue;
         }
         let value_start = i + 2;
-        let Some(len) = html[value_start..].find('"') else { break };
+        let Some(len) = html[value_start..].find('"') else {
+            break;
+        };
         let before = &bytes[..i];
         let list = if before.ends_with(b" id") {
             Some(&mut ids)
@@ -749,7 +867,11 @@ fn scan_attrs(html: &str) -> PageAttrs<'_> {
         match list {
             Some(list) => {
                 let value = &html[value_start..value_start + len];
-                list.push(if value.contains('&') { Cow::Owned(unescape(value)) } else { Cow::Borrowed(value) });
+                list.push(if value.contains('&') {
+                    Cow::Owned(unescape(value))
+                } else {
+                    Cow::Borrowed(value)
+                });
                 from = value_start + len;
             }
             None => from = value_start,
@@ -769,13 +891,18 @@ fn link_line(source: &str, target: &str) -> usize {
         .rsplit('/')
         .next()
         .filter(|s| !s.is_empty() && *s != "..");
-    [Some(target), Some(path), (!fragment.is_empty()).then_some(fragment), folder]
-        .into_iter()
-        .flatten()
-        .filter(|n| !n.is_empty())
-        .map(|n| line_of(source, n))
-        .find(|l| *l > 0)
-        .unwrap_or(0)
+    [
+        Some(target),
+        Some(path),
+        (!fragment.is_empty()).then_some(fragment),
+        folder,
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|n| !n.is_empty())
+    .map(|n| line_of(source, n))
+    .find(|l| *l > 0)
+    .unwrap_or(0)
 }
 
 fn link_problem<S: std::borrow::Borrow<str> + Eq + std::hash::Hash>(
@@ -796,12 +923,18 @@ fn link_problem<S: std::borrow::Borrow<str> + Eq + std::hash::Hash>(
         }
         if let Some(address) = lower.strip_prefix("mailto:") {
             let address = address.split('?').next().unwrap_or("");
-            return (!is_email(address)).then(|| format!("`{address}` is not a valid e-mail address"));
+            return (!is_email(address))
+                .then(|| format!("`{address}` is not a valid e-mail address"));
         }
         if lower.starts_with("data:") || lower.starts_with("tel:") {
             return None;
         }
-        if !lower.starts_with('#') && lower.split(['/', '#', '?']).next().is_some_and(|s| s.contains(':')) {
+        if !lower.starts_with('#')
+            && lower
+                .split(['/', '#', '?'])
+                .next()
+                .is_some_and(|s| s.contains(':'))
+        {
             return Some("unsupported URL scheme".into());
         }
     }
@@ -820,7 +953,11 @@ fn link_problem<S: std::borrow::Borrow<str> + Eq + std::hash::Hash>(
             Some(i) => &page[..i],
             None => "",
         };
-        let mut parts: Vec<&str> = if base.is_empty() { Vec::new() } else { base.split('/').collect() };
+        let mut parts: Vec<&str> = if base.is_empty() {
+            Vec::new()
+        } else {
+            base.split('/').collect()
+        };
         for seg in path_part.split('/') {
             match seg {
                 "" | "." => {}
@@ -834,7 +971,10 @@ fn link_problem<S: std::borrow::Borrow<str> + Eq + std::hash::Hash>(
         }
         let mut joined = parts.join("/");
         if path_part.ends_with('/') {
-            return Some(format!("links to a folder; link to {}index.html so it works from disk", path_part));
+            return Some(format!(
+                "links to a folder; link to {}index.html so it works from disk",
+                path_part
+            ));
         }
         if joined.is_empty() {
             joined = "index.html".into();
@@ -892,7 +1032,9 @@ fn unescape(s: &str) -> String {
             "lt" => Some('<'),
             "gt" => Some('>'),
             "apos" => Some('\''),
-            e if e.starts_with("#x") || e.starts_with("#X") => u32::from_str_radix(&e[2..], 16).ok().and_then(char::from_u32),
+            e if e.starts_with("#x") || e.starts_with("#X") => u32::from_str_radix(&e[2..], 16)
+                .ok()
+                .and_then(char::from_u32),
             e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
             _ => None,
         };
@@ -932,8 +1074,14 @@ mod tests {
 
     #[test]
     fn days() {
-        assert_eq!(day_number("2025-07-01").unwrap() - day_number("2025-06-30").unwrap(), 1);
-        assert_eq!(day_number("2025-01-01").unwrap() - day_number("2024-01-01").unwrap(), 366);
+        assert_eq!(
+            day_number("2025-07-01").unwrap() - day_number("2025-06-30").unwrap(),
+            1
+        );
+        assert_eq!(
+            day_number("2025-01-01").unwrap() - day_number("2024-01-01").unwrap(),
+            366
+        );
     }
 
     #[test]
@@ -944,15 +1092,24 @@ mod tests {
         o.add("g/a/index.html", "");
         let mut ids: HashMap<&str, HashSet<String>> = HashMap::new();
         ids.insert("g/a/index.html", ["top".to_string()].into_iter().collect());
-        assert_eq!(link_problem("g/a/index.html", "../index.html", &o, &ids), None);
-        assert_eq!(link_problem("g/a/index.html", "../../index.html", &o, &ids), None);
+        assert_eq!(
+            link_problem("g/a/index.html", "../index.html", &o, &ids),
+            None
+        );
+        assert_eq!(
+            link_problem("g/a/index.html", "../../index.html", &o, &ids),
+            None
+        );
         assert_eq!(link_problem("g/a/index.html", "#top", &o, &ids), None);
         assert!(link_problem("g/a/index.html", "#nope", &o, &ids).is_some());
         assert!(link_problem("g/a/index.html", "../b/index.html", &o, &ids).is_some());
         assert!(link_problem("g/a/index.html", "../", &o, &ids).is_some());
         assert!(link_problem("g/a/index.html", "/g/index.html", &o, &ids).is_some());
         assert!(link_problem("g/a/index.html", "../../../x", &o, &ids).is_some());
-        assert_eq!(link_problem("g/a/index.html", "https://x.org", &o, &ids), None);
+        assert_eq!(
+            link_problem("g/a/index.html", "https://x.org", &o, &ids),
+            None
+        );
         assert!(link_problem("g/a/index.html", "javascript:alert(1)", &o, &ids).is_some());
     }
 

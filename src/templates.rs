@@ -59,7 +59,10 @@ fn message(err: &minijinja::Error) -> String {
 }
 
 /// Maps a template error to a file and line using `resolve(template name) -> (file, line offset)`.
-pub fn to_source_error(err: &minijinja::Error, resolve: &dyn Fn(&str) -> (PathBuf, usize)) -> SourceError {
+pub fn to_source_error(
+    err: &minijinja::Error,
+    resolve: &dyn Fn(&str) -> (PathBuf, usize),
+) -> SourceError {
     let (inner, name, line) = located(err);
     let (file, offset) = resolve(name.unwrap_or(""));
     let mut msg = message(inner);
@@ -82,7 +85,12 @@ pub struct ContentTemplates {
 }
 
 impl ContentTemplates {
-    pub fn new(content_dir: &Path, data: Arc<Data>, as_of: String, guide_slugs: Vec<String>) -> ContentTemplates {
+    pub fn new(
+        content_dir: &Path,
+        data: Arc<Data>,
+        as_of: String,
+        guide_slugs: Vec<String>,
+    ) -> ContentTemplates {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_debug(true);
@@ -95,78 +103,128 @@ impl ContentTemplates {
             match std::fs::read_to_string(dir.join(rel)) {
                 Ok(s) => Ok(Some(s)),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                Err(e) => Err(minijinja::Error::new(ErrorKind::InvalidOperation, format!("reading {name}: {e}"))),
+                Err(e) => Err(minijinja::Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("reading {name}: {e}"),
+                )),
             }
         });
         let d = data.clone();
         env.add_function("link", move |id: &str| -> Result<Value, minijinja::Error> {
-            d.link(id)
-                .map(|l| Value::from(Serde(l)))
-                .ok_or_else(|| invalid(format!("unknown link `{id}` (not in content/data/links.yaml)")))
+            d.link(id).map(|l| Value::from(Serde(l))).ok_or_else(|| {
+                invalid(format!(
+                    "unknown link `{id}` (not in content/data/links.yaml)"
+                ))
+            })
         });
         let d = data.clone();
-        env.add_function("method", move |id: &str| -> Result<Value, minijinja::Error> {
-            d.method(id)
-                .map(|m| Value::from(Serde(m)))
-                .ok_or_else(|| invalid(format!("unknown verification method `{id}` (not in content/data/eu_login.yaml)")))
-        });
+        env.add_function(
+            "method",
+            move |id: &str| -> Result<Value, minijinja::Error> {
+                d.method(id).map(|m| Value::from(Serde(m))).ok_or_else(|| {
+                    invalid(format!(
+                        "unknown verification method `{id}` (not in content/data/eu_login.yaml)"
+                    ))
+                })
+            },
+        );
         let d = data.clone();
-        env.add_function("offered", move |id: &str| -> Result<bool, minijinja::Error> {
-            d.method(id)
-                .map(|m| m.offered_on(&as_of))
-                .ok_or_else(|| invalid(format!("unknown verification method `{id}` (not in content/data/eu_login.yaml)")))
-        });
+        env.add_function(
+            "offered",
+            move |id: &str| -> Result<bool, minijinja::Error> {
+                d.method(id).map(|m| m.offered_on(&as_of)).ok_or_else(|| {
+                    invalid(format!(
+                        "unknown verification method `{id}` (not in content/data/eu_login.yaml)"
+                    ))
+                })
+            },
+        );
         let data_for_facts = data.clone();
         let d = data;
-        env.add_function("profile", move |name: &str| -> Result<Value, minijinja::Error> {
-            d.profile(name)
-                .map(|p| Value::from(Serde(p)))
-                .ok_or_else(|| invalid(format!("unknown access profile `{name}` (not in content/data/profiles.yaml)")))
-        });
-        env.add_function("institution", |state: &State, code: &str| -> Result<Value, minijinja::Error> {
-            let net = state
-                .lookup("network")
-                .ok_or_else(|| invalid("institution() is only available in guide pages".into()))?;
-            let countries = net.get_attr("countries")?;
-            for c in countries.try_iter()? {
-                for i in c.get_attr("institutions")?.try_iter()? {
-                    if i.get_attr("code")?.as_str() == Some(code) {
-                        return Ok(i);
+        env.add_function(
+            "profile",
+            move |name: &str| -> Result<Value, minijinja::Error> {
+                d.profile(name)
+                    .map(|p| Value::from(Serde(p)))
+                    .ok_or_else(|| {
+                        invalid(format!(
+                            "unknown access profile `{name}` (not in content/data/profiles.yaml)"
+                        ))
+                    })
+            },
+        );
+        env.add_function(
+            "institution",
+            |state: &State, code: &str| -> Result<Value, minijinja::Error> {
+                let net = state.lookup("network").ok_or_else(|| {
+                    invalid("institution() is only available in guide pages".into())
+                })?;
+                let countries = net.get_attr("countries")?;
+                for c in countries.try_iter()? {
+                    for i in c.get_attr("institutions")?.try_iter()? {
+                        if i.get_attr("code")?.as_str() == Some(code) {
+                            return Ok(i);
+                        }
                     }
                 }
-            }
-            Err(invalid(format!("institution(\"{code}\"): the network has no institution with code `{code}`")))
-        });
+                Err(invalid(format!(
+                    "institution(\"{code}\"): the network has no institution with code `{code}`"
+                )))
+            },
+        );
         let d = data_for_facts;
         env.add_function("fact", move |id: &str| -> Result<Value, minijinja::Error> {
             d.facts
                 .iter()
                 .find(|f| f.id == id)
                 .map(|f| Value::from(Serde(f)))
-                .ok_or_else(|| invalid(format!("unknown fact `{id}` (not in content/data/facts.yaml)")))
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "unknown fact `{id}` (not in content/data/facts.yaml)"
+                    ))
+                })
         });
         let slugs = guide_slugs;
-        env.add_function("guide_url", move |state: &State, slug: &str| -> Result<String, minijinja::Error> {
-            if !slugs.iter().any(|s| s == slug) {
-                return Err(invalid(format!("guide_url(\"{slug}\"): there is no guide `{slug}`")));
-            }
-            let root = state.lookup("root").map(|r| r.to_string()).unwrap_or_default();
-            Ok(format!("{root}{slug}/index.html"))
-        });
-        env.add_function("step_url", |state: &State, slug: &str| -> Result<String, minijinja::Error> {
-            let urls = state
-                .lookup("step_urls")
-                .ok_or_else(|| invalid("step_url() is only available in guide pages".into()))?;
-            match urls.get_attr(slug) {
-                Ok(v) if !v.is_undefined() => Ok(v.to_string()),
-                _ => Err(invalid(format!("step_url(\"{slug}\"): this guide has no step `{slug}`"))),
-            }
-        });
+        env.add_function(
+            "guide_url",
+            move |state: &State, slug: &str| -> Result<String, minijinja::Error> {
+                if !slugs.iter().any(|s| s == slug) {
+                    return Err(invalid(format!(
+                        "guide_url(\"{slug}\"): there is no guide `{slug}`"
+                    )));
+                }
+                let root = state
+                    .lookup("root")
+                    .map(|r| r.to_string())
+                    .unwrap_or_default();
+                Ok(format!("{root}{slug}/index.html"))
+            },
+        );
+        env.add_function(
+            "step_url",
+            |state: &State, slug: &str| -> Result<String, minijinja::Error> {
+                let urls = state
+                    .lookup("step_urls")
+                    .ok_or_else(|| invalid("step_url() is only available in guide pages".into()))?;
+                match urls.get_attr(slug) {
+                    Ok(v) if !v.is_undefined() => Ok(v.to_string()),
+                    _ => Err(invalid(format!(
+                        "step_url(\"{slug}\"): this guide has no step `{slug}`"
+                    ))),
+                }
+            },
+        );
         ContentTemplates { env, shared_dir }
     }
 
     /// Renders `body` (from `file`, whose body starts at `body_line`) with `ctx`.
-    pub fn render(&self, file: &Path, body_line: usize, body: &str, ctx: &Value) -> Result<String, SourceError> {
+    pub fn render(
+        &self,
+        file: &Path,
+        body_line: usize,
+        body: &str,
+        ctx: &Value,
+    ) -> Result<String, SourceError> {
         // Fast path: nothing to expand.
         if !body.contains("{{") && !body.contains("{%") && !body.contains("{#") {
             return Ok(body.to_string());
@@ -202,17 +260,28 @@ impl PageTemplates {
             };
             let rel = format!("templates/{}", rel.display());
             match t.get(&rel) {
-                Ok(Some((bytes, _))) => String::from_utf8(bytes.into_owned())
-                    .map(Some)
-                    .map_err(|_| minijinja::Error::new(ErrorKind::InvalidOperation, format!("{rel} is not UTF-8"))),
+                Ok(Some((bytes, _))) => {
+                    String::from_utf8(bytes.into_owned())
+                        .map(Some)
+                        .map_err(|_| {
+                            minijinja::Error::new(
+                                ErrorKind::InvalidOperation,
+                                format!("{rel} is not UTF-8"),
+                            )
+                        })
+                }
                 Ok(None) => Ok(None),
-                Err(e) => Err(minijinja::Error::new(ErrorKind::InvalidOperation, format!("{e:#}"))),
+                Err(e) => Err(minijinja::Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("{e:#}"),
+                )),
             }
         });
         // Compact JSON that is safe inside <script> and attributes (`tojson` adds spaces).
         env.add_filter("json", |v: Value| -> Result<Value, minijinja::Error> {
-            let text = serde_json::to_string(&v)
-                .map_err(|e| minijinja::Error::new(ErrorKind::InvalidOperation, format!("json: {e}")))?;
+            let text = serde_json::to_string(&v).map_err(|e| {
+                minijinja::Error::new(ErrorKind::InvalidOperation, format!("json: {e}"))
+            })?;
             Ok(Value::from_safe_string(json_for_html(&text)))
         });
         // Escape like the default formatter, but leave `/` alone: URLs stay readable.
@@ -295,7 +364,15 @@ mod tests {
 
     #[test]
     fn escapes_like_the_reference() {
-        for s in ["", "plain", "a & b", "<a href=\"x\">it's</a>", "&&", "ünï & <ç>", "x'"] {
+        for s in [
+            "",
+            "plain",
+            "a & b",
+            "<a href=\"x\">it's</a>",
+            "&&",
+            "ünï & <ç>",
+            "x'",
+        ] {
             let reference: String = s
                 .chars()
                 .map(|c| match c {
@@ -316,9 +393,15 @@ mod tests {
         let t = PageTemplates::new(Theme::embedded_only());
         let out = t
             .env
-            .render_str("{{ v|json }}", minijinja::context! { v => minijinja::context! { a => "</script><b>&'", n => 1 } })
+            .render_str(
+                "{{ v|json }}",
+                minijinja::context! { v => minijinja::context! { a => "</script><b>&'", n => 1 } },
+            )
             .unwrap();
-        assert_eq!(out, r#"{"a":"\u003c/script\u003e\u003cb\u003e\u0026\u0027","n":1}"#);
+        assert_eq!(
+            out,
+            r#"{"a":"\u003c/script\u003e\u003cb\u003e\u0026\u0027","n":1}"#
+        );
     }
 
     #[test]

@@ -40,7 +40,8 @@ impl Theme {
         if let Some(dir) = &self.override_dir {
             let p = dir.join(rel);
             if p.is_file() {
-                let bytes = std::fs::read(&p).with_context(|| format!("reading {}", p.display()))?;
+                let bytes =
+                    std::fs::read(&p).with_context(|| format!("reading {}", p.display()))?;
                 return Ok(Some((Cow::Owned(bytes), p.display().to_string())));
             }
         }
@@ -54,7 +55,10 @@ impl Theme {
     pub fn static_files(&self) -> Result<BTreeMap<String, Cow<'static, [u8]>>> {
         let mut files: BTreeMap<String, Cow<'static, [u8]>> = embedded_files()
             .iter()
-            .filter_map(|(p, b)| p.strip_prefix("static/").map(|r| (r.to_string(), Cow::Borrowed(*b))))
+            .filter_map(|(p, b)| {
+                p.strip_prefix("static/")
+                    .map(|r| (r.to_string(), Cow::Borrowed(*b)))
+            })
             .collect();
         if let Some(dir) = &self.override_dir {
             let sdir = dir.join("static");
@@ -144,20 +148,36 @@ mod tests {
             .into_iter()
             .filter_map(|e| e.ok())
             .filter(|e| e.file_type().is_file())
-            .map(|e| e.path().strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/"))
+            .map(|e| {
+                e.path()
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
             .collect();
         assert!(!on_disk.is_empty());
         for f in on_disk {
-            assert!(embedded_files().iter().any(|(p, _)| *p == f), "{f} not embedded");
+            assert!(
+                embedded_files().iter().any(|(p, _)| *p == f),
+                "{f} not embedded"
+            );
         }
     }
 
     #[test]
     fn compact_drops_comments_and_indentation_only() {
-        let js = "/**\n * doc\n */\nfunction f() {\n    // note\n    return 'a // b'; /* keep */\n}\n\n";
-        assert_eq!(String::from_utf8(compact("x.js", js.as_bytes())).unwrap(), "function f() {\nreturn 'a // b'; /* keep */\n}\n");
+        let js =
+            "/**\n * doc\n */\nfunction f() {\n    // note\n    return 'a // b'; /* keep */\n}\n\n";
+        assert_eq!(
+            String::from_utf8(compact("x.js", js.as_bytes())).unwrap(),
+            "function f() {\nreturn 'a // b'; /* keep */\n}\n"
+        );
         let css = "/* head */\n.a {\n  color: red; /* x */\n}\n";
-        assert_eq!(String::from_utf8(compact("x.css", css.as_bytes())).unwrap(), ".a {\ncolor: red; /* x */\n}\n");
+        assert_eq!(
+            String::from_utf8(compact("x.css", css.as_bytes())).unwrap(),
+            ".a {\ncolor: red; /* x */\n}\n"
+        );
         assert_eq!(compact("x.png", b"  raw"), b"  raw");
     }
 
@@ -165,12 +185,19 @@ mod tests {
     fn override_wins() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("themes/default/templates")).unwrap();
-        std::fs::write(dir.path().join("themes/default/templates/base.html"), "MINE").unwrap();
+        std::fs::write(
+            dir.path().join("themes/default/templates/base.html"),
+            "MINE",
+        )
+        .unwrap();
         let t = Theme::new(dir.path(), "default");
         let (bytes, origin) = t.get("templates/base.html").unwrap().unwrap();
         assert_eq!(&*bytes, b"MINE");
         assert!(origin.contains("themes/default/templates/base.html"));
-        let (_, origin) = Theme::embedded_only().get("templates/base.html").unwrap().unwrap();
+        let (_, origin) = Theme::embedded_only()
+            .get("templates/base.html")
+            .unwrap()
+            .unwrap();
         assert!(origin.contains("built-in"));
     }
 }

@@ -30,9 +30,15 @@ fn basic_fixture_builds_all_pages() {
     assert!(step.contains("href=\"../create-eu-login/index.html\" rel=\"prev\""));
     assert!(step.contains("aria-current=\"step\""));
     let first = site.read("demo/create-eu-login/index.html");
-    assert!(first.contains("href=\"../sandbox/index.html#/eul-create?scenario=new-user\""), "sandbox deep link");
+    assert!(
+        first.contains("href=\"../sandbox/index.html#/eul-create?scenario=new-user\""),
+        "sandbox deep link"
+    );
     assert!(first.contains("id=\"fill-in-the-form\""));
-    assert!(first.contains("href=\"../request-access/index.html\""), "step_url");
+    assert!(
+        first.contains("href=\"../request-access/index.html\""),
+        "step_url"
+    );
     let overview = site.read("demo/index.html");
     assert!(overview.contains("Where are you now?"));
     assert!(overview.contains("href=\"request-access/index.html\""));
@@ -41,9 +47,15 @@ fn basic_fixture_builds_all_pages() {
 #[test]
 fn changing_a_shared_step_changes_the_guide() {
     let site = TestSite::from_fixture("basic");
-    site.edit("content/shared/request.md", "Open [SAAS]", "Now open [SAAS]");
+    site.edit(
+        "content/shared/request.md",
+        "Open [SAAS]",
+        "Now open [SAAS]",
+    );
     site.build().success();
-    assert!(site.read("demo/request-access/index.html").contains("Now open <a"));
+    assert!(site
+        .read("demo/request-access/index.html")
+        .contains("Now open <a"));
 }
 
 #[test]
@@ -60,7 +72,12 @@ fn walk(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
         .into_iter()
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
         .collect();
     v.sort();
     v
@@ -69,7 +86,11 @@ fn walk(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn content_html_is_escaped() {
     let site = TestSite::from_fixture("basic");
-    site.edit("content/networks/demo/network.yaml", "name: \"ERN Demo\"", "name: \"ERN <script>x</script>\"");
+    site.edit(
+        "content/networks/demo/network.yaml",
+        "name: \"ERN Demo\"",
+        "name: \"ERN <script>x</script>\"",
+    );
     site.build().success();
     let page = site.read("demo/index.html");
     assert!(!page.contains("<script>x</script>"));
@@ -85,7 +106,10 @@ fn site_theme_overrides_a_template() {
     );
     site.build().success();
     assert!(site.read("404.html").contains("Custom not found"));
-    assert!(site.read("index.html").contains("Choose your network"), "other templates still built in");
+    assert!(
+        site.read("index.html").contains("Choose your network"),
+        "other templates still built in"
+    );
 }
 
 #[test]
@@ -95,9 +119,9 @@ fn stale_sms_recommendation_warns_with_file_and_line() {
         "content/guides/demo/03-sign-in.md",
         "---\ntitle: \"Sign in\"\nreviewed: 2026-11-01\n---\nType your password.\n\nChoose **Mobile Phone + SMS** and wait for the text message.\n",
     );
-    site.build()
-        .success()
-        .stderr(predicate::str::contains("content/guides/demo/03-sign-in.md:7: warning: mentions `Mobile Phone + SMS`"));
+    site.build().success().stderr(predicate::str::contains(
+        "content/guides/demo/03-sign-in.md:7: warning: mentions `Mobile Phone + SMS`",
+    ));
 }
 
 #[test]
@@ -107,15 +131,23 @@ fn sms_mention_inside_offered_block_does_not_warn() {
         "content/guides/demo/03-sign-in.md",
         "---\ntitle: \"Sign in\"\nreviewed: 2026-11-01\n---\n{% if offered(\"sms\") %}\nChoose **Mobile Phone + SMS**.\n{% else %}\nUse the app.\n{% endif %}\n",
     );
-    site.build().success().stderr(predicate::str::contains("warning").not());
-    assert!(site.read("demo/sign-in/index.html").contains("Use the app."));
+    site.build()
+        .success()
+        .stderr(predicate::str::contains("warning").not());
+    assert!(site
+        .read("demo/sign-in/index.html")
+        .contains("Use the app."));
 }
 
 #[test]
 fn old_review_date_warns() {
     let site = TestSite::from_fixture("basic");
-    site.edit("content/guides/demo/02-request-access.md", "reviewed: 2026-11-01", "reviewed: 2024-01-01");
-    site.build()
-        .success()
-        .stderr(predicate::str::contains("02-request-access.md:3: warning: last reviewed 2024-01-01"));
+    site.edit(
+        "content/guides/demo/02-request-access.md",
+        "reviewed: 2026-11-01",
+        "reviewed: 2024-01-01",
+    );
+    site.build().success().stderr(predicate::str::contains(
+        "02-request-access.md:3: warning: last reviewed 2024-01-01",
+    ));
 }

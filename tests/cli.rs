@@ -11,7 +11,10 @@ fn golden(name: &str, actual: &str) {
         std::fs::write(&path, actual).unwrap();
     }
     let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    assert_eq!(actual, expected, "{name} differs; run with UPDATE_GOLDEN=1 to accept");
+    assert_eq!(
+        actual, expected,
+        "{name} differs; run with UPDATE_GOLDEN=1 to accept"
+    );
 }
 
 #[test]
@@ -48,13 +51,26 @@ fn missing_site_exits_1_with_message() {
 #[test]
 fn check_reports_findings_and_json() {
     let site = TestSite::from_fixture("basic");
-    site.cmd(&["check", "--site", "site"]).assert().success().stdout(predicates::str::contains("0 error(s)"));
-    site.edit("content/guides/demo/02-request-access.md", "{% include \"request.md\" %}", "[x](../nope/index.html)");
-    let out = site.cmd(&["check", "--site", "site", "--format", "json"]).output().unwrap();
+    site.cmd(&["check", "--site", "site"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("0 error(s)"));
+    site.edit(
+        "content/guides/demo/02-request-access.md",
+        "{% include \"request.md\" %}",
+        "[x](../nope/index.html)",
+    );
+    let out = site
+        .cmd(&["check", "--site", "site", "--format", "json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["errors"], 1);
     assert_eq!(v["findings"][0]["line"], 5);
-    assert!(v["findings"][0]["file"].as_str().unwrap().ends_with("02-request-access.md"));
+    assert!(v["findings"][0]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("02-request-access.md"));
     assert!(!site.out().exists(), "check must not write output");
 }

@@ -204,7 +204,8 @@ impl Guide {
                 .clone()
                 .unwrap_or_else(|| default_slug.to_string());
             // The file is read again only to point an error at its line.
-            let slug_line = || line_of(&std::fs::read_to_string(&file).unwrap_or_default(), "slug:");
+            let slug_line =
+                || line_of(&std::fs::read_to_string(&file).unwrap_or_default(), "slug:");
             if !is_slug(&slug) {
                 return Err(SourceError::new(
                     &file,

@@ -53,7 +53,12 @@ impl Library {
         for dir in sorted_subdirs(&content.join("networks"))? {
             let file = dir.join("network.yaml");
             if !file.exists() {
-                return Err(SourceError::new(&file, 0, "every network folder needs a network.yaml").into());
+                return Err(SourceError::new(
+                    &file,
+                    0,
+                    "every network folder needs a network.yaml",
+                )
+                .into());
             }
             let net = Network::load(&file, &data)?;
             networks.insert(net.id.clone(), net);
@@ -79,11 +84,13 @@ impl Library {
     }
 
     fn validate(&self) -> Result<()> {
-        let slugs: std::collections::HashSet<&str> = self.guides.iter().map(|g| g.slug.as_str()).collect();
+        let slugs: std::collections::HashSet<&str> =
+            self.guides.iter().map(|g| g.slug.as_str()).collect();
         for g in &self.guides {
             let index = &g.source.file;
             // The file is read again only to point an error at its line.
-            let line = |key: &str| data::line_of(&std::fs::read_to_string(index).unwrap_or_default(), key);
+            let line =
+                |key: &str| data::line_of(&std::fs::read_to_string(index).unwrap_or_default(), key);
             if !self.networks.contains_key(&g.meta.network) {
                 return Err(SourceError::new(
                     index,
@@ -121,9 +128,20 @@ impl Library {
             let text = std::fs::read_to_string(file).unwrap_or_default();
             data::line_of(&text, key)
         };
-        if let (Some(screen), Some(screens)) = (&step.meta.sandbox, sandbox.get("screens").and_then(|s| s.as_object())) {
+        if let (Some(screen), Some(screens)) = (
+            &step.meta.sandbox,
+            sandbox.get("screens").and_then(|s| s.as_object()),
+        ) {
             let Some(def) = screens.get(screen) else {
-                return Err(SourceError::new(file, line("sandbox:"), format!("unknown sandbox screen `{screen}` (not a screen of the sandbox flow, {})", self.sandbox_origin())).into());
+                return Err(SourceError::new(
+                    file,
+                    line("sandbox:"),
+                    format!(
+                        "unknown sandbox screen `{screen}` (not a screen of the sandbox flow, {})",
+                        self.sandbox_origin()
+                    ),
+                )
+                .into());
             };
             let system = match g.meta.system {
                 System::Saas => "saas",
@@ -131,12 +149,23 @@ impl Library {
             };
             if let Some(systems) = def.get("systems").and_then(|s| s.as_array()) {
                 if !systems.iter().any(|s| s.as_str() == Some(system)) {
-                    return Err(SourceError::new(file, line("sandbox:"), format!("sandbox screen `{screen}` does not exist in a {system} guide")).into());
+                    return Err(SourceError::new(
+                        file,
+                        line("sandbox:"),
+                        format!("sandbox screen `{screen}` does not exist in a {system} guide"),
+                    )
+                    .into());
                 }
             }
         }
-        if let (Some(scenario), Some(list)) = (&step.meta.scenario, sandbox.get("scenarios").and_then(|s| s.as_array())) {
-            if !list.iter().any(|s| s.get("id").and_then(|i| i.as_str()) == Some(scenario)) {
+        if let (Some(scenario), Some(list)) = (
+            &step.meta.scenario,
+            sandbox.get("scenarios").and_then(|s| s.as_array()),
+        ) {
+            if !list
+                .iter()
+                .any(|s| s.get("id").and_then(|i| i.as_str()) == Some(scenario))
+            {
                 return Err(SourceError::new(file, line("scenario:"), format!("unknown sandbox scenario `{scenario}` (not a scenario of the sandbox flow, {})", self.sandbox_origin())).into());
             }
         }
@@ -144,7 +173,11 @@ impl Library {
     }
 
     fn sandbox_origin(&self) -> String {
-        self.data.sandbox_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default()
+        self.data
+            .sandbox_file
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default()
     }
 
     pub fn network_of(&self, guide: &Guide) -> &Network {
