@@ -3,17 +3,11 @@
 
 mod common;
 
-use common::{fixtures, TestSite};
+use common::TestSite;
 
 #[test]
 fn every_broken_fixture_fails_with_its_message() {
-    let mut names: Vec<String> = std::fs::read_dir(fixtures())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("broken-"))
-        .collect();
-    names.sort();
+    let names = common::broken_fixtures();
     assert!(
         names.len() >= 20,
         "expected the broken fixture corpus (at least 20 defects), found {names:?}"

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::TestSite;
+use common::{walk, TestSite};
 use predicates::prelude::*;
 
 #[test]
@@ -65,22 +65,6 @@ fn output_is_deterministic() {
     let first: Vec<(String, Vec<u8>)> = walk(&site.out());
     site.build().success();
     assert_eq!(first, walk(&site.out()));
-}
-
-fn walk(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<_> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().display().to_string(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
 }
 
 #[test]

@@ -3,9 +3,7 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::TestSite;
+use common::{walk, TestSite};
 use ernguide::site::{build, BuildOptions, BuildReport};
 use image::imageops::{self, FilterType};
 use image::RgbImage;
@@ -224,22 +222,6 @@ fn a_second_build_encodes_nothing() {
         "  - [100, 120, 300, 31]",
     );
     assert_eq!(build(&options(&site)).unwrap().images_encoded, 3);
-}
-
-fn walk(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<_> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().display().to_string(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
 }
 
 #[test]

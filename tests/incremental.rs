@@ -284,13 +284,7 @@ fn fixture_files(dir: &Path) -> Vec<PathBuf> {
 #[test]
 fn every_broken_fixture_fails_a_rebuild_and_undoing_it_restores_the_site() {
     let basic = fixtures().join("basic");
-    let mut names: Vec<String> = std::fs::read_dir(fixtures())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("broken-"))
-        .collect();
-    names.sort();
+    let names = common::broken_fixtures();
     let mut failures = Vec::new();
     for name in &names {
         let t = TestSite::from_fixture("basic");

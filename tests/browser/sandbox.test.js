@@ -556,17 +556,23 @@ test('every "Try this step in the sandbox" link opens its screen with the earlie
   await page.close();
 });
 
+// Bytes a page ships: its HTML plus the CSS and JS files it loads (images excluded).
+function shippedBytes(out, f) {
+  const html = fs.readFileSync(path.join(out, f), 'utf8');
+  let total = Buffer.byteLength(html);
+  for (const m of html.matchAll(/<(?:link[^>]+href|script[^>]+src)="([^"]+\.(?:css|js))"/g)) {
+    total += fs.statSync(path.join(out, path.dirname(f), m[1])).size;
+  }
+  return total;
+}
+
 test('page weight of every sandbox page (HTML + CSS + JS it loads)', async () => {
   const { out } = await site('bundled');
   // issue 6 target: a sandbox page ships at most 150 KB of HTML + CSS + JS (the generator
   // compacts CSS/JS); a guide step page at most 60 KB (checked below)
   const LIMIT = 150_000;
   for (const f of lib.listHtmlFiles(out).filter((x) => /\/sandbox\/index\.html$/.test(x))) {
-    const html = fs.readFileSync(path.join(out, f), 'utf8');
-    let total = Buffer.byteLength(html);
-    for (const m of html.matchAll(/<(?:link[^>]+href|script[^>]+src)="([^"]+\.(?:css|js))"/g)) {
-      total += fs.statSync(path.join(out, path.dirname(f), m[1])).size;
-    }
+    const total = shippedBytes(out, f);
     assert.ok(total <= LIMIT, `${f}: ${total} bytes`);
   }
 });
@@ -577,11 +583,7 @@ test('page weight of every guide step page (HTML + CSS + JS, images excluded)', 
   const steps = lib.listHtmlFiles(out).filter((x) => x.split('/').length === 3 && !/\/(sandbox|links)\//.test(x));
   assert.ok(steps.length >= 18, `only ${steps.length} step pages`);
   for (const f of steps) {
-    const html = fs.readFileSync(path.join(out, f), 'utf8');
-    let total = Buffer.byteLength(html);
-    for (const m of html.matchAll(/<(?:link[^>]+href|script[^>]+src)="([^"]+\.(?:css|js))"/g)) {
-      total += fs.statSync(path.join(out, path.dirname(f), m[1])).size;
-    }
+    const total = shippedBytes(out, f);
     assert.ok(total <= LIMIT, `${f}: ${total} bytes`);
   }
 });
