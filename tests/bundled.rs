@@ -130,36 +130,33 @@ fn saas_guides_carry_the_dated_cpms2_note() {
     );
 }
 
+/// Every guide step page (`<guide>/<step>/index.html`) of the output: (relative path, HTML).
+fn step_pages(site: &TestSite) -> Vec<(String, String)> {
+    common::walk(&site.out())
+        .into_iter()
+        .filter(|(rel, _)| {
+            rel.matches('/').count() == 2
+                && rel.ends_with("/index.html")
+                && !rel.contains("/links/")
+                && !rel.contains("/sandbox/")
+        })
+        .map(|(rel, bytes)| (rel, String::from_utf8(bytes).unwrap()))
+        .collect()
+}
+
 #[test]
 fn every_step_page_shows_review_date_and_whom_to_tell() {
     let site = TestSite::bundled();
     site.build().success();
-    let mut pages = 0;
-    for e in walkdir::WalkDir::new(site.out())
-        .into_iter()
-        .filter_map(|e| e.ok())
-    {
-        let rel = e
-            .path()
-            .strip_prefix(site.out())
-            .unwrap()
-            .display()
-            .to_string();
-        if rel.matches('/').count() == 2
-            && rel.ends_with("/index.html")
-            && !rel.contains("/links/")
-            && !rel.contains("/sandbox/")
-        {
-            let html = std::fs::read_to_string(e.path()).unwrap();
-            assert!(html.contains("Last reviewed <time"), "{rel}");
-            assert!(
-                html.contains("Found a mistake or an outdated screen? Tell the"),
-                "{rel}"
-            );
-            pages += 1;
-        }
+    let pages = step_pages(&site);
+    assert!(pages.len() >= 18, "only {} step pages", pages.len());
+    for (rel, html) in pages {
+        assert!(html.contains("Last reviewed <time"), "{rel}");
+        assert!(
+            html.contains("Found a mistake or an outdated screen? Tell the"),
+            "{rel}"
+        );
     }
-    assert!(pages >= 18, "only {pages} step pages");
 }
 
 /// Guide pages (not the sandbox, whose data lists every dated method) at `site`.
@@ -282,27 +279,10 @@ fn every_screen_a_step_shows_has_a_screenshot_and_its_regions() {
 fn every_step_page_shows_figures_with_alt_text_and_call_outs() {
     let site = TestSite::bundled();
     site.build().success();
-    let mut pages = 0;
-    for e in walkdir::WalkDir::new(site.out())
-        .into_iter()
-        .filter_map(|e| e.ok())
-    {
-        let rel = e
-            .path()
-            .strip_prefix(site.out())
-            .unwrap()
-            .display()
-            .to_string();
-        if rel.matches('/').count() != 2
-            || !rel.ends_with("/index.html")
-            || rel.contains("/links/")
-            || rel.contains("/sandbox/")
-        {
-            continue;
-        }
-        pages += 1;
+    let pages = step_pages(&site);
+    assert!(pages.len() >= 18, "only {} step pages", pages.len());
+    for (rel, html) in &pages {
         let guide = rel.split('/').next().unwrap();
-        let html = std::fs::read_to_string(e.path()).unwrap();
         let figures: Vec<&str> = html
             .split("<figure class=\"eg-figure\">")
             .skip(1)
@@ -327,5 +307,4 @@ fn every_step_page_shows_figures_with_alt_text_and_call_outs() {
             assert!(f.contains("<li value=\"1\">"), "{rel}: no call-outs:\n{f}");
         }
     }
-    assert!(pages >= 18, "only {pages} step pages");
 }
