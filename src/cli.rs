@@ -20,6 +20,16 @@ pub enum Command {
     Serve(ServeArgs),
     /// Validate the portal's sources and links without writing anything
     Check(CheckArgs),
+    /// Translation catalogs (gettext PO files in the site's i18n/ folder)
+    #[command(subcommand)]
+    I18n(I18nCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum I18nCommand {
+    /// Write i18n/messages.pot and update i18n/<lang>.po for every language in site.toml
+    /// (new units added, edited ones marked fuzzy with their earlier translation)
+    Extract(SiteArgs),
 }
 
 #[derive(Debug, Args)]

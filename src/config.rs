@@ -34,6 +34,17 @@ pub struct SiteConfig {
     pub theme: String,
     #[serde(default)]
     pub contacts: Vec<Contact>,
+    /// Other languages the portal is built in (`/<lang>/...`), from `i18n/<lang>.po`.
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// A page less translated than this share (0 to 1) is shown wholly in English, with one
+    /// banner, instead of a patchwork of languages.
+    #[serde(default = "default_translation_threshold")]
+    pub translation_threshold: f64,
+}
+
+fn default_translation_threshold() -> f64 {
+    0.8
 }
 
 fn default_language() -> String {
@@ -96,6 +107,25 @@ impl SiteConfig {
                     "`language` \"{}\" is not a language tag such as \"en\"",
                     self.language
                 ),
+            ));
+        }
+        for lang in &self.languages {
+            if !is_language_tag(lang) || lang == &self.language {
+                return Err(SourceError::new(
+                    path,
+                    line("languages"),
+                    format!(
+                        "`languages`: \"{lang}\" must be a language tag such as \"de\", other than `language` (\"{}\")",
+                        self.language
+                    ),
+                ));
+            }
+        }
+        if !(0.0..=1.0).contains(&self.translation_threshold) {
+            return Err(SourceError::new(
+                path,
+                line("translation_threshold"),
+                "`translation_threshold` must be a share between 0 and 1 (for example 0.8)",
             ));
         }
         for c in &self.contacts {

@@ -13,10 +13,12 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod i18n;
 pub mod images;
 pub mod incremental;
 pub mod markdown;
 pub mod output;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod templates;
@@ -69,6 +71,27 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 bind: args.bind,
                 port: args.port,
             })?;
+            Ok(Outcome::Success)
+        }
+        Command::I18n(cli::I18nCommand::Extract(args)) => {
+            let lib = content::Library::load(&args.site)?;
+            let theme = theme::Theme::new(&args.site, &lib.config.theme);
+            let report = i18n::extract(&lib, &theme, &lib.config.languages)?;
+            eprintln!(
+                "{} messages written to {}",
+                report.messages,
+                report.template.display()
+            );
+            for (lang, path, r) in &report.languages {
+                eprintln!(
+                    "{lang}: {} translated, {} stale (marked fuzzy), {} new, {} dropped -> {}",
+                    r.kept,
+                    r.stale,
+                    r.added,
+                    r.dropped,
+                    path.display()
+                );
+            }
             Ok(Outcome::Success)
         }
         Command::Check(args) => {
