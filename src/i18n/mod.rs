@@ -379,9 +379,95 @@ pub fn translate_sandbox(flow: &Json, catalog: &Catalog) -> Json {
     out
 }
 
-/// Every message of the site: content, sandbox, UI.
+/// Context of reference-data texts that guides insert into their prose (facts, links,
+/// networks' wording and approval times).
+pub const DATA_CTX: &str = "data";
+
+/// The translatable texts of the reference data: (where, English text).
+fn data_texts(lib: &Library) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for f in &lib.data.facts {
+        out.push((format!("facts.{}.text", f.id), f.text.clone()));
+    }
+    for l in &lib.data.links {
+        out.push((format!("links.{}.title", l.id), l.title.clone()));
+        out.push((format!("links.{}.description", l.id), l.description.clone()));
+    }
+    for n in lib.networks.values() {
+        out.push((
+            format!("networks.{}.wording.two_factor", n.id),
+            n.wording.two_factor.clone(),
+        ));
+        out.push((
+            format!("networks.{}.approval_time", n.id),
+            n.approval_time.clone(),
+        ));
+    }
+    out.retain(|(_, t)| !t.trim().is_empty());
+    out
+}
+
+/// The reference-data messages, by English text (deduplicated).
+pub fn data_messages(lib: &Library) -> Vec<Message> {
+    let mut by_text: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut order = Vec::new();
+    for (path, text) in data_texts(lib) {
+        let e = by_text.entry(text.clone()).or_default();
+        if e.is_empty() {
+            order.push(text);
+        }
+        e.push(path);
+    }
+    order
+        .into_iter()
+        .map(|text| {
+            let paths = by_text.remove(&text).unwrap_or_default();
+            Message {
+                ctx: DATA_CTX.into(),
+                id: text,
+                source: format!("content/data: {}", paths.join(", ")),
+                comment: "reference data inserted into guide text".into(),
+            }
+        })
+        .collect()
+}
+
+/// The reference data with its prose texts in the catalog's language.
+pub fn translate_data(data: &crate::content::Data, catalog: &Catalog) -> crate::content::Data {
+    let mut d = data.clone();
+    let tr = |s: &mut String| {
+        if let Some(t) = catalog.get(DATA_CTX, s) {
+            *s = t.to_string();
+        }
+    };
+    for f in &mut d.facts {
+        tr(&mut f.text);
+    }
+    for l in &mut d.links {
+        tr(&mut l.title);
+        tr(&mut l.description);
+    }
+    d
+}
+
+/// A network with its wording and approval time in the catalog's language.
+pub fn translate_network(
+    network: &crate::content::Network,
+    catalog: &Catalog,
+) -> crate::content::Network {
+    let mut n = network.clone();
+    for s in [&mut n.wording.two_factor, &mut n.approval_time] {
+        if let Some(t) = catalog.get(DATA_CTX, s) {
+            *s = t.to_string();
+        }
+    }
+    n
+}
+
+/// Every message of the site: content, reference data, sandbox, UI.
 pub fn all_messages(lib: &Library, theme: &Theme) -> Result<Vec<Message>> {
     let mut out = content_messages(lib);
+    out.extend(data_messages(lib));
     let origin = lib
         .data
         .sandbox_file

@@ -37,8 +37,10 @@ pub struct Unit {
     pub line: usize,
     pub kind: UnitKind,
     range: Range<usize>,
-    /// What goes in front of every line after the first when the block is replaced.
-    cont_prefix: String,
+    /// What goes in front of each line after the first when the block is replaced: the
+    /// original lines' prefixes, then the last one again (Jinja lines inside a quote may
+    /// have none while the quote's later lines have `> `).
+    line_prefixes: Vec<String>,
 }
 
 fn options() -> Options {
@@ -240,33 +242,33 @@ fn make_unit(
     }
     let mut lines = raw.split('\n');
     let mut text = lines.next().unwrap_or("").to_string();
-    let mut cont_prefix: Option<String> = None;
+    let mut line_prefixes = Vec::new();
     for line in lines {
         let cut = line
             .char_indices()
             .find(|&(_, c)| !is_prefix_char(c))
             .map_or(line.len(), |(i, _)| i);
-        if cont_prefix.is_none() {
-            cont_prefix = Some(line[..cut].to_string());
-        }
+        line_prefixes.push(line[..cut].to_string());
         text.push('\n');
         text.push_str(&line[cut..]);
     }
-    let cont_prefix = cont_prefix.unwrap_or_else(|| {
+    if line_prefixes.is_empty() {
         // Single line: the continuation prefix mirrors the first line's prefix
         // ("1. " -> "   ", "> " -> "> ").
         let line_start = src[..range.start].rfind('\n').map_or(0, |i| i + 1);
-        src[line_start..range.start]
-            .chars()
-            .map(|c| if c == '>' { '>' } else { ' ' })
-            .collect()
-    });
+        line_prefixes.push(
+            src[line_start..range.start]
+                .chars()
+                .map(|c| if c == '>' { '>' } else { ' ' })
+                .collect(),
+        );
+    }
     Some(Unit {
         text,
         line: line_at(range.start) + line_offset,
         kind,
         range,
-        cont_prefix,
+        line_prefixes,
     })
 }
 
@@ -297,13 +299,16 @@ pub fn translate<'a>(
         match choose(u) {
             Rendering::Translated(t) => {
                 let t = t.trim_end();
-                let mut first = true;
-                for line in t.split('\n') {
-                    if !first {
+                for (i, line) in t.split('\n').enumerate() {
+                    if i > 0 {
                         out.push('\n');
-                        out.push_str(&u.cont_prefix);
+                        let p = u
+                            .line_prefixes
+                            .get(i - 1)
+                            .or(u.line_prefixes.last())
+                            .map_or("", String::as_str);
+                        out.push_str(p);
                     }
-                    first = false;
                     if u.kind == UnitKind::TableCell {
                         out.push_str(&line.replace('|', "\\|"));
                     } else {
