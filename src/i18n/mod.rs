@@ -219,6 +219,81 @@ pub fn ui_strings(template: &str) -> Vec<String> {
     out
 }
 
+/// UI strings that the generator itself writes (not templates): the untranslated marker, the
+/// admonition titles and the table region label of rendered Markdown.
+pub const GENERATED_UI: &[&str] = &[
+    "not yet translated",
+    "Note",
+    "Tip",
+    "Important",
+    "Warning",
+    "Caution",
+    "Table",
+];
+
+/// A UI string in the catalog's language (the English text if untranslated).
+pub fn ui<'a>(catalog: &'a Catalog, id: &'a str) -> &'a str {
+    catalog.get(UI_CTX, id).unwrap_or(id)
+}
+
+/// The template function `t(msgid, name=value, ...)`: the UI string in the catalog's language,
+/// HTML-escaped, `**bold**` as `<strong>`, then each `{name}` replaced by its value (escaped
+/// unless the value is already safe HTML).
+pub fn ui_html(catalog: &Catalog, id: &str, args: &[(&str, minijinja::Value)]) -> String {
+    let text = ui(catalog, id);
+    let escaped = crate::templates::html_escape(text);
+    let mut html = String::with_capacity(escaped.len() + 16);
+    let mut open = false;
+    let mut rest = escaped.as_str();
+    while let Some(i) = rest.find("**") {
+        html.push_str(&rest[..i]);
+        html.push_str(if open { "</strong>" } else { "<strong>" });
+        open = !open;
+        rest = &rest[i + 2..];
+    }
+    html.push_str(rest);
+    if open {
+        html.push_str("</strong>");
+    }
+    for (name, value) in args {
+        let rendered = if value.is_safe() {
+            value.to_string()
+        } else {
+            crate::templates::html_escape(&value.to_string())
+        };
+        html = html.replace(&format!("{{{name}}}"), &rendered);
+    }
+    html
+}
+
+/// Puts the generator's own English labels of rendered Markdown (admonition titles, the table
+/// region) into the catalog's language.
+pub fn localize_markdown_labels(html: &str, catalog: &Catalog) -> String {
+    let mut out = html.to_string();
+    for label in ["Note", "Tip", "Important", "Warning", "Caution"] {
+        let t = ui(catalog, label);
+        if t == label {
+            continue;
+        }
+        let t = crate::templates::html_escape(t);
+        out = out.replace(
+            &format!("aria-label=\"{label}\"><p class=\"admonition-title\">{label}</p>"),
+            &format!("aria-label=\"{t}\"><p class=\"admonition-title\">{t}</p>"),
+        );
+    }
+    let t = ui(catalog, "Table");
+    if t != "Table" {
+        out = out.replace(
+            "role=\"region\" aria-label=\"Table\"",
+            &format!(
+                "role=\"region\" aria-label=\"{}\"",
+                crate::templates::html_escape(t)
+            ),
+        );
+    }
+    out
+}
+
 /// The UI messages of the theme's templates (site overrides included), deduplicated.
 pub fn ui_messages(theme: &Theme) -> Result<Vec<Message>> {
     let mut names: BTreeSet<String> = crate::theme::embedded_files()
@@ -241,6 +316,15 @@ pub fn ui_messages(theme: &Theme) -> Result<Vec<Message>> {
     }
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
+    for s in GENERATED_UI {
+        seen.insert(s.to_string());
+        out.push(Message {
+            ctx: UI_CTX.into(),
+            id: s.to_string(),
+            source: "src/i18n/mod.rs (generated labels)".into(),
+            comment: String::new(),
+        });
+    }
     for name in names {
         let Some((bytes, _)) = theme.get(&name)? else {
             continue;

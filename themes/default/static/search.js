@@ -136,22 +136,20 @@
         li.id = input.id + "-opt-" + i;
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", i === state.active ? "true" : "false");
-        var a = document.createElement("a");
-        a.href = base + r.href;
-        a.tabIndex = -1;
+        /* Options hold text only (no links inside a listbox); choosing one navigates. */
+        li.setAttribute("data-href", base + r.href);
         var t = document.createElement("span");
         t.className = "eg-search-page";
         t.textContent = r.title;
-        a.appendChild(t);
+        li.appendChild(t);
         if (r.heading) {
           var h = document.createElement("span");
           h.className = "eg-search-section";
           h.textContent = r.heading;
-          a.appendChild(h);
+          li.appendChild(h);
         }
-        li.appendChild(a);
         li.addEventListener("mousedown", function (e) { e.preventDefault(); });
-        li.addEventListener("click", function () { window.location.href = a.href; });
+        li.addEventListener("click", function () { window.location.href = base + r.href; });
         list.appendChild(li);
       });
       open(state.results.length > 0);
@@ -159,7 +157,7 @@
 
     function run() {
       var q = input.value.trim();
-      if (!q) { state.results = []; render(); status.textContent = ""; return; }
+      if (q.length < 2) { state.results = []; render(); status.textContent = ""; return; }
       if (!state.index) { status.textContent = text("loading", 0); return; }
       state.results = state.index.search(q);
       state.active = -1;
