@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import gen  # noqa: E402
+import i18n as i18n_bench  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -251,6 +252,38 @@ def run_size(pages: int, runs: int, mdbook_runs: int, tools: list[str], ernguide
     return res
 
 
+def run_i18n(size: dict, runs: int, ernguide: Path, work: Path) -> dict:
+    """The site of `size` in English, German and Italian (pseudo-translated) with search:
+    full-build wall time and memory, and each language's search index size (issue 14)."""
+    pages = size["pages"]
+    site = work / f"site-{pages}" / "ernguide"
+    dest = work / f"site-{pages}-i18n"
+    log(f"\n== {pages} pages in {', '.join(['en'] + i18n_bench.LANGUAGES)} with search")
+    if not site.is_dir():
+        gen.generate(work / f"site-{pages}", pages, REPO, ["ernguide"])
+    filled = i18n_bench.prepare(site, dest, ernguide)
+    out_base = dest / "runs"
+    rm(out_base)
+    measure(build_cmd("ernguide", ernguide, dest, out_base / "warm-up"))
+    samples = []
+    for r in range(runs):
+        m = measure(build_cmd("ernguide", ernguide, dest, out_base / f"run-{r + 1}"))
+        samples.append(m)
+        log(f"  run {r + 1} {fmt_s(m.wall):>9s} {fmt_mib(m.rss_kib):>9s}")
+    p = subprocess.run(build_cmd("ernguide", ernguide, dest, out_base / "stats"), capture_output=True, text=True)
+    stats = i18n_bench.index_stats(p.stderr)
+    for lang, st in stats.items():
+        log(f"  search/{lang}.js {st['bytes']:,} bytes, {st['words']:,} words, {st['bytes_per_word']:.2f} B/word")
+    html = count_files(out_base / "stats")
+    rm(out_base)
+    hugo = size["tools"].get("hugo")
+    return {"pages": pages, "sources": size["info"]["sources"], "filled": filled, "runs": len(samples),
+            "wall": med([m.wall for m in samples]), "rss": med([m.rss_kib for m in samples]),
+            "walls": [round(m.wall, 3) for m in samples], "html_files": html, "index": stats,
+            "hugo_wall": hugo["wall"] if hugo else None,
+            "english_wall": size["tools"]["ernguide"]["wall"]}
+
+
 def bundled_portal(ernguide: Path, work: Path, runs: int) -> dict:
     """The bundled portal (repo root): full build, no-change and one-step-edit rebuilds, bytes."""
     log("\n== bundled portal")
@@ -329,10 +362,20 @@ def bench_reload() -> dict | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def targets(sizes, portal, reload) -> list[list[str]]:
+def targets(sizes, portal, reload, i18n=None) -> list[list[str]]:
     """Rows (target, measured, met) for the issue's targets that this run measured."""
     rows = []
     yes = lambda ok: "yes" if ok else "**no**"  # noqa: E731
+    if i18n:
+        n = i18n["sources"]
+        if i18n["hugo_wall"]:
+            r = i18n["wall"] / i18n["hugo_wall"]
+            rows.append([f"{n} sources, 3 languages with search: wall time <= 0.3x Hugo's (issue 14)",
+                         f"{r:.2f}x ({fmt_s(i18n['wall'])} vs {fmt_s(i18n['hugo_wall'])})", yes(r <= 0.3)])
+        for lang, st in sorted(i18n["index"].items()):
+            rows.append([f"{n} sources: search/{lang}.js <= 1.5 MB and <= 4 bytes per indexed word (issue 14)",
+                         f"{st['bytes'] / 1e6:.2f} MB, {st['bytes_per_word']:.2f} B/word",
+                         yes(st["bytes"] <= 1_500_000 and st["bytes_per_word"] <= 4.0)])
     big = max(sizes, key=lambda s: s["pages"], default=None)
     if big:
         e = big["tools"]["ernguide"]
@@ -363,7 +406,7 @@ def targets(sizes, portal, reload) -> list[list[str]]:
     return rows
 
 
-def report(args, machine, versions, loads, sizes, portal, reload) -> str:
+def report(args, machine, versions, loads, sizes, portal, reload, i18n=None) -> str:
     L = []
     w = L.append
     w("# Benchmarks\n")
@@ -400,9 +443,22 @@ def report(args, machine, versions, loads, sizes, portal, reload) -> str:
     w("## Targets (issue 6)\n")
     w("| Target | Measured | Met |")
     w("|---|---:|:---:|")
-    for row in targets(sizes, portal, reload):
+    for row in targets(sizes, portal, reload, i18n):
         w("| " + " | ".join(row) + " |")
     w("")
+    if i18n:
+        w("## Languages and search (issue 14)\n")
+        w(f"The {i18n['sources']}-source site built in English, German and Italian (`languages = [\"de\", \"it\"]`; "
+          "catalogs written by `ernguide i18n extract` and filled with pseudo-translations, every unit's words "
+          "reversed with markup and placeholders kept, so every page is fully translated), with one search "
+          "index per language. Median of "
+          f"{i18n['runs']} full builds: {fmt_s(i18n['wall'])}, peak RSS {fmt_mib(i18n['rss'])} "
+          f"({i18n['html_files']} HTML files; English only: {fmt_s(i18n['english_wall'])}).\n")
+        w("| Index | Bytes | Indexed words | Bytes per word |")
+        w("|---|---:|---:|---:|")
+        for lang, st in sorted(i18n["index"].items()):
+            w(f"| search/{lang}.js | {st['bytes']:,} | {st['words']:,} | {st['bytes_per_word']:.2f} |")
+        w("")
     w("## Full builds\n")
     w("| Sources | Tool | Runs | HTML files | Wall (median) | Peak RSS (median) | ernguide / tool, wall | ernguide / tool, RSS |")
     w("|---:|---|---:|---:|---:|---:|---:|---:|")
@@ -487,6 +543,7 @@ def main() -> None:
     ap.add_argument("--command", default="scripts/bench")
     ap.add_argument("--idle-note", default="", help="replaces the sentence about how busy the machine was")
     ap.add_argument("--report-only", action="store_true", help="rewrite the report from target/bench/results.json")
+    ap.add_argument("--i18n-runs", type=int, default=3, help="timed runs of the 3-language build (0: skip)")
     args = ap.parse_args()
 
     pages = [int(x) for x in args.pages.split(",") if x]
@@ -513,7 +570,8 @@ def main() -> None:
         if args.output == REPO / "BENCHMARKS.md" and args.quick:
             args.output = args.work / "BENCHMARKS-quick.md"
         args.load_note = args.idle_note or LOAD_NOTE
-        md = report(args, r["machine"], r["versions"], r["loads"], r["sizes"], r["portal"], r["reload"])
+        md = report(args, r["machine"], r["versions"], r["loads"], r["sizes"], r["portal"], r["reload"],
+                    r.get("i18n"))
         args.output.write_text(md, encoding="utf-8")
         log(f"wrote {args.output}")
         return
@@ -526,6 +584,9 @@ def main() -> None:
     for i, p in enumerate(pages):
         sizes.append(run_size(p, pick(runs, i), pick(mruns, i), tools, args.ernguide, args.work,
                               args.rebuild_runs))
+    i18n = None
+    if args.i18n_runs > 0 and sizes:
+        i18n = run_i18n(max(sizes, key=lambda s: s["pages"]), args.i18n_runs, args.ernguide, args.work)
     portal = bundled_portal(args.ernguide, args.work, args.portal_runs) if (REPO / "site.toml").exists() else None
     reload = bench_reload()
     load_after = os.getloadavg()
@@ -533,9 +594,10 @@ def main() -> None:
              "after": " / ".join(f"{x:.2f}" for x in load_after)}
     (args.work / "results.json").write_text(json.dumps(
         {"sizes": sizes, "portal": portal, "machine": machine, "versions": versions, "loads": loads,
-         "reload": reload, "command": args.command, "quick": args.quick, "runs": runs, "pages": pages},
+         "reload": reload, "command": args.command, "quick": args.quick, "runs": runs, "pages": pages,
+         "i18n": i18n},
         default=str, indent=1))
-    md = report(args, machine, versions, loads, sizes, portal, reload)
+    md = report(args, machine, versions, loads, sizes, portal, reload, i18n)
     args.output.write_text(md, encoding="utf-8")
     print(md)
     log(f"\nwrote {args.output}")
