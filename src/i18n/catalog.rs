@@ -11,7 +11,7 @@ use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use polib::catalog::Catalog as PoCatalog;
-use polib::message::{Message as PoMessage, MessageFlags, MessageView};
+use polib::message::{Message as PoMessage, MessageFlags};
 use polib::metadata::CatalogMetadata;
 use sha2::{Digest, Sha256};
 
@@ -95,18 +95,22 @@ fn brace_names(text: &str) -> Vec<&str> {
     out
 }
 
-/// Whether `msgstr` keeps every placeholder of `msgid` (Jinja everywhere; `{name}` in the
-/// sandbox's texts).
+/// Whether `msgstr` keeps the placeholders of `msgid`: every Jinja piece (`{{ ... }}`,
+/// `{% ... %}`) exactly; in UI strings and the sandbox's texts, `{name}` placeholders may be
+/// dropped (a translation may say "ins Deutsche" instead of `{language}`) but not invented.
 pub fn placeholders_kept(ctx: &str, msgid: &str, msgstr: &str) -> bool {
     let mut want: Vec<&str> = placeholders(msgid);
     let mut have: Vec<&str> = placeholders(msgstr);
-    if ctx == super::SANDBOX_CTX {
-        want.extend(brace_names(msgid));
-        have.extend(brace_names(msgstr));
-    }
     want.sort_unstable();
     have.sort_unstable();
-    want == have
+    if want != have {
+        return false;
+    }
+    if ctx == super::SANDBOX_CTX || ctx == super::UI_CTX {
+        let known = brace_names(msgid);
+        return brace_names(msgstr).iter().all(|n| known.contains(n));
+    }
+    true
 }
 
 /// Checks the PO syntax line by line (polib panics on some malformed lines and gives no line
@@ -494,6 +498,7 @@ mod tests {
     #[test]
     fn sandbox_brace_placeholders() {
         assert!(placeholders_kept("sandbox", "Wait {approval_time}.", "Warten ({approval_time})."));
-        assert!(!placeholders_kept("sandbox", "Wait {approval_time}.", "Warten."));
+        assert!(placeholders_kept("sandbox", "Wait {approval_time}.", "Warten."));
+        assert!(!placeholders_kept("sandbox", "Wait {approval_time}.", "Warten {zeit}."));
     }
 }

@@ -636,6 +636,71 @@ pub fn markdown_share(catalog: &Catalog, ctx: &str, body: &str) -> Share {
     }
 }
 
+/// The include-name prefix of the English copies of shared fragments (used by pages shown in
+/// English because they are under the translation threshold).
+pub const ENGLISH_INCLUDE_PREFIX: &str = "@en/";
+
+/// A Markdown source whose `{% include "x" %}` point at the English copies (`@en/x`).
+pub fn english_includes(body: &str) -> String {
+    let mut out = String::with_capacity(body.len() + 16);
+    let mut rest = body;
+    while let Some(i) = rest.find("{%") {
+        let after = &rest[i..];
+        let end = after.find("%}").map_or(after.len(), |e| e + 2);
+        let tag = &after[..end];
+        out.push_str(&rest[..i]);
+        let inner = tag[2..].trim_start_matches('-').trim_start();
+        let quote = inner
+            .strip_prefix("include")
+            .map(str::trim_start)
+            .filter(|a| a.starts_with(['"', '\'']))
+            .and_then(|a| tag.find(a));
+        match quote {
+            Some(q) if !tag[q + 1..].starts_with(ENGLISH_INCLUDE_PREFIX) => {
+                out.push_str(&tag[..q + 1]);
+                out.push_str(ENGLISH_INCLUDE_PREFIX);
+                out.push_str(&tag[q + 1..]);
+            }
+            _ => out.push_str(tag),
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The share of a page's units that `catalog` translates: its own front-matter texts and
+/// Markdown units, and those of the shared fragments it includes (recursively, each once).
+/// `fragment(name)` gives a fragment's context and text.
+pub fn page_share(
+    catalog: &Catalog,
+    ctx: &str,
+    front: &[&str],
+    body: &str,
+    fragment: &dyn Fn(&str) -> Option<(String, String)>,
+) -> Share {
+    let mut share = Share {
+        translated: front
+            .iter()
+            .filter(|t| !t.trim().is_empty() && catalog.get(ctx, t).is_some())
+            .count(),
+        total: front.iter().filter(|t| !t.trim().is_empty()).count(),
+    };
+    share.add(markdown_share(catalog, ctx, body));
+    let mut seen = BTreeSet::new();
+    let mut queue: Vec<String> = include_names(body);
+    while let Some(name) = queue.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        if let Some((fctx, text)) = fragment(&name) {
+            share.add(markdown_share(catalog, &fctx, &text));
+            queue.extend(include_names(&text));
+        }
+    }
+    share
+}
+
 /// A front-matter text in the catalog's language (English if untranslated).
 pub fn translate_text<'a>(catalog: &'a Catalog, ctx: &str, text: &'a str) -> &'a str {
     catalog.get(ctx, text).unwrap_or(text)
@@ -763,6 +828,14 @@ mod tests {
         assert_eq!(
             ui_strings("{{ t(\"Skip to main content\") }} {% set x = 1 %} {{ t('Step {n} of {total}', n=1) }} {{ cont(\"no\") }}"),
             vec!["Skip to main content", "Step {n} of {total}"]
+        );
+    }
+
+    #[test]
+    fn english_includes_rewrites_include_names() {
+        assert_eq!(
+            english_includes("a {% include \"x/y.md\" %} b {%- include 'z.md' -%} {% if a %}"),
+            "a {% include \"@en/x/y.md\" %} b {%- include '@en/z.md' -%} {% if a %}"
         );
     }
 
