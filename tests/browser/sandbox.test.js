@@ -199,6 +199,7 @@ class User {
     await this.myAccount();
     await this.frame.getByRole('link', { name: 'Manage my mobile devices' }).click();
     await this.expectScreen('eul-device-add');
+    await this.click('Add a mobile device');
     await this.fill('Your device name', 'Work Phone');
     await this.fill('Your 4 digit PIN code', '12');
     await this.fill('Confirm your PIN code', '12');
@@ -254,7 +255,11 @@ class User {
     await panel.getByRole('button', { name: 'Approve pending request' }).click();
   }
 
+  // after approval: CPMS home, then "ERN" > "ERN Preferences" (seeds 002, 004)
   async preferences(area) {
+    await this.expectScreen('cpms-home');
+    await this.click('ERN');
+    await this.frame.getByRole('link', { name: 'ERN Preferences' }).click();
     await this.expectScreen('cpms-preferences');
     await this.click('Update ERN Preferences');
     await this.alert(/Describe your professional role/);
@@ -309,7 +314,7 @@ test('PaedCAN (CPMS via SAAS): create account with mistakes, app, SAAS request, 
   await u.requestAccess({ ern: 'PaedCAN', ernName: 'Paediatric Cancer', country: 'Italy', org: 'IT37 - Foundation IRCCS Polyclinic San Matteo, Pavia' });
   await u.approve();
   const inbox = await u.openInbox();
-  await inbox.getByRole('heading', { name: /was approved/ }).waitFor();
+  await inbox.getByText(/was approved/).first().waitFor();
   await inbox.getByRole('link', { name: 'Go to CPMS' }).click();
   await u.expectScreen('cpms-login');
   await u.click('Login via EU Login');
@@ -327,8 +332,9 @@ test('ReCONNET (CPMS via SAAS): expired e-mail link recovered, QR code sign-in',
   await u.expectScreen('cpms-login');
   await u.frame.getByRole('listitem').filter({ hasText: 'To create an EU login' }).getByRole('link', { name: 'click here' }).click();
   await u.createAccount();
-  // the trainer fast-forwards the simulated clock past the 5 minutes
+  // the trainer fast-forwards the simulated clock past the 5 minutes ("a maximum of 5 min")
   const panel = await u.trainer();
+  await panel.getByRole('button', { name: '+5 minutes' }).click();
   await panel.getByRole('button', { name: '+5 minutes' }).click();
   await u.followMailLink();
   await u.alert(/This link has expired/);
@@ -397,6 +403,7 @@ test('ERN-RND (CPMS via SAAS, its own order): request first, then the app; comme
   await u.expectScreen('saas-pending');
   await u.approve();
   await u.bookmark('EU Login');
+  await u.signIn('Password');
   await u.addApp();
   await u.bookmark('CPMS');
   await u.click('Login via EU Login');
@@ -430,6 +437,11 @@ async function cpms2Finish(u) {
   await u.approve();
   const inbox = await u.openInbox();
   await inbox.getByRole('link', { name: 'Go to CPMS 2.0' }).click();
+  await u.expectScreen('cpms2-home');
+  // days have passed: log in again, with the app
+  await u.click('Login');
+  await u.signIn('EU Login Mobile App PIN Code');
+  await u.confirmOnPhone();
   await u.expectScreen('cpms2-home');
   await u.frame.getByText(/Welcome to CPMS 2.0/).waitFor();
   await u.progressComplete();
