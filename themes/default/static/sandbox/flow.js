@@ -130,6 +130,8 @@
 			name: name(a) || p.first_name + ' ' + p.last_name, first_name: a.first || p.first_name, email: a.email || p.email,
 			username: a.username || p.username, network: n.name || c.ern.code, ern: c.ern.code, ern_name: c.ern.name,
 			helpdesk: (n.helpdesk || {}).name || '', helpdesk_email: (n.helpdesk || {}).email || '', approval_time: n.approval_time || '',
+			// a network may publish no helpdesk: then its coordinator, never an invented address
+			helpdesk_contact: n.helpdesk ? n.helpdesk.name + (n.helpdesk.email ? ' (' + n.helpdesk.email + ')' : '') : fill((c.sb.messages || {}).helpdesk_unknown, { network: n.name || c.ern.code }),
 			minutes: linkMin(c), number: p.phone, device: dev ? dev.name : p.device, guest: (n.guest_access || {}).code || '0000',
 			comment_hint: (n.wording || {}).comment_hint || '', sample_password: p.password, sample_pin: p.pin
 		}, x);
@@ -946,6 +948,7 @@
 		var e = s.saas.path[0] && find(c.d.erns || [], x => x.code === s.saas.path[0]);
 		return {
 			level: level(s), page: pg, pages: pages, perPage: per, total: rows.length, search: s.saas.search,
+			unknown: level(s) === 'institution' && rows.length < 2 && !q ? msg(s, c, 'org_unknown', { country: s.saas.path[1] }) : '',
 			from: rows.length ? start + 1 : 0, to: Math.min(start + per, rows.length),
 			crumbs: s.saas.path.map((x, i) => i === 0 && e ? e.code + ' - ' + e.name : x),
 			rows: rows.slice(start, start + per).map(r => {
@@ -1018,7 +1021,7 @@
 			requires: target(c, s.signin.target).requires || '', challenge_number: s.challenge ? shown(s.challenge.number) : '',
 			saas_app: s.saas.app, saas_org: s.saas.org ? s.saas.org.label : '', saas_profiles: s.saas.profiles.join(', '),
 			clock: time(c, s.clock), explain: s.explain, samples: s.pw.samples.join(' '), network: n.name || '', helpdesk: (n.helpdesk || {}).name || '', helpdesk_email: (n.helpdesk || {}).email || '',
-			request_status: r ? r.status : '', sample_email: p.email, sample_password: p.password, sample_pin: p.pin,
+			request_status: r ? r.status : '', helpdesk_contact: vars(s, c).helpdesk_contact, sample_email: p.email, sample_password: p.password, sample_pin: p.pin,
 			c2_name: name(a) || '-', c2_email: a.email || '-', c2_username: a.username || '-', c2_role: roles[p1.role] || p1.role || '-', c2_member: p1.member ? c.labels['c2_' + p1.member] || p1.member : '-',
 			c2_ern: arr(member ? p1.ern : p1.invited).join(', ') || '-', c2_hospital: (member ? p1.hospital : p1.guest_hospital) || '-',
 			c2_country: p1.country || '-', c2_cares: arr(p2.cares).join(', ') || '-', c2_profession: p2.profession || '-',

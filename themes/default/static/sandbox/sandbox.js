@@ -399,7 +399,7 @@
 				address: v.address, hint: v.hint, app_text: ph.text, app_otp: ph.otp, app_error: ph.error, request_status_label: st,
 				unread_mail: v.unreadMail && !v.ui.inbox ? fill(L.new_badge, { n: v.unreadMail }) : '',
 				unread_phone: v.unreadPhone && !v.ui.phone ? fill(L.new_badge, { n: v.unreadPhone }) : '',
-				org_crumbs: v.org ? '/ ' + v.org.crumbs.join(' / ') : '', org_showing: v.org ? fill(L.showing, v.org) : '',
+				org_crumbs: v.org ? '/ ' + v.org.crumbs.join(' / ') : '', org_showing: v.org ? fill(L.showing, v.org) : '', org_unknown: v.org ? v.org.unknown : '',
 				org_col: v.org && v.org.level === 'country' ? L.col_country : L.col_name,
 				test_summary: fill(L.test_time, { min: Math.floor(v.test.seconds / 60), sec: v.test.seconds % 60, sim: v.test.minutes }) + ' ' +
 					fill(L.test_summary, { completed: v.test.completed, total: v.test.total, mistakes: v.test.mistakes.length, actions: v.test.actions }),
