@@ -138,7 +138,7 @@ impl TestSite {
         let site = dir.path().join("site");
         std::fs::create_dir_all(&site).unwrap();
         std::fs::copy(repo_root().join("site.toml"), site.join("site.toml")).unwrap();
-        for sub in ["content", "themes", "screenshots"] {
+        for sub in ["content", "themes", "screenshots", "i18n"] {
             if repo_root().join(sub).exists() {
                 copy_dir(&repo_root().join(sub), &site.join(sub));
             }

@@ -1,0 +1,124 @@
+//! A library in another language: the same guides, steps, networks and data, with every
+//! translatable text replaced by its translation before anything renders. The renderer then
+//! renders it like the English one (`render(&Library, &Selection)`), into `/<lang>/`.
+//!
+//! Per page, the share of translated units decides: at or above the site's threshold the
+//! page's Markdown gets its translations (missing units stay English, marked); below it the
+//! page keeps its English sources (and includes the English copies of shared fragments,
+//! `@en/<name>`), and shows one banner.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::{
+    english_includes, page_share, rel_ctx, translate_data, translate_markdown, translate_network,
+    translate_sandbox, translate_text, Catalog, Mode, Share, ENGLISH_INCLUDE_PREFIX,
+};
+use crate::content::shared::{Fragment, Shared};
+use crate::content::Library;
+
+/// A language's version of the library and what the pages need to know about it.
+pub(crate) struct Translated {
+    pub lib: Library,
+    /// Share of translated units per page source file (guide overview or step).
+    pub shares: BTreeMap<PathBuf, Share>,
+    /// Pages shown in English (under the threshold), by source file.
+    pub english_pages: HashSet<PathBuf>,
+    /// Share over the whole language (every message), for pages without units of their own.
+    pub overall: Share,
+}
+
+/// The library in the catalog's language (see the module doc).
+pub(crate) fn translate_library(lib: &Library, catalog: &Catalog, threshold: f64) -> Translated {
+    let site = &lib.site_dir;
+    let shared = &lib.shared;
+    let fragment = |name: &str| -> Option<(String, String)> {
+        shared
+            .get(name)
+            .and_then(|f| f.text.as_ref().ok().map(|t| (rel_ctx(site, &f.file), t.clone())))
+    };
+    let mut out = lib.clone();
+    let mut shares = BTreeMap::new();
+    let mut english_pages = HashSet::new();
+    let under = |s: &Share| s.total > 0 && (s.translated as f64) < threshold * s.total as f64;
+
+    for g in &mut out.guides {
+        let ctx = rel_ctx(site, &g.source.file);
+        let mut front: Vec<&str> = vec![&g.meta.title, &g.meta.summary];
+        front.extend(g.meta.shortcuts.iter().map(|s| s.label.as_str()));
+        let share = page_share(catalog, &ctx, &front, &g.source.body, &fragment);
+        let english = under(&share);
+        shares.insert(g.source.file.clone(), share);
+        if english {
+            english_pages.insert(g.source.file.clone());
+            g.source.body = english_includes(&g.source.body);
+        } else {
+            g.meta.title = translate_text(catalog, &ctx, &g.meta.title).to_string();
+            g.meta.summary = translate_text(catalog, &ctx, &g.meta.summary).to_string();
+            for s in &mut g.meta.shortcuts {
+                s.label = translate_text(catalog, &ctx, &s.label).to_string();
+            }
+            g.source.body = translate_markdown(catalog, &ctx, &g.source.body, Mode::Translate);
+        }
+        for step in &mut g.steps {
+            let ctx = rel_ctx(site, &step.source.file);
+            let front = [step.meta.title.as_str(), step.meta.summary.as_str()];
+            let share = page_share(catalog, &ctx, &front, &step.source.body, &fragment);
+            let english = under(&share);
+            shares.insert(step.source.file.clone(), share);
+            if english {
+                english_pages.insert(step.source.file.clone());
+                step.source.body = english_includes(&step.source.body);
+            } else {
+                step.meta.title = translate_text(catalog, &ctx, &step.meta.title).to_string();
+                step.meta.summary = translate_text(catalog, &ctx, &step.meta.summary).to_string();
+                step.source.body =
+                    translate_markdown(catalog, &ctx, &step.source.body, Mode::Translate);
+            }
+        }
+    }
+
+    // Shared fragments: translated under their own names, English under `@en/<name>`.
+    let mut fragments = Vec::with_capacity(shared.fragments.len() * 2);
+    for (name, f) in &shared.fragments {
+        let ctx = rel_ctx(site, &f.file);
+        let text = f
+            .text
+            .as_ref()
+            .map(|t| translate_markdown(catalog, &ctx, t, Mode::Translate))
+            .map_err(Clone::clone);
+        fragments.push((
+            name.clone(),
+            Fragment {
+                file: f.file.clone(),
+                text,
+            },
+        ));
+    }
+    for (name, f) in &shared.fragments {
+        fragments.push((
+            format!("{ENGLISH_INCLUDE_PREFIX}{name}"),
+            Fragment {
+                file: f.file.clone(),
+                text: f.text.as_ref().map(|t| english_includes(t)).map_err(Clone::clone),
+            },
+        ));
+    }
+    out.shared = Arc::new(Shared {
+        dir: shared.dir.clone(),
+        fragments,
+    });
+
+    out.data = translate_data(&lib.data, catalog);
+    out.data.sandbox = translate_sandbox(&lib.data.sandbox, catalog);
+    for n in out.networks.values_mut() {
+        *n = translate_network(n, catalog);
+    }
+    Translated {
+        lib: out,
+        shares,
+        english_pages,
+        overall: Share::default(),
+    }
+}

@@ -1,0 +1,181 @@
+//! Translations (issue 14): the bundled German and Italian catalogs are complete; changing an
+//! English paragraph marks its translation stale in `check` (per language, with counts) and the
+//! page shows that paragraph in English, marked; `i18n extract` keeps the earlier translation
+//! as fuzzy; a translation that drops a placeholder is not used; a malformed catalog is an
+//! error naming the file and line.
+
+mod common;
+
+use common::TestSite;
+
+const PARAGRAPH: &str =
+    "If everything is filled in correctly, EU Login sends you an e-mail within a few seconds.";
+const CHANGED: &str =
+    "If everything is filled in correctly, EU Login sends you an e-mail within a minute.";
+
+fn check(site: &TestSite) -> String {
+    let out = site.cmd(&["check", "--site", "site"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The `translations <lang>: ...` summary line of `check`.
+fn summary<'a>(out: &'a str, lang: &str) -> &'a str {
+    let prefix = format!("translations {lang}: ");
+    out.lines()
+        .find(|l| l.contains(&prefix))
+        .unwrap_or_else(|| panic!("no `{prefix}` line in:\n{out}"))
+}
+
+/// The first page of a language's output that contains `needle`.
+fn step_page(site: &TestSite, lang: &str, needle: &str) -> String {
+    let public = site.out().join(lang);
+    for entry in walkdir::WalkDir::new(&public) {
+        let entry = entry.unwrap();
+        if entry.file_name() == "index.html" {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            if text.contains(needle) {
+                return text;
+            }
+        }
+    }
+    panic!("no page under {} contains {needle}", public.display());
+}
+
+#[test]
+fn bundled_translations_are_complete() {
+    let site = TestSite::bundled();
+    let out = check(&site);
+    for lang in ["de", "it"] {
+        let line = summary(&out, lang);
+        assert!(
+            line.contains(" 0 stale, 0 missing, 0 invalid"),
+            "{line}\n{out}"
+        );
+    }
+}
+
+#[test]
+fn changing_an_english_paragraph_marks_its_translations_stale() {
+    let site = TestSite::bundled();
+    site.edit("content/shared/eu-login/create-account.md", PARAGRAPH, CHANGED);
+    let out = check(&site);
+    for lang in ["de", "it"] {
+        assert!(
+            summary(&out, lang).contains(" 1 stale, 0 missing, 0 invalid"),
+            "{out}"
+        );
+        let finding = out
+            .lines()
+            .find(|l| l.contains(&format!("({lang})")) && l.contains("stale"))
+            .unwrap_or_else(|| panic!("no stale finding for {lang}:\n{out}"));
+        assert!(
+            finding.starts_with("content/shared/eu-login/create-account.md:")
+                || finding.contains("/content/shared/eu-login/create-account.md:"),
+            "{finding}"
+        );
+        assert!(finding.contains("within a minute"), "{finding}");
+    }
+    // The page shows the changed paragraph in English, marked as such, and the rest translated.
+    site.build().success();
+    let de = step_page(&site, "de", "within a minute");
+    assert!(
+        de.contains(&format!(
+            "<span lang=\"en\" class=\"eg-untranslated\">{CHANGED}</span> <small class=\"eg-untranslated-mark\">(noch nicht übersetzt)</small>"
+        )),
+        "the changed paragraph is not marked English on the German page"
+    );
+    assert!(de.contains("Ihre Daten eingeben"), "the rest of the page is not German");
+}
+
+#[test]
+fn extract_keeps_the_earlier_translation_as_fuzzy() {
+    let site = TestSite::bundled();
+    site.edit("content/shared/eu-login/create-account.md", PARAGRAPH, CHANGED);
+    site.cmd(&["i18n", "extract", "--site", "site"])
+        .assert()
+        .success();
+    let po = std::fs::read_to_string(site.path("i18n/de.po")).unwrap();
+    let entry = po
+        .split("\n\n")
+        .find(|b| b.contains("within a minute"))
+        .expect("the changed unit is in de.po");
+    assert!(entry.contains("#, fuzzy"), "{entry}");
+    assert!(
+        entry.contains("English before the change: If everything is filled in correctly"),
+        "{entry}"
+    );
+    assert!(entry.contains("msgstr \"Wenn alles richtig ausgefüllt ist"), "{entry}");
+    assert!(
+        !po.contains("within a few seconds."),
+        "the obsolete entry was not dropped"
+    );
+    assert!(site.path("i18n/messages.pot").is_file());
+    // Still stale until a translator confirms it.
+    assert!(summary(&check(&site), "de").contains(" 1 stale,"));
+}
+
+/// Replaces the msgstr of the first entry of a PO text whose msgid starts with `msgid_start`.
+fn set_msgstr(po: &str, msgid_start: &str, msgstr: &str) -> String {
+    let mut done = false;
+    let blocks: Vec<String> = po
+        .split("\n\n")
+        .map(|b| {
+            let joined: String = b
+                .lines()
+                .skip_while(|l| !l.starts_with("msgid "))
+                .take_while(|l| !l.starts_with("msgstr"))
+                .map(|l| l.trim_start_matches("msgid ").trim_matches('"'))
+                .collect();
+            if done || !joined.starts_with(msgid_start) {
+                return b.to_string();
+            }
+            done = true;
+            let at = b.find("\nmsgstr").expect("entry has a msgstr");
+            format!("{}\nmsgstr \"{msgstr}\"", &b[..at])
+        })
+        .collect();
+    assert!(done, "no entry starts with {msgid_start}");
+    blocks.join("\n\n")
+}
+
+#[test]
+fn a_translation_that_drops_a_placeholder_is_not_used() {
+    let site = TestSite::bundled();
+    let po = std::fs::read_to_string(site.path("i18n/de.po")).unwrap();
+    let po = set_msgstr(
+        &po,
+        "Already have an EU Login? Go to",
+        "Sie haben schon ein EU Login? Dann weiter mit Zwei-Faktor-Authentifizierung.",
+    );
+    site.write("i18n/de.po", &po);
+    let out = check(&site);
+    assert!(summary(&out, "de").contains(" 1 invalid"), "{out}");
+    assert!(summary(&out, "it").contains(" 0 invalid"), "{out}");
+    site.build().success();
+    let de = step_page(&site, "de", "Already have an EU Login? Go to");
+    assert!(
+        de.contains("<span lang=\"en\" class=\"eg-untranslated\">Already have an EU Login?"),
+        "the unit with the broken translation is not shown in English"
+    );
+}
+
+#[test]
+fn a_malformed_catalog_is_an_error_with_file_and_line() {
+    let site = TestSite::bundled();
+    site.build().success();
+    let before = site.read("index.html");
+    let po = std::fs::read_to_string(site.path("i18n/it.po")).unwrap();
+    let line = po.lines().count() + 2;
+    site.write("i18n/it.po", &format!("{po}\nmsgid \"broken\nmsgstr \"\"\n"));
+    let out = site.cmd(&["build", "--site", "site", "--out", "public"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("i18n/it.po:{line}:")),
+        "expected i18n/it.po:{line} in:\n{stderr}"
+    );
+    assert_eq!(site.read("index.html"), before, "previous output changed");
+}
