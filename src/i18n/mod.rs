@@ -14,6 +14,7 @@
 //! `<site>/i18n/messages.pot` is written by `ernguide i18n extract` ([`extract`]).
 
 pub mod catalog;
+pub mod pages;
 pub mod units;
 
 use std::collections::{BTreeMap, BTreeSet};
