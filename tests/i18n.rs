@@ -59,7 +59,11 @@ fn bundled_translations_are_complete() {
 #[test]
 fn changing_an_english_paragraph_marks_its_translations_stale() {
     let site = TestSite::bundled();
-    site.edit("content/shared/eu-login/create-account.md", PARAGRAPH, CHANGED);
+    site.edit(
+        "content/shared/eu-login/create-account.md",
+        PARAGRAPH,
+        CHANGED,
+    );
     let out = check(&site);
     for lang in ["de", "it"] {
         assert!(
@@ -86,13 +90,20 @@ fn changing_an_english_paragraph_marks_its_translations_stale() {
         )),
         "the changed paragraph is not marked English on the German page"
     );
-    assert!(de.contains("Ihre Daten eingeben"), "the rest of the page is not German");
+    assert!(
+        de.contains("Ihre Daten eingeben"),
+        "the rest of the page is not German"
+    );
 }
 
 #[test]
 fn extract_keeps_the_earlier_translation_as_fuzzy() {
     let site = TestSite::bundled();
-    site.edit("content/shared/eu-login/create-account.md", PARAGRAPH, CHANGED);
+    site.edit(
+        "content/shared/eu-login/create-account.md",
+        PARAGRAPH,
+        CHANGED,
+    );
     site.cmd(&["i18n", "extract", "--site", "site"])
         .assert()
         .success();
@@ -106,7 +117,10 @@ fn extract_keeps_the_earlier_translation_as_fuzzy() {
         entry.contains("English before the change: If everything is filled in correctly"),
         "{entry}"
     );
-    assert!(entry.contains("msgstr \"Wenn alles richtig ausgefüllt ist"), "{entry}");
+    assert!(
+        entry.contains("msgstr \"Wenn alles richtig ausgefüllt ist"),
+        "{entry}"
+    );
     assert!(
         !po.contains("within a few seconds."),
         "the obsolete entry was not dropped"
@@ -168,8 +182,14 @@ fn a_malformed_catalog_is_an_error_with_file_and_line() {
     let before = site.read("index.html");
     let po = std::fs::read_to_string(site.path("i18n/it.po")).unwrap();
     let line = po.lines().count() + 2;
-    site.write("i18n/it.po", &format!("{po}\nmsgid \"broken\nmsgstr \"\"\n"));
-    let out = site.cmd(&["build", "--site", "site", "--out", "public"]).output().unwrap();
+    site.write(
+        "i18n/it.po",
+        &format!("{po}\nmsgid \"broken\nmsgstr \"\"\n"),
+    );
+    let out = site
+        .cmd(&["build", "--site", "site", "--out", "public"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");

@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::BufWriter;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use polib::catalog::Catalog as PoCatalog;
 use polib::message::{Message as PoMessage, MessageFlags};
@@ -65,10 +65,7 @@ pub enum Status {
 /// The translations of one language (theme UI catalog merged under the site's).
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
-    pub lang: String,
     entries: HashMap<(String, String), Entry>,
-    /// Which file each entry came from (for messages).
-    files: HashMap<(String, String), PathBuf>,
     /// Entries by context, in file order (to pair stale translations with changed units).
     by_ctx: BTreeMap<String, Vec<String>>,
 }
@@ -171,7 +168,9 @@ fn validate(text: &str, file: &Path) -> Result<Vec<usize>, SourceError> {
             return Err(SourceError::new(
                 file,
                 n,
-                format!("a PO string must be one line in double quotes (escape \" as \\\"): `{line}`"),
+                format!(
+                    "a PO string must be one line in double quotes (escape \" as \\\"): `{line}`"
+                ),
             ));
         }
     }
@@ -186,11 +185,9 @@ fn hash_of(comments: &str) -> Option<String> {
 }
 
 impl Catalog {
-    pub fn empty(lang: &str) -> Catalog {
-        Catalog {
-            lang: lang.to_string(),
-            ..Catalog::default()
-        }
+    /// A catalog with no translations (`_lang` names it for readers of the code).
+    pub fn empty(_lang: &str) -> Catalog {
+        Catalog::default()
     }
 
     /// Adds the entries of a PO file's text (later files override earlier ones). `file` names
@@ -206,7 +203,9 @@ impl Catalog {
         let text = if has_header {
             text
         } else {
-            owned = format!("msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n{text}");
+            owned = format!(
+                "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n{text}"
+            );
             &owned
         };
         let po = polib::po_file::parse_from_reader(text.as_bytes())
@@ -215,10 +214,7 @@ impl Catalog {
             if m.is_plural() || m.msgid().is_empty() {
                 continue;
             }
-            let key = (
-                m.msgctxt().unwrap_or("").to_string(),
-                m.msgid().to_string(),
-            );
+            let key = (m.msgctxt().unwrap_or("").to_string(), m.msgid().to_string());
             let entry = Entry {
                 msgstr: m.msgstr().unwrap_or("").to_string(),
                 fuzzy: m.is_fuzzy(),
@@ -229,7 +225,6 @@ impl Catalog {
             if !self.entries.contains_key(&key) {
                 ids.push(key.1.clone());
             }
-            self.files.insert(key.clone(), file.to_path_buf());
             self.entries.insert(key, entry);
         }
         Ok(())
@@ -237,7 +232,7 @@ impl Catalog {
 
     /// Reads a PO file into this catalog.
     pub fn add_file(&mut self, path: &Path) -> Result<()> {
-        let text = crate::error::read_text(path)?;
+        let text = crate::input::read_text(path)?;
         self.add_po(&text, path)
             .with_context(|| format!("reading the translations in {}", path.display()))
     }
@@ -246,18 +241,8 @@ impl Catalog {
         self.entries.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
     pub fn entry(&self, ctx: &str, id: &str) -> Option<&Entry> {
         self.entries.get(&(ctx.to_string(), id.to_string()))
-    }
-
-    /// Where an entry was read from, and its line.
-    pub fn location(&self, ctx: &str, id: &str) -> Option<(PathBuf, usize)> {
-        let key = (ctx.to_string(), id.to_string());
-        Some((self.files.get(&key)?.clone(), self.entries.get(&key)?.line))
     }
 
     /// The status of one message, ignoring earlier-text pairing (see [`Catalog::statuses`]).
@@ -452,12 +437,15 @@ mod tests {
         );
         let mut c = Catalog::empty("de");
         c.add_po(&po, Path::new("de.po")).unwrap();
-        assert_eq!(c.get("a.md", "Hello {{ network.name }}"), Some("Hallo {{ network.name }}"));
+        assert_eq!(
+            c.get("a.md", "Hello {{ network.name }}"),
+            Some("Hallo {{ network.name }}")
+        );
         assert_eq!(c.status("a.md", "Old"), Status::Stale);
         assert_eq!(c.get("a.md", "Old"), None);
         assert_eq!(c.status("a.md", "Drop {{ x }}"), Status::Invalid);
         assert_eq!(c.status("a.md", "Nope"), Status::Missing);
-        assert_eq!(c.location("a.md", "Old").map(|l| l.1), Some(11));
+        assert_eq!(c.entry("a.md", "Old").map(|e| e.line), Some(11));
     }
 
     #[test]
@@ -468,7 +456,11 @@ mod tests {
             Path::new("de.po"),
         )
         .unwrap();
-        let now = vec![msg("a.md", "One."), msg("a.md", "Two, changed."), msg("a.md", "New.")];
+        let now = vec![
+            msg("a.md", "One."),
+            msg("a.md", "Two, changed."),
+            msg("a.md", "New."),
+        ];
         let st: Vec<Status> = c.statuses(&now).into_iter().map(|s| s.0).collect();
         assert_eq!(st, vec![Status::Translated, Status::Stale, Status::Missing]);
         let dir = tempfile::tempdir().unwrap();
@@ -479,7 +471,10 @@ mod tests {
         again.add_file(&path).unwrap();
         assert_eq!(again.get("a.md", "One."), Some("Eins."));
         assert_eq!(again.status("a.md", "Two, changed."), Status::Stale);
-        assert_eq!(again.entry("a.md", "Two, changed.").unwrap().msgstr, "Zwei.");
+        assert_eq!(
+            again.entry("a.md", "Two, changed.").unwrap().msgstr,
+            "Zwei."
+        );
         assert_eq!(again.status("a.md", "New."), Status::Missing);
     }
 
@@ -491,14 +486,28 @@ mod tests {
             .unwrap_err();
         let located = crate::error::source_error(&err).unwrap();
         assert_eq!(located.line, 2, "{located}");
-        let err = c.add_po("msgid \"a\"\nbogus\n", Path::new("it.po")).unwrap_err();
+        let err = c
+            .add_po("msgid \"a\"\nbogus\n", Path::new("it.po"))
+            .unwrap_err();
         assert_eq!(crate::error::source_error(&err).unwrap().line, 2);
     }
 
     #[test]
     fn sandbox_brace_placeholders() {
-        assert!(placeholders_kept("sandbox", "Wait {approval_time}.", "Warten ({approval_time})."));
-        assert!(placeholders_kept("sandbox", "Wait {approval_time}.", "Warten."));
-        assert!(!placeholders_kept("sandbox", "Wait {approval_time}.", "Warten {zeit}."));
+        assert!(placeholders_kept(
+            "sandbox",
+            "Wait {approval_time}.",
+            "Warten ({approval_time})."
+        ));
+        assert!(placeholders_kept(
+            "sandbox",
+            "Wait {approval_time}.",
+            "Warten."
+        ));
+        assert!(!placeholders_kept(
+            "sandbox",
+            "Wait {approval_time}.",
+            "Warten {zeit}."
+        ));
     }
 }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use super::{
     english_includes, page_share, rel_ctx, translate_data, translate_markdown, translate_network,
-    translate_sandbox, translate_text, Catalog, Mode, Share, ENGLISH_INCLUDE_PREFIX,
+    translate_sandbox, translate_text, Catalog, Share, DATA_CTX, ENGLISH_INCLUDE_PREFIX,
 };
 use crate::content::shared::{Fragment, Shared};
 use crate::content::Library;
@@ -25,8 +25,6 @@ pub(crate) struct Translated {
     pub shares: BTreeMap<PathBuf, Share>,
     /// Pages shown in English (under the threshold), by source file.
     pub english_pages: HashSet<PathBuf>,
-    /// Share over the whole language (every message), for pages without units of their own.
-    pub overall: Share,
 }
 
 /// The library in the catalog's language (see the module doc).
@@ -34,9 +32,12 @@ pub(crate) fn translate_library(lib: &Library, catalog: &Catalog, threshold: f64
     let site = &lib.site_dir;
     let shared = &lib.shared;
     let fragment = |name: &str| -> Option<(String, String)> {
-        shared
-            .get(name)
-            .and_then(|f| f.text.as_ref().ok().map(|t| (rel_ctx(site, &f.file), t.clone())))
+        shared.get(name).and_then(|f| {
+            f.text
+                .as_ref()
+                .ok()
+                .map(|t| (rel_ctx(site, &f.file), t.clone()))
+        })
     };
     let mut out = lib.clone();
     let mut shares = BTreeMap::new();
@@ -59,7 +60,7 @@ pub(crate) fn translate_library(lib: &Library, catalog: &Catalog, threshold: f64
             for s in &mut g.meta.shortcuts {
                 s.label = translate_text(catalog, &ctx, &s.label).to_string();
             }
-            g.source.body = translate_markdown(catalog, &ctx, &g.source.body, Mode::Translate);
+            g.source.body = translate_markdown(catalog, &ctx, &g.source.body);
         }
         for step in &mut g.steps {
             let ctx = rel_ctx(site, &step.source.file);
@@ -73,8 +74,7 @@ pub(crate) fn translate_library(lib: &Library, catalog: &Catalog, threshold: f64
             } else {
                 step.meta.title = translate_text(catalog, &ctx, &step.meta.title).to_string();
                 step.meta.summary = translate_text(catalog, &ctx, &step.meta.summary).to_string();
-                step.source.body =
-                    translate_markdown(catalog, &ctx, &step.source.body, Mode::Translate);
+                step.source.body = translate_markdown(catalog, &ctx, &step.source.body);
             }
         }
     }
@@ -86,7 +86,7 @@ pub(crate) fn translate_library(lib: &Library, catalog: &Catalog, threshold: f64
         let text = f
             .text
             .as_ref()
-            .map(|t| translate_markdown(catalog, &ctx, t, Mode::Translate))
+            .map(|t| translate_markdown(catalog, &ctx, t))
             .map_err(Clone::clone);
         fragments.push((
             name.clone(),
@@ -101,7 +101,11 @@ pub(crate) fn translate_library(lib: &Library, catalog: &Catalog, threshold: f64
             format!("{ENGLISH_INCLUDE_PREFIX}{name}"),
             Fragment {
                 file: f.file.clone(),
-                text: f.text.as_ref().map(|t| english_includes(t)).map_err(Clone::clone),
+                text: f
+                    .text
+                    .as_ref()
+                    .map(|t| english_includes(t))
+                    .map_err(Clone::clone),
             },
         ));
     }
@@ -110,6 +114,17 @@ pub(crate) fn translate_library(lib: &Library, catalog: &Catalog, threshold: f64
         fragments,
     });
 
+    let tr = |s: &mut String| {
+        if let Some(t) = catalog.get(DATA_CTX, s) {
+            *s = t.to_string();
+        }
+    };
+    tr(&mut out.config.title);
+    tr(&mut out.config.description);
+    for c in &mut out.config.contacts {
+        tr(&mut c.name);
+        tr(&mut c.purpose);
+    }
     out.data = translate_data(&lib.data, catalog);
     out.data.sandbox = translate_sandbox(&lib.data.sandbox, catalog);
     for n in out.networks.values_mut() {
@@ -119,6 +134,5 @@ pub(crate) fn translate_library(lib: &Library, catalog: &Catalog, threshold: f64
         lib: out,
         shares,
         english_pages,
-        overall: Share::default(),
     }
 }

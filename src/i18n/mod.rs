@@ -14,7 +14,9 @@
 //! `<site>/i18n/messages.pot` is written by `ernguide i18n extract` ([`extract`]).
 
 pub mod catalog;
+pub(crate) mod library;
 pub mod pages;
+pub(crate) mod site;
 pub mod units;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -101,19 +103,6 @@ pub fn include_names(body: &str) -> Vec<String> {
     out
 }
 
-/// Every `.md` file under `dir`, sorted.
-fn markdown_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| e.into_path())
-        .collect();
-    files.sort();
-    files
-}
-
 fn unit_messages(site_dir: &Path, file: &Path, body: &str, body_line: usize) -> Vec<Message> {
     let ctx = rel_ctx(site_dir, file);
     units::units(body, body_line.saturating_sub(1))
@@ -147,7 +136,7 @@ fn front_line(file: &Path, field: &str) -> usize {
 }
 
 /// The content messages: every guide's front matter and units, then every shared file's.
-pub fn content_messages(lib: &Library) -> Vec<Message> {
+pub(crate) fn content_messages(lib: &Library) -> Vec<Message> {
     let site = &lib.site_dir;
     let mut out = Vec::new();
     for g in &lib.guides {
@@ -170,9 +159,11 @@ pub fn content_messages(lib: &Library) -> Vec<Message> {
             ));
         }
     }
-    for f in markdown_files(&lib.content_dir().join("shared")) {
-        if let Ok(body) = std::fs::read_to_string(&f) {
-            out.extend(unit_messages(site, &f, &body, 1));
+    for (_, f) in &lib.shared.fragments {
+        if let Ok(body) = &f.text {
+            if f.file.extension().is_some_and(|x| x == "md") {
+                out.extend(unit_messages(site, &f.file, body, 1));
+            }
         }
     }
     out
@@ -297,21 +288,21 @@ pub fn localize_markdown_labels(html: &str, catalog: &Catalog) -> String {
 
 /// The UI messages of the theme's templates (site overrides included), deduplicated.
 pub fn ui_messages(theme: &Theme) -> Result<Vec<Message>> {
+    ui_messages_with(theme, None)
+}
+
+/// [`ui_messages`], with the site's own theme folder (`<site>/themes/<name>/`) for templates
+/// that only the site has.
+pub(crate) fn ui_messages_with(theme: &Theme, site_theme: Option<&Path>) -> Result<Vec<Message>> {
     let mut names: BTreeSet<String> = crate::theme::embedded_files()
         .iter()
         .map(|(p, _)| p.to_string())
         .filter(|p| p.starts_with("templates/") && p.ends_with(".html"))
         .collect();
-    if let Some(dir) = theme.override_dir() {
-        for e in walkdir::WalkDir::new(dir.join("templates"))
-            .into_iter()
-            .filter_map(|e| e.ok())
-        {
-            if let Ok(rel) = e.path().strip_prefix(dir) {
-                let rel = rel.to_string_lossy().replace('\\', "/");
-                if rel.ends_with(".html") {
-                    names.insert(rel);
-                }
+    if let Some(dir) = site_theme.filter(|d| d.join("templates").is_dir()) {
+        for (_, rel) in crate::input::walk_files(&dir.join("templates"))? {
+            if rel.ends_with(".html") {
+                names.insert(format!("templates/{rel}"));
             }
         }
     }
@@ -390,7 +381,10 @@ fn sandbox_texts(flow: &Json) -> Vec<(String, String)> {
         for (k, e) in emails {
             if let Some(body) = e.get("body").and_then(Json::as_array) {
                 for (i, line) in body.iter().enumerate() {
-                    if line.as_str().is_some_and(|s| s.trim_start().starts_with('(')) {
+                    if line
+                        .as_str()
+                        .is_some_and(|s| s.trim_start().starts_with('('))
+                    {
                         push(format!("emails.{k}.body.{i}"), line);
                     }
                 }
@@ -471,6 +465,18 @@ pub const DATA_CTX: &str = "data";
 /// The translatable texts of the reference data: (where, English text).
 fn data_texts(lib: &Library) -> Vec<(String, String)> {
     let mut out = Vec::new();
+    out.push(("site.toml: title".into(), lib.config.title.clone()));
+    out.push((
+        "site.toml: description".into(),
+        lib.config.description.clone(),
+    ));
+    for c in &lib.config.contacts {
+        out.push((format!("site.toml: contacts.{}.name", c.id), c.name.clone()));
+        out.push((
+            format!("site.toml: contacts.{}.purpose", c.id),
+            c.purpose.clone(),
+        ));
+    }
     for f in &lib.data.facts {
         out.push((format!("facts.{}.text", f.id), f.text.clone()));
     }
@@ -493,7 +499,7 @@ fn data_texts(lib: &Library) -> Vec<(String, String)> {
 }
 
 /// The reference-data messages, by English text (deduplicated).
-pub fn data_messages(lib: &Library) -> Vec<Message> {
+pub(crate) fn data_messages(lib: &Library) -> Vec<Message> {
     let mut by_text: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut order = Vec::new();
     for (path, text) in data_texts(lib) {
@@ -518,7 +524,10 @@ pub fn data_messages(lib: &Library) -> Vec<Message> {
 }
 
 /// The reference data with its prose texts in the catalog's language.
-pub fn translate_data(data: &crate::content::Data, catalog: &Catalog) -> crate::content::Data {
+pub(crate) fn translate_data(
+    data: &crate::content::Data,
+    catalog: &Catalog,
+) -> crate::content::Data {
     let mut d = data.clone();
     let tr = |s: &mut String| {
         if let Some(t) = catalog.get(DATA_CTX, s) {
@@ -536,7 +545,7 @@ pub fn translate_data(data: &crate::content::Data, catalog: &Catalog) -> crate::
 }
 
 /// A network with its wording and approval time in the catalog's language.
-pub fn translate_network(
+pub(crate) fn translate_network(
     network: &crate::content::Network,
     catalog: &Catalog,
 ) -> crate::content::Network {
@@ -550,7 +559,7 @@ pub fn translate_network(
 }
 
 /// Every message of the site: content, reference data, sandbox, UI.
-pub fn all_messages(lib: &Library, theme: &Theme) -> Result<Vec<Message>> {
+pub(crate) fn all_messages(lib: &Library, theme: &Theme) -> Result<Vec<Message>> {
     let mut out = content_messages(lib);
     out.extend(data_messages(lib));
     let origin = lib
@@ -560,7 +569,8 @@ pub fn all_messages(lib: &Library, theme: &Theme) -> Result<Vec<Message>> {
         .map(|p| rel_ctx(&lib.site_dir, p))
         .unwrap_or_default();
     out.extend(sandbox_messages(&lib.data.sandbox, &origin));
-    out.extend(ui_messages(theme)?);
+    let site_theme = lib.site_dir.join("themes").join(&lib.config.theme);
+    out.extend(ui_messages_with(theme, Some(&site_theme))?);
     Ok(out)
 }
 
@@ -604,24 +614,13 @@ impl Share {
     }
 }
 
-/// How a page's Markdown is turned into the reader's language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Translated units; others in English, marked.
-    Translate,
-    /// Everything in English, unmarked (the page is under the threshold).
-    English,
-}
-
-/// Translates a Markdown source (before Jinja) whose units have context `ctx`.
-pub fn translate_markdown(catalog: &Catalog, ctx: &str, body: &str, mode: Mode) -> String {
+/// Translates a Markdown source (before Jinja) whose units have context `ctx`: translated
+/// units in the catalog's language, the others in English between the untranslated markers.
+pub fn translate_markdown(catalog: &Catalog, ctx: &str, body: &str) -> String {
     let us = units::units(body, 0);
-    units::translate(body, &us, |u| match mode {
-        Mode::English => Rendering::Source,
-        Mode::Translate => match catalog.get(ctx, &u.text) {
-            Some(t) => Rendering::Translated(t),
-            None => Rendering::English,
-        },
+    units::translate(body, &us, |u| match catalog.get(ctx, &u.text) {
+        Some(t) => Rendering::Translated(t),
+        None => Rendering::English,
     })
 }
 
@@ -729,13 +728,6 @@ pub fn mark_untranslated(html: &str, mark: &str) -> String {
     out
 }
 
-/// Removes the untranslated-block markers (for plain-text uses: titles, the search index).
-pub fn strip_markers(text: &str) -> String {
-    text.chars()
-        .filter(|&c| c != UNTRANSLATED_START && c != UNTRANSLATED_END)
-        .collect()
-}
-
 /// The translation state of one language, for `check`.
 #[derive(Debug, Clone, Default)]
 pub struct LanguageReport {
@@ -753,7 +745,11 @@ impl LanguageReport {
 }
 
 /// The state of every language's translations.
-pub fn report(lib: &Library, theme: &Theme, langs: &[String]) -> Result<Vec<LanguageReport>> {
+pub(crate) fn report(
+    lib: &Library,
+    theme: &Theme,
+    langs: &[String],
+) -> Result<Vec<LanguageReport>> {
     let messages = all_messages(lib, theme)?;
     let mut out = Vec::new();
     for lang in langs {
@@ -787,7 +783,7 @@ pub struct ExtractReport {
 /// `ernguide i18n extract`: writes `i18n/messages.pot` and updates `i18n/<lang>.po` for
 /// every language of the site (UI strings the theme already translates are left out of the
 /// site's catalog). Writes only inside `<site>/i18n/`.
-pub fn extract(lib: &Library, theme: &Theme, langs: &[String]) -> Result<ExtractReport> {
+pub(crate) fn extract(lib: &Library, theme: &Theme, langs: &[String]) -> Result<ExtractReport> {
     let messages = all_messages(lib, theme)?;
     let template = lib.site_dir.join(TEMPLATE_FILE);
     catalog::write_template(&messages, &template)?;
@@ -808,7 +804,9 @@ pub fn extract(lib: &Library, theme: &Theme, langs: &[String]) -> Result<Extract
             site.add_file(&path)?;
         }
         let skip = |m: &Message| {
-            m.ctx == UI_CTX && site.entry(&m.ctx, &m.id).is_none() && theme_only.get(&m.ctx, &m.id).is_some()
+            m.ctx == UI_CTX
+                && site.entry(&m.ctx, &m.id).is_none()
+                && theme_only.get(&m.ctx, &m.id).is_some()
         };
         let r = catalog::update_po(&site, &messages, lang, &path, &skip)?;
         report.languages.push((lang.clone(), path, r));
@@ -859,7 +857,16 @@ mod tests {
         });
         let ms = sandbox_messages(&flow, "data/sandbox.yaml");
         let ids: Vec<&str> = ms.iter().map(|m| m.id.as_str()).collect();
-        assert_eq!(ids, vec!["Click \"Next\".", "C", "S {ern}", "New user", "(Practice e-mail.)"]);
+        assert_eq!(
+            ids,
+            vec![
+                "Click \"Next\".",
+                "C",
+                "S {ern}",
+                "New user",
+                "(Practice e-mail.)"
+            ]
+        );
         let mut cat = Catalog::empty("de");
         cat.add_po(
             "msgctxt \"sandbox\"\nmsgid \"S {ern}\"\nmsgstr \"S-de {ern}\"\n\nmsgctxt \"sandbox\"\nmsgid \"New user\"\nmsgstr \"Neu\"\n\nmsgctxt \"sandbox\"\nmsgid \"(Practice e-mail.)\"\nmsgstr \"(Übungs-E-Mail.)\"\n",

@@ -49,7 +49,11 @@ pub fn language_links(
             code: l.clone(),
             name: own_name(l).unwrap_or(l).to_string(),
             url: format!("{up}{}", lang_rel(l, default, rel)),
-            percent: if l == default { 100 } else { share(l).percent() },
+            percent: if l == default {
+                100
+            } else {
+                share(l).percent()
+            },
             current: l == current,
         })
         .collect()

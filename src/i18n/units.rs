@@ -278,7 +278,8 @@ pub enum Rendering<'a> {
     Translated(&'a str),
     /// No usable translation: the English text, marked.
     English,
-    /// The English text, unmarked (a page shown wholly in English).
+    /// The English text, unmarked (tests: the source comes back unchanged).
+    #[cfg(test)]
     Source,
 }
 
@@ -321,6 +322,7 @@ pub fn translate<'a>(
                 out.push_str(original);
                 out.push(UNTRANSLATED_END);
             }
+            #[cfg(test)]
             Rendering::Source => out.push_str(original),
         }
         at = u.range.end;
@@ -360,8 +362,10 @@ A last paragraph.
     #[test]
     fn splits_blocks_and_skips_jinja_only_and_code() {
         let us = units(SRC, 0);
-        let texts: Vec<(&str, UnitKind, usize)> =
-            us.iter().map(|u| (u.text.as_str(), u.kind, u.line)).collect();
+        let texts: Vec<(&str, UnitKind, usize)> = us
+            .iter()
+            .map(|u| (u.text.as_str(), u.kind, u.line))
+            .collect();
         assert_eq!(
             texts,
             vec![

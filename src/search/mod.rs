@@ -249,8 +249,13 @@ pub struct Section {
     pub html: String,
 }
 
-/// Splits a page's content HTML at its `<h2 id="...">` headings.
+/// Splits a page's content HTML at its top-level headings with an id: `<h2 id="...">`, or
+/// `<h3 id="...">` where the page's `##` sub-steps are `h3` (under the page's `h1` and the
+/// theme's own `h2`s).
 pub fn sections(html: &str) -> Vec<Section> {
+    let level = if html.contains("<h2 id=\"") { "2" } else { "3" };
+    let open = format!("<h{level} id=\"");
+    let close_tag = format!("</h{level}>");
     let mut out = Vec::new();
     let mut rest = html;
     let mut current = Section {
@@ -258,14 +263,14 @@ pub fn sections(html: &str) -> Vec<Section> {
         heading: String::new(),
         html: String::new(),
     };
-    while let Some(i) = rest.find("<h2 id=\"") {
+    while let Some(i) = rest.find(&open) {
         current.html.push_str(&rest[..i]);
-        let after = &rest[i + 8..];
+        let after = &rest[i + open.len()..];
         let Some(q) = after.find('"') else {
             break;
         };
         let anchor = decode_entities(&after[..q]);
-        let Some(close) = after.find("</h2>") else {
+        let Some(close) = after.find(&close_tag) else {
             break;
         };
         let inner_start = after[..close].find('>').map_or(close, |g| g + 1);
@@ -274,14 +279,17 @@ pub fn sections(html: &str) -> Vec<Section> {
             &mut current,
             Section {
                 anchor,
-                heading: heading_text.split_whitespace().collect::<Vec<_>>().join(" "),
+                heading: heading_text
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
                 html: String::new(),
             },
         ));
         // The heading's words belong to its section.
         current.html.push_str(&after[inner_start..close]);
         current.html.push(' ');
-        rest = &after[close + 5..];
+        rest = &after[close + close_tag.len()..];
     }
     current.html.push_str(rest);
     out.push(current);

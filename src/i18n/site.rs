@@ -1,0 +1,152 @@
+//! The site's languages for one render: each language's catalog and translated library, the
+//! share of every page translated into each, and the per-page template values (`lang`, the
+//! switcher, the search box, the banner).
+
+use std::path::Path;
+use std::sync::Arc;
+
+use minijinja::value::{Serde, Value};
+use serde_json::json;
+
+use super::library::{translate_library, Translated};
+use super::pages::{lang_rel, language_links, site_prefix};
+use super::{load_catalog, own_name, ui, ui_messages, Catalog, Share, UI_CTX};
+use crate::content::Library;
+use crate::error::Result;
+use crate::theme::Theme;
+
+/// One language of the site.
+pub(crate) struct Language {
+    pub code: String,
+    pub catalog: Arc<Catalog>,
+    /// `None` for the default language (the library as loaded).
+    pub translated: Option<Translated>,
+    /// Share of the theme's UI strings translated (pages without content of their own).
+    pub ui_share: Share,
+}
+
+/// Every language of the site, the default first.
+pub(crate) struct LanguageSet {
+    pub default: String,
+    pub languages: Vec<Language>,
+}
+
+impl LanguageSet {
+    /// Loads each language's catalog (a malformed catalog is an error naming file and line)
+    /// and translates the library into it.
+    pub fn load(lib: &Library) -> Result<LanguageSet> {
+        let theme = Theme::new(&lib.site_dir, &lib.config.theme);
+        let default = lib.config.language.clone();
+        let ui_ids = ui_messages(&theme)?;
+        let mut languages = Vec::new();
+        for code in std::iter::once(&default).chain(lib.config.languages.iter()) {
+            let is_default = *code == default;
+            let catalog = if is_default {
+                super::Catalog::empty(code)
+            } else {
+                load_catalog(&lib.site_dir, &theme, code)?
+            };
+            let ui_share = Share {
+                translated: if is_default {
+                    ui_ids.len()
+                } else {
+                    ui_ids
+                        .iter()
+                        .filter(|m| catalog.get(UI_CTX, &m.id).is_some())
+                        .count()
+                },
+                total: ui_ids.len(),
+            };
+            let translated = (!is_default)
+                .then(|| translate_library(lib, &catalog, lib.config.translation_threshold));
+            languages.push(Language {
+                code: code.clone(),
+                catalog: Arc::new(catalog),
+                translated,
+                ui_share,
+            });
+        }
+        Ok(LanguageSet { default, languages })
+    }
+
+    pub fn codes(&self) -> Vec<String> {
+        self.languages.iter().map(|l| l.code.clone()).collect()
+    }
+
+    pub fn get(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    /// How much of the page built from `source` (a guide overview or step; `None` for pages
+    /// of the theme only) is translated into `code`.
+    pub fn share(&self, code: &str, source: Option<&Path>) -> Share {
+        let Some(lang) = self.get(code) else {
+            return Share::default();
+        };
+        match (&lang.translated, source) {
+            (None, _) => Share {
+                translated: 1,
+                total: 1,
+            },
+            (Some(t), Some(src)) => t.shares.get(src).copied().unwrap_or(lang.ui_share),
+            (Some(_), None) => lang.ui_share,
+        }
+    }
+
+    /// Whether the page built from `source` is shown in English in `code` (under the
+    /// threshold).
+    pub fn shown_in_english(&self, code: &str, source: Option<&Path>) -> bool {
+        match (self.get(code).and_then(|l| l.translated.as_ref()), source) {
+            (Some(t), Some(src)) => t.english_pages.contains(src),
+            _ => false,
+        }
+    }
+
+    /// The template values of a page at `rel` (inside its language) in `code`.
+    pub fn page_values(
+        &self,
+        code: &str,
+        rel: &str,
+        source: Option<&Path>,
+    ) -> Vec<(&'static str, Value)> {
+        let english = self.shown_in_english(code, source);
+        let links = language_links(&self.codes(), &self.default, code, rel, &|l| {
+            self.share(l, source)
+        });
+        let out_rel = lang_rel(code, &self.default, rel);
+        let up = site_prefix(&out_rel);
+        let lang_root = site_prefix(rel);
+        vec![
+            ("lang", Value::from(code.to_string())),
+            (
+                "lang_name",
+                Value::from(own_name(code).unwrap_or(code).to_string()),
+            ),
+            (
+                "content_lang",
+                Value::from(if english {
+                    self.default.clone()
+                } else {
+                    code.to_string()
+                }),
+            ),
+            ("untranslated_page", Value::from(english)),
+            ("languages", Value::from(Serde(&links))),
+            (
+                "search",
+                Value::from(Serde(json!({
+                    "index": format!("{up}search/{code}.js"),
+                    "script": format!("{up}static/search.js"),
+                    "base": lang_root,
+                }))),
+            ),
+        ]
+    }
+
+    /// The "not yet translated" marker text in `code`.
+    pub fn mark(&self, code: &str) -> String {
+        self.get(code)
+            .map(|l| ui(&l.catalog, "not yet translated").to_string())
+            .unwrap_or_else(|| "not yet translated".into())
+    }
+}

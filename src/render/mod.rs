@@ -1,0 +1,131 @@
+//! Rendering: the library in, the pages out, in memory and without side effects.
+//! [`render`] is the single entry point; the figures' image work comes back as jobs for the
+//! pipeline's image step.
+
+mod context;
+pub(crate) mod page;
+
+use rayon::prelude::*;
+
+use crate::content::Library;
+use crate::error::Result;
+use crate::i18n::{self, site::LanguageSet};
+use crate::images::ImageJob;
+use crate::output::Output;
+use crate::search;
+pub(crate) use page::{PageInfo, Selection};
+
+/// Several pages failed to render. Reads as the first failure (its source chain leads to that
+/// failure's [`crate::error::SourceError`], so `file:line` reports work); `check` lists them all.
+#[derive(Debug)]
+pub(crate) struct RenderErrors(pub Vec<anyhow::Error>);
+
+impl std::fmt::Display for RenderErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "rendering {} failing pages (`ernguide check` lists every one)",
+            self.0.len()
+        )
+    }
+}
+
+impl std::error::Error for RenderErrors {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0
+            .first()
+            .map(|e| e.as_ref() as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// What rendering produced: the selected pages' HTML, where each came from, and the image
+/// work their figures need.
+pub(crate) struct Rendered {
+    /// The pages' HTML by output path.
+    pub output: Output,
+    pub pages: Vec<PageInfo>,
+    /// The figures' images to encode (deduplicated, in order of first use).
+    pub image_jobs: Vec<ImageJob>,
+    /// True when a page has a highlighted code block (the site needs the highlight CSS).
+    pub has_code: bool,
+    /// Each language's search index sizes (when every page was rendered).
+    pub search_stats: Vec<(String, search::IndexStats)>,
+}
+
+/// Renders the selected pages of `lib` (in parallel), in every language of the site: the
+/// default language at the root, the others from their translated library into `<lang>/`;
+/// with every page selected, also each language's search index (`search/<lang>.js`). When
+/// pages fail, the error is the first failure, or [`RenderErrors`] holding all of them.
+pub(crate) fn render(lib: &Library, selection: &Selection) -> Result<Rendered> {
+    let langs = LanguageSet::load(lib)?;
+    let mut output = Output::new();
+    let mut infos = Vec::new();
+    let mut has_code = false;
+    let mut errors = Vec::new();
+    let mut image_jobs = Vec::new();
+    let mut search_stats = Vec::new();
+    for lang in &langs.languages {
+        let is_default = lang.code == langs.default;
+        let lib = lang.translated.as_ref().map_or(lib, |t| &t.lib);
+        let renderer = context::Renderer::new(lib, &langs, &lang.code);
+        let mut pages = page::all_pages(lib);
+        pages.retain(|p| selection.wants(&p.rel()));
+        let results: Vec<Result<(String, String, std::path::PathBuf)>> =
+            pages.par_iter().map(|p| renderer.render_page(p)).collect();
+        let mark = langs.mark(&lang.code);
+        for r in results {
+            let (rel, html, source) = match r {
+                Ok(page) => page,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            has_code |= html.contains("class=\"hl-");
+            let mut html = i18n::mark_untranslated(&html, &mark);
+            if !is_default {
+                html = i18n::localize_markdown_labels(&html, &lang.catalog);
+                html = i18n::pages::relocate_assets(
+                    &html,
+                    &page::root_prefix(rel.matches('/').count()),
+                );
+            }
+            let rel = i18n::pages::lang_rel(&lang.code, &langs.default, &rel);
+            output.add(rel.clone(), html);
+            infos.push(PageInfo { rel, source });
+        }
+        // The figures are the same in every language: the default language's jobs cover them.
+        let jobs = renderer.figures.take_jobs();
+        if is_default {
+            image_jobs = jobs;
+        }
+        if matches!(selection, Selection::All) {
+            let mut docs = renderer
+                .search_docs
+                .lock()
+                .map(|mut d| std::mem::take(&mut *d))
+                .unwrap_or_default();
+            docs.sort();
+            let mut index = search::IndexBuilder::new(&lang.code);
+            for (rel, title, html) in &docs {
+                let folder = rel.strip_suffix("index.html").unwrap_or(rel);
+                index.add_page(folder.trim_end_matches('/'), title, html);
+            }
+            let (js, stats) = index.finish();
+            output.add(format!("search/{}.js", lang.code), js);
+            search_stats.push((lang.code.clone(), stats));
+        }
+    }
+    if errors.len() == 1 {
+        return Err(errors.remove(0));
+    } else if !errors.is_empty() {
+        return Err(RenderErrors(errors).into());
+    }
+    Ok(Rendered {
+        output,
+        pages: infos,
+        image_jobs,
+        has_code,
+        search_stats,
+    })
+}
