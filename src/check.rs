@@ -149,11 +149,13 @@ pub fn check(site_dir: &Path) -> CheckReport {
         let mut output = rendered.output;
         pipeline::static_files(&lib, rendered.has_code, &mut output)?;
         pipeline::images(&lib, rendered.image_jobs, Encode::PlanOnly, &mut output)?;
-        Ok(Built {
+        let mut built = Built {
             output,
             pages: rendered.pages,
-            search: rendered.search_stats,
-        })
+            search: Vec::new(),
+        };
+        pipeline::search(&lib, &mut built);
+        Ok(built)
     });
     match assembled {
         Ok(built) => {
@@ -209,7 +211,7 @@ fn translations(lib: &crate::content::Library, report: &mut CheckReport) {
                 }
                 Status::Translated => continue,
             };
-            let mut text: String = m.id.chars().take(70).collect();
+            let mut text: String = m.id.chars().take(100).collect();
             if text.len() < m.id.len() {
                 text.push_str("...");
             }

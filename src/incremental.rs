@@ -161,7 +161,8 @@ impl Site {
     /// Loads, renders and link-checks the site at `site_dir`, like `build` without writing.
     pub fn load(site_dir: &Path) -> Result<Site> {
         let lib = pipeline::load(site_dir)?;
-        let (rendered, _) = pipeline::assemble(&lib, &Selection::All, Encode::Full)?;
+        let (mut rendered, _) = pipeline::assemble(&lib, &Selection::All, Encode::Full)?;
+        pipeline::search(&lib, &mut rendered);
         let warnings = pipeline::lint(&lib, &rendered)?;
         Ok(Site {
             site_dir: site_dir.to_path_buf(),
@@ -236,7 +237,8 @@ impl Site {
     /// Loads and renders everything again.
     fn rebuild_all(&mut self) -> Result<RebuildStats> {
         let lib = pipeline::load(&self.site_dir)?;
-        let (rendered, _) = pipeline::assemble(&lib, &Selection::All, Encode::Full)?;
+        let (mut rendered, _) = pipeline::assemble(&lib, &Selection::All, Encode::Full)?;
+        pipeline::search(&lib, &mut rendered);
         let warnings = pipeline::lint(&lib, &rendered)?;
         let (changed, removed) = output_diff(&self.rendered.output, &rendered.output);
         let stats = RebuildStats {
@@ -281,11 +283,12 @@ impl Site {
         }
         let rendered: Vec<String> = part.pages.iter().map(|p| p.rel.clone()).collect();
         pages.extend(part.pages);
-        let merged = Built {
+        let mut merged = Built {
             output,
             pages,
             search: Vec::new(),
         };
+        pipeline::search(lib, &mut merged);
         let warnings = pipeline::lint(lib, &merged)?;
         let (changed, removed) = output_diff(&self.rendered.output, &merged.output);
         let stats = RebuildStats {

@@ -111,6 +111,39 @@ pub(crate) fn images(
     })
 }
 
+/// Step `search`: each language's search index (`search/<lang>.js`) from the rendered guide and
+/// step pages of `built` (all of them: after a partial rebuild too).
+pub(crate) fn search(lib: &Library, built: &mut Built) {
+    step("search", || {
+        let pages: Vec<(&str, &str)> = built
+            .pages
+            .iter()
+            .filter(|p| p.source.extension().is_some_and(|x| x == "md"))
+            .filter_map(|p| {
+                built
+                    .output
+                    .get(&p.rel)
+                    .and_then(|b| std::str::from_utf8(b).ok())
+                    .map(|html| (p.rel.as_str(), html))
+            })
+            .collect();
+        let indexes = crate::search::build_indexes(
+            pages.into_iter(),
+            &lib.config.language,
+            &lib.config.languages,
+        );
+        let mut files = Vec::new();
+        built.search.clear();
+        for (lang, js, stats) in indexes {
+            files.push((format!("search/{lang}.js"), js));
+            built.search.push((lang, stats));
+        }
+        for (rel, js) in files {
+            built.output.add(rel, js);
+        }
+    })
+}
+
 /// Steps render, static files and images: the selected pages with everything they use.
 pub(crate) fn assemble(
     lib: &Library,
@@ -125,7 +158,7 @@ pub(crate) fn assemble(
         Built {
             output,
             pages: rendered.pages,
-            search: rendered.search_stats,
+            search: Vec::new(),
         },
         stats,
     ))
@@ -151,7 +184,8 @@ pub(crate) fn write(output: &Output, out_dir: &std::path::Path) -> Result<()> {
 /// Builds the site at `opts.site_dir` into `opts.out_dir`.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let lib = load(&opts.site_dir)?;
-    let (built, images) = assemble(&lib, &Selection::All, Encode::Full)?;
+    let (mut built, images) = assemble(&lib, &Selection::All, Encode::Full)?;
+    search(&lib, &mut built);
     let warnings = lint(&lib, &built)?;
     write(&built.output, &opts.out_dir)?;
     Ok(BuildReport {

@@ -317,6 +317,16 @@ impl PageTemplates {
             }
             minijinja::escape_formatter(out, state, value)
         });
+        // `html_link(href, text)`: a safe `<a>` (href and text escaped, unless the text is
+        // already safe HTML such as the result of `t()`), for links inside UI strings.
+        env.add_function("html_link", |href: String, text: Value| -> Value {
+            let text = if text.is_safe() {
+                text.to_string()
+            } else {
+                html_escape(&text.to_string())
+            };
+            Value::from_safe_string(format!("<a href=\"{}\">{text}</a>", html_escape(&href)))
+        });
         let mut pages = PageTemplates { env, theme };
         pages.set_catalog(std::sync::Arc::new(crate::i18n::Catalog::empty("")));
         pages

@@ -131,11 +131,18 @@ fn saas_guides_carry_the_dated_cpms2_note() {
 }
 
 /// Every guide step page (`<guide>/<step>/index.html`) of the output: (relative path, HTML).
+/// Whether an output path is a page of another language (`de/...`): the content checks here
+/// read the English pages; tests/i18n.rs and tests/browser/i18n.test.js cover the others.
+fn translated(rel: &str) -> bool {
+    rel.split('/').next().is_some_and(|first| first.len() == 2) && rel.contains('/')
+}
+
 fn step_pages(site: &TestSite) -> Vec<(String, String)> {
     common::walk(&site.out())
         .into_iter()
         .filter(|(rel, _)| {
-            rel.matches('/').count() == 2
+            !translated(rel)
+                && rel.matches('/').count() == 2
                 && rel.ends_with("/index.html")
                 && !rel.contains("/links/")
                 && !rel.contains("/sandbox/")
@@ -212,6 +219,11 @@ fn guide_pages(site: &TestSite) -> Vec<(String, String)> {
         .into_iter()
         .filter_map(|e| e.ok())
         .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .filter(|e| {
+            e.path()
+                .strip_prefix(site.out())
+                .is_ok_and(|rel| !translated(&rel.to_string_lossy()))
+        })
         .map(|e| {
             (
                 e.path()

@@ -51,7 +51,11 @@ fn a_step_edit_renders_only_that_step() {
         .filter(|(a, b)| a != b)
         .map(|(a, _)| a.0.as_str())
         .collect();
-    assert_eq!(changed, vec!["demo/create-eu-login/index.html"]);
+    // The page, and the search index that holds its text.
+    assert_eq!(
+        changed,
+        vec!["demo/create-eu-login/index.html", "search/en.js"]
+    );
     assert!(String::from_utf8_lossy(
         site.output()
             .get("demo/create-eu-login/index.html")

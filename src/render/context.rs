@@ -68,9 +68,6 @@ pub(crate) struct Renderer<'a> {
     /// The site's languages, and the one this renderer writes.
     langs: &'a LanguageSet,
     code: String,
-    /// The content HTML of guide and step pages, for the search index: (output path inside
-    /// the language, title, HTML).
-    pub search_docs: std::sync::Mutex<Vec<(String, String, String)>>,
     content: ContentTemplates,
     pages: PageTemplates,
     /// `site`, `data` and `guides` as template values, converted once and shared (cheap clones).
@@ -121,7 +118,6 @@ impl<'a> Renderer<'a> {
             lib,
             langs,
             code: code.to_string(),
-            search_docs: std::sync::Mutex::new(Vec::new()),
             content,
             pages,
             site_value: Value::from(Serde(&site)),
@@ -207,13 +203,6 @@ impl<'a> Renderer<'a> {
         ctx.insert("page_kind", Value::from(kind.to_string()));
         ctx.insert("guides", self.guides.clone());
         ctx
-    }
-
-    /// Keeps a page's content for the search index.
-    fn add_search_doc(&self, page: &Page, title: &str, html: &str) {
-        if let Ok(mut docs) = self.search_docs.lock() {
-            docs.push((page.rel(), title.to_string(), html.to_string()));
-        }
     }
 
     /// Runs a Markdown source through Jinja and Markdown.
@@ -309,7 +298,6 @@ impl<'a> Renderer<'a> {
                     "has_figures",
                     Value::from(images::page_has_figures(&body.html)),
                 );
-                self.add_search_doc(page, &g.meta.title, &body.html);
                 ctx.insert("content", Value::from_safe_string(body.html));
                 let html = self
                     .pages
@@ -351,7 +339,6 @@ impl<'a> Renderer<'a> {
                     "has_figures",
                     Value::from(images::page_has_figures(&body.html)),
                 );
-                self.add_search_doc(page, &step.meta.title, &body.html);
                 ctx.insert("content", Value::from_safe_string(body.html));
                 let html = self
                     .pages

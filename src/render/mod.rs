@@ -12,7 +12,6 @@ use crate::error::Result;
 use crate::i18n::{self, site::LanguageSet};
 use crate::images::ImageJob;
 use crate::output::Output;
-use crate::search;
 pub(crate) use page::{PageInfo, Selection};
 
 /// Several pages failed to render. Reads as the first failure (its source chain leads to that
@@ -48,14 +47,11 @@ pub(crate) struct Rendered {
     pub image_jobs: Vec<ImageJob>,
     /// True when a page has a highlighted code block (the site needs the highlight CSS).
     pub has_code: bool,
-    /// Each language's search index sizes (when every page was rendered).
-    pub search_stats: Vec<(String, search::IndexStats)>,
 }
 
 /// Renders the selected pages of `lib` (in parallel), in every language of the site: the
-/// default language at the root, the others from their translated library into `<lang>/`;
-/// with every page selected, also each language's search index (`search/<lang>.js`). When
-/// pages fail, the error is the first failure, or [`RenderErrors`] holding all of them.
+/// default language at the root, the others from their translated library into `<lang>/`.
+/// When pages fail, the error is the first failure, or [`RenderErrors`] holding all of them.
 pub(crate) fn render(lib: &Library, selection: &Selection) -> Result<Rendered> {
     let langs = LanguageSet::load(lib)?;
     let mut output = Output::new();
@@ -63,7 +59,6 @@ pub(crate) fn render(lib: &Library, selection: &Selection) -> Result<Rendered> {
     let mut has_code = false;
     let mut errors = Vec::new();
     let mut image_jobs = Vec::new();
-    let mut search_stats = Vec::new();
     for lang in &langs.languages {
         let is_default = lang.code == langs.default;
         let lib = lang.translated.as_ref().map_or(lib, |t| &t.lib);
@@ -99,22 +94,6 @@ pub(crate) fn render(lib: &Library, selection: &Selection) -> Result<Rendered> {
         if is_default {
             image_jobs = jobs;
         }
-        if matches!(selection, Selection::All) {
-            let mut docs = renderer
-                .search_docs
-                .lock()
-                .map(|mut d| std::mem::take(&mut *d))
-                .unwrap_or_default();
-            docs.sort();
-            let mut index = search::IndexBuilder::new(&lang.code);
-            for (rel, title, html) in &docs {
-                let folder = rel.strip_suffix("index.html").unwrap_or(rel);
-                index.add_page(folder.trim_end_matches('/'), title, html);
-            }
-            let (js, stats) = index.finish();
-            output.add(format!("search/{}.js", lang.code), js);
-            search_stats.push((lang.code.clone(), stats));
-        }
     }
     if errors.len() == 1 {
         return Err(errors.remove(0));
@@ -126,6 +105,5 @@ pub(crate) fn render(lib: &Library, selection: &Selection) -> Result<Rendered> {
         pages: infos,
         image_jobs,
         has_code,
-        search_stats,
     })
 }

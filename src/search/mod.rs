@@ -147,6 +147,8 @@ fn html_text(html: &str) -> (String, String) {
     let mut english = String::new();
     let mut strong = 0usize;
     let mut untranslated = 0usize;
+    let mut open_spans = 0usize;
+    let mut english_spans = 0usize;
     let mut rest = html;
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix('<') {
@@ -164,6 +166,27 @@ fn html_text(html: &str) -> (String, String) {
                 } else {
                     strong += 1;
                 }
+            } else if name == "span" {
+                // Untranslated blocks of a rendered page: `<span lang="en" ...>`.
+                if tag.starts_with('/') {
+                    if english_spans > 0 && open_spans == english_spans {
+                        english_spans -= 1;
+                        untranslated = untranslated.saturating_sub(1);
+                    }
+                    open_spans = open_spans.saturating_sub(1);
+                } else {
+                    open_spans += 1;
+                    if tag.contains("lang=\"en\"") {
+                        english_spans = open_spans;
+                        untranslated += 1;
+                    }
+                }
+            } else if name == "small" && tag.contains("eg-untranslated-mark") {
+                // The "not yet translated" marker is not content.
+                let close = rest.find("</small>").map_or(rest.len(), |i| i + 8);
+                rest = &rest[close..];
+                text.push(' ');
+                continue;
             }
             text.push(' ');
             if strong > 0 || untranslated > 0 {
@@ -451,6 +474,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn reads_the_content_of_a_rendered_page() {
+        let page = "<main><h1>Zwei <em>Faktoren</em></h1><div class=\"eg-prose\"><p>A</p><div class=\"eg-table\"><table></table></div><p>B <span lang=\"en\" class=\"eg-untranslated\">Click <strong>Next</strong></span> <small class=\"eg-untranslated-mark\">(noch nicht übersetzt)</small></p></div><nav>x</nav></main>";
+        let (title, content) = page_content(page).unwrap();
+        assert_eq!(title, "Zwei Faktoren");
+        assert!(
+            content.ends_with("(noch nicht übersetzt)</small></p>"),
+            "{content}"
+        );
+        let (text, english) = html_text(content);
+        assert!(!text.contains("übersetzt"), "{text}");
+        assert_eq!(
+            english.split_whitespace().collect::<Vec<_>>(),
+            vec!["Click", "Next"]
+        );
+    }
+
+    #[test]
     fn folds_accents_and_sharp_s() {
         assert_eq!(fold("Zürich Straße ÉLÈVE"), "zurich strasse eleve");
     }
@@ -497,4 +537,77 @@ mod tests {
         push_varint(&mut v, 1000);
         assert_eq!(v.len(), 2);
     }
+}
+
+/// The content of a rendered guide or step page: the inside of its `<div class="eg-prose">`
+/// (nested `div`s included), and its `<h1>` text.
+pub fn page_content(html: &str) -> Option<(String, &str)> {
+    let start = html.find("<div class=\"eg-prose\">")? + "<div class=\"eg-prose\">".len();
+    let mut depth = 1usize;
+    let mut at = start;
+    let end = loop {
+        let next_open = html[at..].find("<div").map(|i| at + i);
+        let next_close = html[at..].find("</div>").map(|i| at + i)?;
+        match next_open {
+            Some(o) if o < next_close => {
+                depth += 1;
+                at = o + 4;
+            }
+            _ => {
+                depth -= 1;
+                if depth == 0 {
+                    break next_close;
+                }
+                at = next_close + 6;
+            }
+        }
+    };
+    let h1 = html.find("<h1")?;
+    let h1_text_start = h1 + html[h1..].find('>')? + 1;
+    let h1_end = h1_text_start + html[h1_text_start..].find("</h1>")?;
+    let (title, _) = html_text(&html[h1_text_start..h1_end]);
+    Some((
+        title.split_whitespace().collect::<Vec<_>>().join(" "),
+        &html[start..end],
+    ))
+}
+
+/// Builds each language's index from the rendered pages: `pages` are (output path, HTML) of
+/// guide and step pages; a page belongs to the language of its first folder if that is one of
+/// `others`, else to `default`. Returns `search/<lang>.js` files and their sizes.
+pub fn build_indexes<'a>(
+    pages: impl Iterator<Item = (&'a str, &'a str)>,
+    default: &str,
+    others: &[String],
+) -> Vec<(String, String, IndexStats)> {
+    let mut docs: BTreeMap<String, Vec<(String, String, &'a str)>> = BTreeMap::new();
+    docs.entry(default.to_string()).or_default();
+    for l in others {
+        docs.entry(l.clone()).or_default();
+    }
+    for (rel, html) in pages {
+        let (lang, inner) = match rel.split_once('/') {
+            Some((first, rest)) if others.iter().any(|l| l == first) => (first.to_string(), rest),
+            _ => (default.to_string(), rel),
+        };
+        if let Some((title, content)) = page_content(html) {
+            let folder = inner.strip_suffix("index.html").unwrap_or(inner);
+            docs.entry(lang).or_default().push((
+                folder.trim_end_matches('/').to_string(),
+                title,
+                content,
+            ));
+        }
+    }
+    docs.into_iter()
+        .map(|(lang, mut pages)| {
+            pages.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut b = IndexBuilder::new(&lang);
+            for (folder, title, content) in &pages {
+                b.add_page(folder, title, content);
+            }
+            let (js, stats) = b.finish();
+            (lang, js, stats)
+        })
+        .collect()
 }
