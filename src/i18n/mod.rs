@@ -601,11 +601,9 @@ pub struct Share {
 impl Share {
     /// Percent translated (100 for nothing to translate).
     pub fn percent(&self) -> u32 {
-        if self.total == 0 {
-            100
-        } else {
-            (self.translated * 100 / self.total) as u32
-        }
+        (self.translated * 100)
+            .checked_div(self.total)
+            .map_or(100, |p| p as u32)
     }
 
     pub fn add(&mut self, other: Share) {

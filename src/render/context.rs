@@ -195,6 +195,11 @@ impl<'a> Renderer<'a> {
             _ => None,
         };
         for (k, v) in self.langs.page_values(&self.code, &page.rel(), source) {
+            // The sandbox is a practice app within its page budget: no search box there.
+            if k == "search" && matches!(page, Page::Sandbox(_)) {
+                ctx.insert(k, Value::from(()));
+                continue;
+            }
             ctx.insert(k, v);
         }
         ctx.insert("root", Value::from(root_prefix(depth)));

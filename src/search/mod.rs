@@ -469,76 +469,6 @@ impl IndexBuilder {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_the_content_of_a_rendered_page() {
-        let page = "<main><h1>Zwei <em>Faktoren</em></h1><div class=\"eg-prose\"><p>A</p><div class=\"eg-table\"><table></table></div><p>B <span lang=\"en\" class=\"eg-untranslated\">Click <strong>Next</strong></span> <small class=\"eg-untranslated-mark\">(noch nicht übersetzt)</small></p></div><nav>x</nav></main>";
-        let (title, content) = page_content(page).unwrap();
-        assert_eq!(title, "Zwei Faktoren");
-        assert!(
-            content.ends_with("(noch nicht übersetzt)</small></p>"),
-            "{content}"
-        );
-        let (text, english) = html_text(content);
-        assert!(!text.contains("übersetzt"), "{text}");
-        assert_eq!(
-            english.split_whitespace().collect::<Vec<_>>(),
-            vec!["Click", "Next"]
-        );
-    }
-
-    #[test]
-    fn folds_accents_and_sharp_s() {
-        assert_eq!(fold("Zürich Straße ÉLÈVE"), "zurich strasse eleve");
-    }
-
-    #[test]
-    fn stems_at_build_time() {
-        let mut de = Analyzer::new("de");
-        assert_eq!(de.term("anmeldungen"), de.term("anmeldung"));
-        let mut it = Analyzer::new("it");
-        assert_eq!(it.term("registrazione"), it.term("registrazioni"));
-        let mut pl = Analyzer::new("pl");
-        assert_eq!(pl.term("rejestracja"), "rejestracja");
-    }
-
-    #[test]
-    fn splits_sections_and_finds_english_labels() {
-        let html = "<p>Intro &amp; more</p>\n<h2 id=\"open-the-form\">Formular <em>öffnen</em></h2>\n<p>Klicken Sie auf <strong>Manage my mobile devices</strong>.</p>\n<h2 id=\"x\">Zwei</h2><p>b</p>";
-        let s = sections(html);
-        assert_eq!(s.len(), 3);
-        assert_eq!(s[1].anchor, "open-the-form");
-        assert_eq!(s[1].heading, "Formular öffnen");
-        let (text, english) = html_text(&s[1].html);
-        assert!(text.contains("Klicken Sie auf"));
-        assert_eq!(english.trim(), "Manage my mobile devices");
-    }
-
-    #[test]
-    fn index_is_compact_and_decodable() {
-        let mut b = IndexBuilder::new("de");
-        b.add_page(
-            "paedcan/two-factor",
-            "Zwei-Faktor-Authentifizierung",
-            "<p>Einleitung</p><h2 id=\"app\">App hinzufügen</h2><p>Öffnen Sie <strong>Manage my mobile devices</strong>.</p>",
-        );
-        let (js, stats) = b.finish();
-        assert!(js.starts_with("(window.__ernSearch=window.__ernSearch||{})[\"de\"]={v:1,"));
-        assert_eq!(stats.sections, 2);
-        assert_eq!(stats.pages, 1);
-        // English stems of the quoted label are there, and the German folded stem.
-        for t in ["devic", "manag", "offn"] {
-            assert!(js.contains(t), "{t} in {js}");
-        }
-        let mut v = String::new();
-        push_varint(&mut v, 1000);
-        assert_eq!(v.len(), 2);
-    }
-}
-
 /// The content of a rendered guide or step page: the inside of its `<div class="eg-prose">`
 /// (nested `div`s included), and its `<h1>` text.
 pub fn page_content(html: &str) -> Option<(String, &str)> {
@@ -610,4 +540,74 @@ pub fn build_indexes<'a>(
             (lang, js, stats)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_content_of_a_rendered_page() {
+        let page = "<main><h1>Zwei <em>Faktoren</em></h1><div class=\"eg-prose\"><p>A</p><div class=\"eg-table\"><table></table></div><p>B <span lang=\"en\" class=\"eg-untranslated\">Click <strong>Next</strong></span> <small class=\"eg-untranslated-mark\">(noch nicht übersetzt)</small></p></div><nav>x</nav></main>";
+        let (title, content) = page_content(page).unwrap();
+        assert_eq!(title, "Zwei Faktoren");
+        assert!(
+            content.ends_with("(noch nicht übersetzt)</small></p>"),
+            "{content}"
+        );
+        let (text, english) = html_text(content);
+        assert!(!text.contains("übersetzt"), "{text}");
+        assert_eq!(
+            english.split_whitespace().collect::<Vec<_>>(),
+            vec!["Click", "Next"]
+        );
+    }
+
+    #[test]
+    fn folds_accents_and_sharp_s() {
+        assert_eq!(fold("Zürich Straße ÉLÈVE"), "zurich strasse eleve");
+    }
+
+    #[test]
+    fn stems_at_build_time() {
+        let mut de = Analyzer::new("de");
+        assert_eq!(de.term("anmeldungen"), de.term("anmeldung"));
+        let mut it = Analyzer::new("it");
+        assert_eq!(it.term("registrazione"), it.term("registrazioni"));
+        let mut pl = Analyzer::new("pl");
+        assert_eq!(pl.term("rejestracja"), "rejestracja");
+    }
+
+    #[test]
+    fn splits_sections_and_finds_english_labels() {
+        let html = "<p>Intro &amp; more</p>\n<h2 id=\"open-the-form\">Formular <em>öffnen</em></h2>\n<p>Klicken Sie auf <strong>Manage my mobile devices</strong>.</p>\n<h2 id=\"x\">Zwei</h2><p>b</p>";
+        let s = sections(html);
+        assert_eq!(s.len(), 3);
+        assert_eq!(s[1].anchor, "open-the-form");
+        assert_eq!(s[1].heading, "Formular öffnen");
+        let (text, english) = html_text(&s[1].html);
+        assert!(text.contains("Klicken Sie auf"));
+        assert_eq!(english.trim(), "Manage my mobile devices");
+    }
+
+    #[test]
+    fn index_is_compact_and_decodable() {
+        let mut b = IndexBuilder::new("de");
+        b.add_page(
+            "paedcan/two-factor",
+            "Zwei-Faktor-Authentifizierung",
+            "<p>Einleitung</p><h2 id=\"app\">App hinzufügen</h2><p>Öffnen Sie <strong>Manage my mobile devices</strong>.</p>",
+        );
+        let (js, stats) = b.finish();
+        assert!(js.starts_with("(window.__ernSearch=window.__ernSearch||{})[\"de\"]={v:1,"));
+        assert_eq!(stats.sections, 2);
+        assert_eq!(stats.pages, 1);
+        // English stems of the quoted label are there, and the German folded stem.
+        for t in ["devic", "manag", "offn"] {
+            assert!(js.contains(t), "{t} in {js}");
+        }
+        let mut v = String::new();
+        push_varint(&mut v, 1000);
+        assert_eq!(v.len(), 2);
+    }
 }

@@ -302,7 +302,10 @@ function classify(outDir, pages) {
   const steps = {};
   for (const p of pages) {
     const m = /^([^/]+)\/index\.html$/.exec(p);
-    if (m && m[1] !== 'static') guides.push(m[1]);
+    // A folder with its own home page and 404 is another language of the portal (de/, it/):
+    // its pages are checked like all others, but it is not a guide.
+    const language = m && pages.includes(`${m[1]}/404.html`);
+    if (m && m[1] !== 'static' && !language) guides.push(m[1]);
   }
   for (const g of guides) {
     steps[g] = pages
