@@ -36,6 +36,7 @@ pub enum Outcome {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Build(args) => {
+            output::claim(&args.out, &args.site.site, args.force)?;
             let opts = site::BuildOptions {
                 site_dir: args.site.site,
                 out_dir: args.out,
@@ -68,6 +69,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 out_dir: args.out,
                 bind: args.bind,
                 port: args.port,
+                force: args.force,
             })?;
             Ok(Outcome::Success)
         }

@@ -34,6 +34,8 @@ pub struct ServeOptions {
     pub out_dir: PathBuf,
     pub bind: String,
     pub port: u16,
+    /// Write into `out_dir` even if it is not ernguide's ([`crate::output::claim`]).
+    pub force: bool,
 }
 
 /// What the server answers with.
@@ -101,6 +103,7 @@ impl State {
 
 /// Builds, serves and rebuilds until the process is stopped.
 pub fn serve(opts: &ServeOptions) -> Result<()> {
+    crate::output::claim(&opts.out_dir, &opts.site_dir, opts.force)?;
     let start = Instant::now();
     let (site, first_error) = match Site::load(&opts.site_dir) {
         Ok(site) => (Some(site), None),

@@ -46,7 +46,7 @@ impl Watcher {
         debouncer
             .watch(&root, RecursiveMode::NonRecursive)
             .map_err(|e| anyhow!("cannot watch {}: {e}", root.display()))?;
-        let ignore = ignore.iter().map(|p| absolute(p)).collect();
+        let ignore = ignore.iter().map(|p| crate::output::absolute(p)).collect();
         let mut w = Watcher {
             debouncer,
             events,
@@ -104,20 +104,6 @@ impl Watcher {
                 }
             }
         }
-    }
-}
-
-fn absolute(p: &Path) -> PathBuf {
-    if let Ok(c) = p.canonicalize() {
-        return c;
-    }
-    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    match (
-        abs.parent().and_then(|d| d.canonicalize().ok()),
-        abs.file_name(),
-    ) {
-        (Some(dir), Some(name)) => dir.join(name),
-        _ => abs,
     }
 }
 
