@@ -24,7 +24,8 @@ use crate::error::{Context, Result};
 /// The file that marks a folder as written by ernguide (in the output folder's root).
 pub const MARKER: &str = ".ernguide-output";
 
-const MARKER_TEXT: &str = "This folder is written by ernguide: each build replaces everything in it.\n\
+const MARKER_TEXT: &str =
+    "This folder is written by ernguide: each build replaces everything in it.\n\
 Do not keep your own files here.\n";
 
 /// Why an output folder is not written (exit code 2: the command line asks for something unsafe).
@@ -76,8 +77,7 @@ pub fn claim(out_dir: &Path, site_dir: &Path, force: bool) -> Result<(), OutputR
             return Ok(());
         }
         return Err(refuse(
-            "it is a file, not a folder. Choose another name, or pass --force to replace it"
-                .into(),
+            "it is a file, not a folder. Choose another name, or pass --force to replace it".into(),
         ));
     }
     if is_ours_or_empty(&out_abs) {
@@ -471,7 +471,11 @@ mod tests {
                 "index.html"
             ]
         );
-        assert_eq!(names(dir.path()), ["public"], "temporary folders left behind");
+        assert_eq!(
+            names(dir.path()),
+            ["public"],
+            "temporary folders left behind"
+        );
     }
 
     #[test]
@@ -493,7 +497,11 @@ mod tests {
             std::fs::read_to_string(out.join("a/index.html")).unwrap(),
             "a"
         );
-        assert_eq!(names(dir.path()), ["public"], "temporary folders left behind");
+        assert_eq!(
+            names(dir.path()),
+            ["public"],
+            "temporary folders left behind"
+        );
     }
 
     #[test]
@@ -576,6 +584,9 @@ mod tests {
         let mut o = Output::new();
         o.add("index.html", "new");
         o.write_to(&out).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "new");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "new"
+        );
     }
 }
