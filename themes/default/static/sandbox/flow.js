@@ -112,7 +112,7 @@
 	function def(c, id) { return (c.sb.screens || {})[id] || null; }
 	function allowed(c, id) {
 		var d = def(c, id);
-		return !!d && !(d.systems && d.systems.indexOf(c.system) < 0);
+		return !!d && !(d.systems && d.systems.indexOf(c.system) < 0) && usable(c, d);
 	}
 	function scenarios(c) { return c.sb.scenarios || []; }
 	function linkMin(c) { return c.clock.link_minutes != null ? c.clock.link_minutes : 5; }
