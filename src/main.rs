@@ -12,7 +12,7 @@ fn main() -> ExitCode {
         Ok(ernguide::Outcome::ContentErrors) => ExitCode::from(1),
         Err(err) => {
             eprintln!("{}", ernguide::error::report(&err));
-            if err.is::<ernguide::output::OutputRefused>() {
+            if err.is::<ernguide::OutputRefused>() {
                 ExitCode::from(2)
             } else {
                 ExitCode::from(1)

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::config::is_email;
-use crate::error::{parse_yaml, read_text, Result, SourceError};
+use crate::error::{parse_yaml, Result, SourceError};
+use crate::input::read_text;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -125,6 +126,9 @@ pub struct Data {
     /// Where the sandbox flow came from (for messages).
     #[serde(skip)]
     pub sandbox_file: Option<PathBuf>,
+    /// The sandbox flow's text, as read (for pointing at lines).
+    #[serde(skip)]
+    pub sandbox_text: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -156,6 +160,19 @@ pub struct GuestAccess {
     pub label: String,
 }
 
+/// Which countries SAAS lists under a network's ERN.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CountryList {
+    /// Exactly the countries of `countries:` (the document shows the whole list).
+    #[default]
+    Complete,
+    /// Every country of `content/data/countries.yaml`; `countries:` only adds what is known
+    /// about some of them (their institutions). Used where a document's screenshot shows an
+    /// alphabetical run of all countries that is cut off.
+    All,
+}
+
 /// Network-specific words used by shared steps and the sandbox.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -167,6 +184,8 @@ pub struct Wording {
     pub comment_hint: String,
     /// An example profession for the preferences / clinical-focus screens ("" = none).
     pub profession_example: String,
+    /// The CPMS top-menu item that holds "ERN Preferences" (default "ERN").
+    pub preferences_menu: String,
 }
 
 impl Default for Wording {
@@ -175,6 +194,7 @@ impl Default for Wording {
             two_factor: "two-factor authentication".into(),
             comment_hint: String::new(),
             profession_example: String::new(),
+            preferences_menu: "ERN".into(),
         }
     }
 }
@@ -186,10 +206,20 @@ pub struct Network {
     pub id: String,
     pub ern: String,
     pub name: String,
-    pub helpdesk: Helpdesk,
+    /// The network's CPMS helpdesk; `null` when the network has not published one (unknown
+    /// is a value: the guides then say so and name who to ask instead).
+    #[serde(default)]
+    pub helpdesk: Option<Helpdesk>,
+    /// The network's own public web page about CPMS, if known.
+    #[serde(default)]
+    pub web_page: Option<String>,
     pub profiles: Vec<String>,
     #[serde(default)]
     pub guest_access: Option<GuestAccess>,
+    /// Whether `countries` is SAAS's whole list or only adds to "every country" (see
+    /// `CountryList`); after loading, `countries` always holds the whole list SAAS shows.
+    #[serde(default)]
+    pub country_list: CountryList,
     #[serde(default)]
     pub countries: Vec<Country>,
     #[serde(default)]
@@ -234,10 +264,15 @@ impl Data {
         let links_path = data_dir.join("links.yaml");
         let links: Vec<Link> = load_yaml(&links_path)?;
         let sandbox_path = data_dir.join("sandbox.yaml");
-        let (sandbox, sandbox_file) = if sandbox_path.exists() {
-            (load_yaml(&sandbox_path)?, Some(sandbox_path))
+        let (sandbox, sandbox_file, sandbox_text) = if sandbox_path.exists() {
+            let text = read(&sandbox_path)?;
+            (
+                parse_yaml(&text, &sandbox_path, 0)?,
+                Some(sandbox_path),
+                text,
+            )
         } else {
-            (serde_json::Value::Null, None)
+            (serde_json::Value::Null, None, String::new())
         };
         let data = Data {
             erns,
@@ -248,6 +283,7 @@ impl Data {
             links,
             sandbox,
             sandbox_file,
+            sandbox_text,
         };
         data.validate(data_dir)?;
         Ok(data)
@@ -396,14 +432,24 @@ impl Network {
                 ))
             }
         }
-        if !is_email(&net.helpdesk.email) {
-            return Err(err(
-                "email:",
-                format!(
-                    "helpdesk e-mail \"{}\" is not a valid e-mail address",
-                    net.helpdesk.email
-                ),
-            ));
+        if let Some(h) = &net.helpdesk {
+            if !is_email(&h.email) {
+                return Err(err(
+                    "email:",
+                    format!(
+                        "helpdesk e-mail \"{}\" is not a valid e-mail address",
+                        h.email
+                    ),
+                ));
+            }
+        }
+        if let Some(url) = &net.web_page {
+            if !is_http_url(url) {
+                return Err(err(
+                    "web_page:",
+                    format!("web_page \"{url}\" is not a well-formed http(s) URL"),
+                ));
+            }
         }
         for p in &net.profiles {
             if data.profile(p).is_none() {
@@ -445,6 +491,22 @@ impl Network {
                     .into());
                 }
             }
+        }
+        if net.country_list == CountryList::All {
+            net.countries = data
+                .countries
+                .iter()
+                .map(|name| {
+                    net.countries
+                        .iter()
+                        .find(|c| &c.name == name)
+                        .cloned()
+                        .unwrap_or_else(|| Country {
+                            name: name.clone(),
+                            institutions: Vec::new(),
+                        })
+                })
+                .collect();
         }
         Ok(net)
     }

@@ -74,15 +74,6 @@ impl BuildError {
             },
         }
     }
-
-    /// `location: message`.
-    pub fn headline(&self) -> String {
-        if self.location.is_empty() {
-            self.message.clone()
-        } else {
-            format!("{}: {}", self.location, self.message)
-        }
-    }
 }
 
 /// The overlay shown over the last good page while the site does not build.
@@ -176,15 +167,12 @@ pub enum Event {
     Reload { version: u64 },
     /// A rebuild failed; pages show the error.
     BuildError { version: u64, error: BuildError },
-    /// Nothing happened (finds closed streams); sent as a comment.
-    Ping,
 }
 
 impl Event {
     /// The event in `text/event-stream` form.
     pub fn to_sse(&self) -> String {
         match self {
-            Event::Ping => ": ping\n\n".to_string(),
             Event::Reload { version } => {
                 format!(
                     "event: reload\ndata: {}\n\n",
@@ -233,11 +221,14 @@ impl Hub {
         }
         let (tx, rx) = unbounded_channel();
         let now = current();
-        let now_version = match &now {
-            Event::Reload { version } | Event::BuildError { version, .. } => Some(*version),
-            Event::Ping => None,
-        };
-        if page_version.is_some_and(|v| Some(v) != now_version) {
+        let (Event::Reload {
+            version: now_version,
+        }
+        | Event::BuildError {
+            version: now_version,
+            ..
+        }) = &now;
+        if page_version.is_some_and(|v| v != *now_version) {
             // The page is out of date: it reloads at once.
             let _ = tx.send(now);
         }
@@ -245,12 +236,9 @@ impl Hub {
         Some(rx)
     }
 
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.clients.lock().map(|c| c.len()).unwrap_or(0)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
