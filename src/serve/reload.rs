@@ -367,11 +367,11 @@ mod tests {
     #[test]
     fn stale_pages_reload_on_subscribe() {
         let hub = Hub::default();
-        let rx = hub
+        let mut rx = hub
             .subscribe(Some(3), || Event::Reload { version: 4 })
             .unwrap();
         assert_eq!(rx.try_recv().ok(), Some(Event::Reload { version: 4 }));
-        let rx2 = hub
+        let mut rx2 = hub
             .subscribe(Some(4), || Event::Reload { version: 4 })
             .unwrap();
         assert!(rx2.try_recv().is_err());
