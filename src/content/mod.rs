@@ -2,6 +2,7 @@
 //! cross-checked (every reference resolves) before anything is rendered.
 
 pub(crate) mod data;
+pub(crate) mod date;
 pub(crate) mod guide;
 pub(crate) mod shared;
 
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 pub(crate) use data::{Data, Network};
+pub(crate) use date::IsoDate;
 pub(crate) use guide::{Guide, Step, System};
 pub(crate) use shared::Shared;
 
