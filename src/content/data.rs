@@ -123,7 +123,7 @@ pub struct Data {
     pub links: Vec<Link>,
     /// The sandbox flow, passed to the theme as-is: the site's `content/data/sandbox.yaml`,
     /// else the theme's `data/sandbox.yaml` (see `Library::load`).
-    pub sandbox: serde_json::Value,
+    pub sandbox: Option<super::sandbox::SandboxFlow>,
     /// Where the sandbox flow came from (for messages).
     #[serde(skip)]
     pub sandbox_file: Option<PathBuf>,
@@ -273,12 +273,12 @@ impl Data {
         let (sandbox, sandbox_file, sandbox_text) = if sandbox_path.exists() {
             let text = read(&sandbox_path)?;
             (
-                parse_yaml(&text, &sandbox_path, 0)?,
+                Some(parse_yaml(&text, &sandbox_path, 0)?),
                 Some(sandbox_path),
                 text,
             )
         } else {
-            (serde_json::Value::Null, None, String::new())
+            (None, None, String::new())
         };
         let data = Data {
             erns,
