@@ -492,7 +492,7 @@ test('PaedCAN CPMS 2.0, guest: hospital, which ERN invited you (24 networks), wo
   await u.frame.getByRole('combobox', { name: 'Working Country' }).selectOption('Austria');
   await u.click('Next');
   await u.frame.getByRole('checkbox', { name: 'Pediatric' }).check();
-  await u.frame.getByRole('combobox', { name: 'Profession' }).selectOption('Nurse');
+  await u.frame.getByRole('combobox', { name: 'Profession' }).selectOption('Paediatrician');
   await u.frame.getByRole('checkbox', { name: 'Solid Tumour' }).check();
   await u.click('Next');
   await u.expectScreen('cpms2-signup-3');
