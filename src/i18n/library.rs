@@ -126,7 +126,13 @@ pub(crate) fn translate_library(lib: &Library, catalog: &Catalog, threshold: f64
         tr(&mut c.purpose);
     }
     out.data = translate_data(&lib.data, catalog);
-    out.data.sandbox = translate_sandbox(&lib.data.sandbox, catalog);
+    // The typed flow, through JSON: only its free-form texts change.
+    out.data.sandbox = lib.data.sandbox.as_ref().map(|flow| {
+        serde_json::to_value(flow)
+            .ok()
+            .and_then(|json| serde_json::from_value(translate_sandbox(&json, catalog)).ok())
+            .unwrap_or_else(|| flow.clone())
+    });
     for n in out.networks.values_mut() {
         *n = translate_network(n, catalog);
     }

@@ -568,7 +568,8 @@ pub(crate) fn all_messages(lib: &Library, theme: &Theme) -> Result<Vec<Message>>
         .as_ref()
         .map(|p| rel_ctx(&lib.site_dir, p))
         .unwrap_or_default();
-    out.extend(sandbox_messages(&lib.data.sandbox, &origin));
+    let flow = serde_json::to_value(&lib.data.sandbox).unwrap_or_default();
+    out.extend(sandbox_messages(&flow, &origin));
     let site_theme = lib.site_dir.join("themes").join(&lib.config.theme);
     out.extend(ui_messages_with(theme, Some(&site_theme))?);
     Ok(out)
