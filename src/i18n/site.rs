@@ -132,6 +132,7 @@ impl LanguageSet {
             ),
             ("untranslated_page", Value::from(english)),
             ("languages", Value::from(Serde(&links))),
+            ("search_css", Value::from(format!("{up}static/i18n.css"))),
             (
                 "search",
                 Value::from(Serde(json!({

@@ -197,9 +197,17 @@ impl<'a> Renderer<'a> {
         };
         for (k, v) in self.langs.page_values(&self.code, &page.rel(), source) {
             // The sandbox is a practice app within its page budget: no search box there.
-            if k == "search" && matches!(page, Page::Sandbox(_)) {
-                ctx.insert(k, Value::from(()));
-                continue;
+            // The sandbox is a practice app within its page budget (150 KB): no search box,
+            // no language switcher there.
+            if matches!(page, Page::Sandbox(_)) {
+                if k == "search" {
+                    ctx.insert(k, Value::from(()));
+                    continue;
+                }
+                if k == "languages" {
+                    ctx.insert(k, Value::from(Vec::<Value>::new()));
+                    continue;
+                }
             }
             ctx.insert(k, v);
         }
