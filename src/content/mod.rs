@@ -49,7 +49,7 @@ impl Library {
             }
         }
 
-        let mut networks = BTreeMap::new();
+        let mut networks: BTreeMap<String, Network> = BTreeMap::new();
         for dir in sorted_subdirs(&content.join("networks"))? {
             let file = dir.join("network.yaml");
             if !file.exists() {
@@ -69,8 +69,8 @@ impl Library {
             .par_iter()
             .map(|dir| Guide::load(dir))
             .collect();
-        let mut guides = loaded.into_iter().collect::<Result<Vec<Guide>>>()?;
-        guides.sort_by(|a, b| (a.meta.order, &a.slug).cmp(&(b.meta.order, &b.slug)));
+        let loaded = loaded.into_iter().collect::<Result<Vec<Guide>>>()?;
+        let guides = with_every_network(loaded, &mut networks, &data, &content);
 
         let lib = Library {
             site_dir: site_dir.to_path_buf(),
@@ -188,6 +188,52 @@ impl Library {
     pub fn guide(&self, slug: &str) -> Option<&Guide> {
         self.guides.iter().find(|g| g.slug == slug)
     }
+}
+
+/// Every ERN of `erns.yaml` gets a network (its `network.yaml`, else `Network::for_ern`) and
+/// every template guide (`network: "*"`) one guide per network that has no guide of the
+/// template's system of its own. Returns the guides sorted by (order, slug), without templates.
+fn with_every_network(
+    loaded: Vec<Guide>,
+    networks: &mut BTreeMap<String, Network>,
+    data: &Data,
+    content: &Path,
+) -> Vec<Guide> {
+    let erns_file = content.join("data").join("erns.yaml");
+    for ern in &data.erns {
+        if !networks.values().any(|n| n.ern == ern.code) {
+            let net = Network::for_ern(ern, &erns_file);
+            if !networks.contains_key(&net.id) {
+                networks.insert(net.id.clone(), net);
+            }
+        }
+    }
+    let (templates, mut guides): (Vec<Guide>, Vec<Guide>) =
+        loaded.into_iter().partition(Guide::is_template);
+    for t in &templates {
+        for ern in &data.erns {
+            let Some(net) = networks.values().find(|n| n.ern == ern.code) else {
+                continue;
+            };
+            let own = |g: &&Guide| g.meta.network == net.id;
+            if guides
+                .iter()
+                .filter(own)
+                .any(|g| g.meta.system == t.meta.system)
+            {
+                continue;
+            }
+            let related = guides
+                .iter()
+                .filter(own)
+                .find(|g| g.template.is_none())
+                .map(|g| g.slug.clone());
+            let instance = t.instantiate(&net.id, related);
+            guides.push(instance);
+        }
+    }
+    guides.sort_by(|a, b| (a.meta.order, &a.slug).cmp(&(b.meta.order, &b.slug)));
+    guides
 }
 
 /// Sub-folders of `dir`, sorted; a missing folder is an empty list.
