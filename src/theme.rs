@@ -5,7 +5,8 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Context, Result};
+use crate::error::Result;
+use crate::input;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/theme_files.rs"));
@@ -31,6 +32,7 @@ impl Theme {
     }
 
     /// Only the embedded files (for tests).
+    #[cfg(test)]
     pub fn embedded_only() -> Theme {
         Theme { override_dir: None }
     }
@@ -40,8 +42,7 @@ impl Theme {
         if let Some(dir) = &self.override_dir {
             let p = dir.join(rel);
             if p.is_file() {
-                let bytes =
-                    std::fs::read(&p).with_context(|| format!("reading {}", p.display()))?;
+                let bytes = input::read_bytes(&p)?;
                 return Ok(Some((Cow::Owned(bytes), p.display().to_string())));
             }
         }
@@ -61,31 +62,11 @@ impl Theme {
             })
             .collect();
         if let Some(dir) = &self.override_dir {
-            let sdir = dir.join("static");
-            if sdir.is_dir() {
-                for entry in walkdir::WalkDir::new(&sdir).sort_by_file_name() {
-                    let entry = entry.with_context(|| format!("reading {}", sdir.display()))?;
-                    if !entry.file_type().is_file() {
-                        continue;
-                    }
-                    let rel = entry
-                        .path()
-                        .strip_prefix(&sdir)
-                        .with_context(|| format!("reading {}", entry.path().display()))?
-                        .to_string_lossy()
-                        .replace('\\', "/");
-                    let bytes = std::fs::read(entry.path())
-                        .with_context(|| format!("reading {}", entry.path().display()))?;
-                    files.insert(rel, Cow::Owned(bytes));
-                }
+            for (path, rel) in input::walk_files(&dir.join("static"))? {
+                files.insert(rel, Cow::Owned(input::read_bytes(&path)?));
             }
         }
         Ok(files)
-    }
-
-    /// The override folder, if the site has one (watched by `serve`).
-    pub fn override_dir(&self) -> Option<&Path> {
-        self.override_dir.as_deref()
     }
 }
 
