@@ -10,7 +10,7 @@
  * For every guide of the bundled portal (content/guides/*) and every shot of its system (SHOTS
  * below: one per sandbox screen of themes/default/data/sandbox.yaml that exists for the system,
  * plus a few sub-states such as the password step of "Sign in"), it opens the built sandbox at a
- * fixed viewport with a fixed clock and random seed, in Free mode (no hints), reaches the screen
+ * fixed viewport with a fixed clock and random seed, in Practice mode (no hints), reaches the screen
  * by its deep link `#/<screen>?scenario=<id>`, fills in the fictitious sample person of
  * sandbox.yaml (`sample`: Maria Example, never real data) where a real user types or ticks
  * something, and writes
@@ -141,7 +141,11 @@ const SHOTS = {
   ],
   'eul-device-add': [
     {
+      // the form (the screen opens on the list of devices with "Add a mobile device")
       async prepare(s) {
+        const add = s.screen.locator('[data-sbx-when="!dev-form"]:not([hidden]) [data-sbx-action="device-new"]');
+        if (await add.count()) await add.click();
+        await s.screen.locator('[data-sbx-when="dev-form"]:not([hidden])').waitFor();
         await s.fill('name', s.sample.device);
         await s.fill('pin', s.sample.pin);
         await s.fill('pin_confirm', s.sample.pin);
@@ -586,8 +590,8 @@ async function main() {
       await page.goto('about:blank');
       await page.goto(url);
       const config = await page.evaluate(() => JSON.parse(document.getElementById('sbx-data').textContent));
-      // Free mode: no hint, no "Fill in the example person" button (kept for the whole tab)
-      await page.locator('input[data-sbx-mode][value="free"]').check();
+      // Practice mode: no hint, no "Fill in the example person" button (kept for the whole tab)
+      await page.locator('input[data-sbx-mode][value="practice"]').check();
       const screens = Object.keys(config.data.sandbox.screens);
       const stepScenario = {};
       for (const st of g.steps) if (st.sandbox && st.scenario && !stepScenario[st.sandbox]) stepScenario[st.sandbox] = st.scenario;
@@ -605,6 +609,10 @@ async function main() {
           const scenario = shot.scenario || stepScenario[screenId] || SCENARIO[screenId] || DEFAULT_SCENARIO[prefix] || 'new-user';
           await page.goto('about:blank');
           await page.goto(`${url}#/${screenId}?scenario=${encodeURIComponent(scenario)}`);
+          // the sandbox keeps the previous shot's progress and asks how to open the step: take
+          // the ready-made example account (the scenario), as a fresh learner would get
+          const ask = page.locator('[data-sbx-dialog][open]');
+          if (await ask.count()) await ask.locator('[data-sbx-choice="1"]').click();
           await page.waitForFunction((id) => {
             const el = document.querySelector(`[data-sbx-screen="${id}"]`);
             return el && !el.hidden;
@@ -627,7 +635,7 @@ async function main() {
           };
           if (shot.prepare) await shot.prepare(s);
           const mode = await page.evaluate(() => window.ernSandbox.getState().mode);
-          if (mode !== 'free') throw new Error(`${g.slug} ${name}: the sandbox is in ${mode} mode, not free`);
+          if (mode !== 'practice') throw new Error(`${g.slug} ${name}: the sandbox is in ${mode} mode, not practice`);
           // nothing focused or hovered: no focus ring, no caret, no hover colour
           await page.evaluate(() => document.activeElement && document.activeElement.blur());
           await page.mouse.move(0, 0);

@@ -217,8 +217,9 @@ impl ContentTemplates {
                 }
             },
         );
-        let screenshots = content_dir
+        let screenshots = shared_dir
             .parent()
+            .and_then(Path::parent)
             .map(|site| site.join("screenshots"))
             .unwrap_or_default();
         env.add_function(
@@ -279,7 +280,7 @@ fn shot_src(screenshots: &Path, state: &State, name: &str) -> Result<String, min
             .ok_or_else(|| invalid(format!("shot(): the guide has no `{key}`")))
     };
     let own = format!("{}/{name}.png", attr("slug")?);
-    if screenshots.join(&own).is_file() {
+    if crate::input::is_file(&screenshots.join(&own)) {
         return Ok(own);
     }
     Ok(format!("{}/{name}.png", attr("system")?))

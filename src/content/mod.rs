@@ -34,6 +34,9 @@ pub(crate) struct Library {
     pub config_text: String,
     /// `content/shared/`, read once.
     pub shared: std::sync::Arc<Shared>,
+    /// Set by the build for `--allow-missing-screenshots` (not a source): a figure whose
+    /// screenshot does not exist yet renders as its alt text.
+    pub allow_missing_screenshots: bool,
 }
 
 impl Library {
@@ -89,6 +92,7 @@ impl Library {
             networks,
             guides,
             shared,
+            allow_missing_screenshots: false,
         };
         lib.validate()?;
         Ok(lib)
