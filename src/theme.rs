@@ -70,10 +70,29 @@ impl Theme {
     }
 }
 
-/// Shrinks a CSS or JS file without changing what it does: drops comments that stand on
-/// their own lines, leading indentation and blank lines (a line-based pass: the theme's scripts
-/// keep no multi-line strings or template literals). Other files are returned unchanged.
+/// Shrinks a CSS or JS file without changing what it does: the `minifier` crate's token-based
+/// minifiers (comments and whitespace). A file they cannot handle falls back to the line-based
+/// pass below. Other files are returned unchanged.
 pub fn compact(rel: &str, bytes: &[u8]) -> Vec<u8> {
+    let lines = compact_lines(rel, bytes);
+    let Ok(text) = std::str::from_utf8(&lines) else {
+        return lines;
+    };
+    if rel.ends_with(".js") {
+        minifier::js::minify(text).to_string().into_bytes()
+    } else if rel.ends_with(".css") {
+        match minifier::css::minify(text) {
+            Ok(min) => min.to_string().into_bytes(),
+            Err(_) => lines,
+        }
+    } else {
+        lines
+    }
+}
+
+/// The line-based pass: drops comments that stand on their own lines, leading indentation and
+/// blank lines (the theme's scripts keep no multi-line strings or template literals).
+fn compact_lines(rel: &str, bytes: &[u8]) -> Vec<u8> {
     let is_js = rel.ends_with(".js");
     if !(is_js || rel.ends_with(".css")) {
         return bytes.to_vec();
@@ -151,15 +170,28 @@ mod tests {
         let js =
             "/**\n * doc\n */\nfunction f() {\n    // note\n    return 'a // b'; /* keep */\n}\n\n";
         assert_eq!(
-            String::from_utf8(compact("x.js", js.as_bytes())).unwrap(),
+            String::from_utf8(compact_lines("x.js", js.as_bytes())).unwrap(),
             "function f() {\nreturn 'a // b'; /* keep */\n}\n"
         );
         let css = "/* head */\n.a {\n  color: red; /* x */\n}\n";
         assert_eq!(
-            String::from_utf8(compact("x.css", css.as_bytes())).unwrap(),
+            String::from_utf8(compact_lines("x.css", css.as_bytes())).unwrap(),
             ".a {\ncolor: red; /* x */\n}\n"
         );
         assert_eq!(compact("x.png", b"  raw"), b"  raw");
+    }
+
+    #[test]
+    fn compact_minifies_js_and_css_keeping_strings_and_regexes() {
+        let js = "var a = 'x  y'; // c\nvar r = /a b\\//g;\nif (a === 'x  y') { f( a , r ); }\n";
+        let out = String::from_utf8(compact("x.js", js.as_bytes())).unwrap();
+        assert!(out.len() < js.len(), "{out}");
+        assert!(out.contains("'x  y'") && out.contains("/a b\\//g"), "{out}");
+        let css = ".a {\n  color : red;\n}\n";
+        assert_eq!(
+            String::from_utf8(compact("x.css", css.as_bytes())).unwrap(),
+            ".a{color:red;}"
+        );
     }
 
     #[test]
