@@ -129,7 +129,11 @@ const SHOTS = {
           const cfg = JSON.parse(document.getElementById('sbx-data').textContent);
           window.location.hash = cfg.guide.system === 'cpms2' ? '#/cpms2-home' : '#/cpms-login';
         });
-        const login = s.page.locator('.sbx-screen:not([hidden]) [data-sbx-action="cpms-login"], .sbx-screen:not([hidden]) [data-sbx-action="cpms2-login"]');
+        // the sandbox asks how to open the screen: keep this practice account (access approved)
+        const ask = s.page.locator('[data-sbx-dialog][open]');
+        await ask.or(s.page.locator('[data-sbx-screen]:not([hidden]) [data-sbx-action="cpms-login"], [data-sbx-screen]:not([hidden]) [data-sbx-action="cpms2-login"]')).first().waitFor();
+        if (await ask.count()) await ask.locator('[data-sbx-choice="0"]').click();
+        const login = s.page.locator('[data-sbx-screen]:not([hidden]) [data-sbx-action="cpms-login"], [data-sbx-screen]:not([hidden]) [data-sbx-action="cpms2-login"]');
         await login.click();
         await s.page.waitForFunction(() => location.hash === '#/eul-signin');
         s.screen = s.page.locator('[data-sbx-screen="eul-signin"]');
