@@ -20,6 +20,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Validate the portal's sources and links without writing anything
     Check(CheckArgs),
+    /// Print the sandbox configuration (JSON) that a guide's practice page gets
+    DumpSandbox(DumpSandboxArgs),
 }
 
 #[derive(Debug, Args)]
@@ -40,6 +42,9 @@ pub struct BuildArgs {
     /// (scripts/screenshots uses it to capture a new guide)
     #[arg(long)]
     pub allow_missing_screenshots: bool,
+    /// Write into --out even if it holds files ernguide did not write (they are deleted)
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -55,6 +60,9 @@ pub struct ServeArgs {
     /// Where to write the site while serving
     #[arg(long, default_value = "public", value_name = "DIR")]
     pub out: PathBuf,
+    /// Write into --out even if it holds files ernguide did not write (they are deleted)
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -72,4 +80,13 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct DumpSandboxArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The guide (its folder name under content/guides/)
+    #[arg(long, value_name = "SLUG")]
+    pub guide: String,
 }

@@ -198,3 +198,69 @@ fn dated_content_is_a_warning_and_json_lists_every_finding() {
     assert_eq!(findings[1]["level"], "warning");
     assert!(!site.out().exists(), "check writes nothing");
 }
+
+#[test]
+fn check_leaves_the_site_folder_byte_identical_even_with_figures_to_encode() {
+    // No shared image cache: `check` must not fill the site's own `.cache/images` either.
+    let site = TestSite::bundled();
+    let before = common::walk(&site.site());
+    let out = site
+        .cmd(&["check", "--site", "site"])
+        .env_remove("ERNGUIDE_CACHE_DIR")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        before == common::walk(&site.site()),
+        "check changed the site folder"
+    );
+    assert!(!site.path(".cache").exists(), "check wrote an image cache");
+    assert!(!site.out().exists());
+}
+
+#[test]
+fn check_reports_a_corrupt_image_without_a_cache_to_hide_it() {
+    let site = TestSite::from_fixture("broken-figure-corrupt-image");
+    let (code, out) = check(&site, false);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("cannot read image `demo/corrupt.png`"),
+        "{out}"
+    );
+    assert!(!site.path(".cache").exists(), "check wrote an image cache");
+}
+
+#[test]
+fn every_missing_image_of_a_page_is_reported_once() {
+    let site = TestSite::from_fixture("broken-figure-missing-image");
+    let step = site.path("content/guides/demo/01-create-eu-login.md");
+    let text = std::fs::read_to_string(&step).unwrap();
+    std::fs::write(
+        &step,
+        format!("{text}\n```figure\nsrc: demo/gone.png\nalt: \"Another\"\n```\n"),
+    )
+    .unwrap();
+    let (code, out) = check(&site, false);
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(
+        out.matches("image `demo/nope.png` not found").count(),
+        1,
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("image `demo/gone.png` not found").count(),
+        1,
+        "{out}"
+    );
+    assert!(out.contains("2 error(s)"), "{out}");
+}
+
+#[test]
+fn a_bad_data_reference_on_a_page_is_one_finding() {
+    let site = TestSite::from_fixture("broken-institution");
+    let (code, out) = check(&site, false);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("IT99"), "{out}");
+    assert!(out.contains("1 error(s)"), "{out}");
+}

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::page::{guide_rel, root_prefix, sandbox_route, step_url, Page};
+use super::RenderErrors;
 use crate::content::{Guide, Library, Network, Step};
 use crate::error::{Context, Result};
 use crate::images;
@@ -195,7 +196,7 @@ impl<'a> Renderer<'a> {
         net: &Network,
         step: Option<&Step>,
         depth_in_guide: usize,
-    ) -> Result<markdown::Rendered> {
+    ) -> Result<(markdown::Rendered, Vec<String>)> {
         let source = step.map(|s| &s.source).unwrap_or(&g.source);
         let mut ctx: BTreeMap<&str, Value> = BTreeMap::new();
         ctx.insert("site", self.site_value.clone());
@@ -241,29 +242,50 @@ impl<'a> Renderer<'a> {
             hook: Some(&hook),
             ..RenderOptions::default()
         };
-        markdown::render(&text, &opts)
-            .with_context(|| format!("rendering {}", source.file.display()))
+        let rendered = markdown::render(&text, &opts)
+            .with_context(|| format!("rendering {}", source.file.display()))?;
+        let (mut errors, images) = hook.finish();
+        match errors.len() {
+            0 => Ok((rendered, images)),
+            1 => Err(anyhow::Error::from(errors.remove(0)))
+                .with_context(|| format!("rendering {}", source.file.display())),
+            n => Err(anyhow::Error::from(RenderErrors::new(
+                errors.into_iter().map(anyhow::Error::from).collect(),
+                format!("checking {n} figures with problems (`ernguide check` lists every one)"),
+            )))
+            .with_context(|| format!("rendering {}", source.file.display())),
+        }
     }
 
-    /// Renders one page: (output path, HTML, source file).
-    pub fn render_page(&self, page: &Page) -> Result<(String, String, PathBuf)> {
+    /// Renders one page.
+    pub fn render_page(&self, page: &Page) -> Result<RenderedPage> {
         let lib = self.lib;
         match *page {
             Page::Home => {
                 let ctx = self.base_ctx(0, "home");
                 let html = self.pages.render("index.html", &Value::from(ctx))?;
-                Ok((page.rel(), html, lib.site_dir.join("site.toml")))
+                Ok(RenderedPage::new(
+                    page,
+                    html,
+                    lib.site_dir.join("site.toml"),
+                    Vec::new(),
+                ))
             }
             Page::NotFound => {
                 // Relative to the site root like every page; `serve` adds a `<base>` when it
                 // answers a deeper path with this page.
                 let ctx = self.base_ctx(0, "404");
                 let html = self.pages.render("404.html", &Value::from(ctx))?;
-                Ok((page.rel(), html, lib.site_dir.join("site.toml")))
+                Ok(RenderedPage::new(
+                    page,
+                    html,
+                    lib.site_dir.join("site.toml"),
+                    Vec::new(),
+                ))
             }
             Page::Guide(g) => {
                 let net = lib.network_of(g);
-                let body = self.markdown(g, net, None, 0)?;
+                let (body, images) = self.markdown(g, net, None, 0)?;
                 let gv = self.guide_values(g);
                 let mut ctx = self.base_ctx(1, "guide");
                 ctx.insert("guide", gv.guide[0].clone());
@@ -273,10 +295,11 @@ impl<'a> Renderer<'a> {
                     .meta
                     .shortcuts
                     .iter()
-                    .map(|s| json!({"label": s.label, "step": s.step, "url": format!("{}/index.html", s.step),
-                                     "number": g.step(&s.step).map(|x| x.number)}))
+                    .map(|s| json!({"label": s.label, "step": s.step, "url": format!("{}/index.html", s.step.value),
+                                     "number": g.step(&s.step.value).map(|x| x.number)}))
                     .collect();
                 ctx.insert("shortcuts", Value::from(Serde(shortcuts)));
+                ctx.insert("has_code", Value::from(body.has_code));
                 ctx.insert(
                     "has_figures",
                     Value::from(images::page_has_figures(&body.html)),
@@ -286,12 +309,12 @@ impl<'a> Renderer<'a> {
                     .pages
                     .render("guide.html", &Value::from(ctx))
                     .with_context(|| format!("rendering the overview of guide `{}`", g.slug))?;
-                Ok((page.rel(), html, g.source.file.clone()))
+                Ok(RenderedPage::new(page, html, g.source.file.clone(), images))
             }
             Page::Step(g, i) => {
                 let net = lib.network_of(g);
                 let step = &g.steps[i];
-                let body = self.markdown(g, net, Some(step), 1)?;
+                let (body, images) = self.markdown(g, net, Some(step), 1)?;
                 let gv = self.guide_values(g);
                 let mut ctx = self.base_ctx(2, "step");
                 ctx.insert("guide", gv.guide[1].clone());
@@ -327,7 +350,12 @@ impl<'a> Renderer<'a> {
                     .pages
                     .render("step.html", &Value::from(ctx))
                     .with_context(|| format!("rendering {}", step.source.file.display()))?;
-                Ok((page.rel(), html, step.source.file.clone()))
+                Ok(RenderedPage::new(
+                    page,
+                    html,
+                    step.source.file.clone(),
+                    images,
+                ))
             }
             Page::Links(g) => {
                 let gv = self.guide_values(g);
@@ -339,7 +367,12 @@ impl<'a> Renderer<'a> {
                     .pages
                     .render("links.html", &Value::from(ctx))
                     .with_context(|| format!("rendering the links page of guide `{}`", g.slug))?;
-                Ok((page.rel(), html, g.source.file.clone()))
+                Ok(RenderedPage::new(
+                    page,
+                    html,
+                    g.source.file.clone(),
+                    Vec::new(),
+                ))
             }
             Page::Sandbox(g) => {
                 let gv = self.guide_values(g);
@@ -361,8 +394,34 @@ impl<'a> Renderer<'a> {
                     .pages
                     .render("sandbox.html", &Value::from(ctx))
                     .with_context(|| format!("rendering the sandbox of guide `{}`", g.slug))?;
-                Ok((page.rel(), html, g.source.file.clone()))
+                Ok(RenderedPage::new(
+                    page,
+                    html,
+                    g.source.file.clone(),
+                    Vec::new(),
+                ))
             }
+        }
+    }
+}
+
+/// One rendered page.
+pub(crate) struct RenderedPage {
+    pub rel: String,
+    pub html: String,
+    /// The file the page comes from (for messages).
+    pub source: PathBuf,
+    /// The image files its figures show.
+    pub images: Vec<String>,
+}
+
+impl RenderedPage {
+    fn new(page: &Page, html: String, source: PathBuf, images: Vec<String>) -> RenderedPage {
+        RenderedPage {
+            rel: page.rel(),
+            html,
+            source,
+            images,
         }
     }
 }

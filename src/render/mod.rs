@@ -8,7 +8,7 @@ pub(crate) mod page;
 use rayon::prelude::*;
 
 use crate::content::Library;
-use crate::error::Result;
+use crate::error::{anyhow, Result};
 use crate::images::ImageJob;
 use crate::output::Output;
 pub(crate) use page::{PageInfo, Selection};
@@ -16,15 +16,18 @@ pub(crate) use page::{PageInfo, Selection};
 /// Several pages failed to render. Reads as the first failure (its source chain leads to that
 /// failure's [`crate::error::SourceError`], so `file:line` reports work); `check` lists them all.
 #[derive(Debug)]
-pub(crate) struct RenderErrors(pub Vec<anyhow::Error>);
+pub(crate) struct RenderErrors(pub Vec<anyhow::Error>, String);
+
+impl RenderErrors {
+    /// The errors, and what failed (`rendering 3 failing pages (...)`), to say after `while`.
+    pub fn new(errors: Vec<anyhow::Error>, what: String) -> RenderErrors {
+        RenderErrors(errors, what)
+    }
+}
 
 impl std::fmt::Display for RenderErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "rendering {} failing pages (`ernguide check` lists every one)",
-            self.0.len()
-        )
+        f.write_str(&self.1)
     }
 }
 
@@ -54,7 +57,7 @@ pub(crate) fn render(lib: &Library, selection: &Selection) -> Result<Rendered> {
     let renderer = context::Renderer::new(lib);
     let mut pages = page::all_pages(lib);
     pages.retain(|p| selection.wants(&p.rel()));
-    let results: Vec<Result<(String, String, std::path::PathBuf)>> =
+    let results: Vec<Result<context::RenderedPage>> =
         pages.par_iter().map(|p| renderer.render_page(p)).collect();
 
     let mut output = Output::new();
@@ -62,21 +65,29 @@ pub(crate) fn render(lib: &Library, selection: &Selection) -> Result<Rendered> {
     let mut has_code = false;
     let mut errors = Vec::new();
     for r in results {
-        let (rel, html, source) = match r {
+        let page = match r {
             Ok(page) => page,
             Err(e) => {
                 errors.push(e);
                 continue;
             }
         };
-        has_code |= html.contains("class=\"hl-");
-        output.add(rel.clone(), html);
-        infos.push(PageInfo { rel, source });
+        has_code |= page.html.contains("class=\"hl-");
+        output.add(page.rel.clone(), page.html);
+        infos.push(PageInfo {
+            rel: page.rel,
+            source: page.source,
+            images: page.images,
+        });
     }
     if errors.len() == 1 {
         return Err(errors.remove(0));
     } else if !errors.is_empty() {
-        return Err(RenderErrors(errors).into());
+        let what = format!(
+            "rendering {} failing pages (`ernguide check` lists every one)",
+            errors.len()
+        );
+        return Err(RenderErrors::new(errors, what).into());
     }
     Ok(Rendered {
         output,
@@ -84,4 +95,31 @@ pub(crate) fn render(lib: &Library, selection: &Selection) -> Result<Rendered> {
         image_jobs: renderer.figures.take_jobs(),
         has_code,
     })
+}
+
+/// The JSON that the sandbox page of guide `slug` gives its script (`<script id="sbx-data">`),
+/// exactly as the page has it: the JS tests read this (`ernguide dump-sandbox`).
+pub(crate) fn sandbox_config(lib: &Library, slug: &str) -> Result<String> {
+    let guide = lib.guide(slug).ok_or_else(|| {
+        let known: Vec<&str> = lib.guides.iter().map(|g| g.slug.as_str()).collect();
+        anyhow!("no guide `{slug}` (the guides are: {})", known.join(", "))
+    })?;
+    let rel = page::Page::Sandbox(guide).rel();
+    let selection = Selection::Some {
+        guides: Default::default(),
+        pages: [rel.clone()].into_iter().collect(),
+    };
+    let rendered = render(lib, &selection)?;
+    let html = rendered
+        .output
+        .get(&rel)
+        .map(String::from_utf8_lossy)
+        .unwrap_or_default();
+    const START: &str = "id=\"sbx-data\">";
+    let json = html
+        .find(START)
+        .map(|i| &html[i + START.len()..])
+        .and_then(|rest| rest.find("</script>").map(|end| &rest[..end]))
+        .ok_or_else(|| anyhow!("the sandbox page of guide `{slug}` has no `sbx-data` script"))?;
+    Ok(json.to_string())
 }
