@@ -8,17 +8,20 @@
 //! change affects (for `serve`).
 #![deny(unsafe_code)]
 
+pub mod accessibility;
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod handout;
 pub mod images;
 pub mod incremental;
 pub mod markdown;
 pub mod output;
 pub mod serve;
 pub mod site;
+pub mod slides;
 pub mod templates;
 pub mod theme;
 
