@@ -10,13 +10,16 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 
+use crate::accessibility::Statement;
 use crate::config::is_email;
 use crate::content::data::{is_http_url, line_of};
 use crate::content::{Guide, Library, Network, Step};
 use crate::error::{Context, Result, SourceError};
+use crate::handout;
 use crate::images;
 use crate::markdown::{self, RenderOptions};
 use crate::output::Output;
+use crate::slides;
 use crate::templates::{ContentTemplates, PageTemplates};
 use crate::theme::Theme;
 
@@ -127,6 +130,9 @@ enum Job<'a> {
     Step(&'a Guide, usize),
     Links(&'a Guide),
     Sandbox(&'a Guide),
+    Slides(&'a Guide),
+    Print(&'a Guide),
+    Accessibility,
 }
 
 impl Job<'_> {
@@ -139,6 +145,9 @@ impl Job<'_> {
             Job::Step(g, i) => format!("{}/{}/index.html", g.slug, g.steps[i].slug),
             Job::Links(g) => format!("{}/links/index.html", g.slug),
             Job::Sandbox(g) => format!("{}/sandbox/index.html", g.slug),
+            Job::Slides(g) => format!("{}/slides/index.html", g.slug),
+            Job::Print(g) => format!("{}/print/index.html", g.slug),
+            Job::Accessibility => "accessibility/index.html".into(),
         }
     }
 }
@@ -287,6 +296,8 @@ impl<'a> Renderer<'a> {
             "url": format!("{up}index.html"),
             "links_url": format!("{up}links/index.html"),
             "sandbox_url": format!("{up}sandbox/index.html"),
+            "slides_url": format!("{up}slides/index.html"),
+            "print_url": format!("{up}print/index.html"),
             "steps": g.steps.len(),
         })
     }
@@ -329,7 +340,7 @@ impl<'a> Renderer<'a> {
         ctx
     }
 
-    /// Runs a Markdown source through Jinja and Markdown.
+    /// Runs a Markdown source through Jinja and Markdown (speaker notes left out).
     fn markdown(
         &self,
         g: &Guide,
@@ -337,6 +348,20 @@ impl<'a> Renderer<'a> {
         step: Option<&Step>,
         depth_in_guide: usize,
     ) -> Result<markdown::Rendered> {
+        let text = self.expand(g, net, step, depth_in_guide, None)?;
+        self.markdown_text(g, step, &text, depth_in_guide, 2)
+    }
+
+    /// Runs a Markdown source through Jinja only. `step_urls` replaces the addresses
+    /// `step_url()` gives (the handout points at its own sections).
+    fn expand(
+        &self,
+        g: &Guide,
+        net: &Network,
+        step: Option<&Step>,
+        depth_in_guide: usize,
+        step_urls: Option<Value>,
+    ) -> Result<String> {
         let source = step.map(|s| &s.source).unwrap_or(&g.source);
         let mut ctx: BTreeMap<&str, Value> = BTreeMap::new();
         ctx.insert("site", self.site_value.clone());
@@ -366,25 +391,111 @@ impl<'a> Renderer<'a> {
             );
             ctx.insert("step_urls", Value::from(Serde(step_urls)));
         }
+        if let Some(urls) = step_urls {
+            ctx.insert("step_urls", urls);
+        }
         let ctx = Value::from(ctx);
-        let text = self
+        Ok(self
             .content
-            .render(&source.file, source.body_line, &source.body, &ctx)?;
+            .render(&source.file, source.body_line, &source.body, &ctx)?)
+    }
+
+    /// Renders Markdown that came from `step` (or the guide's overview) after Jinja, with its
+    /// figures and without speaker notes; the shallowest heading becomes `h{min_heading_level}`.
+    fn markdown_text(
+        &self,
+        g: &Guide,
+        step: Option<&Step>,
+        text: &str,
+        depth_in_guide: usize,
+        min_heading_level: u8,
+    ) -> Result<markdown::Rendered> {
+        let source = step.map(|s| &s.source).unwrap_or(&g.source);
         let root = root_prefix(depth_in_guide + 1);
-        let hook = images::FigureHook::new(
+        let figures = images::FigureHook::new(
             &self.figures,
             &source.file,
             source.body_line,
             &source.body,
-            &text,
+            text,
             root,
         );
+        let hook = slides::WithoutNotes(Some(&figures));
         let opts = RenderOptions {
             hook: Some(&hook),
-            ..RenderOptions::default()
+            min_heading_level,
         };
-        markdown::render(&text, &opts)
+        markdown::render(text, &opts)
             .with_context(|| format!("rendering {}", source.file.display()))
+    }
+
+    /// The slides of a guide's deck (see [`crate::slides`]), as template values.
+    fn slides(&self, g: &Guide) -> Result<Vec<serde_json::Value>> {
+        let net = self.lib.network_of(g);
+        let mut out = Vec::new();
+        for step in &g.steps {
+            let text = self.expand(g, net, Some(step), 1, None)?;
+            for slide in slides::split(&text) {
+                let body = self.markdown_text(g, Some(step), &slide.body, 1, 3)?;
+                let notes = markdown::render(
+                    &slide.notes,
+                    &RenderOptions {
+                        hook: Some(&slides::WithoutNotes(None)),
+                        min_heading_level: 3,
+                    },
+                )
+                .with_context(|| {
+                    format!("rendering the notes of {}", step.source.file.display())
+                })?;
+                out.push(json!({
+                    "step_number": step.number,
+                    "step_title": step.meta.title,
+                    "summary": step.meta.summary,
+                    "heading": slide.heading,
+                    "html": body.html,
+                    "notes": notes.html,
+                    "sandbox_url": sandbox_route(step).map(|r| format!("../sandbox/index.html{r}")),
+                    "step_url": format!("../{}/index.html", step.slug),
+                }));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The steps of a guide's handout (see [`crate::handout`]), as template values, and the
+    /// overview's HTML.
+    fn handout(&self, g: &Guide) -> Result<(String, Vec<serde_json::Value>)> {
+        let net = self.lib.network_of(g);
+        let base = self.lib.config.base_url();
+        let anchors: BTreeMap<&str, String> = g
+            .steps
+            .iter()
+            .map(|s| (s.slug.as_str(), format!("#step-{}", s.slug)))
+            .collect();
+        let anchors = Value::from(Serde(anchors));
+        // The overview is written for the guide's folder: render it there, then move its
+        // relative addresses one folder down.
+        let text = self.expand(g, net, None, 0, Some(anchors.clone()))?;
+        let intro = one_folder_down(&self.markdown_text(g, None, &text, 0, 3)?.html);
+        let mut steps = Vec::new();
+        for step in &g.steps {
+            let text = self.expand(g, net, Some(step), 1, Some(anchors.clone()))?;
+            let body = self.markdown_text(g, Some(step), &text, 1, 3)?;
+            let online = handout::step_url(base.as_deref(), &g.slug, &step.slug);
+            let qr = online.as_deref().and_then(|u| {
+                handout::qr_svg(u, &format!("QR code for step {} online: {u}", step.number))
+            });
+            steps.push(json!({
+                "number": step.number,
+                "slug": step.slug,
+                "title": step.meta.title,
+                "summary": step.meta.summary,
+                "html": prefix_ids(&body.html, &format!("s{}-", step.number)),
+                "online_url": online,
+                "qr": qr,
+            }));
+        }
+        Ok((prefix_ids(&intro, "intro-"), steps))
     }
 
     fn render(&self, job: &Job) -> Result<(String, String, PathBuf)> {
@@ -504,8 +615,155 @@ impl<'a> Renderer<'a> {
                     .with_context(|| format!("rendering the sandbox of guide `{}`", g.slug))?;
                 Ok((job.rel(), html, g.source.file.clone()))
             }
+            Job::Slides(g) => {
+                let gv = self.guide_values(g);
+                let mut ctx = self.base_ctx(2, "slides");
+                ctx.insert("guide", gv.guide[1].clone());
+                ctx.insert("network", gv.network.clone());
+                ctx.insert("steps", gv.steps[1].clone());
+                let slides = self.slides(g)?;
+                let has_figures = slides
+                    .iter()
+                    .any(|s| s["html"].as_str().is_some_and(images::page_has_figures));
+                ctx.insert("has_figures", Value::from(has_figures));
+                ctx.insert("slides", safe_html_fields(slides, &["html", "notes"]));
+                let html = self
+                    .pages
+                    .render("slides.html", &Value::from(ctx))
+                    .with_context(|| format!("rendering the slides of guide `{}`", g.slug))?;
+                Ok((job.rel(), html, g.source.file.clone()))
+            }
+            Job::Print(g) => {
+                let gv = self.guide_values(g);
+                let mut ctx = self.base_ctx(2, "print");
+                ctx.insert("guide", gv.guide[1].clone());
+                ctx.insert("network", gv.network.clone());
+                ctx.insert("steps", gv.steps[1].clone());
+                let (intro, steps) = self.handout(g)?;
+                ctx.insert("intro", Value::from_safe_string(intro));
+                ctx.insert("print_steps", safe_html_fields(steps, &["html", "qr"]));
+                let online = lib
+                    .config
+                    .base_url()
+                    .map(|b| handout::public_url(&b, &format!("{}/", g.slug)));
+                ctx.insert("guide_online_url", Value::from(online));
+                let html = self
+                    .pages
+                    .render("print.html", &Value::from(ctx))
+                    .with_context(|| format!("rendering the handout of guide `{}`", g.slug))?;
+                Ok((job.rel(), html, g.source.file.clone()))
+            }
+            Job::Accessibility => {
+                let statement = Statement::load(&lib.content_dir())?;
+                let mut ctx = self.base_ctx(1, "accessibility");
+                let mut value = serde_json::to_value(&statement).unwrap_or_default();
+                value["status_words"] = json!(statement.status.words());
+                // unknown facts become none, so the template says they are unknown
+                value["feedback"] = json!(statement.feedback.get());
+                value["enforcement"] = json!(statement.enforcement.get());
+                ctx.insert("statement", Value::from(Serde(value)));
+                let mut seen = HashSet::new();
+                let helpdesks: Vec<_> = lib
+                    .guides
+                    .iter()
+                    .map(|g| lib.network_of(g))
+                    .filter(|n| seen.insert(n.id.clone()))
+                    .map(|n| json!({"network": n.name, "name": n.helpdesk.name, "email": n.helpdesk.email}))
+                    .collect();
+                ctx.insert("helpdesks", Value::from(Serde(helpdesks)));
+                let source = statement
+                    .file
+                    .clone()
+                    .unwrap_or_else(|| lib.site_dir.join("site.toml"));
+                let html = self
+                    .pages
+                    .render("accessibility.html", &Value::from(ctx))
+                    .context("rendering the accessibility statement")?;
+                Ok((job.rel(), html, source))
+            }
         }
     }
+}
+
+/// Template values for `items`, with the `fields` that hold rendered HTML marked safe.
+fn safe_html_fields(items: Vec<serde_json::Value>, fields: &[&str]) -> Value {
+    let values: Vec<Value> = items
+        .into_iter()
+        .map(|item| {
+            let serde_json::Value::Object(map) = item else {
+                return Value::from(Serde(item));
+            };
+            let entries: BTreeMap<String, Value> = map
+                .into_iter()
+                .map(|(k, v)| {
+                    let value = match (fields.contains(&k.as_str()), v) {
+                        (true, serde_json::Value::String(html)) => Value::from_safe_string(html),
+                        (_, v) => Value::from(Serde(v)),
+                    };
+                    (k, value)
+                })
+                .collect();
+            Value::from(entries)
+        })
+        .collect();
+    Value::from(values)
+}
+
+/// Rendered HTML written for a folder, made to work one folder deeper: every relative
+/// `href`, `src` and `srcset` address gets a `../` (in-page `#` links stay).
+fn one_folder_down(html: &str) -> String {
+    let relative = |url: &str| {
+        !(url.is_empty()
+            || url.starts_with('#')
+            || url.starts_with('/')
+            || url
+                .split('/')
+                .next()
+                .is_some_and(|first| first.contains(':')))
+    };
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some((at, attr)) = ["href=\"", "src=\"", "srcset=\""]
+        .iter()
+        .filter_map(|a| rest.find(&format!(" {a}")).map(|i| (i, *a)))
+        .min()
+    {
+        let start = at + 1 + attr.len();
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        let value = &rest[..end];
+        if attr == "srcset=\"" {
+            let parts: Vec<String> = value
+                .split(", ")
+                .map(|p| {
+                    if relative(p) {
+                        format!("../{p}")
+                    } else {
+                        p.to_string()
+                    }
+                })
+                .collect();
+            out.push_str(&parts.join(", "));
+        } else if relative(value) {
+            out.push_str("../");
+            out.push_str(value);
+        } else {
+            out.push_str(value);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Prefixes the ids of rendered Markdown, and the in-page links to them, with `prefix` (the
+/// handout puts every step on one page). Only the renderer's own markup has `id="` and
+/// `href="#`: raw HTML in content is escaped.
+fn prefix_ids(html: &str, prefix: &str) -> String {
+    html.replace(" id=\"", &format!(" id=\"{prefix}"))
+        .replace(" href=\"#", &format!(" href=\"#{prefix}"))
+        .replace(&format!(" href=\"#{prefix}step-"), " href=\"#step-")
 }
 
 /// Renders every page and collects the theme's static files.
@@ -533,7 +791,10 @@ pub fn render_site_images(
         jobs.extend((0..g.steps.len()).map(|i| Job::Step(g, i)));
         jobs.push(Job::Links(g));
         jobs.push(Job::Sandbox(g));
+        jobs.push(Job::Slides(g));
+        jobs.push(Job::Print(g));
     }
+    jobs.push(Job::Accessibility);
     jobs.retain(|j| want(&j.rel()));
     let t = std::time::Instant::now();
     let results: Vec<Result<(String, String, PathBuf)>> =
@@ -655,6 +916,13 @@ pub fn stale_content_warnings(lib: &Library) -> Vec<Warning> {
         })
         .collect();
     out.extend(per_guide.into_iter().flatten());
+    if let Ok(statement) = Statement::load(&lib.content_dir()) {
+        out.extend(
+            statement
+                .review_warning(&as_of, lib.config.review_interval_days, day_number)
+                .map(Warning),
+        );
+    }
     // shared fragments too
     let shared = lib.content_dir().join("shared");
     if shared.is_dir() {
@@ -1070,6 +1338,24 @@ mod tests {
         links.extend(attr_values(html, "src"));
         assert_eq!(a.links, links);
         assert_eq!(a.links, ["a.html", "b.html#&q", "", "i.png", "s.js"]);
+    }
+
+    #[test]
+    fn one_folder_down_moves_relative_addresses_only() {
+        let html = r##"<a href="../paedcan/index.html">x</a> <a href="https://e.eu/a">y</a> <a href="mailto:a@b.eu">m</a> <a href="#step-a">s</a> <img src="../images/a-480.png" srcset="../images/a-480.png 480w, ../images/a-880.png 880w" alt="">"##;
+        assert_eq!(
+            one_folder_down(html),
+            r##"<a href="../../paedcan/index.html">x</a> <a href="https://e.eu/a">y</a> <a href="mailto:a@b.eu">m</a> <a href="#step-a">s</a> <img src="../../images/a-480.png" srcset="../../images/a-480.png 480w, ../../images/a-880.png 880w" alt="">"##
+        );
+    }
+
+    #[test]
+    fn prefixed_ids_keep_links_to_steps() {
+        let html = r##"<h3 id="a">A</h3><a href="#a">a</a><a href="#step-x">x</a>"##;
+        assert_eq!(
+            prefix_ids(html, "s1-"),
+            r##"<h3 id="s1-a">A</h3><a href="#s1-a">a</a><a href="#step-x">x</a>"##
+        );
     }
 
     #[test]

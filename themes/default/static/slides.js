@@ -67,6 +67,24 @@
 
   /* ---------------------------------------------------------------- slides */
 
+  // Shrinks a slide's text until it fits its 16:9 box. Every size on a slide is relative to
+  // the slide's width, so the factor found once holds at any size (and in print).
+  function fitBox(inner) {
+    var f = 1;
+    inner.style.setProperty("--eg-fit", "1");
+    while (inner.scrollHeight > inner.clientHeight + 1 && f > 0.5) {
+      f = Math.round((f - 0.05) * 100) / 100;
+      inner.style.setProperty("--eg-fit", String(f));
+    }
+  }
+
+  function fit(slide) {
+    var inner = slide.querySelector(".eg-slide-inner");
+    if (!inner || slide.getAttribute("data-eg-fitted") || !inner.clientHeight) return;
+    fitBox(inner);
+    slide.setAttribute("data-eg-fitted", "true");
+  }
+
   function show(i, fromPartner) {
     var n = Math.max(0, Math.min(slides.length - 1, i));
     var changed = n !== state.index;
@@ -74,6 +92,7 @@
     for (var k = 0; k < slides.length; k++) {
       slides[k].classList.toggle("eg-current", k === n);
     }
+    fit(slides[n]);
     if (count) count.textContent = "Slide " + (n + 1) + " of " + slides.length;
     if (state.presenting && !state.speaker && window.history && history.replaceState) {
       history.replaceState(null, "", "#slide-" + (n + 1));
@@ -163,6 +182,7 @@
       frame.setAttribute("aria-hidden", "true");
       frame.appendChild(node);
       container.appendChild(frame);
+      if (node.clientHeight) fitBox(node);
     }
   }
 
@@ -378,6 +398,7 @@
   var startButton = q("[data-eg-deck-start]");
   if (startButton) startButton.parentNode.hidden = false;
 
+  slides.forEach(fit);
   if (state.speaker) {
     startSpeaker();
   } else {
