@@ -668,7 +668,11 @@ impl<'a> Renderer<'a> {
                     .iter()
                     .map(|g| lib.network_of(g))
                     .filter(|n| seen.insert(n.id.clone()))
-                    .map(|n| json!({"network": n.name, "name": n.helpdesk.name, "email": n.helpdesk.email}))
+                    .filter_map(|n| {
+                        n.helpdesk.as_ref().map(|h| {
+                            json!({"network": n.name, "name": h.name, "email": h.email})
+                        })
+                    })
                     .collect();
                 ctx.insert("helpdesks", Value::from(Serde(helpdesks)));
                 let source = statement

@@ -117,7 +117,7 @@ fn saas_guides_carry_the_dated_cpms2_note() {
     site.build().success();
     for g in ["paedcan", "reconnet", "ern-rnd"] {
         let text = main_text(&site.read(&format!("{g}/index.html")));
-        assert!(text.contains("Which CPMS this guide describes"), "{g}");
+        assert!(text.contains("An older document: CPMS before 2.0"), "{g}");
         assert!(
             text.contains("In 2024 CPMS was upgraded to CPMS 2.0"),
             "{g}"
@@ -125,7 +125,7 @@ fn saas_guides_carry_the_dated_cpms2_note() {
     }
     let text = main_text(&site.read("paedcan-cpms2/index.html"));
     assert!(
-        !text.contains("Which CPMS this guide describes"),
+        !text.contains("An older document"),
         "the CPMS 2.0 guide has no SAAS note"
     );
 }
@@ -145,18 +145,65 @@ fn step_pages(site: &TestSite) -> Vec<(String, String)> {
 }
 
 #[test]
-fn every_step_page_shows_review_date_and_whom_to_tell() {
+fn every_step_page_shows_review_date_and_sends_no_portal_feedback_to_helpdesks() {
     let site = TestSite::bundled();
     site.build().success();
     let pages = step_pages(&site);
     assert!(pages.len() >= 18, "only {} step pages", pages.len());
     for (rel, html) in pages {
-        assert!(html.contains("Last reviewed <time"), "{rel}");
-        assert!(
-            html.contains("Found a mistake or an outdated screen? Tell the"),
-            "{rel}"
-        );
+        assert!(html.contains("last reviewed on <time"), "{rel}");
+        assert!(html.contains("This portal is independent"), "{rel}");
+        assert!(!html.contains("Found a mistake"), "{rel}");
     }
+}
+
+#[test]
+fn no_published_page_names_a_placeholder_contact_or_internal_words() {
+    let site = TestSite::bundled();
+    site.build().success();
+    for (rel, html) in guide_pages(&site) {
+        // Sample people (maria.example@example.org) are text; a contact is a mailto: link.
+        for part in html.split("mailto:").skip(1) {
+            let addr: String = part.chars().take_while(|c| *c != '"').collect();
+            assert!(
+                !addr.ends_with("example.org") && !addr.ends_with("example.com"),
+                "{rel}: placeholder contact {addr}"
+            );
+        }
+        let text = main_text(&html).to_lowercase();
+        for word in ["seed 0", "(seed", "placeholder", "todo", "1.x"] {
+            assert!(!text.contains(word), "{rel} says \"{word}\"");
+        }
+    }
+}
+
+#[test]
+fn countries_cut_off_in_a_screenshot_are_not_presented_as_complete() {
+    let site = TestSite::bundled();
+    site.build().success();
+    for g in ["paedcan", "reconnet"] {
+        let text = main_text(&site.read(&format!("{g}/request-access/index.html")));
+        assert!(!text.contains("SAAS lists:"), "{g}");
+        assert!(text.contains("shows every EU and EEA country"), "{g}");
+    }
+    let rnd = main_text(&site.read("ern-rnd/request-access/index.html"));
+    assert!(rnd.contains("Slovenia, Spain."), "ERN-RND's complete list");
+    assert!(!rnd.contains("United Kingdom"));
+}
+
+#[test]
+fn a_network_without_a_published_helpdesk_says_so() {
+    let site = TestSite::bundled();
+    site.build().success();
+    let text = main_text(&site.read("ern-rnd/index.html"));
+    assert!(
+        text.contains(
+            "ERN-RND has not published a CPMS helpdesk address here: ask your ERN-RND coordinator"
+        ),
+        "{text}"
+    );
+    let links = main_text(&site.read("ern-rnd/links/index.html"));
+    assert!(links.contains("Not published"), "{links}");
 }
 
 /// Guide pages (not the sandbox, whose data lists every dated method) at `site`.

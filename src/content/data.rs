@@ -156,6 +156,19 @@ pub struct GuestAccess {
     pub label: String,
 }
 
+/// Which countries SAAS lists under a network's ERN.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CountryList {
+    /// Exactly the countries of `countries:` (the document shows the whole list).
+    #[default]
+    Complete,
+    /// Every country of `content/data/countries.yaml`; `countries:` only adds what is known
+    /// about some of them (their institutions). Used where a document's screenshot shows an
+    /// alphabetical run of all countries that is cut off.
+    All,
+}
+
 /// Network-specific words used by shared steps and the sandbox.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -167,6 +180,8 @@ pub struct Wording {
     pub comment_hint: String,
     /// An example profession for the preferences / clinical-focus screens ("" = none).
     pub profession_example: String,
+    /// The CPMS top-menu item that holds "ERN Preferences" (default "ERN").
+    pub preferences_menu: String,
 }
 
 impl Default for Wording {
@@ -175,6 +190,7 @@ impl Default for Wording {
             two_factor: "two-factor authentication".into(),
             comment_hint: String::new(),
             profession_example: String::new(),
+            preferences_menu: "ERN".into(),
         }
     }
 }
@@ -186,10 +202,20 @@ pub struct Network {
     pub id: String,
     pub ern: String,
     pub name: String,
-    pub helpdesk: Helpdesk,
+    /// The network's CPMS helpdesk; `null` when the network has not published one (unknown
+    /// is a value: the guides then say so and name who to ask instead).
+    #[serde(default)]
+    pub helpdesk: Option<Helpdesk>,
+    /// The network's own public web page about CPMS, if known.
+    #[serde(default)]
+    pub web_page: Option<String>,
     pub profiles: Vec<String>,
     #[serde(default)]
     pub guest_access: Option<GuestAccess>,
+    /// Whether `countries` is SAAS's whole list or only adds to "every country" (see
+    /// `CountryList`); after loading, `countries` always holds the whole list SAAS shows.
+    #[serde(default)]
+    pub country_list: CountryList,
     #[serde(default)]
     pub countries: Vec<Country>,
     #[serde(default)]
@@ -396,14 +422,24 @@ impl Network {
                 ))
             }
         }
-        if !is_email(&net.helpdesk.email) {
-            return Err(err(
-                "email:",
-                format!(
-                    "helpdesk e-mail \"{}\" is not a valid e-mail address",
-                    net.helpdesk.email
-                ),
-            ));
+        if let Some(h) = &net.helpdesk {
+            if !is_email(&h.email) {
+                return Err(err(
+                    "email:",
+                    format!(
+                        "helpdesk e-mail \"{}\" is not a valid e-mail address",
+                        h.email
+                    ),
+                ));
+            }
+        }
+        if let Some(url) = &net.web_page {
+            if !is_http_url(url) {
+                return Err(err(
+                    "web_page:",
+                    format!("web_page \"{url}\" is not a well-formed http(s) URL"),
+                ));
+            }
         }
         for p in &net.profiles {
             if data.profile(p).is_none() {
@@ -445,6 +481,22 @@ impl Network {
                     .into());
                 }
             }
+        }
+        if net.country_list == CountryList::All {
+            net.countries = data
+                .countries
+                .iter()
+                .map(|name| {
+                    net.countries
+                        .iter()
+                        .find(|c| &c.name == name)
+                        .cloned()
+                        .unwrap_or_else(|| Country {
+                            name: name.clone(),
+                            institutions: Vec::new(),
+                        })
+                })
+                .collect();
         }
         Ok(net)
     }
