@@ -669,9 +669,9 @@ impl<'a> Renderer<'a> {
                     .map(|g| lib.network_of(g))
                     .filter(|n| seen.insert(n.id.clone()))
                     .filter_map(|n| {
-                        n.helpdesk.as_ref().map(|h| {
-                            json!({"network": n.name, "name": h.name, "email": h.email})
-                        })
+                        n.helpdesk
+                            .as_ref()
+                            .map(|h| json!({"network": n.name, "name": h.name, "email": h.email}))
                     })
                     .collect();
                 ctx.insert("helpdesks", Value::from(Serde(helpdesks)));
