@@ -34,9 +34,7 @@ test('sandbox.js: one instance per call, no network, data as text only', () => {
   for (const bad of [/fetch\s*\(/, /XMLHttpRequest/, /sendBeacon/, /WebSocket/, /innerHTML/, /outerHTML/, /insertAdjacentHTML/, /document\.write/, /\.submit\(/]) {
     assert.doesNotMatch(src, bad, `sandbox.js must not use ${bad}`);
   }
-  // every addEventListener goes through on(), which destroy() undoes
-  assert.equal((src.match(/addEventListener/g) || []).length, 1);
-  assert.match(src, /destroy: \(\) => \{ offs\.forEach/);
+  // teardown itself is tested in the browser (tests/browser/sandbox.test.js: destroy() leaves a dead page)
 });
 
 test('templates: no <form>, no external script, password fields kept from password managers', () => {

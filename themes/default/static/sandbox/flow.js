@@ -53,9 +53,16 @@
 		return (!from || from <= asOf) && (!until || asOf <= until);
 	}
 	function isEmail(x) { return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(trim(x)); }
+	// a practice address is at a domain reserved for examples (RFC 2606): never a real mailbox
+	function isPracticeEmail(x, domains) {
+		var d = trim(x).toLowerCase().split('@')[1] || '';
+		return arr(domains).some(k => d === k || (k.charAt(0) === '.' && d.slice(-k.length) === k));
+	}
 	// international format: +, country code, digits (spaces allowed)
 	function isInternationalPhone(x) { return /^\+[1-9][0-9 ]{6,18}$/.test(trim(x)) && trim(x).replace(/\D/g, '').length >= 8; }
-	function phone(x) { return trim(x).replace(/\s+/g, ''); }
+	// a phone number is kept masked, with a hash to compare: never in clear
+	function phone(x) { var n = trim(x).replace(/\s+/g, ''); return n ? n.slice(0, 3) + ' \u2026 ' + n.slice(-2) + ' #' + hash(n) : ''; }
+	function shown(n) { return str(n).split(' #')[0]; }
 	function isPin(x) { return /^[0-9]{4}$/.test(str(x)); }
 
 	// --- config
@@ -74,6 +81,10 @@
 				list: b.list !== false, offered: current(m.available_from, m.available_until, asOf) };
 		});
 		var rules = eul.password_rules || {}, variants = rules.variants || [], rid = sb.password_variant || rules.shown;
+		var rule = extend({}, find(variants, x => x.id === rid) || variants[0] || { min_length: 8, min_groups: 3, forbid_username: true });
+		// the EU Login screen states the username rule (seeds 000, 002): shown and enforced whatever the variant
+		var ur = sb.username_rule || '', texts = [rule.text || ''];
+		if (ur) { rule.forbid_username = true; if (!/username/i.test(rule.text || '')) texts.unshift(ur); }
 		var profiles = (net.profiles || []).map(p => {
 			var n = typeof p === 'string' ? p : p.name;
 			var b = find(d.profiles || [], x => x.name === n) || {};
@@ -89,7 +100,7 @@
 			__compiled: true, sb: sb, d: d, asOf: asOf, system: system, network: net, methods: methods, profiles: profiles,
 			smsOffered: sms, institutions: institutions, labels: raw.labels || sb.labels || {}, sample: sb.sample || {}, clock: sb.clock || {}, steps: raw.steps || [],
 			start: sys.start || (system === 'cpms2' ? 'cpms2-home' : 'cpms-login'),
-			rule: find(variants, x => x.id === rid) || variants[0] || { min_length: 8, min_groups: 3, forbid_username: true },
+			rule: rule, ruleTexts: texts.filter(x => x),
 			ern: find(d.erns || [], e => e.code === net.ern) || { code: net.ern || '', name: '' },
 			milestones: (((sb.networks || {})[net.id] || {}).milestones || sys.milestones || ['account', 'password', 'device', 'request', 'approved'])
 				.filter(m => !(m === 'phone' && !sms) && !(m === 'preferences' && system !== 'saas'))
@@ -119,8 +130,10 @@
 			name: name(a) || p.first_name + ' ' + p.last_name, first_name: a.first || p.first_name, email: a.email || p.email,
 			username: a.username || p.username, network: n.name || c.ern.code, ern: c.ern.code, ern_name: c.ern.name,
 			helpdesk: (n.helpdesk || {}).name || '', helpdesk_email: (n.helpdesk || {}).email || '', approval_time: n.approval_time || '',
+			// a network may publish no helpdesk: then its coordinator, never an invented address
+			helpdesk_contact: n.helpdesk ? n.helpdesk.name + (n.helpdesk.email ? ' (' + n.helpdesk.email + ')' : '') : fill((c.sb.messages || {}).helpdesk_unknown, { network: n.name || c.ern.code }),
 			minutes: linkMin(c), number: p.phone, device: dev ? dev.name : p.device, guest: (n.guest_access || {}).code || '0000',
-			comment_hint: (n.wording || {}).comment_hint || ''
+			comment_hint: (n.wording || {}).comment_hint || '', sample_password: p.password, sample_pin: p.pin
 		}, x);
 	}
 	function msg(s, c, k, x) { var t = (c.sb.messages || {})[k]; return fill(t == null ? k : t, vars(s, c, x)); }
@@ -150,10 +163,11 @@
 
 	function need(e, v, fields, k) { fields.forEach(f => { if (!arr(v[f]).length || !trim(arr(v[f]).join(''))) e.push({ field: f, code: k || 'required' }); }); }
 
-	function checkCreateAccount(v, captcha) {
+	function checkCreateAccount(v, captcha, domains) {
 		var e = [];
 		need(e, v, ['first_name', 'last_name', 'email', 'email_confirm']);
 		if (trim(v.email) && !isEmail(v.email)) e.push({ field: 'email', code: 'email_invalid' });
+		else if (trim(v.email) && domains && !isPracticeEmail(v.email, domains)) e.push({ field: 'email', code: 'email_real' });
 		else if (trim(v.email) && trim(v.email_confirm) && trim(v.email).toLowerCase() !== trim(v.email_confirm).toLowerCase()) {
 			e.push({ field: 'email_confirm', code: 'email_mismatch' });
 		}
@@ -200,14 +214,14 @@
 
 	function emptyState(c, seed) {
 		var s = {
-			v: 1, scenario: 'new-user', screen: c.start, clock: 0, seed: (seed == null ? 20251122 : seed) | 0, mode: 'guided',
+			v: 2, scenario: 'new-user', screen: c.start, clock: 0, seed: (seed == null ? 20251122 : seed) | 0, mode: 'guided',
 			account: null, captcha: '', created: false, links: [], inbox: [], sms: [], phones: [], challenge: null,
 			devices: [], deviceQr: null, app: { step: 'idle', otp: '', error: '' }, auth: null,
 			signin: { step: 'email', email: '', target: 'eulogin', method: '', phone: '', sms: '', qr: '' },
 			pw: { state: 'none', token: '', samples: [] },
 			saas: { app: '', path: [], search: '', perPage: (c.sb.saas || {}).default_records_per_page || 25, page: 1, org: null, profiles: [], comment: '', request: null },
 			prefs: null, c2: { member: '', p1: null, p2: null, request: null }, ui: { inbox: false, phone: false },
-			errors: [], notice: null, fill: null, mistakes: [], actions: 0, testDone: false, n: 0
+			errors: [], notice: null, fill: null, mistakes: [], actions: 0, test: null, undo: null, session: '', devForm: false, explain: '', n: 0
 		};
 		s.captcha = code(s, 5);
 		s.pw.samples = samples(s, c);
@@ -223,9 +237,13 @@
 			var to = sc.screen && (typeof sc.screen === 'string' ? sc.screen : sc.screen[c.system]);
 			if (to && allowed(c, to)) enter(s, c, to);
 		}
-		if (o && o.mode) s.mode = o.mode;
+		if (o && o.mode) s.mode = mode(o.mode);
 		s.errors = []; s.notice = null; s.mistakes = []; s.actions = 0;
 		return s;
+	}
+	function mode(m) { return m === 'free' ? 'practice' : /^(guided|practice|test)$/.test(m) ? m : 'guided'; }
+	// the learner's own work: anything done beyond opening a scenario
+	function hasProgress(s) { return !!s && s.actions > 0;
 	}
 
 	function username(first, last) {
@@ -306,6 +324,10 @@
 		r.status = status;
 		r.decidedAt = s.clock;
 		mail(s, (c.system === 'cpms2' ? 'c2_' : '') + status);
+		// a decision takes days: the EU Login session has ended, so CPMS asks to log in again (seed 002)
+		s.auth = null;
+		if (s.signin.step === 'done') s.signin.step = s.signin.email ? 'password' : 'email';
+		note(s, c, status, status === 'approved' ? 'success' : 'warning');
 		return true;
 	}
 
@@ -325,7 +347,7 @@
 			case 'link':
 				fact(s, c, 'account');
 				var l = s.links[s.links.length - 1];
-				if (!l || l.used || l.replaced || s.clock - l.at >= linkMin(c)) sendLink(s, s.account.active ? 'reset' : 'confirm');
+				if (!l || l.used || l.replaced || s.clock - l.at > linkMin(c)) sendLink(s, s.account.active ? 'reset' : 'confirm');
 				s.pw.state = 'set';
 				s.pw.token = s.links[s.links.length - 1].token;
 				break;
@@ -343,7 +365,7 @@
 				break;
 			case 'phone':
 				fact(s, c, 'password');
-				if (!s.phones.length) s.phones.push({ number: phone(p.phone), verified: true });
+				if (c.smsOffered && !s.phones.length) s.phones.push({ number: phone(p.phone), verified: true });
 				break;
 			case 'challenge':
 				if (!s.challenge) challenge(s, c, phone(p.phone));
@@ -419,7 +441,7 @@
 		if (s.app.step === 'auth-pin') s.app.step = 'idle';
 		var r = s.saas.request, q = s.c2.request;
 		if (t === 'cpms') {
-			if (r && r.status === 'approved') s.screen = 'cpms-preferences';
+			if (r && r.status === 'approved') s.screen = 'cpms-home';
 			else { s.screen = 'cpms-login'; note(s, c, r && r.status === 'pending' ? 'request_pending' : 'not_authorised', 'warning'); }
 		} else if (t === 'saas') s.screen = r ? 'saas-pending' : 'saas-app';
 		else if (t === 'cpms2') s.screen = q ? (q.status === 'approved' ? 'cpms2-home' : q.status === 'pending' ? 'cpms2-submitted' : 'cpms2-signup-1') : 'cpms2-signup-1';
@@ -428,22 +450,15 @@
 
 	// --- errors and notices
 
+	// errors of this action (transition() records them as one mistake)
 	function errs(s, c, l) {
-		l.forEach(e => {
-			var m = msg(s, c, e.code, e.params);
-			s.errors.push({ field: e.field, code: e.code, msg: m });
-			s.mistakes.push({ screen: s.screen, code: e.code, field: e.field, msg: m, at: s.clock });
-		});
-		if (s.mistakes.length > 100) s.mistakes = s.mistakes.slice(-100);
+		l.forEach(e => { s.errors.push({ field: e.field, code: e.code, msg: msg(s, c, e.code, e.params) }); });
 		return l.length > 0;
 	}
 	function E(s, c, f, k, p) { return errs(s, c, [{ field: f, code: k, params: p }]); }
 	function note(s, c, k, kind, x) { s.notice = { kind: kind || 'info', code: k, text: msg(s, c, k, x) }; }
 	function explain(s, c, m) { s.notice = { kind: 'info', text: (m && m.text) || msg(s, c, 'not_simulated') }; }
-	function appErr(s, c, k) {
-		s.app.error = msg(s, c, k);
-		s.mistakes.push({ screen: 'phone', code: k, field: 'app', msg: s.app.error, at: s.clock });
-	}
+	function appErr(s, c, k) { s.app.error = msg(s, c, k); }
 	function account(s, id) {
 		id = trim(id).toLowerCase();
 		return s.account && id && (s.account.email === id || s.account.username === id) ? s.account : null;
@@ -475,12 +490,13 @@
 		// EU Login: create an account
 		'new-captcha': (s, c) => { s.captcha = code(s, 5); note(s, c, 'captcha_new'); },
 		'privacy-statement': (s, c) => { note(s, c, 'privacy_statement'); },
+		'help-external': (s, c) => { note(s, c, 'help_external'); },
 		'fill-sample': (s, c) => {
 			var p = c.sample;
 			s.fill = { first_name: p.first_name, last_name: p.last_name, email: p.email, email_confirm: p.email };
 		},
 		'create-account': (s, c, v) => {
-			if (errs(s, c, checkCreateAccount(v, s.captcha))) {
+			if (errs(s, c, checkCreateAccount(v, s.captcha, c.sb.practice_email_domains))) {
 				if (s.errors.some(e => e.code === 'captcha')) s.captcha = code(s, 5);
 				return;
 			}
@@ -504,13 +520,13 @@
 			if (!l) return;
 			s.pw.state = 'expired';
 			if (l.used || l.replaced) note(s, c, 'link_used', 'warning');
-			else if (s.clock - l.at >= linkMin(c)) E(s, c, 'link', 'link_expired');
+			else if (s.clock - l.at > linkMin(c)) E(s, c, 'link', 'link_expired');
 			else s.pw.state = 'set';
 		},
 		'set-password': (s, c, v) => {
 			var l = linkOf(s, s.pw.token);
 			if (s.pw.state !== 'set' || !l || !s.account) { s.pw.state = 'expired'; return E(s, c, 'link', 'link_used'); }
-			if (s.clock - l.at >= linkMin(c)) { s.pw.state = 'expired'; return E(s, c, 'link', 'link_expired'); }
+			if (s.clock - l.at > linkMin(c)) { s.pw.state = 'expired'; return E(s, c, 'link', 'link_expired'); }
 			if (errs(s, c, checkPassword(v.password, v.confirm, c.rule.forbid_username ? s.account.username : '', c.rule))) return;
 			activate(s, hash(v.password));
 			s.pw.state = 'done';
@@ -612,6 +628,7 @@
 		'manage-phones': (s, c) => { go(s, c, 'eul-phone-add'); },
 		// managing factors asks for one of the factors already configured, if any
 		'manage-devices': (s, c) => {
+			s.devForm = false;
 			if (!hasFactor(s, c) || (s.auth && s.auth.level === 'mfa')) return go(s, c, 'eul-device-add');
 			s.signin.target = 'device';
 			s.signin.method = '';
@@ -642,6 +659,8 @@
 		},
 
 		// mobile device and the EU Login app on the Phone
+		'device-new': s => { s.devForm = true; },
+		'cpms-prefs': (s, c) => { go(s, c, s.auth ? 'cpms-preferences' : 'cpms-login'); },
 		'device-add': (s, c, v) => {
 			if (errs(s, c, checkDevice(v))) return;
 			s.deviceQr = { name: trim(v.name), pin: hash(v.pin) };
@@ -718,6 +737,7 @@
 			s.screen = 'saas-pending';
 			note(s, c, 'request_submitted', 'success');
 		},
+		'comment-draft': (s, c, v) => { s.saas.comment = str(v.value); },
 		'saas-cancel': (s, c) => { clearSaas(s); go(s, c, s.saas.request ? 'saas-pending' : 'saas-app'); },
 		'saas-new': (s, c) => { clearSaas(s); s.saas.request = null; s.saas.comment = ''; go(s, c, 'saas-app'); },
 
@@ -726,6 +746,8 @@
 			var e = [];
 			if (!trim(v.role)) e.push({ field: 'role', code: 'prefs_role' });
 			if (!arr(v.areas).length) e.push({ field: 'areas', code: 'prefs_areas' });
+			// "None" and a thematic area contradict each other
+			else if (arr(v.areas).length > 1 && arr(v.areas).indexOf(c.sb.none_area || 'None') >= 0) e.push({ field: 'areas', code: 'prefs_none_and_area' });
 			if (errs(s, c, e)) return;
 			s.prefs = { role: trim(v.role), areas: arr(v.areas), specialist: trim(v.specialist) };
 			note(s, c, 'prefs_saved', 'success');
@@ -762,39 +784,81 @@
 		}
 	};
 	// actions that keep the messages on screen (they act beside it)
-	var QUIET = /^(app-|org-|panel$|method$|c2-member$)/;
+	var QUIET = /^(app-|org-|panel$|method$|c2-member$|privacy-statement$|help-external$|comment-draft$)/;
 
 	// --- transition
 
+	// events a trainer uses: refused during a test (they would fake its result)
+	var TRAINER = /^(scenario|approve|reject|session)$/;
+
 	function transition(state, ev, config) {
-		var c = compile(config), s;
+		var c = compile(config), s, prev = state ? clone(state) : null;
 		ev = ev || {};
-		if (ev.type === 'reset' || ev.type === 'scenario') {
-			s = initialState(c, ev.type === 'reset' ? 'new-user' : ev.scenario,
-				{ seed: ev.seed != null ? ev.seed : state ? state.seed + 7 : undefined, mode: state && state.mode });
-			if (ev.screen && allowed(c, ev.screen)) go(s, c, ev.screen, true);
+		if (prev) prev.undo = null;
+		if (state && state.mode === 'test' && state.test && !state.test.end &&
+			(TRAINER.test(ev.type) || ev.type === 'tick' && !ev.auto || ev.type === 'go' && ev.deep)) {
+			s = clone(state);
+			note(s, c, 'test_locked', 'warning');
 			return s;
 		}
+		if (ev.type === 'reset' || ev.type === 'scenario' || ev.type === 'mode' && mode(ev.mode) === 'test') {
+			var test = ev.type === 'mode';
+			s = initialState(c, ev.type === 'scenario' ? ev.scenario : 'new-user',
+				{ seed: ev.seed != null ? ev.seed : state ? state.seed + 7 : undefined, mode: test ? 'test' : state && state.mode });
+			if (ev.screen && allowed(c, ev.screen)) go(s, c, ev.screen, true);
+			if (test) s.test = { start: +ev.now || 0, end: 0 };
+			if (state) s.session = state.session || '';
+			// destructive: the previous state can be brought back once
+			if (hasProgress(prev)) s.undo = prev;
+			return s;
+		}
+		if (ev.type === 'undo') return state && state.undo ? clone(state.undo) : clone(state);
 		s = clone(state || initialState(c));
 		s.fill = null;
-		if (ev.type === 'go') { s.errors = []; s.notice = null; go(s, c, ev.screen, !!ev.deep); }
+		if (ev.type === 'go') { s.errors = []; s.notice = null; go(s, c, ev.screen, !!ev.deep); if (ev.deep && hasProgress(prev)) s.undo = prev; }
 		else if (ev.type === 'action' && ACTIONS[ev.name]) {
-			if (!QUIET.test(ev.name)) { s.errors = []; s.notice = null; } else if (/^org-/.test(ev.name)) s.errors = [];
-			s.actions++;
+			var quiet = QUIET.test(ev.name), expected = hint(s, c), before = s.app.error, from = s.screen;
+			if (!quiet) { s.errors = []; s.notice = null; s.explain = ''; } else if (/^org-/.test(ev.name)) s.errors = [];
+			if (!/^(panel|comment-draft)$/.test(ev.name)) { s.actions++; s.undo = null; }
 			ACTIONS[ev.name](s, c, ev.values || {}, ev.arg);
-		} else if (ev.type === 'mode' && /^(guided|free|test)$/.test(ev.mode)) {
-			if (ev.mode === 'test' && s.mode !== 'test') { s.mistakes = []; s.actions = 0; s.testDone = false; }
-			s.mode = ev.mode;
+			// one wrong action is one mistake, with what was expected
+			var wrong = s.errors.map(e => e.msg);
+			if (s.app.error && s.app.error !== before) wrong.push(s.app.error);
+			if (wrong.length) {
+				s.mistakes.push({ screen: /^app-/.test(ev.name) ? 'phone' : from, msg: wrong.join(' '), expected: expected, at: s.clock });
+				if (s.mistakes.length > 100) s.mistakes = s.mistakes.slice(-100);
+				s.explain = expected;
+			}
+		} else if (ev.type === 'fix') {
+			// an answered field loses its error at once
+			s.errors = s.errors.filter(e => e.field !== ev.field);
+		} else if (ev.type === 'mode') {
+			s.mode = mode(ev.mode);
+			if (s.test && !s.test.end) s.test = null;
 		} else if (ev.type === 'tick') {
 			s.clock += Math.max(0, +ev.minutes || 0);
 			var r = request(s, c);
 			if (r && r.status === 'pending' && s.clock - r.at >= approvalMin(c)) decide(s, c, 'approved');
 		} else if (ev.type === 'approve' || ev.type === 'reject') {
-			if (decide(s, c, ev.type === 'approve' ? 'approved' : 'rejected')) note(s, c, ev.type === 'approve' ? 'approved' : 'rejected', ev.type === 'approve' ? 'success' : 'warning');
-			else note(s, c, 'nothing_pending');
-		} else if (ev.type === 'finish-test') s.testDone = true;
-		if (s.mode === 'test' && milestones(s, c).every(m => m.done)) s.testDone = true;
+			if (!decide(s, c, ev.type === 'approve' ? 'approved' : 'rejected')) note(s, c, 'nothing_pending');
+		} else if (ev.type === 'session') s.session = trim(ev.code).toUpperCase().slice(0, 12);
+		else if (ev.type === 'finish-test' && s.test && !s.test.end) s.test.end = +ev.now || s.test.start;
+		if (s.mode === 'test' && s.test && !s.test.end && milestones(s, c).every(m => m.done)) s.test.end = +ev.now || s.test.start;
 		return s;
+	}
+
+	// how fast the simulated clock moves on by itself: {seconds, minutes}; faster while a request waits
+	function pace(state, config) {
+		var c = compile(config), r = request(state, c), k = r && r.status === 'pending' ? 'waiting' : 'auto';
+		return extend({ seconds: k === 'auto' ? 60 : 2, minutes: k === 'auto' ? 1 : 120 }, c.clock[k]);
+	}
+
+	// the check code of a certificate: name, date, result and the trainer's session code
+	function certCode(nm, date, result, session) {
+		var t = [trim(nm).toLowerCase().replace(/\s+/g, ' '), str(date), str(result), trim(session).toUpperCase()].join('|');
+		var h = hash(t) + hash(t + '#'), o = '';
+		for (var i = 0; i < 8; i++) o += CHARS.charAt(parseInt(h.slice(i * 2, i * 2 + 2), 16) % CHARS.length) + (i === 3 ? '-' : '');
+		return o;
 	}
 
 	// --- milestones and hints
@@ -812,13 +876,15 @@
 	function next(s, c) { var m = find(milestones(s, c), x => !x.done); return m ? m.id : 'done'; }
 
 	function hintKey(s, c) {
-		var sc = s.screen, n = 'next/' + next(s, c), r = request(s, c), st = s.signin.step, p = s.pw.state;
+		var sc = s.screen, r = request(s, c), n = 'next/' + (r && r.status === 'rejected' ? 'rejected' : next(s, c)), st = s.signin.step, p = s.pw.state;
 		switch (sc) {
 			case 'cpms-login': return n === 'next/preferences' || (n === 'next/done' && !s.prefs) ? sc : n;
+			case 'cpms-home': return s.prefs ? n : sc;
+			case 'eul-device-add': return s.devForm ? sc : sc + '/manage';
 			case 'cpms2-home': case 'eul-myaccount': return n;
 			case 'eul-create': return s.created ? sc + '/sent' : sc;
 			case 'eul-password': return p === 'set' ? sc : p === 'done' || p === 'sent' ? n : sc + '/expired';
-			case 'eul-signin': return st === 'done' ? n : sc + '/' + (st === 'password' && target(c, s.signin.target).mfa ? 'password-mfa' : st);
+			case 'eul-signin': return st === 'done' ? n : sc + '/' + (st === 'password' && (target(c, s.signin.target).mfa || hasDevice(s)) ? 'password-mfa' : st);
 			case 'eul-phone-add': return c.smsOffered ? sc : sc + '/no-sms';
 			case 'saas-org': return sc + '/' + level(s);
 			case 'saas-pending': case 'cpms2-submitted': return r && r.status !== 'pending' ? sc + '/' + r.status : sc;
@@ -827,9 +893,34 @@
 		return sc;
 	}
 	function hint(s, c) {
-		var hs = c.sb.hints || {}, k = hintKey(s, c), h = hs[k] != null ? hs[k] : hs[k.split('/')[0]];
+		var hs = c.sb.hints || {}, k = hintKey(s, c), h = s.account && s.account.sample && hs[k + '-sample'] || (hs[k] != null ? hs[k] : hs[k.split('/')[0]]);
 		if (h && typeof h === 'object') h = h[c.system] || h['default'] || '';
 		return fill(h || '', vars(s, c));
+	}
+
+	// the guide step of what the learner should do now: the hint's target screen, or the nearest
+	// earlier screen (flow order) that a guide step names
+	var AIM = { account: 'eul-create', password: 'eul-password', phone: 'eul-phone-add', device: 'eul-device-add', request: ['saas-app', 'cpms2-signup-1'],
+		approved: ['saas-pending', 'cpms2-submitted'], preferences: 'cpms-preferences', rejected: ['saas-pending', 'cpms2-submitted'] };
+	function guideStep(s, c) {
+		var k = hintKey(s, c), m = /^next\/(\w+)/.exec(k), aim = m && AIM[m[1]];
+		aim = aim ? (typeof aim === 'string' ? aim : aim[c.system === 'cpms2' ? 1 : 0]) : s.screen;
+		var o = order(c), i = o.indexOf(aim), st;
+		for (; i >= 0; i--) if ((st = find(c.steps, x => x.sandbox === o[i]))) return st;
+		return find(c.steps, x => x.sandbox === aim);
+	}
+	function order(c) { var o = (c.sb.order || []).filter(id => allowed(c, id)); return o.length ? o : Object.keys(c.sb.screens || {}).filter(id => allowed(c, id)); }
+	function usable(c, x) { return !(x.sms_only && !c.smsOffered); }
+	// the Trainer panel's screen list: on-screen names, grouped by site, in flow order
+	function screenGroups(c) {
+		var g = [], names = c.sb.sites || {};
+		order(c).forEach(id => {
+			var d = def(c, id), last = g[g.length - 1];
+			if (!usable(c, d)) return;
+			if (!last || last.site !== d.site) g.push(last = { site: d.site, name: names[d.site] || d.site, screens: [] });
+			last.screens.push({ id: id, name: d.name || d.title });
+		});
+		return g;
 	}
 
 	// --- view
@@ -857,6 +948,7 @@
 		var e = s.saas.path[0] && find(c.d.erns || [], x => x.code === s.saas.path[0]);
 		return {
 			level: level(s), page: pg, pages: pages, perPage: per, total: rows.length, search: s.saas.search,
+			unknown: level(s) === 'institution' && rows.length < 2 && !q ? msg(s, c, 'org_unknown', { country: s.saas.path[1] }) : '',
 			from: rows.length ? start + 1 : 0, to: Math.min(start + per, rows.length),
 			crumbs: s.saas.path.map((x, i) => i === 0 && e ? e.code + ' - ' + e.name : x),
 			rows: rows.slice(start, start + per).map(r => {
@@ -917,31 +1009,33 @@
 		var on = {
 			'signed-in': s.auth, sms: c.smsOffered, created: s.created, 'si-stronger': s.signin.target === 'device',
 			'si-requires': target(c, s.signin.target).requires, 'si-method-sms': sel && sel.kind === 'sms', 'has-request': r, 'c2-member': s.c2.member === 'yes', 'c2-guest': s.c2.member === 'no', 'c2-welcome': mine && c.system === 'cpms2',
-			'cpms-welcome': mine && c.system === 'saas' && s.prefs, 'test-done': s.testDone, 'sample-account': a.sample,
-			'device-sample': s.deviceQr && s.deviceQr.sample
+			'cpms-welcome': mine && c.system === 'saas' && s.prefs, 'sample-account': a.sample,
+			'device-sample': s.deviceQr && s.deviceQr.sample, 'test-running': s.test && !s.test.end, 'test-done': s.test && s.test.end,
+			'can-undo': s.undo, 'has-explain': s.explain && s.errors.length, 'dev-form': s.devForm, 
+			progress: hasProgress(s), 'test-pass': testView(s, c, milestones(s, c)).pass
 		};
 		for (var f in on) if (on[f]) flags.push(f);
 		var roles = (c.sb.cpms2 || {}).role_overview || {}, member = p1.member === 'yes', ms = milestones(s, c);
 		var slots = {
-			name: name(a), email: a.email || '', username: a.username || '', signin_email: s.signin.email, signin_phone: s.signin.phone,
-			requires: target(c, s.signin.target).requires || '', challenge_number: s.challenge ? s.challenge.number : '',
+			name: name(a), email: a.email || '', username: a.username || '', signin_email: s.signin.email, signin_phone: shown(s.signin.phone),
+			requires: target(c, s.signin.target).requires || '', challenge_number: s.challenge ? shown(s.challenge.number) : '',
 			saas_app: s.saas.app, saas_org: s.saas.org ? s.saas.org.label : '', saas_profiles: s.saas.profiles.join(', '),
-			clock: time(c, s.clock), pw_rule: c.rule.text || '', samples: s.pw.samples.join(' '), network: n.name || '', helpdesk: (n.helpdesk || {}).name || '', helpdesk_email: (n.helpdesk || {}).email || '',
-			request_status: r ? r.status : '', sample_email: p.email, sample_password: p.password, sample_pin: p.pin,
-			c2_name: name(a) || '-', c2_email: a.email || '-', c2_username: a.username || '-', c2_role: roles[p1.role] || p1.role || '-',
+			clock: time(c, s.clock), explain: s.explain, samples: s.pw.samples.join(' '), network: n.name || '', helpdesk: (n.helpdesk || {}).name || '', helpdesk_email: (n.helpdesk || {}).email || '',
+			request_status: r ? r.status : '', helpdesk_contact: vars(s, c).helpdesk_contact, sample_email: p.email, sample_password: p.password, sample_pin: p.pin,
+			c2_name: name(a) || '-', c2_email: a.email || '-', c2_username: a.username || '-', c2_role: roles[p1.role] || p1.role || '-', c2_member: p1.member ? c.labels['c2_' + p1.member] || p1.member : '-',
 			c2_ern: arr(member ? p1.ern : p1.invited).join(', ') || '-', c2_hospital: (member ? p1.hospital : p1.guest_hospital) || '-',
 			c2_country: p1.country || '-', c2_cares: arr(p2.cares).join(', ') || '-', c2_profession: p2.profession || '-',
 			c2_area: arr(p2.areas).join(', ') || '-', c2_subarea: p2.subarea || '-', c2_focus: p2.focus || '-'
 		};
 		var ph = phoneView(s, c), unread = l => { return l.filter(m => !m.read).length; };
-		var step = find(c.steps || [], x => x.sandbox === s.screen);
+		var step = guideStep(s, c);
 		return {
 			screen: s.screen, site: d.site || '', address: d.address || '',
 			title: s.screen === 'eul-signin' && s.signin.step === 'lost' && c.labels.lost_title || d.title || s.screen,
 			stepKey: s.screen + '/' + (s.screen === 'eul-signin' ? s.signin.step : s.screen === 'eul-password' ? s.pw.state
-				: s.screen === 'saas-org' ? lv + s.saas.path.join('/') : s.screen === 'eul-create' ? s.created : ''),
+				: s.screen === 'saas-org' ? lv + s.saas.path.join('/') : s.screen === 'eul-create' ? s.created : s.screen === 'eul-device-add' ? s.devForm : ''),
 			flags: flags, slots: slots, errors: s.errors.slice(), notice: s.notice, hint: hint(s, c), hintKey: hintKey(s, c),
-			guideStep: step ? { title: step.title, url: step.url || '' } : null,
+			guideStep: step ? { title: step.title, url: step.url || '' } : null, rules: c.ruleTexts,
 			banners: banners(c, s.screen).map(b => b.text),
 			methods: methodsFor(s, c).map(m => ({ id: m.id, label: m.label, description: m.description, selected: m.id === s.signin.method })),
 			captcha: s.captcha,
@@ -950,16 +1044,25 @@
 			profiles: c.profiles,
 			requests: r && c.system === 'saas' ? [{ app: (c.sb.saas || {}).target_application || 'CPMS', org: r.org ? r.org.label : '',
 				profiles: (r.profiles || []).join(', '), time: time(c, r.at), status: r.status }] : [],
-			phones: s.phones.map(x => x.number), devices: s.devices.map(x => x.name),
+			phones: s.phones.map(x => shown(x.number)), devices: s.devices.map(x => x.name),
 			inbox: s.inbox.slice().reverse().map(m => mailView(s, c, m)), unreadMail: unread(s.inbox),
 			phone: ph, unreadPhone: unread(s.sms) + (ph.pending ? 1 : 0),
 			milestones: ms, mode: s.mode,
-			test: {
-				done: s.testDone, completed: ms.filter(m => m.done).length, total: ms.length, actions: s.actions,
-				mistakes: s.mistakes.map(m => { var x = def(c, m.screen); return { screen: x ? x.title : m.screen, msg: m.msg }; })
-			},
+			test: testView(s, c, ms),
 			prefill: prefill(s), fill: s.fill, scenario: s.scenario, ui: s.ui,
-			screens: Object.keys(c.sb.screens || {}).filter(id => allowed(c, id))
+			screens: screenGroups(c), scenarios: scenarios(c).filter(x => usable(c, x)).map(x => x.id)
+		};
+	}
+
+	// the result of a test: each milestone, time taken, mistakes with what was expected, pass or fail
+	function testView(s, c, ms) {
+		var t = s.test || {}, th = c.sb.test || {}, done = ms.filter(m => m.done).length;
+		var need = th.min_milestones == null ? ms.length : Math.min(th.min_milestones, ms.length), max = th.max_mistakes == null ? 0 : th.max_mistakes;
+		return {
+			running: !!(s.test && !t.end), done: !!t.end, completed: done, total: ms.length, actions: s.actions, milestones: ms,
+			seconds: t.end ? Math.max(0, Math.round((t.end - t.start) / 1000)) : 0, minutes: s.clock, need: need, max: max,
+			pass: !!t.end && done >= need && s.mistakes.length <= max, date: t.end ? new Date(t.end).toISOString().slice(0, 10) : '',
+			mistakes: s.mistakes.map(m => { var x = def(c, m.screen); return { screen: x ? x.name || x.title : m.screen, msg: m.msg, expected: m.expected || '' }; })
 		};
 	}
 
@@ -979,7 +1082,8 @@
 	function withC(f) { return (x, y) => f(x, compile(y)); }
 	return {
 		compile: compile, initialState: initialState, transition: transition, view: view,
-		milestones: withC(milestones), hint: withC(hint), hintKey: withC(hintKey), orgRows: withC(orgRows),
+		milestones: withC(milestones), hint: withC(hint), hintKey: withC(hintKey), orgRows: withC(orgRows), guideStep: withC(guideStep),
+		pace: pace, certCode: certCode, hasProgress: hasProgress, screenGroups: c => screenGroups(compile(c)), isPracticeEmail: isPracticeEmail,
 		screenAllowed: (c, id) => allowed(compile(c), id),
 		isOffered: (c, id) => isOffered(compile(c), id),
 		offeredMethods: c => { return compile(c).methods.filter(m => m.offered); },

@@ -12,9 +12,12 @@
 	function createSandbox(root, config) {
 		var cfg = F.compile(config), L = config.labels || {}, doc = root.ownerDocument, win = doc.defaultView;
 		var key = 'ernguide-sandbox:' + ((config.guide || {}).slug || 'guide');
-		var offs = [], sigs = {}, counts = { mail: 0, phone: 0 }, errN = 0, state;
+		var offs = [], sigs = {}, counts = { mail: 0, phone: 0 }, errN = 0, state, since = 0, choices = null, opener = null, D = L.dlg || {};
 
 		function on(el, type, fn) { el.addEventListener(type, fn); offs.push(() => { el.removeEventListener(type, fn); }); }
+		// timers are listeners too: destroy() clears them
+		function every(fn, ms) { var t = win.setInterval(fn, ms); offs.push(() => { win.clearInterval(t); }); }
+		function later(fn, ms) { var t = win.setTimeout(fn, ms); offs.push(() => { win.clearTimeout(t); }); }
 		function $(sel, ctx) { return (ctx || root).querySelector(sel); }
 		function $$(sel, ctx) { return Array.prototype.slice.call((ctx || root).querySelectorAll(sel)); }
 		function attr(e, n) { return e.getAttribute(n); }
@@ -36,11 +39,12 @@
 		function empty(e) { while (e.firstChild) e.removeChild(e.firstChild); return e; }
 
 		function store() { try { win.sessionStorage.setItem(key, JSON.stringify(state)); } catch (e) { /* storage off */ } }
-		function load() { try { var s = JSON.parse(win.sessionStorage.getItem(key) || 'null'); return s && s.v === 1 && s.saas ? s : null; } catch (e) { return null; } }
+		function load() { try { var s = JSON.parse(win.sessionStorage.getItem(key) || 'null'); return s && s.v === 2 && s.saas ? s : null; } catch (e) { return null; } }
 		function seed() { return (Date.now() ^ Math.floor(Math.random() * 1e9)) | 0; }
 
 		function dispatch(ev, o) {
 			var prev = state;
+			ev.now = ev.now || Date.now();
 			state = F.transition(state, ev, cfg);
 			store();
 			render(prev, o || {});
@@ -78,8 +82,9 @@
 		// --- events
 
 		function onClick(e) {
-			var t = e.target.closest('[data-sbx-action],[data-sbx-cmd],[data-sbx-toggle]');
+			var t = e.target.closest('[data-sbx-action],[data-sbx-cmd],[data-sbx-toggle],[data-sbx-choice]');
 			if (!t || !root.contains(t)) return;
+			if (t.hasAttribute('data-sbx-choice')) return choose(+attr(t, 'data-sbx-choice'));
 			if (t.tagName === 'A') e.preventDefault();
 			var tog = attr(t, 'data-sbx-toggle'), cmd = attr(t, 'data-sbx-cmd'), arg = attr(t, 'data-sbx-arg'), name = attr(t, 'data-sbx-action');
 			if (tog) {
@@ -89,30 +94,119 @@
 				return;
 			}
 			closeMenus();
-			if (cmd === 'reset') return reset();
-			if (cmd === 'scenario') return dispatch({ type: 'scenario', scenario: ($('[data-sbx-scenario]') || {}).value || 'new-user', seed: seed() }, { clear: true, focus: true });
-			if (cmd) return dispatch(cmd === 'tick' ? { type: 'tick', minutes: +arg } : { type: cmd });
+			if (cmd === 'reset') return confirmLoss(D.reset_title, D.reset_text, D.reset_yes, reset);
+			if (cmd === 'scenario') {
+				return confirmLoss(D.jump_title, D.jump_text, D.jump_yes, () => {
+					dispatch({ type: 'scenario', scenario: ($('[data-sbx-scenario]') || {}).value || 'new-user', seed: seed() }, { clear: true, focus: true });
+				});
+			}
+			if (cmd === 'jump') return confirmLoss(D.jump_title, D.jump_text, D.jump_yes, () => { dispatch({ type: 'go', screen: arg, deep: true }, { clear: true, focus: true }); });
+			if (cmd === 'undo') { dispatch({ type: 'undo' }, { clear: true, focus: true }); return announce(L.undone); }
+			if (cmd === 'cert') return certificate();
+			if (cmd === 'verify') return verify();
+			if (cmd === 'print') return win.print();
+			if (cmd === 'session') return dispatch({ type: 'session', code: ($('[data-sbx-session]') || {}).value || '' }, { keep: true });
+			if (cmd) return dispatch(cmd === 'tick' ? { type: 'tick', minutes: +arg } : { type: cmd }, { focus: cmd === 'finish-test' });
 			dispatch({ type: 'action', name: name, arg: arg, values: collect(scopeOf(t)) }, { source: t, panel: name === 'panel' ? arg : '' });
 		}
 		function onChange(e) {
 			var t = e.target, name = attr(t, 'data-sbx-change');
-			if (t.hasAttribute('data-sbx-mode')) dispatch({ type: 'mode', mode: t.value });
-			else if (name) dispatch({ type: 'action', name: name, values: { value: t.value } }, { keep: true });
+			if (t.hasAttribute('data-sbx-mode')) return changeMode(t.value);
+			fix(t);
+			if (name) dispatch({ type: 'action', name: name, values: { value: t.value } }, { keep: true });
 		}
 		function onInput(e) {
 			var name = attr(e.target, 'data-sbx-input');
+			fix(e.target);
 			if (name) dispatch({ type: 'action', name: name, values: { value: e.target.value } }, { keep: true });
+		}
+		// an answered field loses its error at once (not at the next "Next")
+		function fix(t) {
+			var f = attr(t, 'data-sbx-field');
+			if (f && state.errors.some(x => x.field === f) && (t.type !== 'checkbox' && t.type !== 'radio' ? t.value : t.checked)) dispatch({ type: 'fix', field: f }, { keep: true });
+		}
+
+		// --- dialogs: confirmation and choice (a modal <dialog>: focus in, Escape, focus back)
+
+		function ask(title, text, list) {
+			var d = $('[data-sbx-dialog]');
+			if (!d || !d.showModal) return list[0].fn();
+			opener = doc.activeElement;
+			choices = list;
+			$('[data-sbx-dialog-title]', d).textContent = title;
+			$('[data-sbx-dialog-text]', d).textContent = text;
+			var box = empty($('[data-sbx-dialog-buttons]', d));
+			list.forEach((c, i) => { box.appendChild(el('button', { type: 'button', 'class': 'sbx-btn' + (i ? '' : ' sbx-primary'), 'data-sbx-choice': i }, c.label)); box.appendChild(doc.createTextNode(' ')); });
+			d.showModal();
+			box.firstChild.focus();
+		}
+		function choose(i) {
+			var c = choices && choices[i], d = $('[data-sbx-dialog]');
+			choices = null;
+			if (c && c.fn) opener = null;
+			if (d && d.open) d.close();
+			if (c && c.fn) c.fn();
+		}
+		function onClose() {
+			choices = null;
+			if (opener && opener.isConnected && seen(opener)) opener.focus();
+			opener = null;
+			render(state, { keep: true });
+		}
+		function confirmLoss(title, text, yes, fn) {
+			if (!F.hasProgress(state)) return fn();
+			ask(title, text, [{ label: yes, fn: fn }, { label: L.cancel }]);
+		}
+		function changeMode(m) {
+			$$('[data-sbx-mode]').forEach(i => { i.checked = i.value === state.mode; });
+			var start = () => { dispatch({ type: 'mode', mode: 'test', seed: seed() }, { clear: true, focus: true }); };
+			if (m === 'test') return F.hasProgress(state) ? ask(D.test_title, D.test_text, [{ label: D.test_yes, fn: start }, { label: L.cancel }]) : start();
+			var to = () => { dispatch({ type: 'mode', mode: m }); };
+			if (state.test && !state.test.end) return ask(D.stop_title, D.stop_text, [{ label: D.stop_yes, fn: to }, { label: L.cancel }]);
+			to();
+		}
+		// a guide's "Try this step" link: the learner's own progress is never replaced without asking
+		function deepLink(r) {
+			var example = () => { dispatch({ type: 'scenario', scenario: r.scenario, screen: r.screen, seed: seed() }, { clear: true, focus: true }); };
+			var keep = () => { dispatch({ type: 'go', screen: r.screen || state.screen, deep: true }, { clear: true, focus: true }); };
+			if (!F.hasProgress(state)) return example();
+			var d = (cfg.sb.screens || {})[r.screen] || {};
+			ask(D.deep_title, fill(D.deep_text, { screen: d.name || d.title || r.screen }), [{ label: D.deep_keep, fn: keep }, { label: D.deep_example, fn: example }]);
+		}
+
+		// --- the certificate of practice: the name lives in the page only, never in storage
+
+		function certificate() {
+			var v = F.view(state, cfg), t = v.test, name = ($('[data-sbx-cert="name"]') || {}).value || '', err = $('[data-sbx-cert="error"]'), box = $('.sbx-cert');
+			if (!t.pass || !box) return;
+			name = name.trim();
+			err.hidden = !!name;
+			err.textContent = name ? '' : L.cert_need_name;
+			if (!name) return $('[data-sbx-cert="name"]').focus();
+			var session = ($('[data-sbx-cert="session"]') || {}).value || state.session;
+			$('[data-sbx-cert="text"]').textContent = fill(L.cert_text, { name: name, network: (config.network || {}).name || '', system: (cfg.sb.sites || {})[cfg.system === 'cpms2' ? 'cpms2' : 'cpms'] || '',
+				date: t.date, completed: t.completed, total: t.total });
+			$('[data-sbx-cert="code"]').textContent = F.certCode(name, t.date, t.completed + '/' + t.total, session);
+			box.hidden = false;
+			$('#sbx-cert-h').focus();
+		}
+		function verify() {
+			var g = k => ($('[data-sbx-verify="' + k + '"]') || {}).value || '', total = F.milestones(state, cfg).length;
+			var ok = F.certCode(g('name'), g('date'), g('done') + '/' + total, g('session')) === g('code').trim().toUpperCase();
+			$('[data-sbx-verify="result"]').textContent = ok ? L.verify_ok : L.verify_bad;
 		}
 		// Enter in a field presses the visible main button of its block; Escape closes the menu
 		function onKey(e) {
 			var t = e.target, form = t.closest('[data-sbx-form]');
+			var dev = t.closest('#sbx-inbox,#sbx-phone');
+			if (e.key === 'Escape' && dev && !t.closest('dialog')) return dispatch({ type: 'action', name: 'panel', arg: dev.id.slice(4) }, { panel: dev.id.slice(4) });
 			if (e.key === 'Escape') return closeMenus(true);
 			if (e.key !== 'Enter' || t.tagName !== 'INPUT' || /^(checkbox|radio|button)$/.test(t.type) || !form) return;
 			var b = $$('[data-sbx-primary]', form).filter(seen)[0];
 			if (b) { e.preventDefault(); b.click(); }
 		}
 		function closeMenus(refocus) {
-			$$('.sbx-gear [aria-expanded="true"]').forEach(b => {
+			$$('.sbx-gear [aria-expanded="true"],[data-sbx-menu] [aria-expanded="true"]').forEach(b => {
 				b.setAttribute('aria-expanded', 'false');
 				doc.getElementById(attr(b, 'data-sbx-toggle')).hidden = true;
 				if (refocus) b.focus();
@@ -120,15 +214,15 @@
 		}
 		function onHash() {
 			var r = F.parseRoute(win.location.hash);
-			if (r.scenario) dispatch({ type: 'scenario', scenario: r.scenario, screen: r.screen, seed: seed() }, { clear: true, focus: true });
+			if (r.scenario) deepLink(r);
 			else if (r.screen && r.screen !== state.screen) dispatch({ type: 'go', screen: r.screen, deep: true }, { fromHash: true });
 		}
 
 		// --- lists (rebuilt only when their data changes)
 
 		function list(name, sig, build) {
-			var box = $('[data-sbx-list="' + name + '"]'), s = JSON.stringify(sig);
-			if (box && sigs[name] !== s) { sigs[name] = s; build(empty(box)); }
+			var s = JSON.stringify(sig);
+			if (sigs[name] !== s) { sigs[name] = s; $$('[data-sbx-list="' + name + '"]').forEach(b => { build(empty(b)); }); }
 		}
 		function check(name, rows) {
 			$$('[data-sbx-list="' + name + '"] input').forEach(i => {
@@ -157,7 +251,7 @@
 							el('td', null, r.kind === 'open' ? btn(L.open, { 'data-sbx-action': 'org-open', 'data-sbx-arg': r.key }, vh(' ' + r.label)) : null, ' ',
 								btn(L.details, { 'data-sbx-toggle': did, 'aria-expanded': 'false' }, vh(' ' + r.label)),
 								el('p', { id: did, 'class': 'sbx-help', hidden: true },
-									o.level === 'institution' ? fill(L.details_org, { code: r.key }) : o.level === 'country' ? fill(L.details_country, { n: r.count }) : r.label))));
+									o.level === 'institution' ? fill(L.details_org, { code: r.key }) : o.level === 'country' ? fill(L.details_country, { n: r.count }) : fill(L.details_ern, { name: r.label })))));
 					});
 				});
 				check('org', o.rows);
@@ -183,11 +277,12 @@
 					v[n].forEach(x => { box.appendChild(el('li', null, x)); });
 				});
 			});
-			list('inbox', v.inbox, box => {
+			list('inbox', v.inbox.map(m => m.id), box => {
 				if (!v.inbox.length) box.appendChild(el('p', { 'class': 'sbx-muted' }, L.inbox_empty));
-				v.inbox.forEach(m => {
-					var art = box.appendChild(el('article', { 'class': 'sbx-mail', 'aria-labelledby': 'sbx-mail-' + m.id },
-						el('h3', { id: 'sbx-mail-' + m.id }, m.subject), el('p', { 'class': 'sbx-meta' }, L.from + ': ' + m.from + ' \u00b7 ' + L.received + ': ' + m.time)));
+				// the newest e-mail open, the older ones folded
+				v.inbox.forEach((m, i) => {
+					var art = box.appendChild(el('details', { 'class': 'sbx-mail', open: !i },
+						el('summary', null, el('strong', null, m.subject), el('span', { 'class': 'sbx-meta' }, ' \u00b7 ' + L.from + ': ' + m.from + ' \u00b7 ' + L.received + ': ' + m.time))));
 					m.body.forEach(b => {
 						art.appendChild(b.link ? el('p', null, el('a', { href: '#/eul-password', 'data-sbx-action': b.action, 'data-sbx-arg': b.arg }, b.link))
 							: el('p', b.code ? { 'class': 'sbx-mono' } : null, b.code || b.text));
@@ -204,12 +299,21 @@
 				});
 			});
 			list('screens', v.screens, box => {
-				v.screens.forEach(id => { box.appendChild(el('a', { href: '#/' + id }, id)); box.appendChild(doc.createTextNode(' ')); });
+				v.screens.forEach(g => {
+					box.appendChild(el('h4', null, g.name));
+					var ul = box.appendChild(el('ul', { 'class': 'sbx-screens' }));
+					g.screens.forEach(x => { ul.appendChild(el('li', null, el('button', { type: 'button', 'class': 'sbx-linkish', 'data-sbx-cmd': 'jump', 'data-sbx-arg': x.id }, x.name))); });
+				});
+			});
+			list('rules', v.rules, box => { v.rules.forEach(r => { box.appendChild(el('li', null, r)); }); });
+			list('result-milestones', v.test.milestones, box => {
+				v.test.milestones.forEach(m => { box.appendChild(el('li', null, el('span', { 'aria-hidden': 'true' }, m.done ? '\u2713 ' : '\u2717 '), m.label, ' (' + (m.done ? L.done : L.todo) + ')')); });
 			});
 			list('mistakes', [v.test.done, v.test.mistakes], box => {
 				if (!v.test.mistakes.length) box.appendChild(el('li', null, L.no_mistakes));
-				v.test.mistakes.forEach(m => { box.appendChild(el('li', null, m.screen + ': ' + m.msg)); });
+				v.test.mistakes.forEach(m => { box.appendChild(el('li', null, m.screen + ': ' + m.msg, m.expected ? el('br') : null, m.expected ? L.expected + ': ' + m.expected : null)); });
 			});
+			$$('[data-sbx-scenario] option').forEach(o => { o.hidden = o.disabled = v.scenarios.indexOf(o.value) < 0; });
 		}
 
 		// the "Enter the code" picture: its code is its accessible name
@@ -248,7 +352,7 @@
 			var live = $('[data-sbx-live]');
 			if (!live || !text) return;
 			live.textContent = '';
-			win.setTimeout(() => { live.textContent = text; }, 30);
+			later(() => { live.textContent = text; }, 30);
 		}
 
 		// errors go under their field (added to its description), the others into the alert area
@@ -267,7 +371,7 @@
 						d.setAttribute('aria-describedby', ((attr(d, 'aria-describedby') || '') + ' ' + spot.id).trim());
 					}
 				}
-				if (spot) { spot.textContent = er.msg; spot.hidden = false; } else loose.push(er.msg);
+				if (spot) { spot.textContent = spot.hidden ? er.msg : spot.textContent + ' ' + er.msg; spot.hidden = false; } else loose.push(er.msg);
 				if (field) { field.setAttribute('aria-invalid', 'true'); first = first || field; }
 			});
 			if (box) { empty(box); loose.forEach(m => { box.appendChild(el('p', null, m)); }); }
@@ -295,9 +399,11 @@
 				address: v.address, hint: v.hint, app_text: ph.text, app_otp: ph.otp, app_error: ph.error, request_status_label: st,
 				unread_mail: v.unreadMail && !v.ui.inbox ? fill(L.new_badge, { n: v.unreadMail }) : '',
 				unread_phone: v.unreadPhone && !v.ui.phone ? fill(L.new_badge, { n: v.unreadPhone }) : '',
-				org_crumbs: v.org ? '/ ' + v.org.crumbs.join(' / ') : '', org_showing: v.org ? fill(L.showing, v.org) : '',
+				org_crumbs: v.org ? '/ ' + v.org.crumbs.join(' / ') : '', org_showing: v.org ? fill(L.showing, v.org) : '', org_unknown: v.org ? v.org.unknown : '',
 				org_col: v.org && v.org.level === 'country' ? L.col_country : L.col_name,
-				test_summary: fill(L.test_summary, { completed: v.test.completed, total: v.test.total, mistakes: v.test.mistakes.length, actions: v.test.actions })
+				test_summary: fill(L.test_time, { min: Math.floor(v.test.seconds / 60), sec: v.test.seconds % 60, sim: v.test.minutes }) + ' ' +
+					fill(L.test_summary, { completed: v.test.completed, total: v.test.total, mistakes: v.test.mistakes.length, actions: v.test.actions }),
+				test_verdict: fill(v.test.pass ? L.pass : L.fail, { completed: v.test.completed, total: v.test.total, need: v.test.need, max: v.test.max, mistakes: v.test.mistakes.length })
 			});
 			$$('[data-sbx-slot]').forEach(e => {
 				var val = slots[attr(e, 'data-sbx-slot')];
@@ -311,6 +417,9 @@
 				$$('[data-sbx-arg="' + p + '"]').forEach(b => { b.setAttribute('aria-expanded', String(!!v.ui[p])); });
 			});
 			$$('[data-sbx-mode]').forEach(i => { i.checked = i.value === v.mode; });
+			var cert = $('.sbx-cert'), ses = $('[data-sbx-cert="session"]');
+			if (cert && !v.test.pass) cert.hidden = true;
+			if (ses && !ses.value && state.session) ses.value = state.session;
 			var sc = $('[data-sbx-scenario]'), g = $('[data-sbx-guide]'), a = $('[data-sbx-guide-link]');
 			if (sc && (o.clear || o.initial)) sc.value = v.scenario;
 			if (g) g.hidden = !v.guideStep;
@@ -343,11 +452,15 @@
 			}
 			counts.mail = mail; counts.phone = phone;
 			if (!o.initial) {
-				var ph2 = o.panel && v.ui[o.panel] && $('#sbx-' + o.panel + '-h');
-				if (ph2) ph2.focus();
+				var opened = o.panel && $('#sbx-' + o.panel), ph3 = $('#sbx-phone');
+				// a panel that opens gets the focus on its first control; one that closes gives it back
+				if (opened && v.ui[o.panel]) firstControl(opened).focus();
+				else if (opened) { var tb = $('.sbx-devbar [data-sbx-arg="' + o.panel + '"]'); if (tb) tb.focus(); }
 				else if (v.errors.length && er.first && !(fromPhone && !screenChanged)) { er.first.focus(); news.unshift(v.errors.map(e => e.msg).join(' ')); }
-				else if (v.errors.length) news.unshift(er.loose.join(' '));
+				else if (fromPhone && !screenChanged && !seen(o.source) && ph3 && seen(ph3)) firstControl(ph3).focus();
+				else if (v.errors.length && !screenChanged) news.unshift(er.loose.join(' '));
 				else if ((screenChanged || stepChanged || o.focus) && screenEl && !o.keep) {
+					if (v.errors.length) news.push(er.loose.join(' '));
 					var ft = $$('[data-sbx-step-focus]', screenEl).filter(seen)[0] || $('[data-sbx-focus]', screenEl);
 					if (ft) ft.focus();
 					if (screenChanged) news.unshift(L.screen_prefix + ' ' + v.title + '.');
@@ -355,6 +468,7 @@
 			}
 			announce(news.join(' '));
 			if (flags['test-done'] && pv && !pv.test.done) { var res = $('.sbx-result'); if (res) res.focus(); }
+			if (v.mode !== (pv || {}).mode && pv) announce(fill(L.mode_now, { mode: (L.modes || {})[v.mode] || v.mode }));
 
 			// route and title
 			var route = F.formatRoute(v.screen);
@@ -365,6 +479,10 @@
 				} catch (e) { /* some file:// contexts */ }
 			}
 			doc.title = v.title + ' \u2013 ' + doc.title.split(' \u2013 ').slice(-3).join(' \u2013 ');
+		}
+
+		function firstControl(box) {
+			return $$('summary,button,a[href],input,select,textarea', box).filter(seen)[0] || $('[tabindex="-1"]', box) || box;
 		}
 
 		function reset() {
@@ -380,17 +498,31 @@
 		on(root, 'keydown', onKey);
 		on(win, 'hashchange', onHash);
 		on(win, 'popstate', onHash);
+		var dlg = $('[data-sbx-dialog]'), tr = $('[data-sbx-trainer]'), tkey = key + ':trainer';
+		if (dlg) on(dlg, 'close', onClose);
+		// the Trainer panel stays open across reloads
+		if (tr) {
+			try { tr.open = win.sessionStorage.getItem(tkey) === '1'; } catch (e) { /* storage off */ }
+			on(tr, 'toggle', () => { try { win.sessionStorage.setItem(tkey, tr.open ? '1' : '0'); } catch (e) { /* storage off */ } });
+		}
+		// the simulated clock moves on by itself (faster while a request waits)
+		every(() => {
+			if (choices) return;
+			var p = F.pace(state, cfg);
+			if (++since >= p.seconds) { since = 0; dispatch({ type: 'tick', minutes: p.minutes, auto: true }, { keep: true }); }
+		}, 1000);
 
-		var r0 = F.parseRoute(win.location.hash), saved = load();
-		state = r0.scenario ? F.initialState(cfg, r0.scenario, { seed: seed(), mode: saved && saved.mode }) : saved || F.initialState(cfg, 'new-user', { seed: seed() });
-		if (r0.screen && r0.screen !== state.screen) state = F.transition(state, { type: 'go', screen: r0.screen, deep: true }, cfg);
+		var r0 = F.parseRoute(win.location.hash), saved = load(), ask0 = r0.scenario && F.hasProgress(saved);
+		state = r0.scenario && !ask0 ? F.initialState(cfg, r0.scenario, { seed: seed(), mode: saved && saved.mode !== 'test' ? saved.mode : '' }) : saved || F.initialState(cfg, 'new-user', { seed: seed() });
+		if (r0.screen && r0.screen !== state.screen && !ask0) state = F.transition(state, { type: 'go', screen: r0.screen, deep: true }, cfg);
 		store();
 		render(null, { initial: true });
+		if (ask0) deepLink(r0);
 
 		return {
 			dispatch: dispatch, reset: reset,
 			getState: () => state,
-			destroy: () => { offs.forEach(f => { f(); }); offs = []; }
+			destroy: () => { offs.forEach(f => { f(); }); offs = []; var d = $('[data-sbx-dialog]'); if (d && d.open) d.close(); }
 		};
 	}
 
