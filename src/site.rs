@@ -433,10 +433,21 @@ impl<'a> Renderer<'a> {
     fn slides(&self, g: &Guide) -> Result<Vec<serde_json::Value>> {
         let net = self.lib.network_of(g);
         let mut out = Vec::new();
+        let mut first_figure = true;
         for step in &g.steps {
             let text = self.expand(g, net, Some(step), 1, None)?;
             for slide in slides::split(&text) {
-                let body = self.markdown_text(g, Some(step), &slide.body, 1, 3)?;
+                let mut body = self.markdown_text(g, Some(step), &slide.body, 1, 3)?;
+                // Only the deck's first screenshot loads at once (each slide renders alone).
+                if images::page_has_figures(&body.html) {
+                    if !first_figure {
+                        body.html = body.html.replace(
+                            " decoding=\"async\">",
+                            " decoding=\"async\" loading=\"lazy\">",
+                        );
+                    }
+                    first_figure = false;
+                }
                 let notes = markdown::render(
                     &slide.notes,
                     &RenderOptions {

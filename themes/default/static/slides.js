@@ -93,6 +93,11 @@
       slides[k].classList.toggle("eg-current", k === n);
     }
     fit(slides[n]);
+    // the next slide's screenshots load now, so they are there when it shows
+    if (slides[n + 1]) {
+      var lazy = slides[n + 1].querySelectorAll("img[loading=lazy]");
+      for (var l = 0; l < lazy.length; l++) lazy[l].setAttribute("loading", "eager");
+    }
     if (count) count.textContent = "Slide " + (n + 1) + " of " + slides.length;
     if (state.presenting && !state.speaker && window.history && history.replaceState) {
       history.replaceState(null, "", "#slide-" + (n + 1));
@@ -398,7 +403,21 @@
   var startButton = q("[data-eg-deck-start]");
   if (startButton) startButton.parentNode.hidden = false;
 
-  slides.forEach(fit);
+  // Fit slides as they scroll into view (fitting all at once forces a layout per slide).
+  if ("IntersectionObserver" in window) {
+    var watcher = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (!e.isIntersecting) return;
+        watcher.unobserve(e.target);
+        fit(e.target);
+      });
+    });
+    slides.forEach(function (slide) {
+      watcher.observe(slide);
+    });
+  } else {
+    slides.forEach(fit);
+  }
   if (state.speaker) {
     startSpeaker();
   } else {
