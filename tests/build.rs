@@ -91,7 +91,8 @@ fn site_theme_overrides_a_template() {
     site.build().success();
     assert!(site.read("404.html").contains("Custom not found"));
     assert!(
-        site.read("index.html").contains("Choose your network"),
+        site.read("index.html")
+            .contains("What you need before you start"),
         "other templates still built in"
     );
 }

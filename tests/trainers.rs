@@ -114,7 +114,7 @@ fn with_a_base_url_every_step_gets_a_qr_code_and_its_address() {
         "https://help.example.org/ern/demo/request-access/",
     ] {
         assert!(
-            print.contains(&format!("QR code for step")) && print.contains(url),
+            print.contains("QR code for step") && print.contains(url),
             "missing {url}"
         );
     }
