@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::content::data::{is_iso_date, line_of};
-use crate::error::{parse_yaml, read_text, Result, SourceError};
+use crate::error::{parse_yaml, Result, SourceError};
+use crate::input::read_text;
 
 /// Where the statement's data lives, relative to the content folder.
 pub const DATA_FILE: &str = "data/accessibility.yaml";
@@ -113,9 +114,11 @@ pub struct Statement {
     pub prepared_on: String,
     /// `YYYY-MM-DD`
     pub last_reviewed: String,
-    /// Where the data came from (for messages); not part of the file.
+    /// Where the data came from, and its text (for messages); not part of the file.
     #[serde(skip)]
     pub file: Option<PathBuf>,
+    #[serde(skip)]
+    pub text: String,
 }
 
 impl Statement {
@@ -132,6 +135,7 @@ impl Statement {
             prepared_on: String::new(),
             last_reviewed: String::new(),
             file: None,
+            text: String::new(),
         }
     }
 
@@ -194,6 +198,7 @@ impl Statement {
             ));
         }
         s.file = Some(path.to_path_buf());
+        s.text = text.to_string();
         Ok(s)
     }
 
@@ -210,10 +215,9 @@ impl Statement {
         if now - reviewed <= i64::from(interval_days) {
             return None;
         }
-        let text = std::fs::read_to_string(file).unwrap_or_default();
         Some(SourceError::new(
             file,
-            line_of(&text, "last_reviewed:"),
+            line_of(&self.text, "last_reviewed:"),
             format!(
                 "the accessibility statement was last reviewed on {}, more than {interval_days} days before as_of {as_of}: review it and update `last_reviewed`",
                 self.last_reviewed
@@ -300,10 +304,7 @@ last_reviewed: 2026-12-01
 
     #[test]
     fn review_warning_after_the_interval() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("accessibility.yaml");
-        std::fs::write(&path, GOOD).unwrap();
-        let s = Statement::parse(GOOD, &path).unwrap();
+        let s = parse(GOOD).unwrap();
         assert!(s.review_warning("2027-06-01", 365, days).is_none());
         let w = s.review_warning("2028-01-02", 365, days).unwrap();
         assert_eq!(w.line, 11);

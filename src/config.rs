@@ -4,7 +4,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{decode_text, Context, Result, SourceError};
+use crate::error::{Context, Result, SourceError};
+use crate::input::{self, decode_text};
 
 /// A contact shown on every guide's links page (IT support, EU Login support, ...).
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -63,14 +64,15 @@ impl SiteConfig {
         self.as_of.to_string()
     }
 
-    /// Reads and validates `<site>/site.toml`.
-    pub fn load(site_dir: &Path) -> Result<SiteConfig> {
+    /// Reads and validates `<site>/site.toml`; the config and the file's text.
+    pub fn load(site_dir: &Path) -> Result<(SiteConfig, String)> {
         let path = site_dir.join("site.toml");
-        let bytes = std::fs::read(&path).with_context(|| {
+        let bytes = input::read(&path).with_context(|| {
             format!("reading {} (is --site the portal folder?)", path.display())
         })?;
         let text = decode_text(&path, bytes)?;
-        Self::parse(&text, &path)
+        let config = Self::parse(&text, &path)?;
+        Ok((config, text))
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<SiteConfig> {

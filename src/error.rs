@@ -70,30 +70,6 @@ pub fn report(err: &anyhow::Error) -> String {
     }
 }
 
-/// Reads a source file as text. A file that is not UTF-8 is a [`SourceError`] at the line of
-/// its first bad byte; other problems (missing file, ...) keep the OS error, with the path.
-pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    Ok(decode_text(path, bytes)?)
-}
-
-/// `bytes` (read from `path`) as UTF-8 text, or a [`SourceError`] at the first bad byte's line.
-pub fn decode_text(path: &Path, bytes: Vec<u8>) -> Result<String, SourceError> {
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..valid]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1;
-        SourceError::new(
-            path,
-            line,
-            "this file is not UTF-8 text: save it with the UTF-8 encoding",
-        )
-    })
-}
-
 /// Parses YAML into `T`, turning a parse error into a [`SourceError`].
 /// `line_offset` is added to the YAML line (front matter starts after the `---` line).
 pub fn parse_yaml<T: serde::de::DeserializeOwned>(

@@ -16,10 +16,13 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::json;
 
-use crate::content::{Guide, Library};
+use crate::content::{Guide, Library, Shared};
 use crate::error::Result;
+use crate::images::Encode;
 use crate::output::Output;
-use crate::site::{self, PageInfo, RenderedSite, Warning};
+use crate::pipeline::{self, Built, Warning};
+use crate::render::page::{guide_rel, step_rel};
+use crate::render::{PageInfo, Selection};
 
 /// What a changed path (relative to the site folder) is, for deciding what to rebuild.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,7 +150,8 @@ pub struct Site {
     /// `site_dir`, absolute and with symlinks resolved, to recognise the paths a watcher reports.
     canonical_dir: PathBuf,
     lib: Library,
-    rendered: RenderedSite,
+    rendered: Built,
+    warnings: Vec<Warning>,
     /// Changes (relative to the site folder) not yet built successfully: a failed rebuild's
     /// changes are built again with the next one.
     pending: BTreeSet<PathBuf>,
@@ -156,36 +160,29 @@ pub struct Site {
 impl Site {
     /// Loads, renders and link-checks the site at `site_dir`, like `build` without writing.
     pub fn load(site_dir: &Path) -> Result<Site> {
-        let lib = Library::load(site_dir)?;
-        let rendered = site::render_site(&lib)?;
-        site::check_links(&rendered)?;
+        let lib = pipeline::load(site_dir)?;
+        let (rendered, _) = pipeline::assemble(&lib, &Selection::All, Encode::Full)?;
+        let warnings = pipeline::lint(&lib, &rendered)?;
         Ok(Site {
             site_dir: site_dir.to_path_buf(),
             canonical_dir: canonical(site_dir),
             lib,
             rendered,
+            warnings,
             pending: BTreeSet::new(),
         })
-    }
-
-    pub fn site_dir(&self) -> &Path {
-        &self.site_dir
-    }
-
-    pub fn library(&self) -> &Library {
-        &self.lib
     }
 
     pub fn output(&self) -> &Output {
         &self.rendered.output
     }
 
-    pub fn pages(&self) -> &[PageInfo] {
+    pub(crate) fn pages(&self) -> &[PageInfo] {
         &self.rendered.pages
     }
 
     pub fn warnings(&self) -> &[Warning] {
-        &self.rendered.warnings
+        &self.warnings
     }
 
     /// `path` (absolute, or relative to the current folder) relative to the site folder, or
@@ -238,9 +235,9 @@ impl Site {
 
     /// Loads and renders everything again.
     fn rebuild_all(&mut self) -> Result<RebuildStats> {
-        let lib = Library::load(&self.site_dir)?;
-        let rendered = site::render_site(&lib)?;
-        site::check_links(&rendered)?;
+        let lib = pipeline::load(&self.site_dir)?;
+        let (rendered, _) = pipeline::assemble(&lib, &Selection::All, Encode::Full)?;
+        let warnings = pipeline::lint(&lib, &rendered)?;
         let (changed, removed) = output_diff(&self.rendered.output, &rendered.output);
         let stats = RebuildStats {
             full: true,
@@ -251,26 +248,23 @@ impl Site {
         };
         self.lib = lib;
         self.rendered = rendered;
+        self.warnings = warnings;
         Ok(stats)
     }
 
     /// Renders the pages that depend on guide files or shared fragments.
     fn rebuild_some(&mut self, kinds: &[ChangeKind]) -> Result<RebuildStats> {
-        let guides_changed = kinds.iter().any(|k| matches!(k, ChangeKind::Guide { .. }));
-        // Guide sources are parsed and validated with the rest of the library (a few ms); only
-        // rendering is selective.
-        let reloaded = if guides_changed {
-            Some(Library::load(&self.site_dir)?)
+        // Guide sources and shared fragments are read and validated with the rest of the
+        // library (a few ms); only rendering is selective.
+        let new = pipeline::load(&self.site_dir)?;
+        let lib = &new;
+        let selection = if guide_list(lib) != guide_list(&self.lib) {
+            Selection::All
         } else {
-            None
-        };
-        let lib = reloaded.as_ref().unwrap_or(&self.lib);
-        let selection = match &reloaded {
-            Some(new) if guide_list(new) != guide_list(&self.lib) => Selection::All,
-            _ => select_pages(&self.lib, lib, kinds),
+            select_pages(&self.lib, lib, kinds)
         };
         let want = |rel: &str| selection.wants(rel);
-        let part = site::render_site_selected(lib, &want)?;
+        let (part, _) = pipeline::assemble(lib, &selection, Encode::Full)?;
 
         let mut output = self.rendered.output.clone();
         let mut pages = Vec::with_capacity(self.rendered.pages.len());
@@ -287,12 +281,8 @@ impl Site {
         }
         let rendered: Vec<String> = part.pages.iter().map(|p| p.rel.clone()).collect();
         pages.extend(part.pages);
-        let merged = RenderedSite {
-            output,
-            pages,
-            warnings: part.warnings,
-        };
-        site::check_links(&merged)?;
+        let merged = Built { output, pages };
+        let warnings = pipeline::lint(lib, &merged)?;
         let (changed, removed) = output_diff(&self.rendered.output, &merged.output);
         let stats = RebuildStats {
             full: false,
@@ -301,10 +291,9 @@ impl Site {
             removed,
             pages: merged.pages.len(),
         };
-        if let Some(new) = reloaded {
-            self.lib = new;
-        }
+        self.lib = new;
         self.rendered = merged;
+        self.warnings = warnings;
         Ok(stats)
     }
 }
@@ -313,32 +302,6 @@ fn canonical(dir: &Path) -> PathBuf {
     dir.canonicalize()
         .or_else(|_| std::path::absolute(dir))
         .unwrap_or_else(|_| dir.to_path_buf())
-}
-
-/// Which pages to render again.
-#[derive(Debug, Default)]
-enum Selection {
-    All,
-    #[default]
-    Nothing,
-    Some {
-        /// Every page of these guides.
-        guides: BTreeSet<String>,
-        /// These pages (output paths).
-        pages: BTreeSet<String>,
-    },
-}
-
-impl Selection {
-    fn wants(&self, rel: &str) -> bool {
-        match self {
-            Selection::All => true,
-            Selection::Nothing => false,
-            Selection::Some { guides, pages } => {
-                pages.contains(rel) || rel.split_once('/').is_some_and(|(g, _)| guides.contains(g))
-            }
-        }
-    }
 }
 
 /// What the home page and every page's navigation show of the guides: if this changes, every
@@ -374,11 +337,11 @@ fn select_pages(old: &Library, new: &Library, kinds: &[ChangeKind]) -> Selection
             ChangeKind::Guide { slug, file } => {
                 let Some(g) = new.guide(slug) else { continue };
                 if file == "_index.md" {
-                    pages.insert(format!("{slug}/index.html"));
+                    pages.insert(guide_rel(slug));
                 }
                 for s in &g.steps {
                     if s.source.file.file_name().and_then(|n| n.to_str()) == Some(file.as_str()) {
-                        pages.insert(format!("{slug}/{}/index.html", s.slug));
+                        pages.insert(step_rel(slug, &s.slug));
                     }
                 }
             }
@@ -389,14 +352,13 @@ fn select_pages(old: &Library, new: &Library, kinds: &[ChangeKind]) -> Selection
         }
     }
     if !fragments.is_empty() {
-        let mut includes = IncludeScanner::new(new.content_dir().join("shared"));
+        let mut includes = IncludeScanner::new(&new.shared);
         for g in &new.guides {
-            let sources = std::iter::once((format!("{}/index.html", g.slug), &g.source.body))
-                .chain(
-                    g.steps
-                        .iter()
-                        .map(|s| (format!("{}/{}/index.html", g.slug, s.slug), &s.source.body)),
-                );
+            let sources = std::iter::once((guide_rel(&g.slug), &g.source.body)).chain(
+                g.steps
+                    .iter()
+                    .map(|s| (step_rel(&g.slug, &s.slug), &s.source.body)),
+            );
             for (rel, body) in sources {
                 if includes.reaches_any(body, &fragments) {
                     pages.insert(rel);
@@ -424,16 +386,16 @@ fn select_pages(old: &Library, new: &Library, kinds: &[ChangeKind]) -> Selection
 }
 
 /// Follows `{% include %}` (and `import`, `from`, `extends`) through the shared fragments.
-struct IncludeScanner {
-    shared_dir: PathBuf,
+struct IncludeScanner<'a> {
+    shared: &'a Shared,
     /// Fragment name -> what it names directly (`None`: a computed name).
     direct: HashMap<String, Option<Vec<String>>>,
 }
 
-impl IncludeScanner {
-    fn new(shared_dir: PathBuf) -> IncludeScanner {
+impl<'a> IncludeScanner<'a> {
+    fn new(shared: &'a Shared) -> IncludeScanner<'a> {
         IncludeScanner {
-            shared_dir,
+            shared,
             direct: HashMap::new(),
         }
     }
@@ -443,8 +405,11 @@ impl IncludeScanner {
             return found.clone();
         }
         // A fragment that cannot be read includes nothing: rendering reports it.
-        let text = std::fs::read_to_string(self.shared_dir.join(name)).unwrap_or_default();
-        let names = included_names(&text);
+        let text = match self.shared.get(name).map(|f| &f.text) {
+            Some(Ok(text)) => text.as_str(),
+            _ => "",
+        };
+        let names = included_names(text);
         self.direct.insert(name.to_string(), names.clone());
         names
     }

@@ -1,29 +1,33 @@
 //! ernguide: per-network ERN CPMS registration guides, from Markdown and YAML, into a static
 //! help portal with a client-side practice sandbox.
 //!
-//! The build follows the data: [`config`] -> [`content`] (front matter, data, networks,
-//! guides) -> [`markdown`] (after Jinja includes in [`templates`]) -> [`templates`] (pages)
-//! -> [`theme`] assets -> [`output`], orchestrated by [`site`]. [`serve`] and [`check`] sit
-//! beside it; [`incremental`] keeps a rendered site in memory and renders again only what a
-//! change affects (for `serve`).
+//! The build follows the data, as the named steps of [`pipeline`]: [`config`] and [`content`]
+//! (read once through [`input`]) -> [`render`] ([`templates`], [`markdown`], figures from
+//! [`images`]) -> [`theme`] static files -> [`images`] -> [`lint`] -> [`output`]. [`check`]
+//! runs the same steps without writing; [`incremental`] keeps a rendered site in memory and
+//! renders again only what a change affects (for [`serve`]). See ARCHITECTURE.md.
 #![deny(unsafe_code)]
 
-pub mod accessibility;
+mod accessibility;
 pub mod check;
 pub mod cli;
-pub mod config;
-pub mod content;
+mod config;
+mod content;
 pub mod error;
-pub mod handout;
-pub mod images;
+mod handout;
+mod html;
+mod images;
 pub mod incremental;
-pub mod markdown;
-pub mod output;
-pub mod serve;
-pub mod site;
-pub mod slides;
-pub mod templates;
-pub mod theme;
+mod input;
+mod lint;
+mod markdown;
+mod output;
+pub mod pipeline;
+mod render;
+mod serve;
+mod slides;
+mod templates;
+mod theme;
 
 use cli::{Cli, Command};
 
@@ -39,12 +43,12 @@ pub enum Outcome {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Build(args) => {
-            let opts = site::BuildOptions {
+            let opts = pipeline::BuildOptions {
                 site_dir: args.site.site,
                 out_dir: args.out,
             };
             let start = std::time::Instant::now();
-            let report = site::build(&opts)?;
+            let report = pipeline::build(&opts)?;
             for w in &report.warnings {
                 eprintln!("{}", check::Finding::warning(&w.0).to_line());
             }

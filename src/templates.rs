@@ -11,7 +11,7 @@ use std::sync::Arc;
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, ErrorKind, State, UndefinedBehavior};
 
-use crate::content::Data;
+use crate::content::{Data, Shared};
 use crate::error::{Result, SourceError};
 use crate::theme::Theme;
 
@@ -86,7 +86,7 @@ pub struct ContentTemplates {
 
 impl ContentTemplates {
     pub fn new(
-        content_dir: &Path,
+        shared: Arc<Shared>,
         data: Arc<Data>,
         as_of: String,
         guide_slugs: Vec<String>,
@@ -94,18 +94,21 @@ impl ContentTemplates {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_debug(true);
-        let shared_dir = content_dir.join("shared");
-        let dir = shared_dir.clone();
+        let shared_dir = shared.dir.clone();
         env.set_loader(move |name| {
             let Some(rel) = safe_relative(name) else {
                 return Ok(None);
             };
-            match std::fs::read_to_string(dir.join(rel)) {
-                Ok(s) => Ok(Some(s)),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                Err(e) => Err(minijinja::Error::new(
+            let key: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            match shared.get(&key.join("/")).map(|f| &f.text) {
+                Some(Ok(text)) => Ok(Some(text.clone())),
+                None => Ok(None),
+                Some(Err(why)) => Err(minijinja::Error::new(
                     ErrorKind::InvalidOperation,
-                    format!("reading {name}: {e}"),
+                    why.clone(),
                 )),
             }
         });

@@ -5,7 +5,8 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Context, Result};
+use crate::error::Result;
+use crate::input;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/theme_files.rs"));
@@ -31,6 +32,7 @@ impl Theme {
     }
 
     /// Only the embedded files (for tests).
+    #[cfg(test)]
     pub fn embedded_only() -> Theme {
         Theme { override_dir: None }
     }
@@ -40,8 +42,7 @@ impl Theme {
         if let Some(dir) = &self.override_dir {
             let p = dir.join(rel);
             if p.is_file() {
-                let bytes =
-                    std::fs::read(&p).with_context(|| format!("reading {}", p.display()))?;
+                let bytes = input::read_bytes(&p)?;
                 return Ok(Some((Cow::Owned(bytes), p.display().to_string())));
             }
         }
@@ -61,38 +62,37 @@ impl Theme {
             })
             .collect();
         if let Some(dir) = &self.override_dir {
-            let sdir = dir.join("static");
-            if sdir.is_dir() {
-                for entry in walkdir::WalkDir::new(&sdir).sort_by_file_name() {
-                    let entry = entry.with_context(|| format!("reading {}", sdir.display()))?;
-                    if !entry.file_type().is_file() {
-                        continue;
-                    }
-                    let rel = entry
-                        .path()
-                        .strip_prefix(&sdir)
-                        .with_context(|| format!("reading {}", entry.path().display()))?
-                        .to_string_lossy()
-                        .replace('\\', "/");
-                    let bytes = std::fs::read(entry.path())
-                        .with_context(|| format!("reading {}", entry.path().display()))?;
-                    files.insert(rel, Cow::Owned(bytes));
-                }
+            for (path, rel) in input::walk_files(&dir.join("static"))? {
+                files.insert(rel, Cow::Owned(input::read_bytes(&path)?));
             }
         }
         Ok(files)
     }
+}
 
-    /// The override folder, if the site has one (watched by `serve`).
-    pub fn override_dir(&self) -> Option<&Path> {
-        self.override_dir.as_deref()
+/// Shrinks a CSS or JS file without changing what it does: the `minifier` crate's token-based
+/// minifiers (comments and whitespace). A file they cannot handle falls back to the line-based
+/// pass below. Other files are returned unchanged.
+pub fn compact(rel: &str, bytes: &[u8]) -> Vec<u8> {
+    let lines = compact_lines(rel, bytes);
+    let Ok(text) = std::str::from_utf8(&lines) else {
+        return lines;
+    };
+    if rel.ends_with(".js") {
+        minifier::js::minify(text).to_string().into_bytes()
+    } else if rel.ends_with(".css") {
+        match minifier::css::minify(text) {
+            Ok(min) => min.to_string().into_bytes(),
+            Err(_) => lines,
+        }
+    } else {
+        lines
     }
 }
 
-/// Shrinks a CSS or JS file without changing what it does: drops comments that stand on
-/// their own lines, leading indentation and blank lines (a line-based pass: the theme's scripts
-/// keep no multi-line strings or template literals). Other files are returned unchanged.
-pub fn compact(rel: &str, bytes: &[u8]) -> Vec<u8> {
+/// The line-based pass: drops comments that stand on their own lines, leading indentation and
+/// blank lines (the theme's scripts keep no multi-line strings or template literals).
+fn compact_lines(rel: &str, bytes: &[u8]) -> Vec<u8> {
     let is_js = rel.ends_with(".js");
     if !(is_js || rel.ends_with(".css")) {
         return bytes.to_vec();
@@ -170,15 +170,28 @@ mod tests {
         let js =
             "/**\n * doc\n */\nfunction f() {\n    // note\n    return 'a // b'; /* keep */\n}\n\n";
         assert_eq!(
-            String::from_utf8(compact("x.js", js.as_bytes())).unwrap(),
+            String::from_utf8(compact_lines("x.js", js.as_bytes())).unwrap(),
             "function f() {\nreturn 'a // b'; /* keep */\n}\n"
         );
         let css = "/* head */\n.a {\n  color: red; /* x */\n}\n";
         assert_eq!(
-            String::from_utf8(compact("x.css", css.as_bytes())).unwrap(),
+            String::from_utf8(compact_lines("x.css", css.as_bytes())).unwrap(),
             ".a {\ncolor: red; /* x */\n}\n"
         );
         assert_eq!(compact("x.png", b"  raw"), b"  raw");
+    }
+
+    #[test]
+    fn compact_minifies_js_and_css_keeping_strings_and_regexes() {
+        let js = "var a = 'x  y'; // c\nvar r = /a b\\//g;\nif (a === 'x  y') { f( a , r ); }\n";
+        let out = String::from_utf8(compact("x.js", js.as_bytes())).unwrap();
+        assert!(out.len() < js.len(), "{out}");
+        assert!(out.contains("'x  y'") && out.contains("/a b\\//g"), "{out}");
+        let css = ".a {\n  color : red;\n}\n";
+        assert_eq!(
+            String::from_utf8(compact("x.css", css.as_bytes())).unwrap(),
+            ".a{color:red;}"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{walk, TestSite};
-use ernguide::site::{build, BuildOptions, BuildReport};
+use ernguide::pipeline::{build, BuildOptions, BuildReport};
 use image::imageops::{self, FilterType};
 use image::RgbImage;
 

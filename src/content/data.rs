@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::config::is_email;
-use crate::error::{parse_yaml, read_text, Result, SourceError};
+use crate::error::{parse_yaml, Result, SourceError};
+use crate::input::read_text;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -125,6 +126,9 @@ pub struct Data {
     /// Where the sandbox flow came from (for messages).
     #[serde(skip)]
     pub sandbox_file: Option<PathBuf>,
+    /// The sandbox flow's text, as read (for pointing at lines).
+    #[serde(skip)]
+    pub sandbox_text: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -260,10 +264,15 @@ impl Data {
         let links_path = data_dir.join("links.yaml");
         let links: Vec<Link> = load_yaml(&links_path)?;
         let sandbox_path = data_dir.join("sandbox.yaml");
-        let (sandbox, sandbox_file) = if sandbox_path.exists() {
-            (load_yaml(&sandbox_path)?, Some(sandbox_path))
+        let (sandbox, sandbox_file, sandbox_text) = if sandbox_path.exists() {
+            let text = read(&sandbox_path)?;
+            (
+                parse_yaml(&text, &sandbox_path, 0)?,
+                Some(sandbox_path),
+                text,
+            )
         } else {
-            (serde_json::Value::Null, None)
+            (serde_json::Value::Null, None, String::new())
         };
         let data = Data {
             erns,
@@ -274,6 +283,7 @@ impl Data {
             links,
             sandbox,
             sandbox_file,
+            sandbox_text,
         };
         data.validate(data_dir)?;
         Ok(data)

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::data::{is_iso_date, line_of};
-use crate::error::{parse_yaml, read_text, Context, Result, SourceError};
+use crate::error::{parse_yaml, Result, SourceError};
+use crate::input::{self, read_text};
 
 /// Which CPMS a guide describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -65,6 +66,8 @@ pub struct Source {
     pub body: String,
     /// 1-based line of the body's first line in the file.
     pub body_line: usize,
+    /// The whole file as read (front matter included), for pointing at lines.
+    pub text: String,
 }
 
 #[derive(Debug, Clone)]
@@ -109,6 +112,7 @@ pub fn split_front_matter(text: &str, file: &Path) -> Result<(String, usize, Sou
                     file: file.to_path_buf(),
                     body,
                     body_line: line_no + 1,
+                    text: text.to_string(),
                 },
             ));
         }
@@ -128,14 +132,13 @@ fn parse_front<T: serde::de::DeserializeOwned>(path: &Path) -> Result<(T, Source
     Ok((meta, source))
 }
 
-fn check_date(path: &Path, field: &str, value: &str) -> Result<(), SourceError> {
+fn check_date(source: &Source, field: &str, value: &str) -> Result<(), SourceError> {
     if is_iso_date(value) {
         return Ok(());
     }
-    let text = std::fs::read_to_string(path).unwrap_or_default();
     Err(SourceError::new(
-        path,
-        line_of(&text, &format!("{field}:")),
+        &source.file,
+        line_of(&source.text, &format!("{field}:")),
         format!("`{field}: {value}` is not a date (YYYY-MM-DD)"),
     ))
 }
@@ -174,22 +177,20 @@ impl Guide {
             );
         }
         let (meta, source): (GuideMeta, Source) = parse_front(&index)?;
-        check_date(&index, "reviewed", &meta.reviewed)?;
+        check_date(&source, "reviewed", &meta.reviewed)?;
 
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-            .with_context(|| format!("reading {}", dir.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
+        let files: Vec<PathBuf> = input::list_dir(dir)?
+            .into_iter()
             .filter(|p| {
                 p.extension().is_some_and(|e| e == "md")
                     && p.file_name().is_some_and(|n| n != "_index.md")
             })
             .collect();
-        files.sort();
 
         let mut steps: Vec<Step> = Vec::with_capacity(files.len());
         for file in files {
             let (meta, source): (StepMeta, Source) = parse_front(&file)?;
-            check_date(&file, "reviewed", &meta.reviewed)?;
+            check_date(&source, "reviewed", &meta.reviewed)?;
             let stem = file
                 .file_stem()
                 .and_then(|s| s.to_str())
@@ -203,9 +204,7 @@ impl Guide {
                 .slug
                 .clone()
                 .unwrap_or_else(|| default_slug.to_string());
-            // The file is read again only to point an error at its line.
-            let slug_line =
-                || line_of(&std::fs::read_to_string(&file).unwrap_or_default(), "slug:");
+            let slug_line = || line_of(&source.text, "slug:");
             if !is_slug(&slug) {
                 return Err(SourceError::new(
                     &file,
@@ -250,10 +249,9 @@ impl Guide {
         }
         for sc in &meta.shortcuts {
             if !steps.iter().any(|s| s.slug == sc.step) {
-                let text = std::fs::read_to_string(&index).unwrap_or_default();
                 return Err(SourceError::new(
                     &index,
-                    line_of(&text, &sc.step),
+                    line_of(&source.text, &sc.step),
                     format!(
                         "shortcut \"{}\" points at unknown step `{}`",
                         sc.label, sc.step

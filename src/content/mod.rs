@@ -1,42 +1,47 @@
 //! The content model: site config, reference data, networks and guides, loaded and
 //! cross-checked (every reference resolves) before anything is rendered.
 
-pub mod data;
-pub mod guide;
+pub(crate) mod data;
+pub(crate) mod guide;
+pub(crate) mod shared;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-pub use data::{Data, Network};
-pub use guide::{Guide, Step, System};
+pub(crate) use data::{Data, Network};
+pub(crate) use guide::{Guide, Step, System};
+pub(crate) use shared::Shared;
 
 use crate::config::SiteConfig;
-use crate::error::{Context, Result, SourceError};
+use crate::error::{Result, SourceError};
+use crate::input;
 
 /// The sandbox flow in the theme, used when the site has no `content/data/sandbox.yaml`.
-pub const SANDBOX_FLOW: &str = "data/sandbox.yaml";
+pub(crate) const SANDBOX_FLOW: &str = "data/sandbox.yaml";
 
 /// Everything the site's sources say, validated.
 #[derive(Debug, Clone)]
-pub struct Library {
+pub(crate) struct Library {
     pub site_dir: PathBuf,
     pub config: SiteConfig,
     pub data: Data,
     pub networks: BTreeMap<String, Network>,
     /// Sorted by (order, slug).
     pub guides: Vec<Guide>,
+    /// `site.toml` as read (for pointing at lines).
+    pub config_text: String,
+    /// `content/shared/`, read once.
+    pub shared: std::sync::Arc<Shared>,
+    /// The accessibility statement (`content/data/accessibility.yaml`).
+    pub accessibility: crate::accessibility::Statement,
 }
 
 impl Library {
-    pub fn content_dir(&self) -> PathBuf {
-        self.site_dir.join("content")
-    }
-
     /// Loads and validates the whole site.
-    pub fn load(site_dir: &Path) -> Result<Library> {
-        let config = SiteConfig::load(site_dir)?;
+    pub(crate) fn load(site_dir: &Path) -> Result<Library> {
+        let (config, config_text) = SiteConfig::load(site_dir)?;
         let content = site_dir.join("content");
         let mut data = Data::load(&content.join("data"))?;
         if data.sandbox_file.is_none() {
@@ -46,6 +51,10 @@ impl Library {
                 let origin = PathBuf::from(origin);
                 data.sandbox = crate::error::parse_yaml(&text, &origin, 0)?;
                 data.sandbox_file = Some(origin);
+                // Line numbers only for a file the site has (a theme override).
+                if matches!(bytes, std::borrow::Cow::Owned(_)) {
+                    data.sandbox_text = text;
+                }
             }
         }
 
@@ -72,12 +81,18 @@ impl Library {
         let mut guides = loaded.into_iter().collect::<Result<Vec<Guide>>>()?;
         guides.sort_by(|a, b| (a.meta.order, &a.slug).cmp(&(b.meta.order, &b.slug)));
 
+        let shared = std::sync::Arc::new(Shared::load(&content.join("shared"))?);
+        let accessibility = crate::accessibility::Statement::load(&content)?;
+
         let lib = Library {
             site_dir: site_dir.to_path_buf(),
             config,
+            config_text,
             data,
             networks,
             guides,
+            shared,
+            accessibility,
         };
         lib.validate()?;
         Ok(lib)
@@ -88,9 +103,7 @@ impl Library {
             self.guides.iter().map(|g| g.slug.as_str()).collect();
         for g in &self.guides {
             let index = &g.source.file;
-            // The file is read again only to point an error at its line.
-            let line =
-                |key: &str| data::line_of(&std::fs::read_to_string(index).unwrap_or_default(), key);
+            let line = |key: &str| data::line_of(&g.source.text, key);
             if !self.networks.contains_key(&g.meta.network) {
                 return Err(SourceError::new(
                     index,
@@ -124,10 +137,7 @@ impl Library {
     fn validate_sandbox_link(&self, g: &Guide, step: &Step) -> Result<()> {
         let sandbox = &self.data.sandbox;
         let file = &step.source.file;
-        let line = |key: &str| {
-            let text = std::fs::read_to_string(file).unwrap_or_default();
-            data::line_of(&text, key)
-        };
+        let line = |key: &str| data::line_of(&step.source.text, key);
         if let (Some(screen), Some(screens)) = (
             &step.meta.sandbox,
             sandbox.get("screens").and_then(|s| s.as_object()),
@@ -180,26 +190,32 @@ impl Library {
             .unwrap_or_default()
     }
 
-    pub fn network_of(&self, guide: &Guide) -> &Network {
+    pub(crate) fn network_of(&self, guide: &Guide) -> &Network {
         // validate() guarantees the network exists
         &self.networks[&guide.meta.network]
     }
 
-    pub fn guide(&self, slug: &str) -> Option<&Guide> {
+    /// The text of a source file the library read (a guide's or step's Markdown, `site.toml`).
+    pub(crate) fn source_text(&self, file: &Path) -> Option<&str> {
+        if file == self.site_dir.join("site.toml") {
+            return Some(&self.config_text);
+        }
+        self.guides
+            .iter()
+            .flat_map(|g| std::iter::once(&g.source).chain(g.steps.iter().map(|s| &s.source)))
+            .find(|s| s.file == file)
+            .map(|s| s.text.as_str())
+    }
+
+    pub(crate) fn guide(&self, slug: &str) -> Option<&Guide> {
         self.guides.iter().find(|g| g.slug == slug)
     }
 }
 
 /// Sub-folders of `dir`, sorted; a missing folder is an empty list.
 fn sorted_subdirs(dir: &Path) -> Result<Vec<PathBuf>> {
-    if !dir.exists() {
-        return Ok(Vec::new());
-    }
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("reading {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
+    Ok(input::list_dir(dir)?
+        .into_iter()
         .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    Ok(dirs)
+        .collect())
 }

@@ -7,23 +7,25 @@
 //! parallel: decode, burn the redactions into the pixels, resize to the [`pixels::WIDTHS`]
 //! variants and encode, with a content-hash cache in `<site>/.cache/images/`.
 
+mod encode;
 pub mod html;
 pub mod pixels;
 pub mod spec;
 
+pub(crate) use encode::{cache_dir, process, Encode, ImageStats};
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::{Cursor, IsTerminal, Write};
+use std::io::Cursor;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
 
 use image::{ImageFormat, ImageReader};
-use rayon::prelude::*;
 
+use crate::content::Shared;
 use crate::error::{Result, SourceError};
+use crate::input;
 use crate::markdown::BlockHook;
-use crate::output::{write_atomic, Output};
 use pixels::OutFormat;
 use spec::{FigureSpec, Redaction, Regions};
 
@@ -32,19 +34,6 @@ pub const CACHE_VERSION: &str = "ernguide-images-1";
 
 /// Images larger than this many pixels are refused (memory).
 const MAX_PIXELS: u64 = 60_000_000;
-
-/// The environment variable that moves the image cache out of the site (tests share one).
-pub const CACHE_ENV: &str = "ERNGUIDE_CACHE_DIR";
-
-/// The image cache folder: `$ERNGUIDE_CACHE_DIR/images` when that is set and not empty, else
-/// the site's `.cache/images/`. Entries are named by content hash and written atomically, so
-/// sites and concurrent builds can share one.
-pub fn cache_dir(site_dir: &Path) -> PathBuf {
-    match std::env::var_os(CACHE_ENV) {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir).join("images"),
-        _ => site_dir.join(".cache").join("images"),
-    }
-}
 
 /// True when rendered page HTML contains a figure (the page needs figure.js).
 pub fn page_has_figures(html: &str) -> bool {
@@ -107,25 +96,13 @@ pub struct ImageJob {
 }
 
 /// Collects the figures of a render: shared by every page's [`FigureHook`].
-pub struct Figures {
+pub(crate) struct Figures {
     screenshots: PathBuf,
-    shared_dir: PathBuf,
+    shared: Arc<Shared>,
     sources: Mutex<HashMap<PathBuf, Arc<Source>>>,
     /// Regions files by path: the parsed file, or why it cannot be used.
     regions: Mutex<HashMap<PathBuf, Arc<std::result::Result<Regions, String>>>>,
     jobs: Mutex<BTreeMap<String, ImageJob>>,
-    shared_texts: OnceLock<Vec<(PathBuf, String)>>,
-}
-
-/// What image processing did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct ImageStats {
-    /// Distinct images (source + redactions).
-    pub images: usize,
-    /// Variants encoded in this build.
-    pub encoded: usize,
-    /// Variants taken from the cache.
-    pub cached: usize,
 }
 
 /// `src` as a safe relative path (no `..`, no root).
@@ -223,31 +200,14 @@ fn find_block_by_src(text: &str, body: &str) -> Option<usize> {
 }
 
 impl Figures {
-    pub fn new(site_dir: &Path, content_dir: &Path) -> Figures {
+    pub fn new(site_dir: &Path, shared: Arc<Shared>) -> Figures {
         Figures {
             screenshots: site_dir.join("screenshots"),
-            shared_dir: content_dir.join("shared"),
+            shared,
             sources: Mutex::new(HashMap::new()),
             regions: Mutex::new(HashMap::new()),
             jobs: Mutex::new(BTreeMap::new()),
-            shared_texts: OnceLock::new(),
         }
-    }
-
-    fn shared_texts(&self) -> &[(PathBuf, String)] {
-        self.shared_texts.get_or_init(|| {
-            walkdir::WalkDir::new(&self.shared_dir)
-                .sort_by_file_name()
-                .into_iter()
-                .flatten()
-                .filter(|e| e.file_type().is_file())
-                .filter_map(|e| {
-                    std::fs::read_to_string(e.path())
-                        .ok()
-                        .map(|t| (e.path().to_path_buf(), t))
-                })
-                .collect()
-        })
     }
 
     /// Reads and sizes `screenshots/<spec.src>` (once per render).
@@ -269,7 +229,7 @@ impl Figures {
         if let Some(s) = self.sources.lock().ok().and_then(|m| m.get(&path).cloned()) {
             return Ok(s);
         }
-        let bytes = match std::fs::read(&path) {
+        let bytes = match input::read(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(err(format!(
@@ -333,8 +293,8 @@ impl Figures {
         let loaded = match cached {
             Some(r) => r,
             None => {
-                let r = Arc::new(match std::fs::read_to_string(&path) {
-                    Ok(text) => serde_json::from_str::<Regions>(&text)
+                let r = Arc::new(match input::read(&path) {
+                    Ok(bytes) => serde_json::from_slice::<Regions>(&bytes)
                         .map_err(|e| format!("cannot read {shown}: {e}")),
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(format!(
                         "there is no {shown} (scripts/screenshots writes one next to each screenshot it takes)"
@@ -456,11 +416,6 @@ impl<'a> FigureHook<'a> {
         }
     }
 
-    /// Figures rendered so far.
-    pub fn count(&self) -> usize {
-        self.count.load(Ordering::Relaxed)
-    }
-
     /// The Markdown file and line of the fence of a block at `line` of the rendered text.
     fn locate(&self, body: &str, line: usize) -> (PathBuf, usize) {
         let offset = self.body_line.saturating_sub(1);
@@ -471,9 +426,9 @@ impl<'a> FigureHook<'a> {
             if let Some(l) = find(self.body, body) {
                 return (self.file.to_path_buf(), l + offset);
             }
-            for (path, text) in self.figures.shared_texts() {
+            for (path, text) in self.figures.shared.texts() {
                 if let Some(l) = find(text, body) {
-                    return (path.clone(), l);
+                    return (path.to_path_buf(), l);
                 }
             }
         }
@@ -509,139 +464,6 @@ impl BlockHook for FigureHook<'_> {
 /// The output path of a variant: `images/<stem>-<key prefix>-<width>.<ext>`.
 fn variant_rel(stem: &str, key: &str, width: u32, format: OutFormat) -> String {
     format!("images/{stem}-{}-{width}.{}", &key[..12], format.ext())
-}
-
-/// The encoded variants of one job: (width, bytes), encoded count, cached count.
-type Encoded = Result<(Vec<(u32, Vec<u8>)>, usize, usize), SourceError>;
-
-/// The outputs of one job: (relative path, bytes), encoded count, cached count.
-type JobResult = Result<(Vec<(String, Vec<u8>)>, usize, usize), SourceError>;
-
-fn run_job(job: &ImageJob, cache: &Path, done: &AtomicUsize) -> JobResult {
-    let (files, encoded, cached) = encode_job(job, cache, done)?;
-    // one file per variant and output stem
-    let mut out = Vec::with_capacity(files.len() * job.stems.len().max(1));
-    for (width, bytes) in files {
-        for stem in &job.stems {
-            out.push((
-                variant_rel(stem, &job.key, width, job.format),
-                bytes.clone(),
-            ));
-        }
-    }
-    Ok((out, encoded, cached))
-}
-
-/// Reads a job's variants from the cache, encoding the missing ones (and caching them).
-fn encode_job(job: &ImageJob, cache: &Path, done: &AtomicUsize) -> Encoded {
-    let cache_name = |v: &Variant| format!("{}-{}.{}", job.key, v.width, job.format.ext());
-    let mut files = Vec::with_capacity(job.variants.len());
-    let mut missing = Vec::new();
-    for v in &job.variants {
-        match std::fs::read(cache.join(cache_name(v))) {
-            Ok(bytes) => {
-                files.push((v.width, bytes));
-                done.fetch_add(1, Ordering::Relaxed);
-            }
-            Err(_) => missing.push(v),
-        }
-    }
-    let cached = files.len();
-    if missing.is_empty() {
-        return Ok((files, 0, cached));
-    }
-    let fail = |msg: String| SourceError::new(&job.origin.0, job.origin.1, msg);
-    let img =
-        image::load_from_memory_with_format(&job.source.bytes, job.source.format).map_err(|e| {
-            fail(format!(
-                "cannot read image `{}`: corrupt image: {e}",
-                job.src
-            ))
-        })?;
-    let mut rgba = img.into_rgba8();
-    for r in &job.redactions {
-        pixels::redact(&mut rgba, r.rect, r.mode);
-    }
-    let opaque = pixels::is_opaque(&rgba);
-    let encoded: Vec<Result<(u32, Vec<u8>), SourceError>> = missing
-        .par_iter()
-        .map(|v| {
-            let bytes = pixels::encode_variant(&rgba, opaque, v.width, v.height, job.format)
-                .map_err(|e| {
-                    fail(format!(
-                        "encoding image `{}` at {} px: {e}",
-                        job.src, v.width
-                    ))
-                })?;
-            // The cache is an optimisation: a read-only site still builds.
-            let _ = write_atomic(&cache.join(cache_name(v)), &bytes);
-            done.fetch_add(1, Ordering::Relaxed);
-            Ok((v.width, bytes))
-        })
-        .collect();
-    for e in encoded {
-        files.push(e?);
-    }
-    Ok((files, missing.len(), cached))
-}
-
-/// Shows `images 3/12` on stderr (a terminal only) once the work takes more than a second.
-fn progress_bar(total: usize, done: &AtomicUsize, stop: mpsc::Receiver<()>) {
-    let start = Instant::now();
-    let mut shown: Option<usize> = None;
-    while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(Duration::from_millis(100)) {
-        let n = done.load(Ordering::Relaxed).min(total);
-        if start.elapsed() < Duration::from_secs(1) || shown == Some(n) {
-            continue;
-        }
-        let filled = n * 30 / total.max(1);
-        let mut err = std::io::stderr().lock();
-        let _ = write!(
-            err,
-            "\rimages [{}{}] {n}/{total}",
-            "#".repeat(filled),
-            "-".repeat(30 - filled)
-        );
-        let _ = err.flush();
-        shown = Some(n);
-    }
-    if shown.is_some() {
-        let mut err = std::io::stderr().lock();
-        let _ = write!(err, "\r{}\r", " ".repeat(60));
-        let _ = err.flush();
-    }
-}
-
-/// Runs the jobs in parallel and adds every variant to `output`.
-pub fn process(jobs: Vec<ImageJob>, cache: &Path, output: &mut Output) -> Result<ImageStats> {
-    let mut stats = ImageStats {
-        images: jobs.len(),
-        ..ImageStats::default()
-    };
-    if jobs.is_empty() {
-        return Ok(stats);
-    }
-    let total: usize = jobs.iter().map(|j| j.variants.len()).sum();
-    let done = AtomicUsize::new(0);
-    let results: Vec<JobResult> = std::thread::scope(|s| {
-        let (tx, rx) = mpsc::channel::<()>();
-        if std::io::stderr().is_terminal() {
-            let done = &done;
-            s.spawn(move || progress_bar(total, done, rx));
-        }
-        let results = jobs.par_iter().map(|j| run_job(j, cache, &done)).collect();
-        drop(tx);
-        results
-    });
-    for r in results {
-        let (files, encoded, cached) = r?;
-        stats.encoded += encoded;
-        stats.cached += cached;
-        for (rel, bytes) in files {
-            output.add(rel, bytes);
-        }
-    }
-    Ok(stats)
 }
 
 #[cfg(test)]

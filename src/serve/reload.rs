@@ -70,15 +70,6 @@ impl BuildError {
             },
         }
     }
-
-    /// `location: message`.
-    pub fn headline(&self) -> String {
-        if self.location.is_empty() {
-            self.message.clone()
-        } else {
-            format!("{}: {}", self.location, self.message)
-        }
-    }
 }
 
 /// The overlay shown over the last good page while the site does not build.
@@ -241,12 +232,9 @@ impl Hub {
         Some(rx)
     }
 
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.clients.lock().map(|c| c.len()).unwrap_or(0)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 

@@ -37,6 +37,17 @@ test('sandbox.js: one instance per call, no network, data as text only', () => {
   // teardown itself is tested in the browser (tests/browser/sandbox.test.js: destroy() leaves a dead page)
 });
 
+test('no literal space inside a regular expression (the generator\'s JS minifier would drop it: write \\x20)', () => {
+  for (const f of ['flow.js', 'sandbox.js']) {
+    for (const line of code(read(f)).split('\n')) {
+      // a regex literal after ( , = : ! & | ? { } ; or return
+      for (const m of line.matchAll(/(?:[(,=:!&|?{};]|return)\s*\/((?:\\.|\[(?:\\.|[^\]\\])*\]|[^/\\\[\n])+)\/[gimsuy]*/g)) {
+        assert.doesNotMatch(m[1], / /, `${f}: ${line.trim()}`);
+      }
+    }
+  }
+});
+
 test('templates: no <form>, no external script, password fields kept from password managers', () => {
   for (const [name, raw] of templates()) {
     const t = code(raw);

@@ -59,7 +59,7 @@
 		return arr(domains).some(k => d === k || (k.charAt(0) === '.' && d.slice(-k.length) === k));
 	}
 	// international format: +, country code, digits (spaces allowed)
-	function isInternationalPhone(x) { return /^\+[1-9][0-9 ]{6,18}$/.test(trim(x)) && trim(x).replace(/\D/g, '').length >= 8; }
+	function isInternationalPhone(x) { return /^\+[1-9][0-9\x20]{6,18}$/.test(trim(x)) && trim(x).replace(/\D/g, '').length >= 8; }
 	// a phone number is kept masked, with a hash to compare: never in clear
 	function phone(x) { var n = trim(x).replace(/\s+/g, ''); return n ? n.slice(0, 3) + ' \u2026 ' + n.slice(-2) + ' #' + hash(n) : ''; }
 	function shown(n) { return str(n).split(' #')[0]; }
@@ -112,7 +112,7 @@
 	function def(c, id) { return (c.sb.screens || {})[id] || null; }
 	function allowed(c, id) {
 		var d = def(c, id);
-		return !!d && !(d.systems && d.systems.indexOf(c.system) < 0);
+		return !!d && !(d.systems && d.systems.indexOf(c.system) < 0) && usable(c, d);
 	}
 	function scenarios(c) { return c.sb.scenarios || []; }
 	function linkMin(c) { return c.clock.link_minutes != null ? c.clock.link_minutes : 5; }

@@ -34,7 +34,7 @@
 			return e;
 		}
 		function vh(t) { return el('span', { 'class': 'sbx-vh' }, t); }
-		function btn(label, a, extra) { return el('button', extend({ type: 'button', 'class': 'sbx-btn sbx-small-btn' }, a), label, extra); }
+		function btn(label, a, extra) { return el('button', extend({ 'class': 'sbx-btn sbx-small-btn' }, a), label, extra); }
 		function extend(o, x) { for (var k in x) o[k] = x[k]; return o; }
 		function empty(e) { while (e.firstChild) e.removeChild(e.firstChild); return e; }
 
@@ -136,7 +136,7 @@
 			$('[data-sbx-dialog-title]', d).textContent = title;
 			$('[data-sbx-dialog-text]', d).textContent = text;
 			var box = empty($('[data-sbx-dialog-buttons]', d));
-			list.forEach((c, i) => { box.appendChild(el('button', { type: 'button', 'class': 'sbx-btn' + (i ? '' : ' sbx-primary'), 'data-sbx-choice': i }, c.label)); box.appendChild(doc.createTextNode(' ')); });
+			list.forEach((c, i) => { box.appendChild(el('button', { 'class': 'sbx-btn' + (i ? '' : ' sbx-primary'), 'data-sbx-choice': i }, c.label)); box.appendChild(doc.createTextNode(' ')); });
 			d.showModal();
 			box.firstChild.focus();
 		}
@@ -202,7 +202,7 @@
 			if (e.key === 'Escape' && dev && !t.closest('dialog')) return dispatch({ type: 'action', name: 'panel', arg: dev.id.slice(4) }, { panel: dev.id.slice(4) });
 			if (e.key === 'Escape') return closeMenus(true);
 			if (e.key !== 'Enter' || t.tagName !== 'INPUT' || /^(checkbox|radio|button)$/.test(t.type) || !form) return;
-			var b = $$('[data-sbx-primary]', form).filter(seen)[0];
+			var b = $$('.sbx-primary', form).filter(seen)[0];
 			if (b) { e.preventDefault(); b.click(); }
 		}
 		function closeMenus(refocus) {
@@ -302,7 +302,7 @@
 				v.screens.forEach(g => {
 					box.appendChild(el('h4', null, g.name));
 					var ul = box.appendChild(el('ul', { 'class': 'sbx-screens' }));
-					g.screens.forEach(x => { ul.appendChild(el('li', null, el('button', { type: 'button', 'class': 'sbx-linkish', 'data-sbx-cmd': 'jump', 'data-sbx-arg': x.id }, x.name))); });
+					g.screens.forEach(x => { ul.appendChild(el('li', null, el('button', { 'class': 'sbx-linkish', 'data-sbx-cmd': 'jump', 'data-sbx-arg': x.id }, x.name))); });
 				});
 			});
 			list('rules', v.rules, box => { v.rules.forEach(r => { box.appendChild(el('li', null, r)); }); });
@@ -401,8 +401,7 @@
 				unread_phone: v.unreadPhone && !v.ui.phone ? fill(L.new_badge, { n: v.unreadPhone }) : '',
 				org_crumbs: v.org ? '/ ' + v.org.crumbs.join(' / ') : '', org_showing: v.org ? fill(L.showing, v.org) : '', org_unknown: v.org ? v.org.unknown : '',
 				org_col: v.org && v.org.level === 'country' ? L.col_country : L.col_name,
-				test_summary: fill(L.test_time, { min: Math.floor(v.test.seconds / 60), sec: v.test.seconds % 60, sim: v.test.minutes }) + ' ' +
-					fill(L.test_summary, { completed: v.test.completed, total: v.test.total, mistakes: v.test.mistakes.length, actions: v.test.actions }),
+				test_time: fill(L.test_time, { min: Math.floor(v.test.seconds / 60), sec: v.test.seconds % 60, sim: v.test.minutes }),
 				test_verdict: fill(v.test.pass ? L.pass : L.fail, { completed: v.test.completed, total: v.test.total, need: v.test.need, max: v.test.max, mistakes: v.test.mistakes.length })
 			});
 			$$('[data-sbx-slot]').forEach(e => {
@@ -461,14 +460,14 @@
 				else if (v.errors.length && !screenChanged) news.unshift(er.loose.join(' '));
 				else if ((screenChanged || stepChanged || o.focus) && screenEl && !o.keep) {
 					if (v.errors.length) news.push(er.loose.join(' '));
-					var ft = $$('[data-sbx-step-focus]', screenEl).filter(seen)[0] || $('[data-sbx-focus]', screenEl);
+					var ft = $$('[data-sbx-step-focus]', screenEl).filter(seen)[0] || $('h2', screenEl);
 					if (ft) ft.focus();
 					if (screenChanged) news.unshift(L.screen_prefix + ' ' + v.title + '.');
 				}
 			}
 			announce(news.join(' '));
 			if (flags['test-done'] && pv && !pv.test.done) { var res = $('.sbx-result'); if (res) res.focus(); }
-			if (v.mode !== (pv || {}).mode && pv) announce(fill(L.mode_now, { mode: (L.modes || {})[v.mode] || v.mode }));
+			if (v.mode !== (pv || {}).mode && pv) announce(fill(L.mode_now, { mode: (($('[data-sbx-mode][value="' + v.mode + '"]') || {}).parentNode || {}).textContent + ' ' + ($('#sbx-mode-' + v.mode) || {}).textContent }));
 
 			// route and title
 			var route = F.formatRoute(v.screen);

@@ -1,0 +1,213 @@
+//! Reading the HTML the generator wrote: its ids and links (for the link lint).
+
+use std::borrow::Cow;
+
+/// A page's `id` values and its links (every `href`, then every `src`, in document order).
+pub(crate) struct PageAttrs<'a> {
+    pub ids: Vec<Cow<'a, str>>,
+    pub links: Vec<Cow<'a, str>>,
+}
+
+impl PageAttrs<'_> {
+    pub fn into_owned(self) -> PageAttrs<'static> {
+        let own = |v: Vec<Cow<str>>| v.into_iter().map(|c| Cow::Owned(c.into_owned())).collect();
+        PageAttrs {
+            ids: own(self.ids),
+            links: own(self.links),
+        }
+    }
+}
+
+/// Finds ` id="..."`, ` href="..."` and ` src="..."` (double-quoted, as our templates write
+/// them) in one pass over the HTML.
+pub(crate) fn scan_attrs(html: &str) -> PageAttrs<'_> {
+    let bytes = html.as_bytes();
+    let (mut ids, mut hrefs, mut srcs) = (Vec::new(), Vec::new(), Vec::new());
+    let mut from = 0;
+    // `find(char)` is a memchr; a two-byte pattern search is several times slower here.
+    while let Some(i) = html[from..].find('=').map(|i| i + from) {
+        if bytes.get(i + 1) != Some(&b'"') {
+            from = i + 1;
+            continue;
+        }
+        let value_start = i + 2;
+        let Some(len) = html[value_start..].find('"') else {
+            break;
+        };
+        let before = &bytes[..i];
+        let list = if before.ends_with(b" id") {
+            Some(&mut ids)
+        } else if before.ends_with(b" href") {
+            Some(&mut hrefs)
+        } else if before.ends_with(b" src") {
+            Some(&mut srcs)
+        } else {
+            None
+        };
+        match list {
+            Some(list) => {
+                let value = &html[value_start..value_start + len];
+                list.push(if value.contains('&') {
+                    Cow::Owned(unescape(value))
+                } else {
+                    Cow::Borrowed(value)
+                });
+                from = value_start + len;
+            }
+            None => from = value_start,
+        }
+    }
+    hrefs.append(&mut srcs);
+    PageAttrs { ids, links: hrefs }
+}
+
+/// Values of `name="..."` attributes in HTML (the reference [`scan_attrs`] is tested against).
+/// Rendered HTML written for a folder, made to work one folder deeper: every relative
+/// `href`, `src` and `srcset` address gets a `../` (in-page `#` links stay).
+pub(crate) fn one_folder_down(html: &str) -> String {
+    let relative = |url: &str| {
+        !(url.is_empty()
+            || url.starts_with('#')
+            || url.starts_with('/')
+            || url
+                .split('/')
+                .next()
+                .is_some_and(|first| first.contains(':')))
+    };
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some((at, attr)) = ["href=\"", "src=\"", "srcset=\""]
+        .iter()
+        .filter_map(|a| rest.find(&format!(" {a}")).map(|i| (i, *a)))
+        .min()
+    {
+        let start = at + 1 + attr.len();
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        let value = &rest[..end];
+        if attr == "srcset=\"" {
+            let parts: Vec<String> = value
+                .split(", ")
+                .map(|p| {
+                    if relative(p) {
+                        format!("../{p}")
+                    } else {
+                        p.to_string()
+                    }
+                })
+                .collect();
+            out.push_str(&parts.join(", "));
+        } else if relative(value) {
+            out.push_str("../");
+            out.push_str(value);
+        } else {
+            out.push_str(value);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Prefixes the ids of rendered Markdown, and the in-page links to them, with `prefix` (the
+/// handout puts every step on one page). Only the renderer's own markup has `id="` and
+/// `href="#`: raw HTML in content is escaped.
+pub(crate) fn prefix_ids(html: &str, prefix: &str) -> String {
+    html.replace(" id=\"", &format!(" id=\"{prefix}"))
+        .replace(" href=\"#", &format!(" href=\"#{prefix}"))
+        .replace(&format!(" href=\"#{prefix}step-"), " href=\"#step-")
+}
+
+#[cfg(test)]
+fn attr_values(html: &str, name: &str) -> Vec<String> {
+    let pat = format!(" {name}=\"");
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(&pat) {
+        rest = &rest[i + pat.len()..];
+        if let Some(end) = rest.find('"') {
+            out.push(unescape(&rest[..end]));
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+/// Decodes the character references our templates produce (named basics and numeric).
+pub(crate) fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let Some(end) = rest.find(';').filter(|e| *e <= 10) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let entity = &rest[1..end];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "quot" => Some('"'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "apos" => Some('\''),
+            e if e.starts_with("#x") || e.starts_with("#X") => u32::from_str_radix(&e[2..], 16)
+                .ok()
+                .and_then(char::from_u32),
+            e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_folder_down_moves_relative_addresses_only() {
+        let html = r##"<a href="../paedcan/index.html">x</a> <a href="https://e.eu/a">y</a> <a href="mailto:a@b.eu">m</a> <a href="#step-a">s</a> <img src="../images/a-480.png" srcset="../images/a-480.png 480w, ../images/a-880.png 880w" alt="">"##;
+        assert_eq!(
+            one_folder_down(html),
+            r##"<a href="../../paedcan/index.html">x</a> <a href="https://e.eu/a">y</a> <a href="mailto:a@b.eu">m</a> <a href="#step-a">s</a> <img src="../../images/a-480.png" srcset="../../images/a-480.png 480w, ../../images/a-880.png 880w" alt="">"##
+        );
+    }
+
+    #[test]
+    fn prefixed_ids_keep_links_to_steps() {
+        let html = r##"<h3 id="a">A</h3><a href="#a">a</a><a href="#step-x">x</a>"##;
+        assert_eq!(
+            prefix_ids(html, "s1-"),
+            r##"<h3 id="s1-a">A</h3><a href="#s1-a">a</a><a href="#step-x">x</a>"##
+        );
+    }
+
+    #[test]
+    fn one_pass_scan_finds_what_separate_scans_find() {
+        let html = concat!(
+            "<a href=\"a.html\" id=\"x\">A</a><img src=\"i.png\" alt=\"\"><p data-id=\"no\">",
+            "<a class=\"c\" href=\"b.html#&amp;q\">B</a><h2 id=\"y\"></h2><script src=\"s.js\"></script>",
+            "<a href=\"\">empty</a> trailing href=\"unclosed"
+        );
+        let a = scan_attrs(html);
+        assert_eq!(a.ids, attr_values(html, "id"));
+        let mut links = attr_values(html, "href");
+        links.extend(attr_values(html, "src"));
+        assert_eq!(a.links, links);
+        assert_eq!(a.links, ["a.html", "b.html#&q", "", "i.png", "s.js"]);
+    }
+}

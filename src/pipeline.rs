@@ -1,0 +1,159 @@
+//! The build as named, timed steps (set `ERNGUIDE_TIMINGS=1` to see each step's time):
+//!
+//! load -> render -> static files -> images (encode, or plan only for `check`) -> lint -> write
+//!
+//! `build` runs them all; `check` ([`crate::check`]) runs them with images planned only and
+//! without writing; `serve`'s rebuild ([`crate::incremental`]) renders a selection of pages and
+//! merges them into the site it keeps in memory.
+
+use std::path::PathBuf;
+
+use crate::content::Library;
+use crate::error::{Context, Result, SourceError};
+use crate::images::{self, Encode, ImageStats};
+use crate::lint;
+use crate::markdown;
+use crate::output::Output;
+use crate::render::{self, PageInfo, Rendered, Selection};
+use crate::theme::{self, Theme};
+
+/// What `build` needs to know.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub site_dir: PathBuf,
+    pub out_dir: PathBuf,
+}
+
+/// A warning found while building (stale content, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning(pub SourceError);
+
+/// What a build produced.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub files: usize,
+    pub warnings: Vec<Warning>,
+    /// Image variants encoded by this build, and taken from `<site>/.cache/images/`.
+    pub images_encoded: usize,
+    pub images_cached: usize,
+}
+
+/// The site in memory: every output file (pages, static files, images) and its pages.
+#[derive(Clone)]
+pub(crate) struct Built {
+    pub output: Output,
+    pub pages: Vec<PageInfo>,
+}
+
+/// With `ERNGUIDE_TIMINGS=1` in the environment, prints `timing <step>: <ms> ms` to stderr (how
+/// long a step took since `since`); a profiling aid, silent otherwise.
+pub(crate) fn timing(step: &str, since: std::time::Instant) {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ON.get_or_init(|| {
+        std::env::var_os("ERNGUIDE_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0")
+    }) {
+        eprintln!(
+            "timing {step}: {:.1} ms",
+            since.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+}
+
+/// Runs one named step, timed.
+fn step<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    let t = std::time::Instant::now();
+    let out = f();
+    timing(name, t);
+    out
+}
+
+/// Step `load`: the library, read and validated.
+pub(crate) fn load(site_dir: &std::path::Path) -> Result<Library> {
+    step("load", || Library::load(site_dir))
+}
+
+/// Step `render`: the selected pages, in memory.
+pub(crate) fn render(lib: &Library, selection: &Selection) -> Result<Rendered> {
+    step("render", || render::render(lib, selection))
+}
+
+/// Step `static files`: the theme's static files (and the highlight CSS when a page has
+/// code) into `output`.
+pub(crate) fn static_files(lib: &Library, has_code: bool, output: &mut Output) -> Result<()> {
+    step("static files", || {
+        let theme = Theme::new(&lib.site_dir, &lib.config.theme);
+        for (rel, bytes) in theme.static_files()? {
+            let bytes = theme::compact(&rel, &bytes);
+            output.add(format!("static/{rel}"), bytes);
+        }
+        if has_code && !output.contains("static/highlight.css") {
+            output.add("static/highlight.css", markdown::highlight_css());
+        }
+        Ok(())
+    })
+}
+
+/// Step `images`: the figures' image variants into `output`, encoded through the cache, or
+/// only planned ([`Encode::PlanOnly`], which writes nothing).
+pub(crate) fn images(
+    lib: &Library,
+    jobs: Vec<images::ImageJob>,
+    encode: Encode,
+    output: &mut Output,
+) -> Result<ImageStats> {
+    step("images", || {
+        images::process(jobs, &images::cache_dir(&lib.site_dir), encode, output)
+    })
+}
+
+/// Steps render, static files and images: the selected pages with everything they use.
+pub(crate) fn assemble(
+    lib: &Library,
+    selection: &Selection,
+    encode: Encode,
+) -> Result<(Built, ImageStats)> {
+    let rendered = render(lib, selection)?;
+    let mut output = rendered.output;
+    static_files(lib, rendered.has_code, &mut output)?;
+    let stats = images(lib, rendered.image_jobs, encode, &mut output)?;
+    Ok((
+        Built {
+            output,
+            pages: rendered.pages,
+        },
+        stats,
+    ))
+}
+
+/// Step `lint`: fails on the first broken link; returns the content warnings.
+pub(crate) fn lint(lib: &Library, built: &Built) -> Result<Vec<Warning>> {
+    step("lint", || {
+        lint::links::check_links(lib, built)?;
+        Ok(lint::stale::stale_content_warnings(lib))
+    })
+}
+
+/// Step `write`: the output folder, replaced only when everything succeeded.
+pub(crate) fn write(output: &Output, out_dir: &std::path::Path) -> Result<()> {
+    step("write", || {
+        output
+            .write_to(out_dir)
+            .with_context(|| format!("writing the site to {}", out_dir.display()))
+    })
+}
+
+/// Builds the site at `opts.site_dir` into `opts.out_dir`.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    let lib = load(&opts.site_dir)?;
+    let (built, images) = assemble(&lib, &Selection::All, Encode::Full)?;
+    let warnings = lint(&lib, &built)?;
+    write(&built.output, &opts.out_dir)?;
+    Ok(BuildReport {
+        pages: built.pages.len(),
+        files: built.output.len(),
+        warnings,
+        images_encoded: images.encoded,
+        images_cached: images.cached,
+    })
+}

@@ -1,0 +1,87 @@
+//! Rendering: the library in, the pages out, in memory and without side effects.
+//! [`render`] is the single entry point; the figures' image work comes back as jobs for the
+//! pipeline's image step.
+
+mod context;
+pub(crate) mod page;
+
+use rayon::prelude::*;
+
+use crate::content::Library;
+use crate::error::Result;
+use crate::images::ImageJob;
+use crate::output::Output;
+pub(crate) use page::{PageInfo, Selection};
+
+/// Several pages failed to render. Reads as the first failure (its source chain leads to that
+/// failure's [`crate::error::SourceError`], so `file:line` reports work); `check` lists them all.
+#[derive(Debug)]
+pub(crate) struct RenderErrors(pub Vec<anyhow::Error>);
+
+impl std::fmt::Display for RenderErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "rendering {} failing pages (`ernguide check` lists every one)",
+            self.0.len()
+        )
+    }
+}
+
+impl std::error::Error for RenderErrors {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0
+            .first()
+            .map(|e| e.as_ref() as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// What rendering produced: the selected pages' HTML, where each came from, and the image
+/// work their figures need.
+pub(crate) struct Rendered {
+    /// The pages' HTML by output path.
+    pub output: Output,
+    pub pages: Vec<PageInfo>,
+    /// The figures' images to encode (deduplicated, in order of first use).
+    pub image_jobs: Vec<ImageJob>,
+    /// True when a page has a highlighted code block (the site needs the highlight CSS).
+    pub has_code: bool,
+}
+
+/// Renders the selected pages of `lib` (in parallel). When pages fail, the error is the first
+/// failure, or [`RenderErrors`] holding all of them.
+pub(crate) fn render(lib: &Library, selection: &Selection) -> Result<Rendered> {
+    let renderer = context::Renderer::new(lib);
+    let mut pages = page::all_pages(lib);
+    pages.retain(|p| selection.wants(&p.rel()));
+    let results: Vec<Result<(String, String, std::path::PathBuf)>> =
+        pages.par_iter().map(|p| renderer.render_page(p)).collect();
+
+    let mut output = Output::new();
+    let mut infos = Vec::with_capacity(results.len());
+    let mut has_code = false;
+    let mut errors = Vec::new();
+    for r in results {
+        let (rel, html, source) = match r {
+            Ok(page) => page,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        has_code |= html.contains("class=\"hl-");
+        output.add(rel.clone(), html);
+        infos.push(PageInfo { rel, source });
+    }
+    if errors.len() == 1 {
+        return Err(errors.remove(0));
+    } else if !errors.is_empty() {
+        return Err(RenderErrors(errors).into());
+    }
+    Ok(Rendered {
+        output,
+        pages: infos,
+        image_jobs: renderer.figures.take_jobs(),
+        has_code,
+    })
+}
