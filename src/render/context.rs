@@ -519,7 +519,7 @@ impl<'a> Renderer<'a> {
             Page::Accessibility => {
                 let statement = &lib.accessibility;
                 let mut ctx = self.base_ctx(1, "accessibility");
-                let mut value = serde_json::to_value(&statement).unwrap_or_default();
+                let mut value = serde_json::to_value(statement).unwrap_or_default();
                 value["status_words"] = json!(statement.status.words());
                 // unknown facts become none, so the template says they are unknown
                 value["feedback"] = json!(statement.feedback.get());
