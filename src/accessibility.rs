@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::content::data::{is_iso_date, line_of};
+use crate::content::IsoDate;
 use crate::error::{parse_yaml, Result, SourceError};
 use crate::input::read_text;
 
@@ -204,15 +205,10 @@ impl Statement {
 
     /// A warning when the last review is more than `interval_days` before `as_of`
     /// (`YYYY-MM-DD`): the model statement asks for a review at least once a year.
-    pub fn review_warning(
-        &self,
-        as_of: &str,
-        interval_days: u32,
-        day_number: impl Fn(&str) -> Option<i64>,
-    ) -> Option<SourceError> {
+    pub fn review_warning(&self, as_of: &str, interval_days: u32) -> Option<SourceError> {
         let file = self.file.as_ref()?;
-        let (now, reviewed) = (day_number(as_of)?, day_number(&self.last_reviewed)?);
-        if now - reviewed <= i64::from(interval_days) {
+        let (now, reviewed) = (IsoDate::parse(as_of)?, IsoDate::parse(&self.last_reviewed)?);
+        if reviewed.days_until(now) <= i64::from(interval_days) {
             return None;
         }
         Some(SourceError::new(
@@ -246,12 +242,6 @@ last_reviewed: 2026-12-01
 
     fn parse(text: &str) -> Result<Statement, SourceError> {
         Statement::parse(text, Path::new("content/data/accessibility.yaml"))
-    }
-
-    /// Days of a `YYYY-MM-DD` date in a 360-day calendar: enough to compare in tests.
-    fn days(s: &str) -> Option<i64> {
-        let mut it = s.split('-').map(|p| p.parse::<i64>().ok());
-        Some(it.next()?? * 360 + it.next()?? * 30 + it.next()??)
     }
 
     #[test]
@@ -305,13 +295,13 @@ last_reviewed: 2026-12-01
     #[test]
     fn review_warning_after_the_interval() {
         let s = parse(GOOD).unwrap();
-        assert!(s.review_warning("2027-06-01", 365, days).is_none());
-        let w = s.review_warning("2028-01-02", 365, days).unwrap();
+        assert!(s.review_warning("2027-06-01", 365).is_none());
+        let w = s.review_warning("2028-01-02", 365).unwrap();
         assert_eq!(w.line, 11);
         assert!(w.to_string().contains("last reviewed on 2026-12-01"), "{w}");
         // a site without the file has nothing to review
         assert!(Statement::not_assessed()
-            .review_warning("2030-01-01", 365, days)
+            .review_warning("2030-01-01", 365)
             .is_none());
     }
 

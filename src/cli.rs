@@ -20,6 +20,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Validate the portal's sources and links without writing anything
     Check(CheckArgs),
+    /// Print the sandbox configuration (JSON) that a guide's practice page gets
+    DumpSandbox(DumpSandboxArgs),
 }
 
 #[derive(Debug, Args)]
@@ -68,4 +70,13 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct DumpSandboxArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The guide (its folder name under content/guides/)
+    #[arg(long, value_name = "SLUG")]
+    pub guide: String,
 }

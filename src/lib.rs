@@ -78,6 +78,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             })?;
             Ok(Outcome::Success)
         }
+        Command::DumpSandbox(args) => {
+            let lib = pipeline::load(&args.site.site)?;
+            println!("{}", render::sandbox_config(&lib, &args.guide)?);
+            Ok(Outcome::Success)
+        }
         Command::Check(args) => {
             let report = check::check(&args.site.site);
             print!("{}", report.render(args.format));

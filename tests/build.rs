@@ -136,3 +136,37 @@ fn old_review_date_warns() {
         "02-request-access.md:3: warning: last reviewed 2024-01-01",
     ));
 }
+
+#[test]
+fn a_code_block_on_a_guide_overview_gets_the_highlight_stylesheet() {
+    let site = TestSite::from_fixture("basic");
+    let index = std::fs::read_to_string(site.path("content/guides/demo/_index.md")).unwrap();
+    site.write(
+        "content/guides/demo/_index.md",
+        &format!("{index}\n```yaml\nkey: value\n```\n"),
+    );
+    site.build().success();
+    let overview = site.read("demo/index.html");
+    assert!(overview.contains("class=\"hl-"), "the block is highlighted");
+    assert!(
+        overview.contains("<link rel=\"stylesheet\" href=\"../static/highlight.css\">"),
+        "the overview links the highlight stylesheet"
+    );
+    assert!(site.out().join("static/highlight.css").is_file());
+}
+
+#[test]
+fn a_review_date_that_is_not_in_the_calendar_is_an_error() {
+    let site = TestSite::from_fixture("basic");
+    site.edit(
+        "content/guides/demo/_index.md",
+        "reviewed: 2026-11-01",
+        "reviewed: 2026-02-30",
+    );
+    site.build()
+        .failure()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "_index.md:7: `reviewed: 2026-02-30` is not a date (YYYY-MM-DD)",
+        ));
+}

@@ -87,7 +87,7 @@ fn network_variants_come_from_data() {
         "ERN-RND comment hint"
     );
     assert!(
-        rnd.contains("DE22 - Universitätsklinikum Tübingen") || rnd.contains("DE22"),
+        rnd.contains("DE22 - Universitätsklinikum Tübingen"),
         "ERN-RND institutions"
     );
     let reconnet = main_text(&site.read("reconnet/request-access/index.html"));

@@ -159,3 +159,35 @@ fn dated_content_is_a_warning_and_json_lists_every_finding() {
     assert_eq!(findings[1]["level"], "warning");
     assert!(!site.out().exists(), "check writes nothing");
 }
+
+#[test]
+fn check_leaves_the_site_folder_byte_identical_even_with_figures_to_encode() {
+    // No shared image cache: `check` must not fill the site's own `.cache/images` either.
+    let site = TestSite::bundled();
+    let before = common::walk(&site.site());
+    let out = site
+        .cmd(&["check", "--site", "site"])
+        .env_remove("ERNGUIDE_CACHE_DIR")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        before == common::walk(&site.site()),
+        "check changed the site folder"
+    );
+    assert!(!site.path(".cache").exists(), "check wrote an image cache");
+    assert!(!site.out().exists());
+}
+
+#[test]
+fn check_reports_a_corrupt_image_without_a_cache_to_hide_it() {
+    let site = TestSite::from_fixture("broken-figure-corrupt-image");
+    let (code, out) = check(&site, false);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("cannot read image `demo/corrupt.png`"),
+        "{out}"
+    );
+    assert!(!site.path(".cache").exists(), "check wrote an image cache");
+}

@@ -74,3 +74,35 @@ fn check_reports_findings_and_json() {
         .ends_with("02-request-access.md"));
     assert!(!site.out().exists(), "check must not write output");
 }
+
+#[test]
+fn dump_sandbox_prints_the_config_of_the_guides_practice_page() {
+    let site = TestSite::from_fixture("basic");
+    let out = site
+        .cmd(&["dump-sandbox", "--site", "site", "--guide", "demo"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["guide"]["slug"], "demo");
+    assert_eq!(json["network"]["id"], "demo");
+    site.build().success();
+    let page = site.read("demo/sandbox/index.html");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        page.contains(&format!("id=\"sbx-data\">{}</script>", text.trim_end())),
+        "the page carries the same JSON"
+    );
+    let unknown = site
+        .cmd(&["dump-sandbox", "--site", "site", "--guide", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains("no guide `nope` (the guides are: demo)")
+    );
+}

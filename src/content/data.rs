@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
 
 use crate::config::is_email;
 use crate::error::{parse_yaml, Result, SourceError};
@@ -122,7 +123,7 @@ pub struct Data {
     pub links: Vec<Link>,
     /// The sandbox flow, passed to the theme as-is: the site's `content/data/sandbox.yaml`,
     /// else the theme's `data/sandbox.yaml` (see `Library::load`).
-    pub sandbox: serde_json::Value,
+    pub sandbox: Option<super::sandbox::SandboxFlow>,
     /// Where the sandbox flow came from (for messages).
     #[serde(skip)]
     pub sandbox_file: Option<PathBuf>,
@@ -204,7 +205,7 @@ impl Default for Wording {
 #[serde(deny_unknown_fields)]
 pub struct Network {
     pub id: String,
-    pub ern: String,
+    pub ern: Spanned<String>,
     pub name: String,
     /// The network's CPMS helpdesk; `null` when the network has not published one (unknown
     /// is a value: the guides then say so and name who to ask instead).
@@ -213,7 +214,7 @@ pub struct Network {
     /// The network's own public web page about CPMS, if known.
     #[serde(default)]
     pub web_page: Option<String>,
-    pub profiles: Vec<String>,
+    pub profiles: Vec<Spanned<String>>,
     #[serde(default)]
     pub guest_access: Option<GuestAccess>,
     /// Whether `countries` is SAAS's whole list or only adds to "every country" (see
@@ -233,6 +234,11 @@ pub struct Network {
     pub ern_name: String,
     #[serde(skip)]
     pub source_file: PathBuf,
+}
+
+/// The 1-based line of a value of a YAML file (0 when unknown).
+pub(crate) fn yaml_line<T>(value: &Spanned<T>) -> usize {
+    usize::try_from(value.referenced.line()).unwrap_or(0)
 }
 
 /// 1-based line of the first line containing `needle`, or 0.
@@ -267,12 +273,12 @@ impl Data {
         let (sandbox, sandbox_file, sandbox_text) = if sandbox_path.exists() {
             let text = read(&sandbox_path)?;
             (
-                parse_yaml(&text, &sandbox_path, 0)?,
+                Some(parse_yaml(&text, &sandbox_path, 0)?),
                 Some(sandbox_path),
                 text,
             )
         } else {
-            (serde_json::Value::Null, None, String::new())
+            (None, None, String::new())
         };
         let data = Data {
             erns,
@@ -368,14 +374,9 @@ impl Data {
     }
 }
 
+/// Whether `s` is a real calendar date written `YYYY-MM-DD`.
 pub fn is_iso_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    super::date::IsoDate::parse(s).is_some()
 }
 
 /// A well-formed absolute http(s) URL with a host and no spaces (no network access).
@@ -420,16 +421,18 @@ impl Network {
                 ),
             ));
         }
-        match data.ern(&net.ern) {
+        match data.ern(&net.ern.value) {
             Some(e) => net.ern_name = e.name.clone(),
             None => {
-                return Err(err(
-                    "ern:",
+                return Err(SourceError::new(
+                    path,
+                    yaml_line(&net.ern),
                     format!(
                         "unknown ERN `{}` (not a code in content/data/erns.yaml)",
-                        net.ern
+                        net.ern.value
                     ),
-                ))
+                )
+                .into())
             }
         }
         if let Some(h) = &net.helpdesk {
@@ -452,11 +455,16 @@ impl Network {
             }
         }
         for p in &net.profiles {
-            if data.profile(p).is_none() {
-                return Err(err(
-                    p,
-                    format!("unknown access profile `{p}` (not in content/data/profiles.yaml)"),
-                ));
+            if data.profile(&p.value).is_none() {
+                return Err(SourceError::new(
+                    path,
+                    yaml_line(p),
+                    format!(
+                        "unknown access profile `{}` (not in content/data/profiles.yaml)",
+                        p.value
+                    ),
+                )
+                .into());
             }
         }
         let mut codes = std::collections::HashSet::new();

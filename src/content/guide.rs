@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
 
 use super::data::{is_iso_date, line_of};
 use crate::error::{parse_yaml, Result, SourceError};
@@ -22,7 +23,7 @@ pub enum System {
 #[serde(deny_unknown_fields)]
 pub struct Shortcut {
     pub label: String,
-    pub step: String,
+    pub step: Spanned<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -34,7 +35,7 @@ pub struct GuideMeta {
     pub source: String,
     #[serde(default)]
     pub summary: String,
-    pub reviewed: String,
+    pub reviewed: Spanned<String>,
     #[serde(default)]
     pub order: i64,
     #[serde(default)]
@@ -49,7 +50,7 @@ pub struct StepMeta {
     pub title: String,
     #[serde(default)]
     pub summary: String,
-    pub reviewed: String,
+    pub reviewed: Spanned<String>,
     #[serde(default)]
     pub slug: Option<String>,
     #[serde(default)]
@@ -132,13 +133,27 @@ fn parse_front<T: serde::de::DeserializeOwned>(path: &Path) -> Result<(T, Source
     Ok((meta, source))
 }
 
-fn check_date(source: &Source, field: &str, value: &str) -> Result<(), SourceError> {
-    if is_iso_date(value) {
+/// The file line of a value of the front matter (whose YAML starts on the file's line 2).
+pub(crate) fn front_matter_line<T>(value: &Spanned<T>) -> usize {
+    match value.referenced.line() {
+        0 => 0,
+        line => usize::try_from(line).map_or(0, |l| l + 1),
+    }
+}
+
+fn check_date(source: &Source, field: &str, value: &Spanned<String>) -> Result<(), SourceError> {
+    if is_iso_date(&value.value) {
         return Ok(());
     }
+    let value_line = front_matter_line(value);
+    let value = &value.value;
     Err(SourceError::new(
         &source.file,
-        line_of(&source.text, &format!("{field}:")),
+        if value_line > 0 {
+            value_line
+        } else {
+            line_of(&source.text, &format!("{field}:"))
+        },
         format!("`{field}: {value}` is not a date (YYYY-MM-DD)"),
     ))
 }
@@ -248,13 +263,13 @@ impl Guide {
             .into());
         }
         for sc in &meta.shortcuts {
-            if !steps.iter().any(|s| s.slug == sc.step) {
+            if !steps.iter().any(|s| s.slug == sc.step.value) {
                 return Err(SourceError::new(
                     &index,
-                    line_of(&source.text, &sc.step),
+                    front_matter_line(&sc.step),
                     format!(
                         "shortcut \"{}\" points at unknown step `{}`",
-                        sc.label, sc.step
+                        sc.label, sc.step.value
                     ),
                 )
                 .into());

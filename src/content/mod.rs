@@ -2,7 +2,9 @@
 //! cross-checked (every reference resolves) before anything is rendered.
 
 pub(crate) mod data;
+pub(crate) mod date;
 pub(crate) mod guide;
+pub(crate) mod sandbox;
 pub(crate) mod shared;
 
 use std::collections::BTreeMap;
@@ -11,6 +13,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 pub(crate) use data::{Data, Network};
+pub(crate) use date::IsoDate;
 pub(crate) use guide::{Guide, Step, System};
 pub(crate) use shared::Shared;
 
@@ -49,7 +52,7 @@ impl Library {
             if let Some((bytes, origin)) = theme.get(SANDBOX_FLOW)? {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 let origin = PathBuf::from(origin);
-                data.sandbox = crate::error::parse_yaml(&text, &origin, 0)?;
+                data.sandbox = Some(crate::error::parse_yaml(&text, &origin, 0)?);
                 data.sandbox_file = Some(origin);
                 // Line numbers only for a file the site has (a theme override).
                 if matches!(bytes, std::borrow::Cow::Owned(_)) {
@@ -135,30 +138,30 @@ impl Library {
     /// A step's `sandbox:` screen and `scenario:` must exist in the sandbox flow
     /// (when that file defines them) and the screen must exist for the guide's system.
     fn validate_sandbox_link(&self, g: &Guide, step: &Step) -> Result<()> {
-        let sandbox = &self.data.sandbox;
+        let Some(sandbox) = &self.data.sandbox else {
+            return Ok(());
+        };
         let file = &step.source.file;
         let line = |key: &str| data::line_of(&step.source.text, key);
-        if let (Some(screen), Some(screens)) = (
-            &step.meta.sandbox,
-            sandbox.get("screens").and_then(|s| s.as_object()),
-        ) {
-            let Some(def) = screens.get(screen) else {
-                return Err(SourceError::new(
-                    file,
-                    line("sandbox:"),
-                    format!(
-                        "unknown sandbox screen `{screen}` (not a screen of the sandbox flow, {})",
-                        self.sandbox_origin()
-                    ),
-                )
-                .into());
-            };
-            let system = match g.meta.system {
-                System::Saas => "saas",
-                System::Cpms2 => "cpms2",
-            };
-            if let Some(systems) = def.get("systems").and_then(|s| s.as_array()) {
-                if !systems.iter().any(|s| s.as_str() == Some(system)) {
+        if let Some(screen) = &step.meta.sandbox {
+            // A flow without screens does not constrain the steps.
+            if !sandbox.screens.is_empty() {
+                let Some(def) = sandbox.screens.get(screen) else {
+                    return Err(SourceError::new(
+                        file,
+                        line("sandbox:"),
+                        format!(
+                            "unknown sandbox screen `{screen}` (not a screen of the sandbox flow, {})",
+                            self.sandbox_origin()
+                        ),
+                    )
+                    .into());
+                };
+                let system = match g.meta.system {
+                    System::Saas => "saas",
+                    System::Cpms2 => "cpms2",
+                };
+                if !def.exists_in(system) {
                     return Err(SourceError::new(
                         file,
                         line("sandbox:"),
@@ -168,13 +171,8 @@ impl Library {
                 }
             }
         }
-        if let (Some(scenario), Some(list)) = (
-            &step.meta.scenario,
-            sandbox.get("scenarios").and_then(|s| s.as_array()),
-        ) {
-            if !list
-                .iter()
-                .any(|s| s.get("id").and_then(|i| i.as_str()) == Some(scenario))
+        if let Some(scenario) = &step.meta.scenario {
+            if !sandbox.scenarios.is_empty() && !sandbox.scenarios.iter().any(|s| &s.id == scenario)
             {
                 return Err(SourceError::new(file, line("scenario:"), format!("unknown sandbox scenario `{scenario}` (not a scenario of the sandbox flow, {})", self.sandbox_origin())).into());
             }

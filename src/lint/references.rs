@@ -122,17 +122,20 @@ pub(crate) fn literal_calls(line: &str) -> Vec<(&'static str, &str)> {
 
 /// The ids `sandbox.yaml` refers to: verification methods, networks, the password variant.
 fn sandbox(lib: &Library, errors: &mut Vec<SourceError>, warnings: &mut Vec<SourceError>) {
-    let sandbox = &lib.data.sandbox;
-    if sandbox.is_null() {
+    let Some(sandbox) = &lib.data.sandbox else {
         return;
-    }
+    };
     let Some(file) = lib.data.sandbox_file.clone() else {
         return;
     };
     let text = &lib.data.sandbox_text;
     let eu = &lib.data.eu_login;
-    if let Some(methods) = sandbox.get("methods").and_then(|m| m.as_object()) {
-        for id in methods.keys().filter(|id| lib.data.method(id).is_none()) {
+    {
+        for id in sandbox
+            .methods
+            .keys()
+            .filter(|id| lib.data.method(id).is_none())
+        {
             warnings.push(SourceError::new(
                 &file,
                 line_of(text, &format!("{id}:")),
@@ -140,8 +143,12 @@ fn sandbox(lib: &Library, errors: &mut Vec<SourceError>, warnings: &mut Vec<Sour
             ));
         }
     }
-    if let Some(networks) = sandbox.get("networks").and_then(|m| m.as_object()) {
-        for id in networks.keys().filter(|id| !lib.networks.contains_key(*id)) {
+    {
+        for id in sandbox
+            .networks
+            .keys()
+            .filter(|id| !lib.networks.contains_key(*id))
+        {
             warnings.push(SourceError::new(
                 &file,
                 line_of(text, &format!("{id}:")),
@@ -149,8 +156,8 @@ fn sandbox(lib: &Library, errors: &mut Vec<SourceError>, warnings: &mut Vec<Sour
             ));
         }
     }
-    if let Some(variant) = sandbox.get("password_variant").and_then(|v| v.as_str()) {
-        if !eu.password_rules.variants.iter().any(|v| v.id == variant) {
+    if let Some(variant) = &sandbox.password_variant {
+        if !eu.password_rules.variants.iter().any(|v| &v.id == variant) {
             errors.push(SourceError::new(
                 &file,
                 line_of(text, "password_variant:"),

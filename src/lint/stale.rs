@@ -5,18 +5,10 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::content::data::line_of;
-use crate::content::Library;
+use crate::content::guide::front_matter_line;
+use crate::content::{IsoDate, Library};
 use crate::error::SourceError;
 use crate::pipeline::Warning;
-
-/// Days since 0000-03-01 of a `YYYY-MM-DD` date (for differences only).
-fn day_number(date: &str) -> Option<i64> {
-    let mut it = date.split('-').map(|p| p.parse::<i64>().ok());
-    let (y, m, d) = (it.next()??, it.next()??, it.next()??);
-    let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
-    Some(365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + d - 1)
-}
 
 /// Words that show a sentence is about a method's end, not a recommendation.
 const END_WORDS: &[&str] = &[
@@ -38,7 +30,7 @@ const END_WORDS: &[&str] = &[
 pub(crate) fn stale_content_warnings(lib: &Library) -> Vec<Warning> {
     let as_of = lib.config.as_of_string();
     let mut out = Vec::new();
-    let today = day_number(&as_of);
+    let today = IsoDate::parse(&as_of);
     let retired: Vec<_> = lib
         .data
         .eu_login
@@ -52,17 +44,17 @@ pub(crate) fn stale_content_warnings(lib: &Library) -> Vec<Warning> {
         .par_iter()
         .map(|g| {
             let mut out = Vec::new();
-            let sources = std::iter::once((&g.source, g.meta.reviewed.as_str()))
-                .chain(g.steps.iter().map(|s| (&s.source, s.meta.reviewed.as_str())));
+            let sources = std::iter::once((&g.source, &g.meta.reviewed))
+                .chain(g.steps.iter().map(|s| (&s.source, &s.meta.reviewed)));
             for (src, reviewed) in sources {
-                if let (Some(t), Some(r)) = (today, day_number(reviewed)) {
-                    if t - r > i64::from(lib.config.review_interval_days) {
+                if let (Some(t), Some(r)) = (today, IsoDate::parse(&reviewed.value)) {
+                    if r.days_until(t) > i64::from(lib.config.review_interval_days) {
                         out.push(Warning(SourceError::new(
                             &src.file,
-                            line_of(&src.text, "reviewed:"),
+                            front_matter_line(reviewed),
                             format!(
-                                "last reviewed {reviewed}, more than {} days before as_of {as_of}: check it is still true",
-                                lib.config.review_interval_days
+                                "last reviewed {}, more than {} days before as_of {as_of}: check it is still true",
+                                reviewed.value, lib.config.review_interval_days
                             ),
                         )));
                     }
@@ -80,7 +72,7 @@ pub(crate) fn stale_content_warnings(lib: &Library) -> Vec<Warning> {
     // the accessibility statement's annual review
     out.extend(
         lib.accessibility
-            .review_warning(&as_of, lib.config.review_interval_days, day_number)
+            .review_warning(&as_of, lib.config.review_interval_days)
             .map(Warning),
     );
     out
@@ -167,18 +159,6 @@ fn contains_word(hay: &str, word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn days() {
-        assert_eq!(
-            day_number("2025-07-01").unwrap() - day_number("2025-06-30").unwrap(),
-            1
-        );
-        assert_eq!(
-            day_number("2025-01-01").unwrap() - day_number("2024-01-01").unwrap(),
-            366
-        );
-    }
 
     #[test]
     fn retired_mentions() {

@@ -388,10 +388,11 @@ impl<'a> Renderer<'a> {
                     .meta
                     .shortcuts
                     .iter()
-                    .map(|s| json!({"label": s.label, "step": s.step, "url": format!("{}/index.html", s.step),
-                                     "number": g.step(&s.step).map(|x| x.number)}))
+                    .map(|s| json!({"label": s.label, "step": s.step, "url": format!("{}/index.html", s.step.value),
+                                     "number": g.step(&s.step.value).map(|x| x.number)}))
                     .collect();
                 ctx.insert("shortcuts", Value::from(Serde(shortcuts)));
+                ctx.insert("has_code", Value::from(body.has_code));
                 ctx.insert(
                     "has_figures",
                     Value::from(images::page_has_figures(&body.html)),

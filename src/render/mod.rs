@@ -8,7 +8,7 @@ pub(crate) mod page;
 use rayon::prelude::*;
 
 use crate::content::Library;
-use crate::error::Result;
+use crate::error::{anyhow, Result};
 use crate::images::ImageJob;
 use crate::output::Output;
 pub(crate) use page::{PageInfo, Selection};
@@ -84,4 +84,31 @@ pub(crate) fn render(lib: &Library, selection: &Selection) -> Result<Rendered> {
         image_jobs: renderer.figures.take_jobs(),
         has_code,
     })
+}
+
+/// The JSON that the sandbox page of guide `slug` gives its script (`<script id="sbx-data">`),
+/// exactly as the page has it: the JS tests read this (`ernguide dump-sandbox`).
+pub(crate) fn sandbox_config(lib: &Library, slug: &str) -> Result<String> {
+    let guide = lib.guide(slug).ok_or_else(|| {
+        let known: Vec<&str> = lib.guides.iter().map(|g| g.slug.as_str()).collect();
+        anyhow!("no guide `{slug}` (the guides are: {})", known.join(", "))
+    })?;
+    let rel = page::Page::Sandbox(guide).rel();
+    let selection = Selection::Some {
+        guides: Default::default(),
+        pages: [rel.clone()].into_iter().collect(),
+    };
+    let rendered = render(lib, &selection)?;
+    let html = rendered
+        .output
+        .get(&rel)
+        .map(String::from_utf8_lossy)
+        .unwrap_or_default();
+    const START: &str = "id=\"sbx-data\">";
+    let json = html
+        .find(START)
+        .map(|i| &html[i + START.len()..])
+        .and_then(|rest| rest.find("</script>").map(|end| &rest[..end]))
+        .ok_or_else(|| anyhow!("the sandbox page of guide `{slug}` has no `sbx-data` script"))?;
+    Ok(json.to_string())
 }

@@ -312,6 +312,9 @@ test('PaedCAN (CPMS via SAAS): create account with mistakes, app, SAAS request, 
   await u.frame.getByRole('listitem').filter({ hasText: 'To request authorisation' }).getByRole('link', { name: 'click here' }).click();
   await u.requestAccess({ ern: 'PaedCAN', ernName: 'Paediatric Cancer', country: 'Italy', org: '037 - Foundation IRCCS Polyclinic San Matteo, Pavia' });
   await u.approve();
+  // nothing left to approve: the button goes, the notice says what happened
+  assert.equal(await u.page.getByRole('button', { name: 'Approve pending request' }).isVisible(), false);
+  await u.alert(/Your request was approved/);
   const inbox = await u.openInbox();
   await inbox.getByText(/was approved/).first().waitFor();
   await inbox.getByRole('link', { name: 'Go to CPMS' }).click();
@@ -492,7 +495,7 @@ test('PaedCAN CPMS 2.0, guest: hospital, which ERN invited you (24 networks), wo
   await u.frame.getByRole('combobox', { name: 'Working Country' }).selectOption('Austria');
   await u.click('Next');
   await u.frame.getByRole('checkbox', { name: 'Pediatric' }).check();
-  await u.frame.getByRole('combobox', { name: 'Profession' }).selectOption('Nurse');
+  await u.frame.getByRole('combobox', { name: 'Profession' }).selectOption('Paediatrician');
   await u.frame.getByRole('checkbox', { name: 'Solid Tumour' }).check();
   await u.click('Next');
   await u.expectScreen('cpms2-signup-3');

@@ -52,4 +52,18 @@ function makeConfig(opts = {}) {
   };
 }
 
-module.exports = { REPO, yaml, readYaml, loadData, makeConfig };
+// The config a guide's practice page really gets (its `<script id="sbx-data">`), as
+// `ernguide dump-sandbox` prints it: needs the release binary (`cargo build --release`, which
+// scripts/test runs first) or ERNGUIDE_BIN. Parsed once per (site, guide).
+const pages = new Map();
+function pageConfig(slug, site = REPO) {
+  const key = `${site}\n${slug}`;
+  if (!pages.has(key)) {
+    const bin = process.env.ERNGUIDE_BIN || path.join(REPO, 'target', 'release', 'ernguide');
+    const { execFileSync } = require('node:child_process');
+    pages.set(key, execFileSync(bin, ['dump-sandbox', '--site', site, '--guide', slug], { encoding: 'utf8' }));
+  }
+  return JSON.parse(pages.get(key));
+}
+
+module.exports = { REPO, yaml, readYaml, loadData, makeConfig, pageConfig };

@@ -930,7 +930,8 @@
 		if (!p.length) {
 			rows = (c.d.erns || []).map(e => ({ kind: 'open', key: e.code, label: e.code + ' - ' + e.name, name: e.name }));
 			((c.sb.saas || {}).extra_organisations || []).forEach(x => { rows.push({ kind: 'open', key: x, label: x, name: x }); });
-			return rows.sort((a, b) => a.label.toLowerCase() < b.label.toLowerCase() ? -1 : 1);
+			// SAAS sorts by character code: upper case first ("eUROGEN" last)
+			return rows.sort((a, b) => a.label < b.label ? -1 : 1);
 		}
 		if (p.length === 1) {
 			return (c.network.countries || []).map(k => ({ kind: 'open', key: k.name, label: k.name, name: k.name, count: (k.institutions || []).length + 1 }));
