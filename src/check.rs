@@ -114,7 +114,15 @@ impl CheckReport {
                 message: format!("{err:#}"),
             },
         };
-        self.push(finding);
+        // A page that fails on a data reference the references lint already reported
+        // (`institution("NL99")`) is the same problem: report it once.
+        let known = finding.line > 0
+            && self.findings.iter().any(|f| {
+                f.level == Level::Error && f.file == finding.file && f.line == finding.line
+            });
+        if !known {
+            self.push(finding);
+        }
     }
 }
 

@@ -281,6 +281,20 @@ impl Site {
         }
         let rendered: Vec<String> = part.pages.iter().map(|p| p.rel.clone()).collect();
         pages.extend(part.pages);
+        // Image files no page shows any more (a figure changed or was removed) go too.
+        let shown: std::collections::HashSet<&str> = pages
+            .iter()
+            .flat_map(|p| p.images.iter().map(String::as_str))
+            .collect();
+        let orphans: Vec<String> = output
+            .files()
+            .map(|(rel, _)| rel)
+            .filter(|rel| rel.starts_with("images/") && !shown.contains(rel))
+            .map(String::from)
+            .collect();
+        for rel in orphans {
+            output.remove(&rel);
+        }
         let merged = Built { output, pages };
         let warnings = pipeline::lint(lib, &merged)?;
         let (changed, removed) = output_diff(&self.rendered.output, &merged.output);

@@ -191,3 +191,37 @@ fn check_reports_a_corrupt_image_without_a_cache_to_hide_it() {
     );
     assert!(!site.path(".cache").exists(), "check wrote an image cache");
 }
+
+#[test]
+fn every_missing_image_of_a_page_is_reported_once() {
+    let site = TestSite::from_fixture("broken-figure-missing-image");
+    let step = site.path("content/guides/demo/01-create-eu-login.md");
+    let text = std::fs::read_to_string(&step).unwrap();
+    std::fs::write(
+        &step,
+        format!("{text}\n```figure\nsrc: demo/gone.png\nalt: \"Another\"\n```\n"),
+    )
+    .unwrap();
+    let (code, out) = check(&site, false);
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(
+        out.matches("image `demo/nope.png` not found").count(),
+        1,
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("image `demo/gone.png` not found").count(),
+        1,
+        "{out}"
+    );
+    assert!(out.contains("2 error(s)"), "{out}");
+}
+
+#[test]
+fn a_bad_data_reference_on_a_page_is_one_finding() {
+    let site = TestSite::from_fixture("broken-institution");
+    let (code, out) = check(&site, false);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("IT99"), "{out}");
+    assert!(out.contains("1 error(s)"), "{out}");
+}

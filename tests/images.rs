@@ -420,3 +420,31 @@ fn two_screenshots_with_the_same_bytes_are_both_written() {
         }
     }
 }
+
+#[test]
+fn an_incremental_rebuild_drops_the_image_files_no_page_shows_any_more() {
+    let site = site_with_figures();
+    let images = |s: &ernguide::incremental::Site| -> Vec<String> {
+        s.output()
+            .files()
+            .map(|(rel, _)| rel.to_string())
+            .filter(|rel| rel.starts_with("images/"))
+            .collect()
+    };
+    let mut session = ernguide::incremental::Site::load(&site.site()).unwrap();
+    assert_eq!(images(&session).len(), 6, "{:?}", images(&session));
+    // a changed redaction: new pixels, so new files; the old ones are shown nowhere
+    site.edit(
+        "content/guides/demo/01-create-eu-login.md",
+        "  - [100, 120, 300, 30]",
+        "  - [100, 120, 300, 40]",
+    );
+    let stats = session
+        .rebuild(&[site.path("content/guides/demo/01-create-eu-login.md")])
+        .unwrap();
+    assert!(!stats.full, "a step change renders only its page");
+    let fresh = ernguide::incremental::Site::load(&site.site()).unwrap();
+    assert_eq!(images(&session), images(&fresh));
+    assert_eq!(images(&session).len(), 6);
+    assert_eq!(stats.removed.len(), 3, "{stats:?}");
+}

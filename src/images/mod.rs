@@ -392,6 +392,10 @@ pub struct FigureHook<'a> {
     expanded: bool,
     root: String,
     count: AtomicUsize,
+    /// Every figure's problem (the page fails with all of them, not just the first).
+    errors: Mutex<Vec<SourceError>>,
+    /// The output paths of the image variants the page shows.
+    images: Mutex<Vec<String>>,
 }
 
 impl<'a> FigureHook<'a> {
@@ -413,7 +417,17 @@ impl<'a> FigureHook<'a> {
             expanded: body != rendered,
             root,
             count: AtomicUsize::new(0),
+            errors: Mutex::new(Vec::new()),
+            images: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The problems of the page's figures (in page order), and the image files it shows.
+    pub fn finish(self) -> (Vec<SourceError>, Vec<String>) {
+        (
+            self.errors.into_inner().unwrap_or_default(),
+            self.images.into_inner().unwrap_or_default(),
+        )
     }
 
     /// The Markdown file and line of the fence of a block at `line` of the rendered text.
@@ -443,6 +457,9 @@ impl<'a> FigureHook<'a> {
         self.figures.resolve_regions(&mut spec, &source)?;
         spec.check_bounds(source.width, source.height)?;
         let variants = self.figures.add_job(&spec, source.clone());
+        if let Ok(mut images) = self.images.lock() {
+            images.extend(variants.iter().map(|v| v.rel.clone()));
+        }
         let eager = self.count.fetch_add(1, Ordering::Relaxed) == 0;
         Ok(html::figure(
             &spec,
@@ -457,7 +474,17 @@ impl<'a> FigureHook<'a> {
 
 impl BlockHook for FigureHook<'_> {
     fn render_block(&self, lang: &str, body: &str, line: usize) -> Option<Result<String>> {
-        (lang == "figure").then(|| self.render(body, line).map_err(Into::into))
+        // A broken figure is recorded and rendered as nothing, so that every figure of the page
+        // is checked; the page then fails with all of them (see `finish`).
+        (lang == "figure").then(|| match self.render(body, line) {
+            Ok(html) => Ok(html),
+            Err(e) => {
+                if let Ok(mut errors) = self.errors.lock() {
+                    errors.push(e);
+                }
+                Ok(String::new())
+            }
+        })
     }
 }
 

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::page::{guide_rel, root_prefix, sandbox_route, step_url, Page};
+use super::RenderErrors;
 use crate::content::{Guide, Library, Network, Step};
 use crate::error::{Context, Result};
 use crate::handout;
@@ -192,14 +193,15 @@ impl<'a> Renderer<'a> {
         ctx
     }
 
-    /// Runs a Markdown source through Jinja and Markdown (speaker notes left out).
+    /// Runs a Markdown source through Jinja and Markdown (speaker notes left out); also
+    /// returns the image files its figures show.
     fn markdown(
         &self,
         g: &Guide,
         net: &Network,
         step: Option<&Step>,
         depth_in_guide: usize,
-    ) -> Result<markdown::Rendered> {
+    ) -> Result<(markdown::Rendered, Vec<String>)> {
         let text = self.expand(g, net, step, depth_in_guide, None)?;
         self.markdown_text(g, step, &text, depth_in_guide, 2)
     }
@@ -253,6 +255,7 @@ impl<'a> Renderer<'a> {
 
     /// Renders Markdown that came from `step` (or the guide's overview) after Jinja, with its
     /// figures and without speaker notes; the shallowest heading becomes `h{min_heading_level}`.
+    /// Also returns the image files its figures show.
     fn markdown_text(
         &self,
         g: &Guide,
@@ -260,7 +263,7 @@ impl<'a> Renderer<'a> {
         text: &str,
         depth_in_guide: usize,
         min_heading_level: u8,
-    ) -> Result<markdown::Rendered> {
+    ) -> Result<(markdown::Rendered, Vec<String>)> {
         let source = step.map(|s| &s.source).unwrap_or(&g.source);
         let root = root_prefix(depth_in_guide + 1);
         let figures = images::FigureHook::new(
@@ -276,19 +279,33 @@ impl<'a> Renderer<'a> {
             hook: Some(&hook),
             min_heading_level,
         };
-        markdown::render(text, &opts)
-            .with_context(|| format!("rendering {}", source.file.display()))
+        let rendered = markdown::render(text, &opts)
+            .with_context(|| format!("rendering {}", source.file.display()))?;
+        let (mut errors, images) = figures.finish();
+        match errors.len() {
+            0 => Ok((rendered, images)),
+            1 => Err(anyhow::Error::from(errors.remove(0)))
+                .with_context(|| format!("rendering {}", source.file.display())),
+            n => Err(anyhow::Error::from(RenderErrors::new(
+                errors.into_iter().map(anyhow::Error::from).collect(),
+                format!("checking {n} figures with problems (`ernguide check` lists every one)"),
+            )))
+            .with_context(|| format!("rendering {}", source.file.display())),
+        }
     }
 
-    /// The slides of a guide's deck (see [`crate::slides`]), as template values.
-    fn slides(&self, g: &Guide) -> Result<Vec<serde_json::Value>> {
+    /// The slides of a guide's deck (see [`crate::slides`]), as template values, and the image
+    /// files they show.
+    fn slides(&self, g: &Guide) -> Result<(Vec<serde_json::Value>, Vec<String>)> {
         let net = self.lib.network_of(g);
         let mut out = Vec::new();
+        let mut images = Vec::new();
         let mut first_figure = true;
         for step in &g.steps {
             let text = self.expand(g, net, Some(step), 1, None)?;
             for slide in slides::split(&text) {
-                let mut body = self.markdown_text(g, Some(step), &slide.body, 1, 3)?;
+                let (mut body, shown) = self.markdown_text(g, Some(step), &slide.body, 1, 3)?;
+                images.extend(shown);
                 // Only the deck's first screenshot loads at once (each slide renders alone).
                 if images::page_has_figures(&body.html) {
                     if !first_figure {
@@ -321,12 +338,12 @@ impl<'a> Renderer<'a> {
                 }));
             }
         }
-        Ok(out)
+        Ok((out, images))
     }
 
-    /// The steps of a guide's handout (see [`crate::handout`]), as template values, and the
-    /// overview's HTML.
-    fn handout(&self, g: &Guide) -> Result<(String, Vec<serde_json::Value>)> {
+    /// The steps of a guide's handout (see [`crate::handout`]), as template values, the
+    /// overview's HTML, and the image files they show.
+    fn handout(&self, g: &Guide) -> Result<(String, Vec<serde_json::Value>, Vec<String>)> {
         let net = self.lib.network_of(g);
         let base = self.lib.config.base_url();
         let anchors: BTreeMap<&str, String> = g
@@ -338,11 +355,13 @@ impl<'a> Renderer<'a> {
         // The overview is written for the guide's folder: render it there, then move its
         // relative addresses one folder down.
         let text = self.expand(g, net, None, 0, Some(anchors.clone()))?;
-        let intro = one_folder_down(&self.markdown_text(g, None, &text, 0, 3)?.html);
+        let (intro, mut images) = self.markdown_text(g, None, &text, 0, 3)?;
+        let intro = one_folder_down(&intro.html);
         let mut steps = Vec::new();
         for step in &g.steps {
             let text = self.expand(g, net, Some(step), 1, Some(anchors.clone()))?;
-            let body = self.markdown_text(g, Some(step), &text, 1, 3)?;
+            let (body, shown) = self.markdown_text(g, Some(step), &text, 1, 3)?;
+            images.extend(shown);
             let online = handout::step_url(base.as_deref(), &g.slug, &step.slug);
             let qr = online.as_deref().and_then(|u| {
                 handout::qr_svg(u, &format!("QR code for step {} online: {u}", step.number))
@@ -357,28 +376,38 @@ impl<'a> Renderer<'a> {
                 "qr": qr,
             }));
         }
-        Ok((prefix_ids(&intro, "intro-"), steps))
+        Ok((prefix_ids(&intro, "intro-"), steps, images))
     }
 
-    /// Renders one page: (output path, HTML, source file).
-    pub fn render_page(&self, page: &Page) -> Result<(String, String, PathBuf)> {
+    /// Renders one page.
+    pub fn render_page(&self, page: &Page) -> Result<RenderedPage> {
         let lib = self.lib;
         match *page {
             Page::Home => {
                 let ctx = self.base_ctx(0, "home");
                 let html = self.pages.render("index.html", &Value::from(ctx))?;
-                Ok((page.rel(), html, lib.site_dir.join("site.toml")))
+                Ok(RenderedPage::new(
+                    page,
+                    html,
+                    lib.site_dir.join("site.toml"),
+                    Vec::new(),
+                ))
             }
             Page::NotFound => {
                 // Relative to the site root like every page; `serve` adds a `<base>` when it
                 // answers a deeper path with this page.
                 let ctx = self.base_ctx(0, "404");
                 let html = self.pages.render("404.html", &Value::from(ctx))?;
-                Ok((page.rel(), html, lib.site_dir.join("site.toml")))
+                Ok(RenderedPage::new(
+                    page,
+                    html,
+                    lib.site_dir.join("site.toml"),
+                    Vec::new(),
+                ))
             }
             Page::Guide(g) => {
                 let net = lib.network_of(g);
-                let body = self.markdown(g, net, None, 0)?;
+                let (body, images) = self.markdown(g, net, None, 0)?;
                 let gv = self.guide_values(g);
                 let mut ctx = self.base_ctx(1, "guide");
                 ctx.insert("guide", gv.guide[0].clone());
@@ -402,12 +431,12 @@ impl<'a> Renderer<'a> {
                     .pages
                     .render("guide.html", &Value::from(ctx))
                     .with_context(|| format!("rendering the overview of guide `{}`", g.slug))?;
-                Ok((page.rel(), html, g.source.file.clone()))
+                Ok(RenderedPage::new(page, html, g.source.file.clone(), images))
             }
             Page::Step(g, i) => {
                 let net = lib.network_of(g);
                 let step = &g.steps[i];
-                let body = self.markdown(g, net, Some(step), 1)?;
+                let (body, images) = self.markdown(g, net, Some(step), 1)?;
                 let gv = self.guide_values(g);
                 let mut ctx = self.base_ctx(2, "step");
                 ctx.insert("guide", gv.guide[1].clone());
@@ -443,7 +472,12 @@ impl<'a> Renderer<'a> {
                     .pages
                     .render("step.html", &Value::from(ctx))
                     .with_context(|| format!("rendering {}", step.source.file.display()))?;
-                Ok((page.rel(), html, step.source.file.clone()))
+                Ok(RenderedPage::new(
+                    page,
+                    html,
+                    step.source.file.clone(),
+                    images,
+                ))
             }
             Page::Links(g) => {
                 let gv = self.guide_values(g);
@@ -455,7 +489,12 @@ impl<'a> Renderer<'a> {
                     .pages
                     .render("links.html", &Value::from(ctx))
                     .with_context(|| format!("rendering the links page of guide `{}`", g.slug))?;
-                Ok((page.rel(), html, g.source.file.clone()))
+                Ok(RenderedPage::new(
+                    page,
+                    html,
+                    g.source.file.clone(),
+                    Vec::new(),
+                ))
             }
             Page::Sandbox(g) => {
                 let gv = self.guide_values(g);
@@ -477,7 +516,12 @@ impl<'a> Renderer<'a> {
                     .pages
                     .render("sandbox.html", &Value::from(ctx))
                     .with_context(|| format!("rendering the sandbox of guide `{}`", g.slug))?;
-                Ok((page.rel(), html, g.source.file.clone()))
+                Ok(RenderedPage::new(
+                    page,
+                    html,
+                    g.source.file.clone(),
+                    Vec::new(),
+                ))
             }
             Page::Slides(g) => {
                 let gv = self.guide_values(g);
@@ -485,7 +529,7 @@ impl<'a> Renderer<'a> {
                 ctx.insert("guide", gv.guide[1].clone());
                 ctx.insert("network", gv.network.clone());
                 ctx.insert("steps", gv.steps[1].clone());
-                let slides = self.slides(g)?;
+                let (slides, images) = self.slides(g)?;
                 let has_figures = slides
                     .iter()
                     .any(|s| s["html"].as_str().is_some_and(images::page_has_figures));
@@ -495,7 +539,7 @@ impl<'a> Renderer<'a> {
                     .pages
                     .render("slides.html", &Value::from(ctx))
                     .with_context(|| format!("rendering the slides of guide `{}`", g.slug))?;
-                Ok((page.rel(), html, g.source.file.clone()))
+                Ok(RenderedPage::new(page, html, g.source.file.clone(), images))
             }
             Page::Print(g) => {
                 let gv = self.guide_values(g);
@@ -503,7 +547,7 @@ impl<'a> Renderer<'a> {
                 ctx.insert("guide", gv.guide[1].clone());
                 ctx.insert("network", gv.network.clone());
                 ctx.insert("steps", gv.steps[1].clone());
-                let (intro, steps) = self.handout(g)?;
+                let (intro, steps, images) = self.handout(g)?;
                 ctx.insert("intro", Value::from_safe_string(intro));
                 ctx.insert("print_steps", safe_html_fields(steps, &["html", "qr"]));
                 let online = lib
@@ -515,7 +559,7 @@ impl<'a> Renderer<'a> {
                     .pages
                     .render("print.html", &Value::from(ctx))
                     .with_context(|| format!("rendering the handout of guide `{}`", g.slug))?;
-                Ok((page.rel(), html, g.source.file.clone()))
+                Ok(RenderedPage::new(page, html, g.source.file.clone(), images))
             }
             Page::Accessibility => {
                 let statement = &lib.accessibility;
@@ -547,8 +591,29 @@ impl<'a> Renderer<'a> {
                     .pages
                     .render("accessibility.html", &Value::from(ctx))
                     .context("rendering the accessibility statement")?;
-                Ok((page.rel(), html, source))
+                Ok(RenderedPage::new(page, html, source, Vec::new()))
             }
+        }
+    }
+}
+
+/// One rendered page.
+pub(crate) struct RenderedPage {
+    pub rel: String,
+    pub html: String,
+    /// The file the page comes from (for messages).
+    pub source: PathBuf,
+    /// The image files its figures show.
+    pub images: Vec<String>,
+}
+
+impl RenderedPage {
+    fn new(page: &Page, html: String, source: PathBuf, images: Vec<String>) -> RenderedPage {
+        RenderedPage {
+            rel: page.rel(),
+            html,
+            source,
+            images,
         }
     }
 }

@@ -16,15 +16,18 @@ pub(crate) use page::{PageInfo, Selection};
 /// Several pages failed to render. Reads as the first failure (its source chain leads to that
 /// failure's [`crate::error::SourceError`], so `file:line` reports work); `check` lists them all.
 #[derive(Debug)]
-pub(crate) struct RenderErrors(pub Vec<anyhow::Error>);
+pub(crate) struct RenderErrors(pub Vec<anyhow::Error>, String);
+
+impl RenderErrors {
+    /// The errors, and what failed (`rendering 3 failing pages (...)`), to say after `while`.
+    pub fn new(errors: Vec<anyhow::Error>, what: String) -> RenderErrors {
+        RenderErrors(errors, what)
+    }
+}
 
 impl std::fmt::Display for RenderErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "rendering {} failing pages (`ernguide check` lists every one)",
-            self.0.len()
-        )
+        f.write_str(&self.1)
     }
 }
 
@@ -54,7 +57,7 @@ pub(crate) fn render(lib: &Library, selection: &Selection) -> Result<Rendered> {
     let renderer = context::Renderer::new(lib);
     let mut pages = page::all_pages(lib);
     pages.retain(|p| selection.wants(&p.rel()));
-    let results: Vec<Result<(String, String, std::path::PathBuf)>> =
+    let results: Vec<Result<context::RenderedPage>> =
         pages.par_iter().map(|p| renderer.render_page(p)).collect();
 
     let mut output = Output::new();
@@ -62,21 +65,29 @@ pub(crate) fn render(lib: &Library, selection: &Selection) -> Result<Rendered> {
     let mut has_code = false;
     let mut errors = Vec::new();
     for r in results {
-        let (rel, html, source) = match r {
+        let page = match r {
             Ok(page) => page,
             Err(e) => {
                 errors.push(e);
                 continue;
             }
         };
-        has_code |= html.contains("class=\"hl-");
-        output.add(rel.clone(), html);
-        infos.push(PageInfo { rel, source });
+        has_code |= page.html.contains("class=\"hl-");
+        output.add(page.rel.clone(), page.html);
+        infos.push(PageInfo {
+            rel: page.rel,
+            source: page.source,
+            images: page.images,
+        });
     }
     if errors.len() == 1 {
         return Err(errors.remove(0));
     } else if !errors.is_empty() {
-        return Err(RenderErrors(errors).into());
+        let what = format!(
+            "rendering {} failing pages (`ernguide check` lists every one)",
+            errors.len()
+        );
+        return Err(RenderErrors::new(errors, what).into());
     }
     Ok(Rendered {
         output,

@@ -95,6 +95,8 @@ pub(crate) fn sandbox_route(step: &Step) -> Option<String> {
 pub(crate) struct PageInfo {
     pub rel: String,
     pub source: PathBuf,
+    /// The image files (`images/...`) the page shows.
+    pub images: Vec<String>,
 }
 
 /// Which pages to render.
