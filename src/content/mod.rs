@@ -40,6 +40,8 @@ pub(crate) struct Library {
     /// Set by the build for `--allow-missing-screenshots` (not a source): a figure whose
     /// screenshot does not exist yet renders as its alt text.
     pub allow_missing_screenshots: bool,
+    /// The accessibility statement (`content/data/accessibility.yaml`).
+    pub accessibility: crate::accessibility::Statement,
 }
 
 impl Library {
@@ -86,6 +88,7 @@ impl Library {
         let guides = with_every_network(loaded, &mut networks, &data, &content);
 
         let shared = std::sync::Arc::new(Shared::load(&content.join("shared"))?);
+        let accessibility = crate::accessibility::Statement::load(&content)?;
 
         let lib = Library {
             site_dir: site_dir.to_path_buf(),
@@ -96,6 +99,7 @@ impl Library {
             guides,
             shared,
             allow_missing_screenshots: false,
+            accessibility,
         };
         lib.validate()?;
         Ok(lib)
