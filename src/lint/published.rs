@@ -154,7 +154,8 @@ fn placeholder_error(file: &Path, value: &str, what: &str) -> SourceError {
 }
 
 /// Placeholder `mailto:` links and internal words on the rendered pages: each placeholder
-/// address once (at its first page), none that `contact_problems` already reports at its source.
+/// address and each word once (at its first page: the print and slide pages repeat the
+/// steps), no address that `contact_problems` already reports at its source.
 pub(crate) fn page_problems(lib: &Library, site: &Built) -> Vec<SourceError> {
     let mut known: std::collections::HashSet<String> = lib
         .networks
@@ -201,7 +202,7 @@ pub(crate) fn page_problems(lib: &Library, site: &Built) -> Vec<SourceError> {
             }
             let text = visible_text(&html);
             if let Some(word) = internal_word(&text) {
-                out.push((None, SourceError::new(
+                out.push((Some(format!("word:{word}")), SourceError::new(
                     &p.source,
                     line_of(&source_text().to_lowercase(), word),
                     format!(
@@ -216,7 +217,7 @@ pub(crate) fn page_problems(lib: &Library, site: &Built) -> Vec<SourceError> {
         .collect();
     found
         .into_iter()
-        .filter(|(addr, _)| addr.as_ref().is_none_or(|a| known.insert(a.clone())))
+        .filter(|(key, _)| key.as_ref().is_none_or(|k| known.insert(k.clone())))
         .map(|(_, e)| e)
         .collect()
 }
