@@ -5,7 +5,10 @@ use std::io::Write;
 use std::path::Path;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    // Read at run time, not with env!(): a build script binary compiled in another checkout
+    // (a copied target/ folder) would otherwise embed that checkout's theme.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest_dir).join("themes/default");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut entries: Vec<(String, String)> = Vec::new();
     let walk = if root.is_dir() {

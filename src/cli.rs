@@ -38,6 +38,9 @@ pub struct BuildArgs {
     /// Where to write the site (replaced only when the build succeeds)
     #[arg(long, default_value = "public", value_name = "DIR")]
     pub out: PathBuf,
+    /// Write into --out even if it holds files ernguide did not write (they are deleted)
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -53,6 +56,9 @@ pub struct ServeArgs {
     /// Where to write the site while serving
     #[arg(long, default_value = "public", value_name = "DIR")]
     pub out: PathBuf,
+    /// Write into --out even if it holds files ernguide did not write (they are deleted)
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

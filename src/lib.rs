@@ -20,6 +20,7 @@ mod input;
 mod lint;
 mod markdown;
 mod output;
+pub use output::OutputRefused;
 pub mod pipeline;
 mod render;
 mod serve;
@@ -40,6 +41,7 @@ pub enum Outcome {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Build(args) => {
+            output::claim(&args.out, &args.site.site, args.force)?;
             let opts = pipeline::BuildOptions {
                 site_dir: args.site.site,
                 out_dir: args.out,
@@ -72,6 +74,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 out_dir: args.out,
                 bind: args.bind,
                 port: args.port,
+                force: args.force,
             })?;
             Ok(Outcome::Success)
         }

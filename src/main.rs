@@ -1,5 +1,5 @@
 //! Parses the command line, runs it, maps the result to an exit code:
-//! 0 success, 1 content error, 2 bad usage (clap).
+//! 0 success, 1 content error, 2 bad usage (clap, or an output folder that is not ernguide's).
 
 use std::process::ExitCode;
 
@@ -12,7 +12,11 @@ fn main() -> ExitCode {
         Ok(ernguide::Outcome::ContentErrors) => ExitCode::from(1),
         Err(err) => {
             eprintln!("{}", ernguide::error::report(&err));
-            ExitCode::from(1)
+            if err.is::<ernguide::OutputRefused>() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
         }
     }
 }

@@ -20,6 +20,7 @@ fn every_broken_fixture_fails_with_its_message() {
         // a previous good output that must survive
         std::fs::create_dir_all(site.out()).unwrap();
         std::fs::write(site.out().join("index.html"), "PREVIOUS GOOD OUTPUT").unwrap();
+        std::fs::write(site.out().join(".ernguide-output"), "ernguide's").unwrap();
 
         let out = site
             .cmd(&["build", "--site", "site", "--out", "public"])
@@ -53,7 +54,7 @@ fn every_broken_fixture_fails_with_its_message() {
             .unwrap()
             .filter_map(|e| e.ok())
             .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.contains(".tmp-") || n.contains(".old-"))
+            .filter(|n| n.contains("tmp-") || n.contains("old-"))
             .collect();
         if !leftovers.is_empty() {
             failures.push(format!("{name}: left temporary folders {leftovers:?}"));

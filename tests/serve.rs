@@ -1,222 +1,17 @@
 //! `ernguide serve` as a child process on a free loopback port: pages, HEAD, 404, path
-//! traversal, live reload over server-sent events, the error overlay, and a bounded load test.
-//! Waits are bounded (`WAIT`) but nothing asserts on timing.
+//! traversal, live reload over server-sent events, the error overlay, hostile clients (stalling
+//! readers, huge headers, idle connections, foreign Host names) and the watcher after a folder
+//! moves. Waits are bounded (`WAIT`) but nothing asserts on timing.
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use common::serve::{page_version, request, Events, Server, WAIT};
 use common::TestSite;
-
-/// The longest any single wait may take before the test gives up (a hang, not a slow machine).
-const WAIT: Duration = Duration::from_secs(60);
-
-/// A running `ernguide serve`, killed when dropped.
-struct Server {
-    child: Child,
-    addr: String,
-    log: Arc<Mutex<String>>,
-}
-
-impl Server {
-    fn start(site: &TestSite) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ernguide"))
-            .args(["serve", "--port", "0", "--site"])
-            .arg(site.site())
-            .arg("--out")
-            .arg(site.out())
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("starting ernguide serve");
-        let stderr = child.stderr.take().expect("piped stderr");
-        let log = Arc::new(Mutex::new(String::new()));
-        let (tx, rx) = mpsc::channel();
-        let sink = log.clone();
-        // Ends when the child exits (its stderr closes).
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(i) = line.find("http://") {
-                    let url: String = line[i..]
-                        .split_whitespace()
-                        .next()
-                        .unwrap_or("")
-                        .to_string();
-                    let _ = tx.send(url);
-                }
-                let mut log = sink.lock().unwrap();
-                log.push_str(&line);
-                log.push('\n');
-            }
-        });
-        let mut server = Server {
-            child,
-            addr: String::new(),
-            log,
-        };
-        let url = match rx.recv_timeout(WAIT) {
-            Ok(url) => url,
-            Err(_) => panic!("serve printed no URL; stderr:\n{}", server.log()),
-        };
-        server.addr = url
-            .trim_start_matches("http://")
-            .trim_end_matches('/')
-            .to_string();
-        server
-    }
-
-    fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
-    }
-
-    fn get(&self, path: &str) -> Reply {
-        request(&self.addr, "GET", path)
-    }
-
-    /// Waits until the terminal output contains `needle`.
-    fn wait_for_log(&self, needle: &str) {
-        let deadline = Instant::now() + WAIT;
-        while !self.log().contains(needle) {
-            assert!(
-                Instant::now() < deadline,
-                "no {needle:?} in serve's output:\n{}",
-                self.log()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-#[derive(Debug)]
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
-/// A minimal HTTP/1.1 client: one request per connection, the raw `target` as given.
-fn request(addr: &str, method: &str, target: &str) -> Reply {
-    let mut stream = TcpStream::connect(addr).expect("connecting to serve");
-    stream.set_read_timeout(Some(WAIT)).unwrap();
-    write!(
-        stream,
-        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("reading the reply");
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| panic!("no header end in {:?}", String::from_utf8_lossy(&raw)));
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|s| s.parse().ok())
-        .expect("status line");
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect();
-    Reply {
-        status,
-        headers,
-        body: raw[split + 4..].to_vec(),
-    }
-}
-
-/// An open `/__ernguide/events` stream.
-struct Events {
-    reader: BufReader<TcpStream>,
-}
-
-impl Events {
-    /// Opens the stream as a page showing `version` would, and waits for its `hello`.
-    fn open(addr: &str, version: u64) -> Events {
-        let mut stream = TcpStream::connect(addr).unwrap();
-        stream.set_read_timeout(Some(WAIT)).unwrap();
-        write!(
-            stream,
-            "GET /__ernguide/events?version={version} HTTP/1.1\r\nHost: {addr}\r\n\r\n"
-        )
-        .unwrap();
-        let mut reader = BufReader::new(stream);
-        let mut line = String::new();
-        reader.read_line(&mut line).unwrap();
-        assert!(line.starts_with("HTTP/1.1 200"), "{line}");
-        loop {
-            line.clear();
-            reader.read_line(&mut line).unwrap();
-            if line.trim().is_empty() {
-                break;
-            }
-            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-type:") {
-                assert!(v.trim().starts_with("text/event-stream"), "{line}");
-            }
-        }
-        let mut events = Events { reader };
-        assert_eq!(events.next().0, "hello");
-        events
-    }
-
-    /// The next event's name and data (comments and `retry:` skipped).
-    fn next(&mut self) -> (String, String) {
-        let (mut name, mut data) = (String::new(), String::new());
-        loop {
-            let mut line = String::new();
-            let n = self
-                .reader
-                .read_line(&mut line)
-                .expect("reading the event stream");
-            assert!(n > 0, "the event stream ended");
-            let line = line.trim_end_matches(['\r', '\n']);
-            if line.is_empty() {
-                if !name.is_empty() {
-                    return (name, data);
-                }
-                continue;
-            }
-            if let Some(v) = line.strip_prefix("event: ") {
-                name = v.to_string();
-            } else if let Some(v) = line.strip_prefix("data: ") {
-                data = v.to_string();
-            }
-        }
-    }
-}
-
-/// The version a served page carries in its injected script.
-fn page_version(html: &str) -> u64 {
-    let i = html.find("data-version=\"").expect("live-reload script") + "data-version=\"".len();
-    html[i..].split('"').next().unwrap().parse().unwrap()
-}
 
 #[test]
 fn serves_pages_from_memory_with_types_head_and_404() {
@@ -506,5 +301,173 @@ fn a_site_that_does_not_build_at_start_is_served_once_fixed() {
             "--out is written once the site builds"
         );
         std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn clients_that_never_read_do_not_delay_the_others() {
+    let site = TestSite::from_fixture("basic");
+    let server = Server::start(&site);
+    // Three connections each pipelining requests for the largest file and reading nothing:
+    // the old server's workers all waited on them until they closed.
+    let stalled: Vec<TcpStream> = (0..3)
+        .map(|_| common::serve::stall(&server.addr, "/static/site.css", 3000))
+        .collect();
+    for _ in 0..20 {
+        let reply = server.get("/demo/");
+        assert_eq!(reply.status, 200);
+    }
+    let mut conn = common::serve::Conn::open(&server.addr).unwrap();
+    for _ in 0..20 {
+        assert_eq!(conn.get("/static/site.css").unwrap().0, 200);
+    }
+    // A stalled connection is closed after the write timeout (it reads EOF or a reset).
+    let mut first = stalled.into_iter().next().unwrap();
+    first.set_read_timeout(Some(WAIT)).unwrap();
+    let mut sink = vec![0; 1 << 20];
+    let deadline = Instant::now() + WAIT;
+    loop {
+        match first.read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+        // Reading drains what was written before the stall; the server must still close.
+        assert!(
+            Instant::now() < deadline,
+            "the stalled connection stays open"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+        let mut probe = [0u8; 1];
+        first.set_nonblocking(true).unwrap();
+        let closed = matches!(first.read(&mut probe), Ok(0));
+        first.set_nonblocking(false).unwrap();
+        if closed {
+            break;
+        }
+    }
+}
+
+#[test]
+fn huge_headers_are_refused_and_idle_connections_closed() {
+    let site = TestSite::from_fixture("basic");
+    let server = Server::start(&site);
+    // A 1 MB header: refused (431) or the connection closed, never answered with the page.
+    let mut big = TcpStream::connect(&server.addr).unwrap();
+    big.set_read_timeout(Some(WAIT)).unwrap();
+    big.set_write_timeout(Some(WAIT)).unwrap();
+    let filler = "a".repeat(1 << 20);
+    let _ = write!(
+        big,
+        "GET / HTTP/1.1\r\nHost: {}\r\nX-Filler: {filler}\r\n\r\n",
+        server.addr
+    );
+    let mut reply = Vec::new();
+    let _ = big.read_to_end(&mut reply);
+    let reply = String::from_utf8_lossy(&reply);
+    assert!(
+        !reply.starts_with("HTTP/1.1 200"),
+        "a 1 MB header was accepted: {}",
+        reply.lines().next().unwrap_or("")
+    );
+
+    // A connection that sends nothing is closed by the server.
+    let mut idle = TcpStream::connect(&server.addr).unwrap();
+    idle.set_read_timeout(Some(WAIT)).unwrap();
+    let mut buf = [0u8; 64];
+    let got = idle.read(&mut buf);
+    assert!(
+        matches!(got, Ok(0))
+            || matches!(&got, Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset),
+        "an idle connection was not closed: {got:?}"
+    );
+
+    // So is a keep-alive connection after its last answer.
+    let mut conn = common::serve::Conn::open(&server.addr).unwrap();
+    assert_eq!(conn.get("/").unwrap().0, 200);
+    assert_eq!(conn.get("/demo/").unwrap().0, 200, "keep-alive works");
+    assert!(
+        conn.wait_closed(),
+        "an idle keep-alive connection stays open"
+    );
+}
+
+#[test]
+fn only_this_machine_s_names_are_answered() {
+    let site = TestSite::from_fixture("basic");
+    let server = Server::start(&site);
+    for host in [
+        "evil.example",
+        "evil.example:1111",
+        "localhost.evil.example",
+    ] {
+        let mut s = TcpStream::connect(&server.addr).unwrap();
+        s.set_read_timeout(Some(WAIT)).unwrap();
+        write!(
+            s,
+            "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut raw = String::new();
+        let _ = s.read_to_string(&mut raw);
+        assert!(
+            raw.starts_with("HTTP/1.1 400"),
+            "{host}: {}",
+            raw.lines().next().unwrap_or("")
+        );
+        assert!(!raw.contains("Fixture portal"), "{host} got the page");
+    }
+    let port = server.addr.rsplit(':').next().unwrap();
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}")] {
+        let mut s = TcpStream::connect(&server.addr).unwrap();
+        s.set_read_timeout(Some(WAIT)).unwrap();
+        write!(
+            s,
+            "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut raw = String::new();
+        let _ = s.read_to_string(&mut raw);
+        assert!(raw.starts_with("HTTP/1.1 200"), "{host}: {raw}");
+    }
+}
+
+#[test]
+fn the_watcher_follows_content_moved_away_and_back() {
+    let site = TestSite::from_fixture("basic");
+    let server = Server::start(&site);
+    let version = page_version(&server.get("/demo/create-eu-login/").text());
+    let mut events = Events::open(&server.addr, version);
+    let content = site.path("content");
+    let moved = site.path("content.moved");
+    // Moved away: the site has no sources (an error, or an empty site) ...
+    std::fs::rename(&content, &moved).unwrap();
+    events.next();
+    // ... and back: it builds again.
+    std::fs::rename(&moved, &content).unwrap();
+    let deadline = Instant::now() + WAIT;
+    loop {
+        assert!(Instant::now() < deadline, "no rebuild after moving back");
+        let (name, _) = events.next();
+        if name == "reload" && !server.get("/").text().contains("ernguide-error") {
+            break;
+        }
+    }
+    site.edit(
+        "content/guides/demo/01-create-eu-login.md",
+        "Type your name.",
+        "Type your name after the move.",
+    );
+    let deadline = Instant::now() + WAIT;
+    while !server
+        .get("/demo/create-eu-login/")
+        .text()
+        .contains("after the move")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "an edit after the move was not seen:\n{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
     }
 }

@@ -326,10 +326,26 @@ def bench_reload() -> dict | None:
             "tail": "\n".join(text.splitlines()[-8:])}
 
 
+def bench_serve() -> dict | None:
+    script = REPO / "scripts/bench-serve"
+    if not (script.is_file() and os.access(script, os.X_OK)):
+        return None
+    log("\n== scripts/bench-serve")
+    p = subprocess.run([str(script), "--binary", str(REPO / "target/release/ernguide")],
+                       capture_output=True, text=True, cwd=REPO)
+    text = (p.stdout + "\n" + p.stderr).strip()
+    modes = {}
+    for m in re.finditer(r"^(keep-alive|new connection per request): .*?errors (\d+), p50 ([0-9.]+) ms, "
+                         r"p90 ([0-9.]+) ms, p99 ([0-9.]+) ms", text, re.M):
+        modes[m.group(1)] = {"errors": int(m.group(2)), "p50": float(m.group(3)),
+                             "p90": float(m.group(4)), "p99": float(m.group(5))}
+    return {"rc": p.returncode, "modes": modes, "tail": "\n".join(text.splitlines()[-8:])}
+
+
 # ---------------------------------------------------------------------------------------------
 
 
-def targets(sizes, portal, reload) -> list[list[str]]:
+def targets(sizes, portal, reload, serve=None) -> list[list[str]]:
     """Rows (target, measured, met) for the issue's targets that this run measured."""
     rows = []
     yes = lambda ok: "yes" if ok else "**no**"  # noqa: E731
@@ -354,6 +370,10 @@ def targets(sizes, portal, reload) -> list[list[str]]:
             ms = reload["median_ms"]
             rows.append(["bundled portal: edit-to-reload in `serve` (incl. 50 ms debounce and event delivery)",
                          f"{ms:.0f} ms", "yes" if ms < 50 else "see note"])
+        for mode, r in ((serve or {}).get("modes") or {}).items():
+            rows.append([f"`serve` under load, {mode} (16 clients, 3 stalling): 0 errors, p99 (keep-alive < 1 ms)",
+                         f"{r['errors']} errors, p99 {r['p99']:.2f} ms",
+                         yes(r["errors"] == 0 and (mode != "keep-alive" or r["p99"] < 1.0))])
         if portal["step_max"]:
             b = portal["step_max"][0]
             rows.append(["step page <= 60 KB HTML+CSS+JS (largest)", f"{b / 1000:.1f} KB", yes(b <= 60_000)])
@@ -363,7 +383,7 @@ def targets(sizes, portal, reload) -> list[list[str]]:
     return rows
 
 
-def report(args, machine, versions, loads, sizes, portal, reload) -> str:
+def report(args, machine, versions, loads, sizes, portal, reload, serve=None) -> str:
     L = []
     w = L.append
     w("# Benchmarks\n")
@@ -400,7 +420,7 @@ def report(args, machine, versions, loads, sizes, portal, reload) -> str:
     w("## Targets (issue 6)\n")
     w("| Target | Measured | Met |")
     w("|---|---:|:---:|")
-    for row in targets(sizes, portal, reload):
+    for row in targets(sizes, portal, reload, serve):
         w("| " + " | ".join(row) + " |")
     w("")
     w("## Full builds\n")
@@ -437,6 +457,9 @@ def report(args, machine, versions, loads, sizes, portal, reload) -> str:
         w("```\n" + reload["tail"] + "\n```\n")
     else:
         w("`scripts/bench-reload` (edit-to-reload latency of `ernguide serve`) did not exist when this ran.\n")
+    if serve:
+        w(f"Request latency of `ernguide serve` under load (`scripts/bench-serve`, exit {serve['rc']}):\n")
+        w("```\n" + serve["tail"] + "\n```\n")
     w("## Bytes shipped per page (HTML + referenced CSS + JS, uncompressed, no images)\n")
     w("| Page | Bytes | HTML | Referenced CSS/JS |")
     w("|---|---:|---:|---|")
@@ -513,7 +536,8 @@ def main() -> None:
         if args.output == REPO / "BENCHMARKS.md" and args.quick:
             args.output = args.work / "BENCHMARKS-quick.md"
         args.load_note = args.idle_note or LOAD_NOTE
-        md = report(args, r["machine"], r["versions"], r["loads"], r["sizes"], r["portal"], r["reload"])
+        md = report(args, r["machine"], r["versions"], r["loads"], r["sizes"], r["portal"], r["reload"],
+                    r.get("serve"))
         args.output.write_text(md, encoding="utf-8")
         log(f"wrote {args.output}")
         return
@@ -528,14 +552,15 @@ def main() -> None:
                               args.rebuild_runs))
     portal = bundled_portal(args.ernguide, args.work, args.portal_runs) if (REPO / "site.toml").exists() else None
     reload = bench_reload()
+    serve = bench_serve()
     load_after = os.getloadavg()
     loads = {"before": " / ".join(f"{x:.2f}" for x in load_before),
              "after": " / ".join(f"{x:.2f}" for x in load_after)}
     (args.work / "results.json").write_text(json.dumps(
         {"sizes": sizes, "portal": portal, "machine": machine, "versions": versions, "loads": loads,
-         "reload": reload, "command": args.command, "quick": args.quick, "runs": runs, "pages": pages},
+         "reload": reload, "serve": serve, "command": args.command, "quick": args.quick, "runs": runs, "pages": pages},
         default=str, indent=1))
-    md = report(args, machine, versions, loads, sizes, portal, reload)
+    md = report(args, machine, versions, loads, sizes, portal, reload, serve)
     args.output.write_text(md, encoding="utf-8")
     print(md)
     log(f"\nwrote {args.output}")

@@ -1,8 +1,9 @@
 //! `ernguide serve`: build, serve the site from memory on this machine, rebuild what changed and
 //! reload the open pages.
 //!
-//! - this module: the HTTP side (tiny_http, a few worker threads answering GET and HEAD from the
-//!   last good [`Output`]) and the rebuild loop;
+//! - this module: the rebuild loop, and where a request path leads in the output;
+//! - [`http`]: the HTTP side (hyper, one task per connection, answering GET and HEAD from the
+//!   last good [`Output`], with timeouts and limits so one client cannot stall the others);
 //! - [`watch`]: file events -> changed source files;
 //! - [`reload`]: the injected script, the error overlay and the event stream;
 //! - [`crate::incremental::Site`] decides what to render again.
@@ -11,6 +12,7 @@
 //! prints it, and the next successful rebuild reloads the pages without it. The output folder
 //! (`--out`) is kept up to date too, with atomic writes.
 
+pub mod http;
 pub mod reload;
 pub mod watch;
 
@@ -18,15 +20,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
-use tiny_http::{Header, Method, Request, Response, Server};
-
-use crate::error::{anyhow, report, Result};
+use crate::error::{report, Result};
 use crate::incremental::{RebuildStats, Site};
 use crate::output::{write_atomic, Output};
 use reload::{BuildError, Event, Hub};
-
-/// Threads answering requests (event streams get their own thread each).
-const WORKERS: usize = 4;
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -34,6 +31,8 @@ pub struct ServeOptions {
     pub out_dir: PathBuf,
     pub bind: String,
     pub port: u16,
+    /// Write into `out_dir` even if it is not ernguide's ([`crate::output::claim`]).
+    pub force: bool,
 }
 
 /// What the server answers with.
@@ -101,6 +100,7 @@ impl State {
 
 /// Builds, serves and rebuilds until the process is stopped.
 pub fn serve(opts: &ServeOptions) -> Result<()> {
+    crate::output::claim(&opts.out_dir, &opts.site_dir, opts.force)?;
     let start = Instant::now();
     let (site, first_error) = match Site::load(&opts.site_dir) {
         Ok(site) => (Some(site), None),
@@ -138,25 +138,10 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
     // Watch before serving, so no edit made after the URL is printed is missed.
     let watcher = watch::Watcher::new(&opts.site_dir, std::slice::from_ref(&opts.out_dir))?;
 
-    let server = Server::http((opts.bind.as_str(), opts.port))
-        .map_err(|e| anyhow!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?;
-    let server = Arc::new(server);
-    for i in 0..WORKERS {
-        let server = server.clone();
-        let state = state.clone();
-        std::thread::Builder::new()
-            .name(format!("ernguide-http-{i}"))
-            .spawn(move || {
-                while let Ok(request) = server.recv() {
-                    handle(&state, request);
-                }
-            })
-            .map_err(|e| anyhow!("cannot start the server threads: {e}"))?;
-    }
-    let url = match server.server_addr().to_ip() {
-        Some(std::net::SocketAddr::V6(a)) => format!("http://[{}]:{}/", a.ip(), a.port()),
-        Some(a) => format!("http://{a}/"),
-        None => format!("http://{}:{}/", opts.bind, opts.port),
+    let addr = http::start(state.clone(), &opts.bind, opts.port)?;
+    let url = match addr {
+        std::net::SocketAddr::V6(a) => format!("http://[{}]:{}/", a.ip(), a.port()),
+        a => format!("http://{a}/"),
     };
     if !is_loopback(&opts.bind) {
         eprintln!(
@@ -361,108 +346,6 @@ pub fn mime_type(path: &str) -> &'static str {
         "xml" => "application/xml",
         "pdf" => "application/pdf",
         _ => "application/octet-stream",
-    }
-}
-
-fn header(name: &str, value: &str) -> Option<Header> {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
-}
-
-fn respond(
-    request: Request,
-    status: u16,
-    content_type: &str,
-    body: Vec<u8>,
-    extra: &[(&str, &str)],
-) {
-    let mut response = Response::from_data(body).with_status_code(status);
-    let headers = [
-        ("Content-Type", content_type),
-        ("Cache-Control", "no-store"),
-        ("X-Content-Type-Options", "nosniff"),
-    ];
-    for (name, value) in headers.iter().chain(extra) {
-        if let Some(h) = header(name, value) {
-            response.add_header(h);
-        }
-    }
-    // The page closed the connection: nothing to do.
-    let _ = request.respond(response);
-}
-
-/// Shown when there is no site yet (the first build failed) or it has no 404 page.
-const FALLBACK_404: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>\n<body><h1>Not found</h1><p>There is no page at this address.</p></body></html>\n";
-
-/// Answers one request (HEAD like GET; tiny_http leaves the body out).
-fn handle(state: &State, request: Request) {
-    let url = request.url().to_string();
-    let path = url.split('?').next().unwrap_or("");
-    let method = request.method().clone();
-    if path == reload::EVENTS_PATH && method == Method::Get {
-        let page_version = url
-            .split_once('?')
-            .and_then(|(_, q)| q.split('&').find_map(|kv| kv.strip_prefix("version=")))
-            .and_then(|v| v.parse().ok());
-        let Some(events) = state.hub.subscribe(page_version, || state.current_event()) else {
-            return respond(
-                request,
-                503,
-                "text/plain; charset=utf-8",
-                b"too many open pages\n".to_vec(),
-                &[],
-            );
-        };
-        let version = state.snapshot().1;
-        return reload::stream(request.into_writer(), events, version);
-    }
-    if method != Method::Get && method != Method::Head {
-        return respond(
-            request,
-            405,
-            "text/plain; charset=utf-8",
-            b"method not allowed\n".to_vec(),
-            &[("Allow", "GET, HEAD")],
-        );
-    }
-    if path == reload::SCRIPT_PATH {
-        return respond(
-            request,
-            200,
-            mime_type(path),
-            reload::SCRIPT.as_bytes().to_vec(),
-            &[],
-        );
-    }
-    let (output, version, error) = state.snapshot();
-    match lookup(&output, &url) {
-        Lookup::File(rel) => {
-            let bytes = output.get(&rel).unwrap_or_default();
-            let body = if rel.ends_with(".html") {
-                reload::inject(bytes, version, error.as_ref(), false)
-            } else {
-                bytes.to_vec()
-            };
-            respond(request, 200, mime_type(&rel), body, &[]);
-        }
-        Lookup::Redirect(location) => respond(
-            request,
-            301,
-            "text/plain; charset=utf-8",
-            format!("moved to {location}\n").into_bytes(),
-            &[("Location", &location)],
-        ),
-        Lookup::BadRequest => respond(
-            request,
-            400,
-            "text/plain; charset=utf-8",
-            b"bad request\n".to_vec(),
-            &[],
-        ),
-        Lookup::NotFound => {
-            let page = output.get("404.html").unwrap_or(FALLBACK_404.as_bytes());
-            let body = reload::inject(page, version, error.as_ref(), true);
-            respond(request, 404, mime_type("404.html"), body, &[]);
-        }
     }
 }
 

@@ -6,11 +6,15 @@
 //! after that, each rebuild sends `reload` (or `build-error`) to every open stream. The client
 //! reloads on both: the server injects the overlay into pages while the last rebuild failed.
 
-use std::io::Write;
+use std::convert::Infallible;
 use std::path::Path;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::pin::Pin;
 use std::sync::Mutex;
+use std::task::{Context, Poll};
 use std::time::Duration;
+
+use hyper::body::{Bytes, Frame};
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
 use crate::error::source_error;
 use crate::templates::html_escape;
@@ -20,7 +24,7 @@ pub const SCRIPT_PATH: &str = "/__ernguide/live.js";
 /// The client script (served at [`SCRIPT_PATH`]).
 pub const SCRIPT: &str = include_str!("live.js");
 
-/// Open event streams at most (each holds a thread).
+/// Open event streams at most.
 const MAX_CLIENTS: usize = 64;
 /// A comment is sent this often, so a closed page's stream is noticed and ended.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -163,15 +167,12 @@ pub enum Event {
     Reload { version: u64 },
     /// A rebuild failed; pages show the error.
     BuildError { version: u64, error: BuildError },
-    /// Nothing happened (finds closed streams); sent as a comment.
-    Ping,
 }
 
 impl Event {
     /// The event in `text/event-stream` form.
     pub fn to_sse(&self) -> String {
         match self {
-            Event::Ping => ": ping\n\n".to_string(),
             Event::Reload { version } => {
                 format!(
                     "event: reload\ndata: {}\n\n",
@@ -193,7 +194,7 @@ impl Event {
 /// The open event streams.
 #[derive(Default)]
 pub struct Hub {
-    clients: Mutex<Vec<Sender<Event>>>,
+    clients: Mutex<Vec<UnboundedSender<Event>>>,
 }
 
 impl Hub {
@@ -210,21 +211,24 @@ impl Hub {
         &self,
         page_version: Option<u64>,
         current: impl FnOnce() -> Event,
-    ) -> Option<Receiver<Event>> {
+    ) -> Option<UnboundedReceiver<Event>> {
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
         if clients.len() >= MAX_CLIENTS {
-            clients.retain(|c| c.send(Event::Ping).is_ok());
+            clients.retain(|c| !c.is_closed());
             if clients.len() >= MAX_CLIENTS {
                 return None;
             }
         }
-        let (tx, rx) = mpsc::channel();
+        let (tx, rx) = unbounded_channel();
         let now = current();
-        let now_version = match &now {
-            Event::Reload { version } | Event::BuildError { version, .. } => Some(*version),
-            Event::Ping => None,
-        };
-        if page_version.is_some_and(|v| Some(v) != now_version) {
+        let (Event::Reload {
+            version: now_version,
+        }
+        | Event::BuildError {
+            version: now_version,
+            ..
+        }) = &now;
+        if page_version.is_some_and(|v| v != *now_version) {
             // The page is out of date: it reloads at once.
             let _ = tx.send(now);
         }
@@ -238,44 +242,79 @@ impl Hub {
     }
 }
 
-/// Writes the event stream to `writer` (the raw connection) on its own thread until the page
-/// goes away.
-pub fn stream(mut writer: Box<dyn Write + Send>, events: Receiver<Event>, version: u64) {
-    let spawned = std::thread::Builder::new()
-        .name("ernguide-sse".into())
-        .spawn(move || {
-            let head = format!(
-                concat!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n",
-                    "Cache-Control: no-store\r\nConnection: close\r\nX-Accel-Buffering: no\r\n\r\n",
-                    "retry: 1000\n\nevent: hello\ndata: {}\n\n"
-                ),
-                serde_json::json!({ "version": version })
-            );
-            if writer
-                .write_all(head.as_bytes())
-                .and_then(|_| writer.flush())
-                .is_err()
-            {
-                return;
+/// The body of an event stream: a `hello` first, then each event as it comes, and a comment
+/// every [`KEEP_ALIVE`] so a closed page's stream is noticed. It lives as long as the page's
+/// connection: when that closes, the receiver is dropped and the hub forgets it.
+pub struct EventStream {
+    head: Option<Bytes>,
+    events: UnboundedReceiver<Event>,
+    ping: tokio::time::Interval,
+}
+
+impl EventStream {
+    /// A stream for a page at `version` (must be created inside the server's runtime).
+    pub fn new(events: UnboundedReceiver<Event>, version: u64) -> EventStream {
+        let head = format!(
+            "retry: 1000\n\nevent: hello\ndata: {}\n\n",
+            serde_json::json!({ "version": version })
+        );
+        EventStream {
+            head: Some(Bytes::from(head)),
+            events,
+            ping: tokio::time::interval_at(tokio::time::Instant::now() + KEEP_ALIVE, KEEP_ALIVE),
+        }
+    }
+
+    pub fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Bytes>> {
+        if let Some(head) = self.head.take() {
+            return Poll::Ready(Some(head));
+        }
+        match self.events.poll_recv(cx) {
+            Poll::Ready(Some(event)) => {
+                self.ping.reset();
+                return Poll::Ready(Some(Bytes::from(event.to_sse())));
             }
-            loop {
-                let chunk = match events.recv_timeout(KEEP_ALIVE) {
-                    Ok(event) => event.to_sse(),
-                    Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
-                    Err(RecvTimeoutError::Disconnected) => return,
-                };
-                if writer
-                    .write_all(chunk.as_bytes())
-                    .and_then(|_| writer.flush())
-                    .is_err()
-                {
-                    return;
-                }
+            Poll::Ready(None) => return Poll::Ready(None),
+            Poll::Pending => {}
+        }
+        match self.ping.poll_tick(cx) {
+            Poll::Ready(_) => Poll::Ready(Some(Bytes::from_static(b": keep-alive\n\n"))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+/// A response body: whole bytes, or an event stream.
+pub enum Body {
+    Full(Option<Bytes>),
+    Events(Box<EventStream>),
+}
+
+impl hyper::body::Body for Body {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        match self.get_mut() {
+            Body::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
+            Body::Events(stream) => stream.poll_chunk(cx).map(|c| c.map(|b| Ok(Frame::data(b)))),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self, Body::Full(None))
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        match self {
+            Body::Full(bytes) => {
+                hyper::body::SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64))
             }
-        });
-    if let Err(e) = spawned {
-        eprintln!("warning: cannot start a live-reload stream: {e}");
+            Body::Events(_) => hyper::body::SizeHint::default(),
+        }
     }
 }
 
@@ -328,11 +367,11 @@ mod tests {
     #[test]
     fn stale_pages_reload_on_subscribe() {
         let hub = Hub::default();
-        let rx = hub
+        let mut rx = hub
             .subscribe(Some(3), || Event::Reload { version: 4 })
             .unwrap();
         assert_eq!(rx.try_recv().ok(), Some(Event::Reload { version: 4 }));
-        let rx2 = hub
+        let mut rx2 = hub
             .subscribe(Some(4), || Event::Reload { version: 4 })
             .unwrap();
         assert!(rx2.try_recv().is_err());

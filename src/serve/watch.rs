@@ -48,7 +48,7 @@ impl Watcher {
         debouncer
             .watch(&root, RecursiveMode::NonRecursive)
             .map_err(|e| anyhow!("cannot watch {}: {e}", root.display()))?;
-        let ignore = ignore.iter().map(|p| absolute(p)).collect();
+        let ignore = ignore.iter().map(|p| crate::output::absolute(p)).collect();
         let mut w = Watcher {
             debouncer,
             events,
@@ -58,6 +58,17 @@ impl Watcher {
         };
         w.watch_new_dirs()?;
         Ok(w)
+    }
+
+    /// Forgets the watch of each source folder named in `moved` (a folder moved away, deleted or
+    /// put back keeps no working watch), so [`Watcher::watch_new_dirs`] watches it anew.
+    fn forget_moved_dirs(&mut self, moved: &BTreeSet<PathBuf>) {
+        for path in moved {
+            if self.watched.remove(path) {
+                // Fails when the watch is gone already; either way it is made anew.
+                let _ = self.debouncer.unwatch(path);
+            }
+        }
     }
 
     /// Watches the source folders that exist and are not watched yet.
@@ -80,14 +91,16 @@ impl Watcher {
         loop {
             let first = self.events.recv().ok()?;
             let mut paths = BTreeSet::new();
-            self.collect(first, &mut paths);
+            let mut moved = BTreeSet::new();
+            self.collect(first, &mut paths, &mut moved);
             loop {
                 match self.events.recv_timeout(Duration::from_millis(2)) {
-                    Ok(more) => self.collect(more, &mut paths),
+                    Ok(more) => self.collect(more, &mut paths, &mut moved),
                     Err(RecvTimeoutError::Timeout) => break,
                     Err(RecvTimeoutError::Disconnected) => return None,
                 }
             }
+            self.forget_moved_dirs(&moved);
             if let Err(e) = self.watch_new_dirs() {
                 eprintln!("warning: {e:#}");
             }
@@ -97,9 +110,17 @@ impl Watcher {
         }
     }
 
-    fn collect(&self, batch: DebounceEventResult, into: &mut BTreeSet<PathBuf>) {
+    fn collect(
+        &self,
+        batch: DebounceEventResult,
+        into: &mut BTreeSet<PathBuf>,
+        moved: &mut BTreeSet<PathBuf>,
+    ) {
         match batch {
-            Ok(events) => into.extend(source_paths(&self.root, &self.ignore, &events)),
+            Ok(events) => {
+                into.extend(source_paths(&self.root, &self.ignore, &events));
+                moved.extend(moved_dirs(&self.root, &events));
+            }
             Err(errors) => {
                 for e in errors {
                     eprintln!("warning: watching files: {e}");
@@ -109,18 +130,20 @@ impl Watcher {
     }
 }
 
-fn absolute(p: &Path) -> PathBuf {
-    if let Ok(c) = p.canonicalize() {
-        return c;
-    }
-    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    match (
-        abs.parent().and_then(|d| d.canonicalize().ok()),
-        abs.file_name(),
-    ) {
-        (Some(dir), Some(name)) => dir.join(name),
-        _ => abs,
-    }
+/// The watched source folders (`content`, ...) that `events` name themselves: created,
+/// removed or renamed (moved away, or back).
+pub fn moved_dirs(root: &Path, events: &[DebouncedEvent]) -> Vec<PathBuf> {
+    events
+        .iter()
+        .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+        .flat_map(|e| e.paths.iter())
+        .filter(|p| {
+            p.parent() == Some(root)
+                && p.file_name()
+                    .is_some_and(|n| WATCHED_DIRS.iter().any(|d| n == std::ffi::OsStr::new(d)))
+        })
+        .cloned()
+        .collect()
 }
 
 /// The site source files that `events` created, modified, renamed or removed: reads are

@@ -2,6 +2,8 @@
 //! `broken-*` fixtures hold only the files that differ from `basic` and are laid over it.
 #![allow(dead_code)]
 
+pub mod serve;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
