@@ -391,6 +391,18 @@ fn select_pages(old: &Library, new: &Library, kinds: &[ChangeKind]) -> Selection
             }
         }
     }
+    // A guide's slides and handout are made from all its pages.
+    let derived: BTreeSet<String> = pages
+        .iter()
+        .filter_map(|p| p.split_once('/').map(|(g, _)| g))
+        .flat_map(|g| {
+            [
+                format!("{g}/slides/index.html"),
+                format!("{g}/print/index.html"),
+            ]
+        })
+        .collect();
+    pages.extend(derived);
     if guides.is_empty() && pages.is_empty() {
         Selection::Nothing
     } else {
