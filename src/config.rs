@@ -35,6 +35,10 @@ pub struct SiteConfig {
     pub theme: String,
     #[serde(default)]
     pub contacts: Vec<Contact>,
+    /// The portal's public address (`https://.../`), for the QR codes and addresses printed on
+    /// handouts; unknown (none printed) when absent.
+    #[serde(default)]
+    pub base_url: Option<String>,
 }
 
 fn default_language() -> String {
@@ -48,6 +52,13 @@ fn default_theme() -> String {
 }
 
 impl SiteConfig {
+    /// The public address ending in `/`, if known.
+    pub fn base_url(&self) -> Option<String> {
+        self.base_url
+            .as_ref()
+            .map(|u| format!("{}/", u.trim_end_matches('/')))
+    }
+
     /// `as_of` as `YYYY-MM-DD`.
     pub fn as_of_string(&self) -> String {
         self.as_of.to_string()
@@ -115,6 +126,17 @@ impl SiteConfig {
                     self.language
                 ),
             ));
+        }
+        if let Some(url) = &self.base_url {
+            if !crate::content::data::is_http_url(url) || url.contains(['?', '#']) {
+                return Err(SourceError::new(
+                    path,
+                    line("base_url"),
+                    format!(
+                        "`base_url` \"{url}\" is not the web address of a folder, such as \"https://help.example.org/portal/\""
+                    ),
+                ));
+            }
         }
         for c in &self.contacts {
             if !is_email(&c.email) {
@@ -201,6 +223,29 @@ mod tests {
         let s = err.to_string();
         assert!(s.starts_with("site.toml:3:"), "{s}");
         assert!(s.contains("colour"), "{s}");
+    }
+
+    #[test]
+    fn base_url_is_optional_and_checked() {
+        let c = SiteConfig::parse(OK, Path::new("site.toml")).unwrap();
+        assert_eq!(c.base_url(), None);
+        let c = SiteConfig::parse(
+            &format!("{OK}base_url = \"https://help.example.org/portal\"\n"),
+            Path::new("site.toml"),
+        )
+        .unwrap();
+        assert_eq!(
+            c.base_url().as_deref(),
+            Some("https://help.example.org/portal/")
+        );
+        for bad in ["help.example.org", "https://x.org/?a=1", "ftp://x.org/"] {
+            let err = SiteConfig::parse(
+                &format!("{OK}base_url = \"{bad}\"\n"),
+                Path::new("site.toml"),
+            )
+            .unwrap_err();
+            assert!(err.to_string().starts_with("site.toml:3:"), "{bad}: {err}");
+        }
     }
 
     #[test]

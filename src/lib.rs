@@ -8,11 +8,13 @@
 //! renders again only what a change affects (for [`serve`]). See ARCHITECTURE.md.
 #![deny(unsafe_code)]
 
+mod accessibility;
 pub mod check;
 pub mod cli;
 mod config;
 mod content;
 pub mod error;
+mod handout;
 mod html;
 mod images;
 pub mod incremental;
@@ -24,6 +26,7 @@ pub use output::OutputRefused;
 pub mod pipeline;
 mod render;
 mod serve;
+mod slides;
 mod templates;
 mod theme;
 

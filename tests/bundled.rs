@@ -137,8 +137,9 @@ fn step_pages(site: &TestSite) -> Vec<(String, String)> {
         .filter(|(rel, _)| {
             rel.matches('/').count() == 2
                 && rel.ends_with("/index.html")
-                && !rel.contains("/links/")
-                && !rel.contains("/sandbox/")
+                && !["/links/", "/sandbox/", "/slides/", "/print/"]
+                    .iter()
+                    .any(|p| rel.contains(p))
         })
         .map(|(rel, bytes)| (rel, String::from_utf8(bytes).unwrap()))
         .collect()

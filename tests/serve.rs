@@ -176,7 +176,8 @@ fn a_saved_edit_reloads_open_pages_with_the_new_content() {
     let page = server.get("/demo/create-eu-login/");
     assert!(page.text().contains("Type your full legal name."));
     assert!(page_version(&page.text()) > version);
-    server.wait_for_log("rebuilt 1 of ");
+    // the step, and its guide's slides and handout
+    server.wait_for_log("rebuilt 3 of ");
 
     // A page opened before a rebuild it did not see reloads as soon as it connects.
     let mut late = Events::open(&server.addr, version);

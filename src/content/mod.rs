@@ -37,6 +37,8 @@ pub(crate) struct Library {
     pub config_text: String,
     /// `content/shared/`, read once.
     pub shared: std::sync::Arc<Shared>,
+    /// The accessibility statement (`content/data/accessibility.yaml`).
+    pub accessibility: crate::accessibility::Statement,
 }
 
 impl Library {
@@ -83,6 +85,7 @@ impl Library {
         guides.sort_by(|a, b| (a.meta.order, &a.slug).cmp(&(b.meta.order, &b.slug)));
 
         let shared = std::sync::Arc::new(Shared::load(&content.join("shared"))?);
+        let accessibility = crate::accessibility::Statement::load(&content)?;
 
         let lib = Library {
             site_dir: site_dir.to_path_buf(),
@@ -92,6 +95,7 @@ impl Library {
             networks,
             guides,
             shared,
+            accessibility,
         };
         lib.validate()?;
         Ok(lib)

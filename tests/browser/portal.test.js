@@ -302,12 +302,12 @@ function classify(outDir, pages) {
   const steps = {};
   for (const p of pages) {
     const m = /^([^/]+)\/index\.html$/.exec(p);
-    if (m && m[1] !== 'static') guides.push(m[1]);
+    if (m && m[1] !== 'static' && m[1] !== 'accessibility') guides.push(m[1]);
   }
   for (const g of guides) {
     steps[g] = pages
       .map((p) => new RegExp(`^${g.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/([^/]+)/index\\.html$`).exec(p))
-      .filter((m) => m && m[1] !== 'links' && m[1] !== 'sandbox')
+      .filter((m) => m && !['links', 'sandbox', 'slides', 'print'].includes(m[1]))
       .map((m) => m[1]);
   }
   return { guides, steps };
