@@ -25,6 +25,8 @@ fn main() {
             Err(e) => panic!("reading themes/default: {e}"),
         };
         if !entry.file_type().is_file() {
+            // A new file changes its folder, not the theme's root: watch every folder.
+            println!("cargo:rerun-if-changed={}", entry.path().display());
             continue;
         }
         println!("cargo:rerun-if-changed={}", entry.path().display());

@@ -18,6 +18,17 @@ pub struct Contact {
     pub purpose: String,
 }
 
+/// Who maintains this portal: where readers report a mistake in it (never an ERN helpdesk or
+/// the European Commission, who do not maintain it).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Portal {
+    /// The maintainers' address for reports; `None` while none is published (unknown is a
+    /// value: the pages then say so, never a placeholder).
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
 /// The parsed `site.toml`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -42,6 +53,12 @@ pub struct SiteConfig {
     /// banner, instead of a patchwork of languages.
     #[serde(default = "default_translation_threshold")]
     pub translation_threshold: f64,
+    #[serde(default)]
+    pub portal: Portal,
+    /// The portal's public address (`https://.../`), for the QR codes and addresses printed on
+    /// handouts; unknown (none printed) when absent.
+    #[serde(default)]
+    pub base_url: Option<String>,
 }
 
 fn default_translation_threshold() -> f64 {
@@ -59,6 +76,13 @@ fn default_theme() -> String {
 }
 
 impl SiteConfig {
+    /// The public address ending in `/`, if known.
+    pub fn base_url(&self) -> Option<String> {
+        self.base_url
+            .as_ref()
+            .map(|u| format!("{}/", u.trim_end_matches('/')))
+    }
+
     /// `as_of` as `YYYY-MM-DD`.
     pub fn as_of_string(&self) -> String {
         self.as_of.to_string()
@@ -67,6 +91,7 @@ impl SiteConfig {
     /// Reads and validates `<site>/site.toml`; the config and the file's text.
     pub fn load(site_dir: &Path) -> Result<(SiteConfig, String)> {
         let path = site_dir.join("site.toml");
+        input::add_site_root(site_dir);
         let bytes = input::read(&path).with_context(|| {
             format!("reading {} (is --site the portal folder?)", path.display())
         })?;
@@ -101,6 +126,21 @@ impl SiteConfig {
                 "`title` must not be empty",
             ));
         }
+        let theme = self.theme.as_str();
+        if theme.is_empty()
+            || theme == "."
+            || theme == ".."
+            || theme.contains(['/', '\\', ':', '\0'])
+        {
+            return Err(SourceError::new(
+                path,
+                line("theme"),
+                format!(
+                    "`theme` \"{theme}\" must be the name of a folder in themes/ (no path): \
+                     a theme is read only from inside the site folder"
+                ),
+            ));
+        }
         if !is_language_tag(&self.language) {
             return Err(SourceError::new(
                 path,
@@ -119,6 +159,26 @@ impl SiteConfig {
                     format!(
                         "`languages`: \"{lang}\" must be a language tag such as \"de\", other than `language` (\"{}\")",
                         self.language
+                    ),
+                ));
+            }
+        }
+        if let Some(email) = &self.portal.email {
+            if !is_email(email) {
+                return Err(SourceError::new(
+                    path,
+                    line("email"),
+                    format!("portal email \"{email}\" is not a valid e-mail address"),
+                ));
+            }
+        }
+        if let Some(url) = &self.base_url {
+            if !crate::content::data::is_http_url(url) || url.contains(['?', '#']) {
+                return Err(SourceError::new(
+                    path,
+                    line("base_url"),
+                    format!(
+                        "`base_url` \"{url}\" is not the web address of a folder, such as \"https://help.example.org/portal/\""
                     ),
                 ));
             }
@@ -156,19 +216,40 @@ fn is_language_tag(s: &str) -> bool {
             .all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
-/// A pragmatic e-mail check: one `@`, a non-empty local part, a dotted domain, no spaces.
+/// An e-mail address `local@domain` and nothing else: the local part of letters, digits and
+/// `.!#$'*+-/=^_{|}~` (no `?`, `%` or `&`, so a `mailto:` link never carries headers such as
+/// `?cc=` or an encoded line break), the domain of at least two labels of letters, digits and
+/// `-`, with a top-level label of letters.
 pub fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;
     };
-    !local.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !s
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
             .chars()
-            .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+            .all(|c| c.is_ascii_alphanumeric() || ".!#$'*+-/=^_{|}~".contains(c));
+    s.len() <= 254 && local_ok && is_domain(domain)
+}
+
+/// A DNS name of at least two labels (letters, digits, inner `-`), the last of letters.
+pub fn is_domain(domain: &str) -> bool {
+    let labels: Vec<&str> = domain.split('.').collect();
+    domain.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+        && labels
+            .last()
+            .is_some_and(|t| t.len() >= 2 && t.chars().all(|c| c.is_ascii_alphabetic()))
 }
 
 #[cfg(test)]
@@ -194,6 +275,29 @@ mod tests {
         let s = err.to_string();
         assert!(s.starts_with("site.toml:3:"), "{s}");
         assert!(s.contains("colour"), "{s}");
+    }
+
+    #[test]
+    fn base_url_is_optional_and_checked() {
+        let c = SiteConfig::parse(OK, Path::new("site.toml")).unwrap();
+        assert_eq!(c.base_url(), None);
+        let c = SiteConfig::parse(
+            &format!("{OK}base_url = \"https://help.example.org/portal\"\n"),
+            Path::new("site.toml"),
+        )
+        .unwrap();
+        assert_eq!(
+            c.base_url().as_deref(),
+            Some("https://help.example.org/portal/")
+        );
+        for bad in ["help.example.org", "https://x.org/?a=1", "ftp://x.org/"] {
+            let err = SiteConfig::parse(
+                &format!("{OK}base_url = \"{bad}\"\n"),
+                Path::new("site.toml"),
+            )
+            .unwrap_err();
+            assert!(err.to_string().starts_with("site.toml:3:"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -62,6 +62,63 @@ pub(crate) fn scan_attrs(html: &str) -> PageAttrs<'_> {
 }
 
 /// Values of `name="..."` attributes in HTML (the reference [`scan_attrs`] is tested against).
+/// Rendered HTML written for a folder, made to work one folder deeper: every relative
+/// `href`, `src` and `srcset` address gets a `../` (in-page `#` links stay).
+pub(crate) fn one_folder_down(html: &str) -> String {
+    let relative = |url: &str| {
+        !(url.is_empty()
+            || url.starts_with('#')
+            || url.starts_with('/')
+            || url
+                .split('/')
+                .next()
+                .is_some_and(|first| first.contains(':')))
+    };
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some((at, attr)) = ["href=\"", "src=\"", "srcset=\""]
+        .iter()
+        .filter_map(|a| rest.find(&format!(" {a}")).map(|i| (i, *a)))
+        .min()
+    {
+        let start = at + 1 + attr.len();
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        let value = &rest[..end];
+        if attr == "srcset=\"" {
+            let parts: Vec<String> = value
+                .split(", ")
+                .map(|p| {
+                    if relative(p) {
+                        format!("../{p}")
+                    } else {
+                        p.to_string()
+                    }
+                })
+                .collect();
+            out.push_str(&parts.join(", "));
+        } else if relative(value) {
+            out.push_str("../");
+            out.push_str(value);
+        } else {
+            out.push_str(value);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Prefixes the ids of rendered Markdown, and the in-page links to them, with `prefix` (the
+/// handout puts every step on one page). Only the renderer's own markup has `id="` and
+/// `href="#`: raw HTML in content is escaped.
+pub(crate) fn prefix_ids(html: &str, prefix: &str) -> String {
+    html.replace(" id=\"", &format!(" id=\"{prefix}"))
+        .replace(" href=\"#", &format!(" href=\"#{prefix}"))
+        .replace(&format!(" href=\"#{prefix}step-"), " href=\"#step-")
+}
+
 #[cfg(test)]
 fn attr_values(html: &str, name: &str) -> Vec<String> {
     let pat = format!(" {name}=\"");
@@ -120,6 +177,24 @@ pub(crate) fn unescape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_folder_down_moves_relative_addresses_only() {
+        let html = r##"<a href="../paedcan/index.html">x</a> <a href="https://e.eu/a">y</a> <a href="mailto:a@b.eu">m</a> <a href="#step-a">s</a> <img src="../images/a-480.png" srcset="../images/a-480.png 480w, ../images/a-880.png 880w" alt="">"##;
+        assert_eq!(
+            one_folder_down(html),
+            r##"<a href="../../paedcan/index.html">x</a> <a href="https://e.eu/a">y</a> <a href="mailto:a@b.eu">m</a> <a href="#step-a">s</a> <img src="../../images/a-480.png" srcset="../../images/a-480.png 480w, ../../images/a-880.png 880w" alt="">"##
+        );
+    }
+
+    #[test]
+    fn prefixed_ids_keep_links_to_steps() {
+        let html = r##"<h3 id="a">A</h3><a href="#a">a</a><a href="#step-x">x</a>"##;
+        assert_eq!(
+            prefix_ids(html, "s1-"),
+            r##"<h3 id="s1-a">A</h3><a href="#s1-a">a</a><a href="#step-x">x</a>"##
+        );
+    }
 
     #[test]
     fn one_pass_scan_finds_what_separate_scans_find() {

@@ -266,7 +266,19 @@ impl Site {
             select_pages(&self.lib, lib, kinds)
         };
         let want = |rel: &str| selection.wants(rel);
-        let (part, _) = pipeline::assemble(lib, &selection, Encode::Full)?;
+        // Only guide files and shared fragments changed (anything else rebuilds everything), so
+        // the static files are those of the last build; only the highlight CSS may be new.
+        let rendered = pipeline::render(lib, &selection)?;
+        let mut part_output = rendered.output;
+        if rendered.has_code && !self.rendered.output.contains("static/highlight.css") {
+            pipeline::static_files(lib, true, &mut part_output)?;
+        }
+        pipeline::images(lib, rendered.image_jobs, Encode::Full, &mut part_output)?;
+        let part = Built {
+            output: part_output,
+            pages: rendered.pages,
+            search: Vec::new(),
+        };
 
         let mut output = self.rendered.output.clone();
         let mut pages = Vec::with_capacity(self.rendered.pages.len());
@@ -387,6 +399,18 @@ fn select_pages(old: &Library, new: &Library, kinds: &[ChangeKind]) -> Selection
             }
         }
     }
+    // A guide's slides and handout are made from all its pages.
+    let derived: BTreeSet<String> = pages
+        .iter()
+        .filter_map(|p| p.split_once('/').map(|(g, _)| g))
+        .flat_map(|g| {
+            [
+                format!("{g}/slides/index.html"),
+                format!("{g}/print/index.html"),
+            ]
+        })
+        .collect();
+    pages.extend(derived);
     if guides.is_empty() && pages.is_empty() {
         Selection::Nothing
     } else {

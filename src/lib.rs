@@ -8,11 +8,13 @@
 //! renders again only what a change affects (for [`serve`]). See ARCHITECTURE.md.
 #![deny(unsafe_code)]
 
+mod accessibility;
 pub mod check;
 pub mod cli;
 mod config;
 mod content;
 pub mod error;
+mod handout;
 mod html;
 mod i18n;
 mod images;
@@ -26,6 +28,7 @@ pub mod pipeline;
 mod render;
 mod search;
 mod serve;
+mod slides;
 mod templates;
 mod theme;
 
@@ -47,6 +50,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let opts = pipeline::BuildOptions {
                 site_dir: args.site.site,
                 out_dir: args.out,
+                allow_missing_screenshots: args.allow_missing_screenshots,
             };
             let start = std::time::Instant::now();
             let report = pipeline::build(&opts)?;

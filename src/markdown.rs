@@ -175,8 +175,9 @@ fn level_num(l: HeadingLevel) -> u8 {
 pub struct RenderOptions<'a> {
     /// Renders fenced blocks of special languages (figures); `None` renders them as code.
     pub hook: Option<&'a dyn BlockHook>,
-    /// Headings are shifted so a Markdown `#` becomes this level (2 on step pages whose
-    /// title is the page's `h1`).
+    /// Headings are shifted so the shallowest heading of the text becomes this level (2 on
+    /// step pages whose title is the page's `h1`: `##` and `#` both become `h2`, so headings
+    /// never skip a level after the title).
     pub min_heading_level: u8,
 }
 
@@ -201,6 +202,13 @@ pub fn render(text: &str, opts: &RenderOptions) -> Result<Rendered> {
         .collect();
     let line_at = |offset: usize| line_starts.partition_point(|&s| s <= offset);
 
+    let top = Parser::new_ext(text, options)
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { level, .. }) => Some(level_num(level)),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(1);
     let mut events: Vec<Event> = Vec::new();
     let mut headings = Vec::new();
     let mut used_ids: HashMap<String, usize> = HashMap::new();
@@ -270,7 +278,7 @@ pub fn render(text: &str, opts: &RenderOptions) -> Result<Rendered> {
         }
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                let level = (level_num(level) + opts.min_heading_level - 1).min(6);
+                let level = (level_num(level) - top + opts.min_heading_level).min(6);
                 heading = Some((level, id.map(|s| s.to_string()), Vec::new()));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -420,6 +428,27 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    #[test]
+    fn the_shallowest_heading_becomes_the_minimum_level() {
+        let levels = |md: &str, min: u8| -> Vec<u8> {
+            let opts = RenderOptions {
+                hook: None,
+                min_heading_level: min,
+            };
+            render(md, &opts)
+                .unwrap()
+                .headings
+                .iter()
+                .map(|h| h.level)
+                .collect()
+        };
+        assert_eq!(levels("## A\n### B\n## C\n", 2), [2, 3, 2]);
+        assert_eq!(levels("# A\n## B\n", 2), [2, 3]);
+        assert_eq!(levels("## A\n### B\n", 3), [3, 4]);
+        assert_eq!(levels("### A\n###### B\n", 2), [2, 5]);
+        assert_eq!(levels("# A\n###### B\n", 3), [3, 6]);
     }
 
     #[test]

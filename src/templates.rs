@@ -84,6 +84,11 @@ pub struct ContentTemplates {
     shared_dir: PathBuf,
 }
 
+/// The most instructions one render may run (minijinja's fuel): a real page needs a small part
+/// of it; a runaway loop (`range(100000)` inside `range(100000)`) stops with an error instead of
+/// hanging the build. The recursion limit is minijinja's own.
+const FUEL: u64 = 50_000_000;
+
 impl ContentTemplates {
     pub fn new(
         shared: Arc<Shared>,
@@ -94,6 +99,7 @@ impl ContentTemplates {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_debug(true);
+        env.set_fuel(Some(FUEL));
         let shared_dir = shared.dir.clone();
         env.set_loader(move |name| {
             let Some(rel) = safe_relative(name) else {
@@ -217,6 +223,17 @@ impl ContentTemplates {
                 }
             },
         );
+        let screenshots = shared_dir
+            .parent()
+            .and_then(Path::parent)
+            .map(|site| site.join("screenshots"))
+            .unwrap_or_default();
+        env.add_function(
+            "shot",
+            move |state: &State, name: &str| -> Result<String, minijinja::Error> {
+                shot_src(&screenshots, state, name)
+            },
+        );
         ContentTemplates { env, shared_dir }
     }
 
@@ -243,6 +260,36 @@ impl ContentTemplates {
             })
         })
     }
+}
+
+/// `shot("eul-create")`: the figure `src` of a sandbox screen's capture for the current guide:
+/// the guide's own (`<guide>/<name>.png`) where it has one, else the one capture shared by every
+/// guide of its system (`<system>/<name>.png`), which `scripts/screenshots` writes for screens
+/// that look the same in most guides.
+fn shot_src(screenshots: &Path, state: &State, name: &str) -> Result<String, minijinja::Error> {
+    if name.is_empty()
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(invalid(format!(
+            "shot(\"{name}\"): a screenshot name is lowercase letters, digits and dashes"
+        )));
+    }
+    let guide = state
+        .lookup("guide")
+        .ok_or_else(|| invalid("shot() is only available in guide pages".into()))?;
+    let attr = |key: &str| -> Result<String, minijinja::Error> {
+        let v = guide.get_attr(key)?;
+        v.as_str()
+            .map(str::to_string)
+            .ok_or_else(|| invalid(format!("shot(): the guide has no `{key}`")))
+    };
+    let own = format!("{}/{name}.png", attr("slug")?);
+    if crate::input::is_file(&screenshots.join(&own)) {
+        return Ok(own);
+    }
+    Ok(format!("{}/{name}.png", attr("system")?))
 }
 
 /// The theme's page templates.
@@ -275,6 +322,7 @@ impl PageTemplates {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_debug(true);
+        env.set_fuel(Some(FUEL));
         let t = theme.clone();
         env.set_loader(move |name| {
             let Some(rel) = safe_relative(name) else {

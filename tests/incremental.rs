@@ -39,9 +39,16 @@ fn a_step_edit_renders_only_that_step() {
         .rebuild(&[t.path("content/guides/demo/01-create-eu-login.md")])
         .unwrap();
     assert!(!stats.full);
+    // the step, and the guide's handout and slides, which are made from every step
     assert_eq!(
-        stats.rendered,
-        vec!["demo/create-eu-login/index.html".to_string()]
+        sorted(stats.rendered),
+        [
+            "demo/create-eu-login/index.html",
+            "demo/print/index.html",
+            "demo/slides/index.html"
+        ]
+        .map(String::from)
+        .to_vec()
     );
     assert!(stats.removed.is_empty());
     let after = files(&site);
@@ -51,10 +58,9 @@ fn a_step_edit_renders_only_that_step() {
         .filter(|(a, b)| a != b)
         .map(|(a, _)| a.0.as_str())
         .collect();
-    // The page, and the search index that holds its text.
     assert_eq!(
         changed,
-        vec!["demo/create-eu-login/index.html", "search/en.js"]
+        vec!["demo/create-eu-login/index.html", "demo/print/index.html", "search/en.js"]
     );
     assert!(String::from_utf8_lossy(
         site.output()
@@ -83,8 +89,14 @@ fn a_shared_fragment_renders_the_pages_that_include_it_at_any_depth() {
         .unwrap();
     assert!(!stats.full);
     assert_eq!(
-        stats.rendered,
-        vec!["demo/request-access/index.html".to_string()]
+        sorted(stats.rendered),
+        [
+            "demo/print/index.html",
+            "demo/request-access/index.html",
+            "demo/slides/index.html"
+        ]
+        .map(String::from)
+        .to_vec()
     );
     assert!(
         String::from_utf8_lossy(site.output().get("demo/request-access/index.html").unwrap())
@@ -118,8 +130,10 @@ fn front_matter_and_step_list_changes_render_the_whole_guide() {
         "demo/create-eu-login/index.html",
         "demo/index.html",
         "demo/links/index.html",
+        "demo/print/index.html",
         "demo/request-access/index.html",
         "demo/sandbox/index.html",
+        "demo/slides/index.html",
     ];
 
     // A step title is in every page's step list.
@@ -175,12 +189,21 @@ fn front_matter_and_step_list_changes_render_the_whole_guide() {
     assert_eq!(stats.rendered.len(), stats.pages, "{stats:?}");
     assert_eq!(files(&site), full_build(&t.site()));
 
-    // The overview's body is on the overview only.
+    // The overview's body is on the overview (and in the handout, beside the slides).
     t.edit("content/guides/demo/_index.md", "Start with", "Begin with");
     let stats = site
         .rebuild(&[t.path("content/guides/demo/_index.md")])
         .unwrap();
-    assert_eq!(stats.rendered, vec!["demo/index.html".to_string()]);
+    assert_eq!(
+        sorted(stats.rendered),
+        [
+            "demo/index.html",
+            "demo/print/index.html",
+            "demo/slides/index.html"
+        ]
+        .map(String::from)
+        .to_vec()
+    );
     assert_eq!(files(&site), full_build(&t.site()));
 }
 
@@ -371,4 +394,22 @@ fn every_broken_fixture_fails_a_rebuild_and_undoing_it_restores_the_site() {
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n\n"));
+}
+
+#[test]
+fn a_first_code_block_added_by_a_step_edit_brings_the_highlight_stylesheet() {
+    let t = TestSite::from_fixture("basic");
+    let mut site = Site::load(&t.site()).unwrap();
+    assert!(site.output().get("static/highlight.css").is_none());
+    t.edit(
+        "content/guides/demo/01-create-eu-login.md",
+        "Type your name.",
+        "Type your name.\n\n```yaml\nkey: value\n```\n",
+    );
+    let stats = site
+        .rebuild(&[t.path("content/guides/demo/01-create-eu-login.md")])
+        .unwrap();
+    assert!(!stats.full);
+    assert!(site.output().get("static/highlight.css").is_some());
+    assert_eq!(files(&site), full_build(&t.site()));
 }

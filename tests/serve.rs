@@ -176,7 +176,8 @@ fn a_saved_edit_reloads_open_pages_with_the_new_content() {
     let page = server.get("/demo/create-eu-login/");
     assert!(page.text().contains("Type your full legal name."));
     assert!(page_version(&page.text()) > version);
-    server.wait_for_log("rebuilt 1 of ");
+    // the step, and its guide's slides and handout
+    server.wait_for_log("rebuilt 3 of ");
 
     // A page opened before a rebuild it did not see reloads as soon as it connects.
     let mut late = Events::open(&server.addr, version);
@@ -469,5 +470,50 @@ fn the_watcher_follows_content_moved_away_and_back() {
             server.log()
         );
         std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn an_included_fifo_shows_the_overlay_instead_of_freezing_the_rebuilds() {
+    let site = TestSite::from_fixture("basic");
+    let server = Server::start(&site);
+    let version = page_version(&server.get("/demo/request-access/").text());
+    let mut events = Events::open(&server.addr, version);
+    let made = std::process::Command::new("mkfifo")
+        .arg(site.path("content/shared/pipe.md"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    site.edit(
+        "content/guides/demo/02-request-access.md",
+        "{% include \"request.md\" %}",
+        "{% include \"pipe.md\" %}",
+    );
+    let deadline = Instant::now() + WAIT;
+    loop {
+        assert!(Instant::now() < deadline, "no error event for the FIFO");
+        let (name, data) = events.next();
+        if name == "build-error" && data.contains("pipe.md") {
+            break;
+        }
+    }
+    // The loop still runs: a fix is built.
+    std::fs::remove_file(site.path("content/shared/pipe.md")).unwrap();
+    site.edit(
+        "content/guides/demo/02-request-access.md",
+        "{% include \"pipe.md\" %}",
+        "{% include \"request.md\" %} Fixed.",
+    );
+    let deadline = Instant::now() + WAIT;
+    loop {
+        assert!(Instant::now() < deadline, "the fix was not built");
+        if events.next().0 == "reload"
+            && server
+                .get("/demo/request-access/")
+                .text()
+                .contains("Fixed.")
+        {
+            break;
+        }
     }
 }

@@ -69,6 +69,12 @@ pub(crate) fn stale_content_warnings(lib: &Library) -> Vec<Warning> {
     for (file, text) in lib.shared.texts() {
         out.extend(retired_method_mentions(file, 1, text, &retired, &as_of));
     }
+    // the accessibility statement's annual review
+    out.extend(
+        lib.accessibility
+            .review_warning(&as_of, lib.config.review_interval_days)
+            .map(Warning),
+    );
     out
 }
 

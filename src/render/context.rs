@@ -1,7 +1,7 @@
 //! Page contexts: what each kind of page's template sees, built from the library.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -14,8 +14,11 @@ use super::RenderErrors;
 use crate::content::{Guide, Library, Network, Step};
 use crate::error::{Context, Result};
 use crate::i18n::site::LanguageSet;
+use crate::handout;
+use crate::html::{one_folder_down, prefix_ids};
 use crate::images;
 use crate::markdown::{self, RenderOptions};
+use crate::slides;
 use crate::templates::{ContentTemplates, PageTemplates};
 use crate::theme::Theme;
 
@@ -130,7 +133,8 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|g| (g.slug.as_str(), std::sync::OnceLock::new()))
                 .collect(),
-            figures: images::Figures::new(&lib.site_dir, lib.shared.clone()),
+            figures: images::Figures::new(&lib.site_dir, lib.shared.clone())
+                .allow_missing(lib.allow_missing_screenshots),
         }
     }
 
@@ -157,6 +161,8 @@ impl<'a> Renderer<'a> {
             "url": format!("{up}index.html"),
             "links_url": format!("{up}links/index.html"),
             "sandbox_url": format!("{up}sandbox/index.html"),
+            "slides_url": format!("{up}slides/index.html"),
+            "print_url": format!("{up}print/index.html"),
             "steps": g.steps.len(),
         })
     }
@@ -219,7 +225,8 @@ impl<'a> Renderer<'a> {
         ctx
     }
 
-    /// Runs a Markdown source through Jinja and Markdown.
+    /// Runs a Markdown source through Jinja and Markdown (speaker notes left out); also
+    /// returns the image files its figures show.
     fn markdown(
         &self,
         g: &Guide,
@@ -227,6 +234,20 @@ impl<'a> Renderer<'a> {
         step: Option<&Step>,
         depth_in_guide: usize,
     ) -> Result<(markdown::Rendered, Vec<String>)> {
+        let text = self.expand(g, net, step, depth_in_guide, None)?;
+        self.markdown_text(g, step, &text, depth_in_guide, 2)
+    }
+
+    /// Runs a Markdown source through Jinja only. `step_urls` replaces the addresses
+    /// `step_url()` gives (the handout points at its own sections).
+    fn expand(
+        &self,
+        g: &Guide,
+        net: &Network,
+        step: Option<&Step>,
+        depth_in_guide: usize,
+        step_urls: Option<Value>,
+    ) -> Result<String> {
         let source = step.map(|s| &s.source).unwrap_or(&g.source);
         let mut ctx: BTreeMap<&str, Value> = BTreeMap::new();
         ctx.insert("site", self.site_value.clone());
@@ -255,26 +276,44 @@ impl<'a> Renderer<'a> {
             );
             ctx.insert("step_urls", Value::from(Serde(step_urls)));
         }
+        if let Some(urls) = step_urls {
+            ctx.insert("step_urls", urls);
+        }
         let ctx = Value::from(ctx);
-        let text = self
+        Ok(self
             .content
-            .render(&source.file, source.body_line, &source.body, &ctx)?;
+            .render(&source.file, source.body_line, &source.body, &ctx)?)
+    }
+
+    /// Renders Markdown that came from `step` (or the guide's overview) after Jinja, with its
+    /// figures and without speaker notes; the shallowest heading becomes `h{min_heading_level}`.
+    /// Also returns the image files its figures show.
+    fn markdown_text(
+        &self,
+        g: &Guide,
+        step: Option<&Step>,
+        text: &str,
+        depth_in_guide: usize,
+        min_heading_level: u8,
+    ) -> Result<(markdown::Rendered, Vec<String>)> {
+        let source = step.map(|s| &s.source).unwrap_or(&g.source);
         let root = root_prefix(depth_in_guide + 1);
-        let hook = images::FigureHook::new(
+        let figures = images::FigureHook::new(
             &self.figures,
             &source.file,
             source.body_line,
             &source.body,
-            &text,
+            text,
             root,
         );
+        let hook = slides::WithoutNotes(Some(&figures));
         let opts = RenderOptions {
             hook: Some(&hook),
-            ..RenderOptions::default()
+            min_heading_level,
         };
-        let rendered = markdown::render(&text, &opts)
+        let rendered = markdown::render(text, &opts)
             .with_context(|| format!("rendering {}", source.file.display()))?;
-        let (mut errors, images) = hook.finish();
+        let (mut errors, images) = figures.finish();
         match errors.len() {
             0 => Ok((rendered, images)),
             1 => Err(anyhow::Error::from(errors.remove(0)))
@@ -285,6 +324,91 @@ impl<'a> Renderer<'a> {
             )))
             .with_context(|| format!("rendering {}", source.file.display())),
         }
+    }
+
+    /// The slides of a guide's deck (see [`crate::slides`]), as template values, and the image
+    /// files they show.
+    fn slides(&self, g: &Guide) -> Result<(Vec<serde_json::Value>, Vec<String>)> {
+        let net = self.lib.network_of(g);
+        let mut out = Vec::new();
+        let mut images = Vec::new();
+        let mut first_figure = true;
+        for step in &g.steps {
+            let text = self.expand(g, net, Some(step), 1, None)?;
+            for slide in slides::split(&text) {
+                let (mut body, shown) = self.markdown_text(g, Some(step), &slide.body, 1, 3)?;
+                images.extend(shown);
+                // Only the deck's first screenshot loads at once (each slide renders alone).
+                if images::page_has_figures(&body.html) {
+                    if !first_figure {
+                        body.html = body.html.replace(
+                            " decoding=\"async\">",
+                            " decoding=\"async\" loading=\"lazy\">",
+                        );
+                    }
+                    first_figure = false;
+                }
+                let notes = markdown::render(
+                    &slide.notes,
+                    &RenderOptions {
+                        hook: Some(&slides::WithoutNotes(None)),
+                        min_heading_level: 3,
+                    },
+                )
+                .with_context(|| {
+                    format!("rendering the notes of {}", step.source.file.display())
+                })?;
+                out.push(json!({
+                    "step_number": step.number,
+                    "step_title": step.meta.title,
+                    "summary": step.meta.summary,
+                    "heading": slide.heading,
+                    "html": body.html,
+                    "notes": notes.html,
+                    "sandbox_url": sandbox_route(step).map(|r| format!("../sandbox/index.html{r}")),
+                    "step_url": format!("../{}/index.html", step.slug),
+                }));
+            }
+        }
+        Ok((out, images))
+    }
+
+    /// The steps of a guide's handout (see [`crate::handout`]), as template values, the
+    /// overview's HTML, and the image files they show.
+    fn handout(&self, g: &Guide) -> Result<(String, Vec<serde_json::Value>, Vec<String>)> {
+        let net = self.lib.network_of(g);
+        let base = self.lib.config.base_url();
+        let anchors: BTreeMap<&str, String> = g
+            .steps
+            .iter()
+            .map(|s| (s.slug.as_str(), format!("#step-{}", s.slug)))
+            .collect();
+        let anchors = Value::from(Serde(anchors));
+        // The overview is written for the guide's folder: render it there, then move its
+        // relative addresses one folder down.
+        let text = self.expand(g, net, None, 0, Some(anchors.clone()))?;
+        let (intro, mut images) = self.markdown_text(g, None, &text, 0, 3)?;
+        let intro = one_folder_down(&intro.html);
+        let mut steps = Vec::new();
+        for step in &g.steps {
+            let text = self.expand(g, net, Some(step), 1, Some(anchors.clone()))?;
+            let (body, shown) = self.markdown_text(g, Some(step), &text, 1, 3)?;
+            images.extend(shown);
+            let online = handout::step_url(base.as_deref(), &g.slug, &step.slug);
+            let qr = online.as_deref().and_then(|u| {
+                handout::qr_svg(u, &format!("QR code for step {} online: {u}", step.number))
+            });
+            steps.push(json!({
+                "number": step.number,
+                "slug": step.slug,
+                "title": step.meta.title,
+                "summary": step.meta.summary,
+                "html": prefix_ids(&body.html, &format!("s{}-", step.number)),
+                "online_url": online,
+                "qr": qr,
+            }));
+        }
+        Ok((prefix_ids(&intro, "intro-"), steps, images))
     }
 
     /// Renders one page.
@@ -431,6 +555,76 @@ impl<'a> Renderer<'a> {
                     Vec::new(),
                 ))
             }
+            Page::Slides(g) => {
+                let gv = self.guide_values(g);
+                let mut ctx = self.base_ctx(page, 2, "slides");
+                ctx.insert("guide", gv.guide[1].clone());
+                ctx.insert("network", gv.network.clone());
+                ctx.insert("steps", gv.steps[1].clone());
+                let (slides, images) = self.slides(g)?;
+                let has_figures = slides
+                    .iter()
+                    .any(|s| s["html"].as_str().is_some_and(images::page_has_figures));
+                ctx.insert("has_figures", Value::from(has_figures));
+                ctx.insert("slides", safe_html_fields(slides, &["html", "notes"]));
+                let html = self
+                    .pages
+                    .render("slides.html", &Value::from(ctx))
+                    .with_context(|| format!("rendering the slides of guide `{}`", g.slug))?;
+                Ok(RenderedPage::new(page, html, g.source.file.clone(), images))
+            }
+            Page::Print(g) => {
+                let gv = self.guide_values(g);
+                let mut ctx = self.base_ctx(page, 2, "print");
+                ctx.insert("guide", gv.guide[1].clone());
+                ctx.insert("network", gv.network.clone());
+                ctx.insert("steps", gv.steps[1].clone());
+                let (intro, steps, images) = self.handout(g)?;
+                ctx.insert("intro", Value::from_safe_string(intro));
+                ctx.insert("print_steps", safe_html_fields(steps, &["html", "qr"]));
+                let online = lib
+                    .config
+                    .base_url()
+                    .map(|b| handout::public_url(&b, &format!("{}/", g.slug)));
+                ctx.insert("guide_online_url", Value::from(online));
+                let html = self
+                    .pages
+                    .render("print.html", &Value::from(ctx))
+                    .with_context(|| format!("rendering the handout of guide `{}`", g.slug))?;
+                Ok(RenderedPage::new(page, html, g.source.file.clone(), images))
+            }
+            Page::Accessibility => {
+                let statement = &lib.accessibility;
+                let mut ctx = self.base_ctx(page, 1, "accessibility");
+                let mut value = serde_json::to_value(statement).unwrap_or_default();
+                value["status_words"] = json!(statement.status.words());
+                // unknown facts become none, so the template says they are unknown
+                value["feedback"] = json!(statement.feedback.get());
+                value["enforcement"] = json!(statement.enforcement.get());
+                ctx.insert("statement", Value::from(Serde(value)));
+                let mut seen = HashSet::new();
+                let helpdesks: Vec<_> = lib
+                    .guides
+                    .iter()
+                    .map(|g| lib.network_of(g))
+                    .filter(|n| seen.insert(n.id.clone()))
+                    .filter_map(|n| {
+                        n.helpdesk
+                            .as_ref()
+                            .map(|h| json!({"network": n.name, "name": h.name, "email": h.email}))
+                    })
+                    .collect();
+                ctx.insert("helpdesks", Value::from(Serde(helpdesks)));
+                let source = statement
+                    .file
+                    .clone()
+                    .unwrap_or_else(|| lib.site_dir.join("site.toml"));
+                let html = self
+                    .pages
+                    .render("accessibility.html", &Value::from(ctx))
+                    .context("rendering the accessibility statement")?;
+                Ok(RenderedPage::new(page, html, source, Vec::new()))
+            }
         }
     }
 }
@@ -454,4 +648,28 @@ impl RenderedPage {
             images,
         }
     }
+}
+
+/// Template values for `items`, with the `fields` that hold rendered HTML marked safe.
+fn safe_html_fields(items: Vec<serde_json::Value>, fields: &[&str]) -> Value {
+    let values: Vec<Value> = items
+        .into_iter()
+        .map(|item| {
+            let serde_json::Value::Object(map) = item else {
+                return Value::from(Serde(item));
+            };
+            let entries: BTreeMap<String, Value> = map
+                .into_iter()
+                .map(|(k, v)| {
+                    let value = match (fields.contains(&k.as_str()), v) {
+                        (true, serde_json::Value::String(html)) => Value::from_safe_string(html),
+                        (_, v) => Value::from(Serde(v)),
+                    };
+                    (k, value)
+                })
+                .collect();
+            Value::from(entries)
+        })
+        .collect();
+    Value::from(values)
 }

@@ -18,6 +18,12 @@ pub(crate) enum Page<'a> {
     Links(&'a Guide),
     /// A guide's practice sandbox.
     Sandbox(&'a Guide),
+    /// A guide's slide deck (for trainers).
+    Slides(&'a Guide),
+    /// A guide's printable handout.
+    Print(&'a Guide),
+    /// The accessibility statement.
+    Accessibility,
 }
 
 impl Page<'_> {
@@ -30,6 +36,9 @@ impl Page<'_> {
             Page::Step(g, i) => step_rel(&g.slug, &g.steps[i].slug),
             Page::Links(g) => format!("{}/links/index.html", g.slug),
             Page::Sandbox(g) => format!("{}/sandbox/index.html", g.slug),
+            Page::Slides(g) => format!("{}/slides/index.html", g.slug),
+            Page::Print(g) => format!("{}/print/index.html", g.slug),
+            Page::Accessibility => "accessibility/index.html".into(),
         }
     }
 }
@@ -42,7 +51,10 @@ pub(crate) fn all_pages(lib: &Library) -> Vec<Page<'_>> {
         pages.extend((0..g.steps.len()).map(|i| Page::Step(g, i)));
         pages.push(Page::Links(g));
         pages.push(Page::Sandbox(g));
+        pages.push(Page::Slides(g));
+        pages.push(Page::Print(g));
     }
+    pages.push(Page::Accessibility);
     pages
 }
 

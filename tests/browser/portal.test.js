@@ -305,12 +305,12 @@ function classify(outDir, pages) {
     // A folder with its own home page and 404 is another language of the portal (de/, it/):
     // its pages are checked like all others, but it is not a guide.
     const language = m && pages.includes(`${m[1]}/404.html`);
-    if (m && m[1] !== 'static' && !language) guides.push(m[1]);
+    if (m && m[1] !== 'static' && m[1] !== 'accessibility' && !language) guides.push(m[1]);
   }
   for (const g of guides) {
     steps[g] = pages
       .map((p) => new RegExp(`^${g.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/([^/]+)/index\\.html$`).exec(p))
-      .filter((m) => m && m[1] !== 'links' && m[1] !== 'sandbox')
+      .filter((m) => m && !['links', 'sandbox', 'slides', 'print'].includes(m[1]))
       .map((m) => m[1]);
   }
   return { guides, steps };

@@ -698,7 +698,7 @@ test('every "Try this step in the sandbox" link opens its screen with the earlie
   const guard = await lib.guardRequests(page.context(), server.origin);
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  const steps = lib.listHtmlFiles(out).filter((f) => /^[^/]+\/[^/]+\/index\.html$/.test(f) && !/\/(sandbox|links)\//.test(f));
+  const steps = lib.listHtmlFiles(out).filter((f) => /^[^/]+\/[^/]+\/index\.html$/.test(f) && !/\/(sandbox|links|slides|print)\//.test(f));
   let tried = 0;
   for (const f of steps) {
     await page.goto(server.url + f);
@@ -742,7 +742,7 @@ test('page weight of every sandbox page (HTML + CSS + JS it loads)', async () =>
 test('page weight of every guide step page (HTML + CSS + JS, images excluded)', async () => {
   const { out } = await site('bundled');
   const LIMIT = 60_000;
-  const steps = lib.listHtmlFiles(out).filter((x) => x.split('/').length === 3 && !/\/(sandbox|links)\//.test(x));
+  const steps = lib.listHtmlFiles(out).filter((x) => x.split('/').length === 3 && !/\/(sandbox|links|slides|print)\//.test(x));
   assert.ok(steps.length >= 18, `only ${steps.length} step pages`);
   for (const f of steps) {
     const total = shippedBytes(out, f);
