@@ -264,7 +264,18 @@ impl Site {
             select_pages(&self.lib, lib, kinds)
         };
         let want = |rel: &str| selection.wants(rel);
-        let (part, _) = pipeline::assemble(lib, &selection, Encode::Full)?;
+        // Only guide files and shared fragments changed (anything else rebuilds everything), so
+        // the static files are those of the last build; only the highlight CSS may be new.
+        let rendered = pipeline::render(lib, &selection)?;
+        let mut part_output = rendered.output;
+        if rendered.has_code && !self.rendered.output.contains("static/highlight.css") {
+            pipeline::static_files(lib, true, &mut part_output)?;
+        }
+        pipeline::images(lib, rendered.image_jobs, Encode::Full, &mut part_output)?;
+        let part = Built {
+            output: part_output,
+            pages: rendered.pages,
+        };
 
         let mut output = self.rendered.output.clone();
         let mut pages = Vec::with_capacity(self.rendered.pages.len());

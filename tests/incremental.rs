@@ -395,3 +395,21 @@ fn every_broken_fixture_fails_a_rebuild_and_undoing_it_restores_the_site() {
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n\n"));
 }
+
+#[test]
+fn a_first_code_block_added_by_a_step_edit_brings_the_highlight_stylesheet() {
+    let t = TestSite::from_fixture("basic");
+    let mut site = Site::load(&t.site()).unwrap();
+    assert!(site.output().get("static/highlight.css").is_none());
+    t.edit(
+        "content/guides/demo/01-create-eu-login.md",
+        "Type your name.",
+        "Type your name.\n\n```yaml\nkey: value\n```\n",
+    );
+    let stats = site
+        .rebuild(&[t.path("content/guides/demo/01-create-eu-login.md")])
+        .unwrap();
+    assert!(!stats.full);
+    assert!(site.output().get("static/highlight.css").is_some());
+    assert_eq!(files(&site), full_build(&t.site()));
+}

@@ -16,8 +16,10 @@ use crate::error::{anyhow, Result};
 use crate::incremental::ChangeKind;
 
 /// How long a file must be quiet before its change is reported: editors write a file in
-/// several steps; this is the main part of the edit-to-reload latency.
-pub const DEBOUNCE: Duration = Duration::from_millis(50);
+/// several steps (an atomic save is a write and a rename within a millisecond or two); this is
+/// the main part of the edit-to-reload latency. A change caught half-written fails the rebuild,
+/// which is retried with the next event.
+pub const DEBOUNCE: Duration = Duration::from_millis(20);
 
 /// Folders watched recursively, relative to the site folder (the site folder itself is watched
 /// without recursion, for `site.toml` and for these folders appearing).
@@ -92,7 +94,7 @@ impl Watcher {
             let mut moved = BTreeSet::new();
             self.collect(first, &mut paths, &mut moved);
             loop {
-                match self.events.recv_timeout(Duration::from_millis(5)) {
+                match self.events.recv_timeout(Duration::from_millis(2)) {
                     Ok(more) => self.collect(more, &mut paths, &mut moved),
                     Err(RecvTimeoutError::Timeout) => break,
                     Err(RecvTimeoutError::Disconnected) => return None,
