@@ -67,6 +67,7 @@ impl SiteConfig {
     /// Reads and validates `<site>/site.toml`; the config and the file's text.
     pub fn load(site_dir: &Path) -> Result<(SiteConfig, String)> {
         let path = site_dir.join("site.toml");
+        input::add_site_root(site_dir);
         let bytes = input::read(&path).with_context(|| {
             format!("reading {} (is --site the portal folder?)", path.display())
         })?;
@@ -99,6 +100,21 @@ impl SiteConfig {
                 path,
                 line("title"),
                 "`title` must not be empty",
+            ));
+        }
+        let theme = self.theme.as_str();
+        if theme.is_empty()
+            || theme == "."
+            || theme == ".."
+            || theme.contains(['/', '\\', ':', '\0'])
+        {
+            return Err(SourceError::new(
+                path,
+                line("theme"),
+                format!(
+                    "`theme` \"{theme}\" must be the name of a folder in themes/ (no path): \
+                     a theme is read only from inside the site folder"
+                ),
             ));
         }
         if !is_language_tag(&self.language) {
@@ -148,19 +164,40 @@ fn is_language_tag(s: &str) -> bool {
             .all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
-/// A pragmatic e-mail check: one `@`, a non-empty local part, a dotted domain, no spaces.
+/// An e-mail address `local@domain` and nothing else: the local part of letters, digits and
+/// `.!#$'*+-/=^_{|}~` (no `?`, `%` or `&`, so a `mailto:` link never carries headers such as
+/// `?cc=` or an encoded line break), the domain of at least two labels of letters, digits and
+/// `-`, with a top-level label of letters.
 pub fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;
     };
-    !local.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !s
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
             .chars()
-            .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+            .all(|c| c.is_ascii_alphanumeric() || ".!#$'*+-/=^_{|}~".contains(c));
+    s.len() <= 254 && local_ok && is_domain(domain)
+}
+
+/// A DNS name of at least two labels (letters, digits, inner `-`), the last of letters.
+pub fn is_domain(domain: &str) -> bool {
+    let labels: Vec<&str> = domain.split('.').collect();
+    domain.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+        && labels
+            .last()
+            .is_some_and(|t| t.len() >= 2 && t.chars().all(|c| c.is_ascii_alphabetic()))
 }
 
 #[cfg(test)]

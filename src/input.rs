@@ -1,14 +1,109 @@
 //! Every read of a site file goes through this module: content, includes, data, screenshots,
 //! theme overrides and static files. One place to confine, check and cap what the generator
-//! reads from the site folder.
+//! reads from the site folder:
+//! - a file is resolved (symlinks followed) and must lie inside a site folder (registered by
+//!   [`add_site_root`] when `site.toml` is read); a symlink that leads out is an error naming it;
+//! - only regular files are opened: a FIFO, a device or a socket is refused from its metadata,
+//!   before any open (opening a FIFO for reading waits for a writer: the build would hang);
+//! - sizes are capped ([`MAX_TEXT_BYTES`] for Markdown, YAML and other text, [`MAX_FILE_BYTES`]
+//!   for images and other files), checked before reading and enforced while reading.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::RwLock;
 
 use crate::error::{Context, Result, SourceError};
 
-/// The bytes of a site file, with the OS error as is (callers that tell "not found" apart).
+/// The largest Markdown, YAML, TOML or template file read.
+pub(crate) const MAX_TEXT_BYTES: u64 = 5 * 1024 * 1024;
+/// The largest image or other file read.
+pub(crate) const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
+
+/// The site folders of this process (canonical paths): what a read must stay inside.
+static SITE_ROOTS: RwLock<Vec<PathBuf>> = RwLock::new(Vec::new());
+
+/// Registers the site folder `dir` (when its `site.toml` is read): from then on every read must
+/// lie inside a registered site folder.
+pub(crate) fn add_site_root(dir: &Path) {
+    if let Ok(root) = dir.canonicalize() {
+        let mut roots = SITE_ROOTS.write().unwrap_or_else(|e| e.into_inner());
+        if !roots.contains(&root) {
+            roots.push(root);
+        }
+    }
+}
+
+fn refused(message: String) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidInput, message)
+}
+
+/// The size cap of a file, by its extension.
+fn cap_of(path: &Path) -> u64 {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "md" | "markdown" | "yaml" | "yml" | "toml" | "html" | "txt" | "json" => MAX_TEXT_BYTES,
+        _ => MAX_FILE_BYTES,
+    }
+}
+
+/// Checks `path` before it is opened: inside a site folder once resolved, a regular file, not
+/// over its size cap. Returns the resolved path and the cap.
+fn check(path: &Path) -> std::io::Result<(PathBuf, u64)> {
+    let resolved = path.canonicalize()?;
+    {
+        let roots = SITE_ROOTS.read().unwrap_or_else(|e| e.into_inner());
+        if !roots.is_empty() && !roots.iter().any(|r| resolved.starts_with(r)) {
+            return Err(refused(format!(
+                "{} leads outside the site folder (to {}): ernguide reads only files inside the \
+                 site folder; copy the file into it instead of linking to it",
+                path.display(),
+                resolved.display()
+            )));
+        }
+    }
+    let meta = std::fs::metadata(&resolved)?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a folder"
+        } else {
+            "not a regular file (a FIFO, device or socket)"
+        };
+        return Err(refused(format!(
+            "{} is {what}: ernguide reads only regular files",
+            path.display()
+        )));
+    }
+    let cap = cap_of(path);
+    if meta.len() > cap {
+        return Err(too_large(path, meta.len(), cap));
+    }
+    Ok((resolved, cap))
+}
+
+fn too_large(path: &Path, size: u64, cap: u64) -> std::io::Error {
+    refused(format!(
+        "{} is too large ({} MB; at most {} MB)",
+        path.display(),
+        size.div_ceil(1024 * 1024),
+        cap / (1024 * 1024)
+    ))
+}
+
+/// The bytes of a site file, with the OS error as is (callers that tell "not found" apart);
+/// refused when it leads outside the site, is no regular file or is over its size cap.
 pub(crate) fn read(path: &Path) -> std::io::Result<Vec<u8>> {
-    std::fs::read(path)
+    let (resolved, cap) = check(path)?;
+    let file = std::fs::File::open(resolved)?;
+    let mut bytes = Vec::new();
+    // A file that grows while read still stops at the cap.
+    file.take(cap + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(too_large(path, bytes.len() as u64, cap));
+    }
+    Ok(bytes)
 }
 
 /// The bytes of a site file; an error names the path.
@@ -61,8 +156,25 @@ pub(crate) fn walk_files(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
     }
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
-        if !entry.file_type().is_file() {
+        if entry.file_type().is_dir() {
             continue;
+        }
+        if !entry.file_type().is_file() {
+            // A symlink, FIFO or device: listed only if it passes the checks of `read`
+            // (a link to a file inside the site); anything else is an error naming it.
+            match check(entry.path()) {
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue, // dangling
+                Err(e) => {
+                    let message = e.to_string();
+                    let prefix = format!("{} ", entry.path().display());
+                    let message = match message.strip_prefix(&prefix) {
+                        Some(rest) => format!("this entry {rest}"),
+                        None => message,
+                    };
+                    return Err(SourceError::new(entry.path(), 0, message).into());
+                }
+            }
         }
         let rel = entry
             .path()
@@ -73,4 +185,33 @@ pub(crate) fn walk_files(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
         out.push((entry.into_path(), rel));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_only_regular_files_under_their_cap() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(site.join("content")).unwrap();
+        std::fs::write(site.join("content/inside.md"), "ok").unwrap();
+        std::os::unix::fs::symlink(site.join("content/inside.md"), site.join("content/in.md"))
+            .unwrap();
+        // (Confinement to the registered site folder is tested end to end in tests/inputs.rs:
+        // registering a root here would confine the other tests of this process.)
+        assert_eq!(read(&site.join("content/in.md")).unwrap(), b"ok");
+        let err = read(&site.join("content")).unwrap_err();
+        assert!(err.to_string().contains("a folder"), "{err}");
+
+        let big = site.join("content/big.yaml");
+        std::fs::write(&big, vec![b'a'; (MAX_TEXT_BYTES + 1) as usize]).unwrap();
+        let err = read(&big).unwrap_err();
+        assert!(err.to_string().contains("too large"), "{err}");
+        // an image may be larger than a text file
+        let png = site.join("content/big.png");
+        std::fs::write(&png, vec![0u8; (MAX_TEXT_BYTES + 1) as usize]).unwrap();
+        assert!(read(&png).is_ok());
+    }
 }

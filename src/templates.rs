@@ -84,6 +84,11 @@ pub struct ContentTemplates {
     shared_dir: PathBuf,
 }
 
+/// The most instructions one render may run (minijinja's fuel): a real page needs a small part
+/// of it; a runaway loop (`range(100000)` inside `range(100000)`) stops with an error instead of
+/// hanging the build. The recursion limit is minijinja's own.
+const FUEL: u64 = 50_000_000;
+
 impl ContentTemplates {
     pub fn new(
         shared: Arc<Shared>,
@@ -94,6 +99,7 @@ impl ContentTemplates {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_debug(true);
+        env.set_fuel(Some(FUEL));
         let shared_dir = shared.dir.clone();
         env.set_loader(move |name| {
             let Some(rel) = safe_relative(name) else {
@@ -256,6 +262,7 @@ impl PageTemplates {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_debug(true);
+        env.set_fuel(Some(FUEL));
         let t = theme.clone();
         env.set_loader(move |name| {
             let Some(rel) = safe_relative(name) else {

@@ -472,3 +472,48 @@ fn the_watcher_follows_content_moved_away_and_back() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn an_included_fifo_shows_the_overlay_instead_of_freezing_the_rebuilds() {
+    let site = TestSite::from_fixture("basic");
+    let server = Server::start(&site);
+    let version = page_version(&server.get("/demo/request-access/").text());
+    let mut events = Events::open(&server.addr, version);
+    let made = std::process::Command::new("mkfifo")
+        .arg(site.path("content/shared/pipe.md"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    site.edit(
+        "content/guides/demo/02-request-access.md",
+        "{% include \"request.md\" %}",
+        "{% include \"pipe.md\" %}",
+    );
+    let deadline = Instant::now() + WAIT;
+    loop {
+        assert!(Instant::now() < deadline, "no error event for the FIFO");
+        let (name, data) = events.next();
+        if name == "build-error" && data.contains("pipe.md") {
+            break;
+        }
+    }
+    // The loop still runs: a fix is built.
+    std::fs::remove_file(site.path("content/shared/pipe.md")).unwrap();
+    site.edit(
+        "content/guides/demo/02-request-access.md",
+        "{% include \"pipe.md\" %}",
+        "{% include \"request.md\" %} Fixed.",
+    );
+    let deadline = Instant::now() + WAIT;
+    loop {
+        assert!(Instant::now() < deadline, "the fix was not built");
+        if events.next().0 == "reload"
+            && server
+                .get("/demo/request-access/")
+                .text()
+                .contains("Fixed.")
+        {
+            break;
+        }
+    }
+}

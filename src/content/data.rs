@@ -379,23 +379,28 @@ pub fn is_iso_date(s: &str) -> bool {
     super::date::IsoDate::parse(s).is_some()
 }
 
-/// A well-formed absolute http(s) URL with a host and no spaces (no network access).
+/// A well-formed absolute http(s) URL (no network access): a DNS host (optionally a port),
+/// then only characters a URL may carry unencoded, minus those that end or open Markdown and
+/// HTML syntax (`(`, `)`, `<`, `>`, `"`, `'`, `` ` ``, `\\`, `[`, `]`, `{`, `}`, `|`, `^`, spaces):
+/// write them percent-encoded.
 pub fn is_http_url(s: &str) -> bool {
     let rest = s
         .strip_prefix("https://")
         .or_else(|| s.strip_prefix("http://"));
-    match rest {
-        Some(rest) => {
-            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-            !host.is_empty()
-                && host.contains('.')
-                && host
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == ':')
-                && !s.chars().any(char::is_whitespace)
-        }
-        None => false,
-    }
+    let Some(rest) = rest else {
+        return false;
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let host = match authority.rsplit_once(':') {
+        Some((host, port)) if !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()) => host,
+        Some(_) => return false,
+        None => authority,
+    };
+    crate::config::is_domain(host)
+        && tail
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._~:/?#@!$&*+,;=%".contains(c))
 }
 
 impl Network {

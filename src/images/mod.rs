@@ -33,7 +33,7 @@ use spec::{FigureSpec, Redaction, Regions};
 pub const CACHE_VERSION: &str = "ernguide-images-1";
 
 /// Images larger than this many pixels are refused (memory).
-const MAX_PIXELS: u64 = 60_000_000;
+const MAX_PIXELS: u64 = 50_000_000;
 
 /// True when rendered page HTML contains a figure (the page needs figure.js).
 pub fn page_has_figures(html: &str) -> bool {

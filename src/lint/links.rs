@@ -135,9 +135,12 @@ fn link_problem<S: std::borrow::Borrow<str> + Eq + std::hash::Hash>(
             return (!is_http_url(&lower)).then(|| "not a well-formed http(s) URL".into());
         }
         if let Some(address) = lower.strip_prefix("mailto:") {
-            let address = address.split('?').next().unwrap_or("");
-            return (!is_email(address))
-                .then(|| format!("`{address}` is not a valid e-mail address"));
+            // The whole link is the address: no `?cc=`, `&bcc=`, `subject` or encoded headers.
+            return (!is_email(address)).then(|| {
+                format!(
+                    "`{address}` is not a plain e-mail address (a mailto: link carries no headers)"
+                )
+            });
         }
         if lower.starts_with("data:") || lower.starts_with("tel:") {
             return None;

@@ -1,0 +1,149 @@
+//! Inputs stay inside the site and data stays data: every probe of the security review that
+//! published something from outside the site, hung the build, or turned a data value into
+//! Markdown now fails with an error naming the file (exit 1), and the previous output stays.
+
+mod common;
+
+use std::time::Duration;
+
+use common::TestSite;
+
+/// `build` must fail (exit 1, no panic, within a bound: a hang fails) with `needle` in stderr.
+fn build_fails_with(site: &TestSite, needle: &str) -> String {
+    let out = site
+        .cmd(&["build", "--site", "site", "--out", "public"])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "stderr:\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.contains(needle), "expected {needle:?} in:\n{stderr}");
+    stderr
+}
+
+#[test]
+fn a_symlink_out_of_the_site_is_refused() {
+    let site = TestSite::from_fixture("basic");
+    std::os::unix::fs::symlink("/etc/passwd", site.path("content/shared/passwd.md")).unwrap();
+    site.edit(
+        "content/guides/demo/02-request-access.md",
+        "{% include \"request.md\" %}",
+        "{% include \"passwd.md\" %}",
+    );
+    let stderr = build_fails_with(&site, "outside the site folder");
+    assert!(stderr.contains("passwd.md"), "names the file: {stderr}");
+    assert!(!site.out().join("demo").exists());
+    // check as well
+    let out = site.cmd(&["check", "--site", "site"]).output().unwrap();
+    assert_ne!(out.status.code(), Some(0));
+}
+
+#[test]
+fn a_theme_outside_the_site_is_refused() {
+    let site = TestSite::from_fixture("basic");
+    let outside = site.dir.path().join("outside/static");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("secret.txt"), "SECRET").unwrap();
+    for theme in ["../../outside", "../..", "/tmp"] {
+        let toml = std::fs::read_to_string(site.path("site.toml")).unwrap();
+        let toml: String = toml
+            .lines()
+            .filter(|l| !l.starts_with("theme"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        site.write("site.toml", &format!("theme = \"{theme}\"\n{toml}"));
+        let stderr = build_fails_with(&site, "`theme`");
+        assert!(stderr.contains("site.toml:1"), "{stderr}");
+    }
+}
+
+#[test]
+fn a_fifo_is_refused_without_hanging() {
+    let site = TestSite::from_fixture("basic");
+    let fifo = site.path("content/shared/pipe.md");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    site.edit(
+        "content/guides/demo/02-request-access.md",
+        "{% include \"request.md\" %}",
+        "{% include \"pipe.md\" %}",
+    );
+    let stderr = build_fails_with(&site, "regular file");
+    assert!(stderr.contains("pipe.md"), "{stderr}");
+}
+
+#[test]
+fn a_huge_markdown_file_is_refused() {
+    let site = TestSite::from_fixture("basic");
+    let big = "word ".repeat(1_200_000); // 6 MB
+    site.write("content/shared/big.md", &big);
+    site.edit(
+        "content/guides/demo/02-request-access.md",
+        "{% include \"request.md\" %}",
+        "{% include \"big.md\" %}",
+    );
+    let stderr = build_fails_with(&site, "too large");
+    assert!(stderr.contains("big.md"), "{stderr}");
+}
+
+#[test]
+fn a_runaway_template_loop_stops() {
+    let site = TestSite::from_fixture("basic");
+    site.edit(
+        "content/guides/demo/02-request-access.md",
+        "{% include \"request.md\" %}",
+        "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+    );
+    build_fails_with(&site, "02-request-access.md");
+}
+
+#[test]
+fn hostile_e_mail_addresses_and_urls_are_refused() {
+    for (file, from, to) in [
+        (
+            "content/networks/demo/network.yaml",
+            "helpdesk@demo.example.org",
+            "x@x.eu)![t](https://evil.example/t.png",
+        ),
+        (
+            "content/networks/demo/network.yaml",
+            "helpdesk@demo.example.org",
+            "help@x.eu?cc=attacker%40evil.example&bcc=spy%40evil.example",
+        ),
+        (
+            "content/networks/demo/network.yaml",
+            "helpdesk@demo.example.org",
+            "help@x.eu%0D%0ABcc:attacker%40evil.example",
+        ),
+        (
+            "site.toml",
+            "it-support@example.org",
+            "it@x.eu?cc=attacker%40evil.example&subject=x",
+        ),
+        (
+            "content/data/links.yaml",
+            "https://cpms.ern-net.eu/login/",
+            "https://x.eu/)![t](https://evil.example/t.png",
+        ),
+    ] {
+        let site = TestSite::from_fixture("basic");
+        site.edit(file, from, to);
+        let out = site
+            .cmd(&["build", "--site", "site", "--out", "public"])
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(1), "{to}: {stderr}");
+        let name = file.rsplit('/').next().unwrap();
+        assert!(
+            stderr.contains(name),
+            "{to}: the error names {name}: {stderr}"
+        );
+        assert!(!site.out().exists(), "{to}: nothing published");
+    }
+}
