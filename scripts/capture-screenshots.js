@@ -10,13 +10,27 @@
  * For every guide of the bundled portal (content/guides/*) and every shot of its system (SHOTS
  * below: one per sandbox screen of themes/default/data/sandbox.yaml that exists for the system,
  * plus a few sub-states such as the password step of "Sign in"), it opens the built sandbox at a
- * fixed viewport with a fixed clock and random seed, in Free mode (no hints), reaches the screen
+ * fixed viewport with a fixed clock and random seed, in Practice mode (no hints), reaches the screen
  * by its deep link `#/<screen>?scenario=<id>`, fills in the fictitious sample person of
  * sandbox.yaml (`sample`: Maria Example, never real data) where a real user types or ticks
  * something, and writes
  *
- *   screenshots/<guide>/<shot>.png            only the mock browser (`.sbx-browser`)
- *   screenshots/<guide>/<shot>.regions.json   {"regions": {"<name>": [x, y, w, h]}, "width", "height"}
+ *   screenshots/<system>/<shot>.png           only the mock browser (`.sbx-browser`)
+ *   screenshots/<system>/<shot>.regions.json  {"regions": {"<name>": [x, y, w, h]}, "width", "height"}
+ *   screenshots/<guide>/<shot>.png (+ .regions.json)
+ *
+ * A screen that looks the same in most guides of a system (the EU Login screens, SAAS step 1,
+ * the CPMS 2.0 home page, ...) is stored once, in screenshots/<system>/ (saas or cpms2): the
+ * capture most guides share. A guide whose capture differs (its network is ticked, its
+ * institutions listed, ...) gets its own in screenshots/<guide>/. Figures find the right one with
+ * `shot("<name>")` (the guide's own if it exists, else the shared one), so no two files hold the
+ * same picture.
+ *
+ * Guides are those of the built portal (every `<guide>/sandbox/` of the output), so the guides
+ * generated from a template folder (content/guides/<template>/ with `network: "*"`) are captured
+ * too. The portal is built with `--allow-missing-screenshots`, so a new guide can be captured
+ * before any of its screenshots exist: `scripts/screenshots --guide NEW` (which compares NEW's
+ * captures with the shared ones and stores only those that differ).
  *
  * Regions are the boxes (in screenshot pixels) of every visible control of the mock browser
  * (fields, buttons, links, checkboxes and radios with their label, groups of them with their
@@ -115,7 +129,11 @@ const SHOTS = {
           const cfg = JSON.parse(document.getElementById('sbx-data').textContent);
           window.location.hash = cfg.guide.system === 'cpms2' ? '#/cpms2-home' : '#/cpms-login';
         });
-        const login = s.page.locator('.sbx-screen:not([hidden]) [data-sbx-action="cpms-login"], .sbx-screen:not([hidden]) [data-sbx-action="cpms2-login"]');
+        // the sandbox asks how to open the screen: keep this practice account (access approved)
+        const ask = s.page.locator('[data-sbx-dialog][open]');
+        await ask.or(s.page.locator('[data-sbx-screen]:not([hidden]) [data-sbx-action="cpms-login"], [data-sbx-screen]:not([hidden]) [data-sbx-action="cpms2-login"]')).first().waitFor();
+        if (await ask.count()) await ask.locator('[data-sbx-choice="0"]').click();
+        const login = s.page.locator('[data-sbx-screen]:not([hidden]) [data-sbx-action="cpms-login"], [data-sbx-screen]:not([hidden]) [data-sbx-action="cpms2-login"]');
         await login.click();
         await s.page.waitForFunction(() => location.hash === '#/eul-signin');
         s.screen = s.page.locator('[data-sbx-screen="eul-signin"]');
@@ -127,7 +145,11 @@ const SHOTS = {
   ],
   'eul-device-add': [
     {
+      // the form (the screen opens on the list of devices with "Add a mobile device")
       async prepare(s) {
+        const add = s.screen.locator('[data-sbx-when="!dev-form"]:not([hidden]) [data-sbx-action="device-new"]');
+        if (await add.count()) await add.click();
+        await s.screen.locator('[data-sbx-when="dev-form"]:not([hidden])').waitFor();
         await s.fill('name', s.sample.device);
         await s.fill('pin', s.sample.pin);
         await s.fill('pin_confirm', s.sample.pin);
@@ -271,22 +293,106 @@ function frontMatter(file) {
   return out;
 }
 
-/** [{slug, steps: [{file, sandbox, scenario}]}] of content/guides/. */
-function bundledGuides(siteDir) {
+/**
+ * [{slug, steps: [{file, sandbox, scenario}]}] of the built portal `out`: every guide with a
+ * sandbox page. A guide's steps are read from content/guides/<slug>/, or, for a guide generated
+ * from a template folder (`network: "*"`, slug `<network>-<template>`), from the template's.
+ */
+function builtGuides(siteDir, out) {
   const dir = path.join(siteDir, 'content', 'guides');
+  const folders = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  const templates = folders.filter((f) => frontMatter(path.join(dir, f, '_index.md')).network === '*');
+  const stepsOf = (folder) =>
+    fs
+      .readdirSync(path.join(dir, folder))
+      .filter((f) => f.endsWith('.md') && !f.startsWith('_'))
+      .sort()
+      .map((f) => ({ file: path.join(dir, folder, f), ...frontMatter(path.join(dir, folder, f)) }));
   return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
+    .readdirSync(out, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && fs.existsSync(path.join(out, e.name, 'sandbox', 'index.html')))
     .map((e) => e.name)
     .sort()
-    .map((slug) => ({
-      slug,
-      steps: fs
-        .readdirSync(path.join(dir, slug))
-        .filter((f) => f.endsWith('.md') && !f.startsWith('_'))
-        .sort()
-        .map((f) => ({ file: path.join(dir, slug, f), ...frontMatter(path.join(dir, slug, f)) })),
-    }));
+    .map((slug) => {
+      const folder = folders.includes(slug) ? slug : templates.find((t) => slug.endsWith(`-${t}`));
+      if (!folder) throw new Error(`guide ${slug} of the output has no folder in content/guides/`);
+      return { slug, steps: stepsOf(folder) };
+    });
+}
+
+/** Builds the portal like tests/browser/lib.js does, but tolerating screenshots not captured yet. */
+function buildForCapture(siteDir) {
+  const tmp = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'ernguide-capture-'));
+  process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+  const out = path.join(tmp, 'public');
+  const bin = path.join(lib.REPO_ROOT, 'target', 'release', 'ernguide');
+  try {
+    require('node:child_process').execFileSync(bin, ['build', '--site', siteDir, '--out', out, '--allow-missing-screenshots'], {
+      cwd: siteDir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 300_000,
+    });
+  } catch (err) {
+    throw new Error(`ernguide build --allow-missing-screenshots failed (exit ${err.status}):\n${err.stderr || ''}${err.stdout || ''}`);
+  }
+  return out;
+}
+
+/**
+ * Stores the captures `shots` ([{guide, system, name, png, json}]): per (system, name), the
+ * capture most guides share goes to <out>/<system>/ and each differing one to <out>/<guide>/;
+ * a guide's own file equal to the shared one is removed. With `partial` (--guide), an existing
+ * shared capture is kept and only compared with. Returns {written, unchanged, files: Set}.
+ */
+function store(shots, outDir, partial) {
+  const res = { written: 0, unchanged: 0, files: new Set() };
+  const key = (c) => `${c.png.toString('base64')}\0${c.json}`;
+  const groups = new Map();
+  for (const c of shots) {
+    const k = `${c.system}/${c.name}`;
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k).push(c);
+  }
+  const put = (dir, c) => {
+    const changed = [writeIfChanged(path.join(dir, `${c.name}.png`), c.png), writeIfChanged(path.join(dir, `${c.name}.regions.json`), c.json)];
+    if (changed.some(Boolean)) res.written++;
+    else res.unchanged++;
+    res.files.add(path.join(dir, `${c.name}.png`)).add(path.join(dir, `${c.name}.regions.json`));
+    console.log(`${changed.some(Boolean) ? 'wrote    ' : 'unchanged'} ${path.relative(lib.REPO_ROOT, dir)}/${c.name}.png (${c.width}x${c.height}, ${Math.round(c.png.length / 1024)} KiB, ${c.regions} regions)`);
+  };
+  const drop = (dir, name) => {
+    for (const f of [`${name}.png`, `${name}.regions.json`]) {
+      if (fs.existsSync(path.join(dir, f))) {
+        fs.rmSync(path.join(dir, f));
+        console.log(`removed   ${path.relative(lib.REPO_ROOT, dir)}/${f} (same as the shared capture)`);
+      }
+    }
+  };
+  for (const [, list] of groups) {
+    const { system, name } = list[0];
+    const sharedDir = path.join(outDir, system);
+    let shared;
+    const existing = path.join(sharedDir, `${name}.png`);
+    if (partial && fs.existsSync(existing)) {
+      const json = fs.existsSync(path.join(sharedDir, `${name}.regions.json`)) ? fs.readFileSync(path.join(sharedDir, `${name}.regions.json`), 'utf8') : '';
+      shared = `${fs.readFileSync(existing).toString('base64')}\0${json}`;
+      res.files.add(existing).add(path.join(sharedDir, `${name}.regions.json`));
+    } else {
+      // the capture most guides share (ties: the first guide's)
+      const counts = new Map();
+      for (const c of list) counts.set(key(c), (counts.get(key(c)) || 0) + 1);
+      shared = key(list[0]);
+      for (const [k, n] of counts) if (n > counts.get(shared)) shared = k;
+      put(sharedDir, list.find((c) => key(c) === shared));
+    }
+    for (const c of list) {
+      const dir = path.join(outDir, c.guide);
+      if (key(c) === shared) drop(dir, name);
+      else put(dir, c);
+    }
+  }
+  return res;
 }
 
 // ------------------------------------------------------------------ page side
@@ -451,7 +557,7 @@ function parseArgs(argv) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const siteDir = lib.REPO_ROOT;
-  const out = lib.buildSite({ site: siteDir });
+  const out = buildForCapture(siteDir);
   const server = await lib.serveDir(out);
   const browser = await lib.launchBrowser({
     viewport: VIEWPORT,
@@ -476,11 +582,11 @@ async function main() {
     };
   });
 
-  const guides = bundledGuides(siteDir).filter((g) => !opts.guides.length || opts.guides.includes(g.slug));
+  const guides = builtGuides(siteDir, out).filter((g) => !opts.guides.length || opts.guides.includes(g.slug));
   if (opts.guides.length && guides.length !== opts.guides.length) throw new Error(`unknown guide in ${opts.guides.join(', ')}`);
-  let written = 0;
-  let unchanged = 0;
   let bytes = 0;
+  const shots = [];
+  let stored;
   const started = Date.now();
   try {
     for (const g of guides) {
@@ -488,8 +594,8 @@ async function main() {
       await page.goto('about:blank');
       await page.goto(url);
       const config = await page.evaluate(() => JSON.parse(document.getElementById('sbx-data').textContent));
-      // Free mode: no hint, no "Fill in the example person" button (kept for the whole tab)
-      await page.locator('input[data-sbx-mode][value="free"]').check();
+      // Practice mode: no hint, no "Fill in the example person" button (kept for the whole tab)
+      await page.locator('input[data-sbx-mode][value="practice"]').check();
       const screens = Object.keys(config.data.sandbox.screens);
       const stepScenario = {};
       for (const st of g.steps) if (st.sandbox && st.scenario && !stepScenario[st.sandbox]) stepScenario[st.sandbox] = st.scenario;
@@ -498,8 +604,6 @@ async function main() {
           throw new Error(`${path.relative(siteDir, st.file)}: sandbox screen ${st.sandbox} does not exist for system ${config.guide.system}`);
         }
       }
-      const dir = path.join(opts.out, g.slug);
-      const produced = new Set();
       for (const screenId of screens) {
         if (SKIP[screenId] && !g.steps.some((st) => st.sandbox === screenId)) continue;
         for (const shot of SHOTS[screenId] || [{}]) {
@@ -509,6 +613,10 @@ async function main() {
           const scenario = shot.scenario || stepScenario[screenId] || SCENARIO[screenId] || DEFAULT_SCENARIO[prefix] || 'new-user';
           await page.goto('about:blank');
           await page.goto(`${url}#/${screenId}?scenario=${encodeURIComponent(scenario)}`);
+          // the sandbox keeps the previous shot's progress and asks how to open the step: take
+          // the ready-made example account (the scenario), as a fresh learner would get
+          const ask = page.locator('[data-sbx-dialog][open]');
+          if (await ask.count()) await ask.locator('[data-sbx-choice="1"]').click();
           await page.waitForFunction((id) => {
             const el = document.querySelector(`[data-sbx-screen="${id}"]`);
             return el && !el.hidden;
@@ -531,7 +639,7 @@ async function main() {
           };
           if (shot.prepare) await shot.prepare(s);
           const mode = await page.evaluate(() => window.ernSandbox.getState().mode);
-          if (mode !== 'free') throw new Error(`${g.slug} ${name}: the sandbox is in ${mode} mode, not free`);
+          if (mode !== 'practice') throw new Error(`${g.slug} ${name}: the sandbox is in ${mode} mode, not practice`);
           // nothing focused or hovered: no focus ring, no caret, no hover colour
           await page.evaluate(() => document.activeElement && document.activeElement.blur());
           await page.mouse.move(0, 0);
@@ -543,31 +651,35 @@ async function main() {
             throw new Error(`${g.slug} ${name}: screenshot is ${size.width}x${size.height}, expected ${m.clip.width}x${m.clip.height}`);
           }
           const json = regionsJson({ regions: m.regions, width: size.width, height: size.height });
-          const changed = [writeIfChanged(path.join(dir, `${name}.png`), png), writeIfChanged(path.join(dir, `${name}.regions.json`), json)];
-          if (changed.some(Boolean)) written++;
-          else unchanged++;
           bytes += png.length;
-          produced.add(`${name}.png`).add(`${name}.regions.json`);
-          console.log(`${changed.some(Boolean) ? 'wrote    ' : 'unchanged'} ${path.relative(lib.REPO_ROOT, dir)}/${name}.png (${size.width}x${size.height}, ${Math.round(png.length / 1024)} KiB, ${Object.keys(m.regions).length} regions)`);
+          shots.push({ guide: g.slug, system: config.guide.system, name, png, json, width: size.width, height: size.height, regions: Object.keys(m.regions).length });
           if (errors.length) throw new Error(`${g.slug} ${name}: page error: ${errors.join('; ')}`);
-        }
-      }
-      if (!opts.shots.length && fs.existsSync(dir)) {
-        for (const f of fs.readdirSync(dir)) {
-          if ((f.endsWith('.png') || f.endsWith('.regions.json')) && !produced.has(f)) {
-            fs.rmSync(path.join(dir, f));
-            console.log(`removed   ${path.relative(lib.REPO_ROOT, dir)}/${f} (no such shot any more)`);
-          }
         }
       }
     }
     if (guard.external.length) throw new Error(guard.report());
+    stored = store(shots, opts.out, opts.guides.length > 0);
+    // a full run: remove what no shot produced any more (in the guides' and the shared folders)
+    if (!opts.shots.length && !opts.guides.length) {
+      const dirs = new Set([...guides.map((g) => g.slug), ...shots.map((c) => c.system)]);
+      for (const d of dirs) {
+        const dir = path.join(opts.out, d);
+        if (!fs.existsSync(dir)) continue;
+        for (const f of fs.readdirSync(dir)) {
+          if ((f.endsWith('.png') || f.endsWith('.regions.json')) && !stored.files.has(path.join(dir, f))) {
+            fs.rmSync(path.join(dir, f));
+            console.log(`removed   ${path.relative(lib.REPO_ROOT, dir)}/${f} (no such shot any more)`);
+          }
+        }
+        if (!fs.readdirSync(dir).length) fs.rmdirSync(dir);
+      }
+    }
   } finally {
     await browser.close();
     await server.close();
   }
   console.log(
-    `screenshots: ${written} written, ${unchanged} unchanged, ${Math.round(bytes / 1024)} KiB of PNG, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `screenshots: ${shots.length} captured, ${stored.written} written, ${stored.unchanged} unchanged, ${Math.round(bytes / 1024)} KiB of PNG captured, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 }
 
@@ -578,4 +690,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { SHOTS, SKIP, measure, regionsJson };
+module.exports = { SHOTS, SKIP, measure, regionsJson, store };

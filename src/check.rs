@@ -139,6 +139,9 @@ pub fn check(site_dir: &Path) -> CheckReport {
             return report;
         }
     };
+    for e in lint::published::contact_problems(&lib) {
+        report.push(Finding::error(&e));
+    }
     let (errors, warnings) = lint::references::problems(&lib);
     for e in errors {
         report.push(Finding::error(&e));
@@ -158,6 +161,9 @@ pub fn check(site_dir: &Path) -> CheckReport {
     match assembled {
         Ok(built) => {
             for e in lint::links::link_problems(&lib, &built) {
+                report.push(Finding::error(&e));
+            }
+            for e in lint::published::page_problems(&lib, &built) {
                 report.push(Finding::error(&e));
             }
         }

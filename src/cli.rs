@@ -38,6 +38,10 @@ pub struct BuildArgs {
     /// Where to write the site (replaced only when the build succeeds)
     #[arg(long, default_value = "public", value_name = "DIR")]
     pub out: PathBuf,
+    /// Show a figure whose screenshot does not exist yet as its alt text instead of failing
+    /// (scripts/screenshots uses it to capture a new guide)
+    #[arg(long)]
+    pub allow_missing_screenshots: bool,
     /// Write into --out even if it holds files ernguide did not write (they are deleted)
     #[arg(long)]
     pub force: bool,

@@ -18,6 +18,17 @@ pub struct Contact {
     pub purpose: String,
 }
 
+/// Who maintains this portal: where readers report a mistake in it (never an ERN helpdesk or
+/// the European Commission, who do not maintain it).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Portal {
+    /// The maintainers' address for reports; `None` while none is published (unknown is a
+    /// value: the pages then say so, never a placeholder).
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
 /// The parsed `site.toml`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -35,6 +46,8 @@ pub struct SiteConfig {
     pub theme: String,
     #[serde(default)]
     pub contacts: Vec<Contact>,
+    #[serde(default)]
+    pub portal: Portal,
     /// The portal's public address (`https://.../`), for the QR codes and addresses printed on
     /// handouts; unknown (none printed) when absent.
     #[serde(default)]
@@ -126,6 +139,15 @@ impl SiteConfig {
                     self.language
                 ),
             ));
+        }
+        if let Some(email) = &self.portal.email {
+            if !is_email(email) {
+                return Err(SourceError::new(
+                    path,
+                    line("email"),
+                    format!("portal email \"{email}\" is not a valid e-mail address"),
+                ));
+            }
         }
         if let Some(url) = &self.base_url {
             if !crate::content::data::is_http_url(url) || url.contains(['?', '#']) {

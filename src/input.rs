@@ -106,6 +106,11 @@ pub(crate) fn read(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Whether a site file exists (and is a file), without reading it.
+pub(crate) fn is_file(path: &Path) -> bool {
+    path.is_file()
+}
+
 /// The bytes of a site file; an error names the path.
 pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     read(path).with_context(|| format!("reading {}", path.display()))

@@ -48,6 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let opts = pipeline::BuildOptions {
                 site_dir: args.site.site,
                 out_dir: args.out,
+                allow_missing_screenshots: args.allow_missing_screenshots,
             };
             let start = std::time::Instant::now();
             let report = pipeline::build(&opts)?;

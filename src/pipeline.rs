@@ -22,6 +22,9 @@ use crate::theme::{self, Theme};
 pub struct BuildOptions {
     pub site_dir: PathBuf,
     pub out_dir: PathBuf,
+    /// A figure whose screenshot does not exist yet shows its alt text instead of failing the
+    /// build (for `scripts/screenshots`, which captures a new guide from its built sandbox).
+    pub allow_missing_screenshots: bool,
 }
 
 /// A warning found while building (stale content, ...).
@@ -145,7 +148,8 @@ pub(crate) fn write(output: &Output, out_dir: &std::path::Path) -> Result<()> {
 
 /// Builds the site at `opts.site_dir` into `opts.out_dir`.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
-    let lib = load(&opts.site_dir)?;
+    let mut lib = load(&opts.site_dir)?;
+    lib.allow_missing_screenshots = opts.allow_missing_screenshots;
     let (built, images) = assemble(&lib, &Selection::All, Encode::Full)?;
     let warnings = lint(&lib, &built)?;
     write(&built.output, &opts.out_dir)?;

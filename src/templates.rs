@@ -223,6 +223,17 @@ impl ContentTemplates {
                 }
             },
         );
+        let screenshots = shared_dir
+            .parent()
+            .and_then(Path::parent)
+            .map(|site| site.join("screenshots"))
+            .unwrap_or_default();
+        env.add_function(
+            "shot",
+            move |state: &State, name: &str| -> Result<String, minijinja::Error> {
+                shot_src(&screenshots, state, name)
+            },
+        );
         ContentTemplates { env, shared_dir }
     }
 
@@ -249,6 +260,36 @@ impl ContentTemplates {
             })
         })
     }
+}
+
+/// `shot("eul-create")`: the figure `src` of a sandbox screen's capture for the current guide:
+/// the guide's own (`<guide>/<name>.png`) where it has one, else the one capture shared by every
+/// guide of its system (`<system>/<name>.png`), which `scripts/screenshots` writes for screens
+/// that look the same in most guides.
+fn shot_src(screenshots: &Path, state: &State, name: &str) -> Result<String, minijinja::Error> {
+    if name.is_empty()
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(invalid(format!(
+            "shot(\"{name}\"): a screenshot name is lowercase letters, digits and dashes"
+        )));
+    }
+    let guide = state
+        .lookup("guide")
+        .ok_or_else(|| invalid("shot() is only available in guide pages".into()))?;
+    let attr = |key: &str| -> Result<String, minijinja::Error> {
+        let v = guide.get_attr(key)?;
+        v.as_str()
+            .map(str::to_string)
+            .ok_or_else(|| invalid(format!("shot(): the guide has no `{key}`")))
+    };
+    let own = format!("{}/{name}.png", attr("slug")?);
+    if crate::input::is_file(&screenshots.join(&own)) {
+        return Ok(own);
+    }
+    Ok(format!("{}/{name}.png", attr("system")?))
 }
 
 /// The theme's page templates.

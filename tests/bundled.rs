@@ -44,7 +44,14 @@ fn bundled_portal_has_the_four_guides_with_their_steps() {
     let site = TestSite::bundled();
     site.build().success();
     let home = site.read("index.html");
-    for g in ["paedcan", "paedcan-cpms2", "reconnet", "ern-rnd"] {
+    for g in [
+        "paedcan",
+        "paedcan-cpms2",
+        "reconnet",
+        "ern-rnd",
+        "reconnet-cpms2",
+        "ern-rnd-cpms2",
+    ] {
         assert!(
             home.contains(&format!("href=\"{g}/index.html\"")),
             "home links {g}"
@@ -75,6 +82,131 @@ fn bundled_portal_has_the_four_guides_with_their_steps() {
     assert!(step3.contains("Step 3 of 4"));
     // SAAS wizard text comes from network data
     assert!(step3.contains("PaedCAN - Paediatric Cancer"));
+}
+
+/// `(code, name)` of every ERN in the bundled content/data/erns.yaml (`- { code: "X", name: "Y" }`).
+fn bundled_erns() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(common::repo_root().join("content/data/erns.yaml")).unwrap();
+    text.lines()
+        .filter(|l| l.starts_with("- {"))
+        .map(|l| {
+            let field = |key: &str| {
+                let rest = &l[l.find(&format!("{key}: \"")).unwrap() + key.len() + 3..];
+                rest[..rest.find('"').unwrap()].to_string()
+            };
+            (field("code"), field("name"))
+        })
+        .collect()
+}
+
+#[test]
+fn every_ern_has_a_cpms2_guide_on_the_home_page_with_its_own_contacts_only() {
+    let site = TestSite::bundled();
+    site.build().success();
+    let erns = bundled_erns();
+    assert_eq!(erns.len(), 24);
+    let home = site.read("index.html");
+    let home_text = main_text(&home);
+    // CPMS 2.0 first, the SAAS guides after it as older documents
+    let cpms2_at = home_text.find("CPMS 2.0").unwrap();
+    let older_at = home_text.find("Older documents of your network").unwrap();
+    assert!(cpms2_at < older_at, "{home_text}");
+    let own_helpdesks = [
+        ("paedcan", "cpmshelpdesk@paedcan.ern-net.eu"),
+        ("reconnet", "helpdesk.reconnet@ao-pisa.toscana.it"),
+    ];
+    for (code, name) in &erns {
+        let id = code.to_lowercase();
+        let slug = format!("{id}-cpms2");
+        assert!(
+            home.contains(&format!("href=\"{slug}/index.html\"")),
+            "home links {slug}"
+        );
+        let overview = main_text(&site.read(&format!("{slug}/index.html")));
+        assert!(overview.contains(name.as_str()), "{slug} names {name}");
+        assert!(overview.contains("CPMS 2.0"), "{slug}");
+        assert_eq!(step_titles(&site, &slug).len(), 6, "{slug}");
+        for page in [
+            "links/index.html",
+            "sandbox/index.html",
+            "submit-request/index.html",
+        ] {
+            assert!(site.out().join(&slug).join(page).is_file(), "{slug}/{page}");
+        }
+        // never another network's helpdesk
+        for (net, address) in own_helpdesks {
+            if net != id {
+                for page in [
+                    "index.html",
+                    "submit-request/index.html",
+                    "links/index.html",
+                ] {
+                    let html = site.read(&format!("{slug}/{page}"));
+                    assert!(
+                        !html.contains(address),
+                        "{slug}/{page} shows {net}'s helpdesk"
+                    );
+                }
+            }
+        }
+    }
+    // a network known only from erns.yaml: its name, and the honest unknown-helpdesk text
+    let vascern = main_text(&site.read("vascern-cpms2/index.html"));
+    assert!(
+        vascern.contains(
+            "VASCERN has not published a CPMS helpdesk address here: ask your VASCERN coordinator"
+        ),
+        "{vascern}"
+    );
+    let submit = main_text(&site.read("vascern-cpms2/submit-request/index.html"));
+    assert!(submit.contains("ask your VASCERN coordinator"), "{submit}");
+    assert!(!submit.contains("PaedCAN"), "{submit}");
+}
+
+#[test]
+fn the_saas_guides_point_to_their_own_networks_cpms2_guide() {
+    let site = TestSite::bundled();
+    site.build().success();
+    for (g, step) in [
+        ("reconnet", "request-access"),
+        ("ern-rnd", "request-access"),
+        ("paedcan", "request-access"),
+    ] {
+        let html = site.read(&format!("{g}/{step}/index.html"));
+        assert!(html.contains(&format!("../../{g}-cpms2/index.html")), "{g}");
+        if g != "paedcan" {
+            assert!(
+                !html.contains("paedcan-cpms2"),
+                "{g} sends readers to PaedCAN's guide"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_screen_that_is_the_same_for_every_network_is_captured_once() {
+    let shots = common::repo_root().join("screenshots");
+    let mut seen: std::collections::HashMap<Vec<u8>, String> = std::collections::HashMap::new();
+    let mut copies = Vec::new();
+    for entry in walkdir::WalkDir::new(&shots)
+        .into_iter()
+        .filter_map(|e| e.ok())
+    {
+        if entry.path().extension().is_some_and(|x| x == "png") {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            let rel = entry
+                .path()
+                .strip_prefix(&shots)
+                .unwrap()
+                .display()
+                .to_string();
+            if let Some(first) = seen.insert(bytes, rel.clone()) {
+                copies.push(format!("{rel} = {first}"));
+            }
+        }
+    }
+    assert!(seen.len() >= 20, "only {} screenshots", seen.len());
+    assert!(copies.is_empty(), "identical screenshots (use one shared capture, see scripts/capture-screenshots.js SHARED):\n{}", copies.join("\n"));
 }
 
 #[test]
@@ -277,13 +409,34 @@ fn before_the_sms_retirement_the_sms_steps_come_back() {
     assert!(count(&then, "Mobile Phone + SMS") > count(&now, "Mobile Phone + SMS"));
 }
 
-/// `(guide, step file, sandbox screen)` of every bundled step with `sandbox:` in its front matter.
-fn steps_with_screens() -> Vec<(String, String, String)> {
+/// `(guide, step file, sandbox screen)` of every step with `sandbox:` in its front matter, for
+/// every guide of the built portal: a guide generated from a template folder (`network: "*"`)
+/// has the template's steps.
+fn steps_with_screens(site: &TestSite) -> Vec<(String, String, String)> {
     let guides = common::repo_root().join("content/guides");
+    let folders: Vec<String> = std::fs::read_dir(&guides)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
     let mut out = Vec::new();
-    for g in std::fs::read_dir(&guides).unwrap().filter_map(|e| e.ok()) {
+    for g in std::fs::read_dir(site.out())
+        .unwrap()
+        .filter_map(|e| e.ok())
+    {
         let guide = g.file_name().to_string_lossy().into_owned();
-        for f in std::fs::read_dir(g.path()).unwrap().filter_map(|e| e.ok()) {
+        if !g.path().join("sandbox/index.html").is_file() {
+            continue;
+        }
+        let folder = folders
+            .iter()
+            .find(|f| **f == guide)
+            .or_else(|| folders.iter().find(|f| guide.ends_with(&format!("-{f}"))))
+            .unwrap_or_else(|| panic!("no content folder for guide {guide}"));
+        for f in std::fs::read_dir(guides.join(folder))
+            .unwrap()
+            .filter_map(|e| e.ok())
+        {
             let name = f.file_name().to_string_lossy().into_owned();
             if !name.ends_with(".md") || name.starts_with('_') {
                 continue;
@@ -293,7 +446,7 @@ fn steps_with_screens() -> Vec<(String, String, String)> {
             if let Some(screen) = front.lines().find_map(|l| l.strip_prefix("sandbox:")) {
                 out.push((
                     guide.clone(),
-                    name,
+                    format!("{folder}/{name}"),
                     screen.trim().trim_matches('"').to_string(),
                 ));
             }
@@ -305,14 +458,22 @@ fn steps_with_screens() -> Vec<(String, String, String)> {
 
 #[test]
 fn every_screen_a_step_shows_has_a_screenshot_and_its_regions() {
-    let steps = steps_with_screens();
-    assert!(steps.len() >= 18, "{steps:?}");
+    let site = TestSite::bundled();
+    site.build().success();
+    let steps = steps_with_screens(&site);
+    assert!(steps.len() >= 24 * 6, "{steps:?}");
     let shots = common::repo_root().join("screenshots");
     let mut missing = Vec::new();
     for (guide, file, screen) in &steps {
+        // the guide's own capture, else the one shared by its system
+        let system = if guide.ends_with("-cpms2") {
+            "cpms2"
+        } else {
+            "saas"
+        };
         for f in [format!("{screen}.png"), format!("{screen}.regions.json")] {
-            if !shots.join(guide).join(&f).is_file() {
-                missing.push(format!("content/guides/{guide}/{file} (sandbox: {screen}) has no screenshots/{guide}/{f}"));
+            if !shots.join(guide).join(&f).is_file() && !shots.join(system).join(&f).is_file() {
+                missing.push(format!("content/guides/{file} (sandbox: {screen}) of {guide}: no screenshots/{guide}/{f} nor screenshots/{system}/{f}"));
             }
         }
     }
@@ -339,9 +500,15 @@ fn every_step_page_shows_figures_with_alt_text_and_call_outs() {
         assert!(!figures.is_empty(), "{rel} shows no figure");
         assert!(html.contains("static/figure.js"), "{rel}");
         for f in figures {
-            // the guide's own screenshots, described, captioned, with numbered call-outs
+            // the guide's own screenshots (or the capture shared by its system), described,
+            // captioned, with numbered call-outs
+            let system = if guide.ends_with("-cpms2") {
+                "cpms2"
+            } else {
+                "saas"
+            };
             assert!(
-                f.contains(&format!("images/{guide}-")),
+                f.contains(&format!("images/{guide}-")) || f.contains(&format!("images/{system}-")),
                 "{rel}: a figure of another guide:\n{f}"
             );
             let alt = &f[f.find(" alt=\"").unwrap() + 6..];

@@ -30,6 +30,45 @@ fn the_bundled_portal_has_no_errors() {
     assert!(!site.out().exists());
 }
 
+/// Published text speaks to readers: a placeholder contact (helpdesk, `mailto:`) or an internal
+/// word (seed, TODO) builds, but `check` fails naming the file and line
+/// (`tests/fixtures/lint-*`, laid over `basic`).
+#[test]
+fn placeholder_contacts_and_internal_words_fail_check() {
+    let names = common::lint_fixtures();
+    assert!(names.len() >= 4, "{names:?}");
+    // the basic fixture itself is clean (its sample person is text, not a contact)
+    let (code, out) = check(&TestSite::from_fixture("basic"), false);
+    assert_eq!(code, Some(0), "{out}");
+    for name in &names {
+        let site = TestSite::from_fixture(name);
+        let expected = std::fs::read_to_string(site.path("expected.txt")).unwrap();
+        let build = site
+            .cmd(&["build", "--site", "site", "--out", "public"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            build.status.code(),
+            Some(0),
+            "{name}: the build must still succeed"
+        );
+        let (code, out) = check(&site, false);
+        assert_eq!(code, Some(1), "{name}:\n{out}");
+        let errors: Vec<&str> = out.lines().filter(|l| l.contains(": error: ")).collect();
+        assert_eq!(
+            errors.len(),
+            1,
+            "{name}: one finding, not one per page:\n{out}"
+        );
+        assert!(
+            errors[0].starts_with(&format!("site/{}", expected.trim())),
+            "{name}: expected\n  site/{}\ngot\n  {}",
+            expected.trim(),
+            errors[0]
+        );
+    }
+}
+
 #[test]
 fn every_broken_link_and_every_failing_page_is_reported() {
     let site = TestSite::from_fixture("basic");

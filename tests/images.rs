@@ -48,6 +48,7 @@ fn options(site: &TestSite) -> BuildOptions {
     BuildOptions {
         site_dir: site.site(),
         out_dir: site.out(),
+        allow_missing_screenshots: false,
     }
 }
 

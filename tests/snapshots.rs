@@ -15,11 +15,26 @@ fn main_of(html: &str) -> &str {
     &html[start..end]
 }
 
+/// The CPMS 2.0 guides generated for every ERN from one template (content/guides/cpms2/) differ
+/// only by their network's data; these represent them: networks with their own data and
+/// helpdesk (paedcan, reconnet), without a published helpdesk (ern-rnd), and known only from
+/// erns.yaml (vascern).
+const GENERATED_SNAPSHOTTED: &[&str] = &[
+    "paedcan-cpms2",
+    "reconnet-cpms2",
+    "ern-rnd-cpms2",
+    "vascern-cpms2",
+];
+
 fn snapshot_pages(prefix: &str, site: &TestSite) {
     site.build().success();
     let pages: Vec<(String, Vec<u8>)> = walk(&site.out())
         .into_iter()
         .filter(|(rel, _)| rel.ends_with(".html"))
+        .filter(|(rel, _)| {
+            let guide = rel.split('/').next().unwrap_or("");
+            !guide.ends_with("-cpms2") || GENERATED_SNAPSHOTTED.contains(&guide)
+        })
         .collect();
     assert!(!pages.is_empty(), "no pages built");
     let mut settings = insta::Settings::clone_current();

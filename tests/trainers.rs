@@ -176,7 +176,7 @@ tests:
   - \"axe-core on every page\"
 limitations:
   - { item: \"Screen readers\", reason: \"Not tested yet.\", alternative: \"Tell us.\" }
-feedback: { name: \"the portal team\", email: \"a11y@example.org\" }
+feedback: { name: \"the portal team\", email: \"accessibility-team@ernguide-portal.eu\" }
 enforcement: unknown
 prepared_on: 2026-01-10
 last_reviewed: 2026-01-10
@@ -196,7 +196,10 @@ fn the_statement_comes_from_its_data() {
         page.contains("<strong>Screen readers</strong>. Not tested yet."),
         "{page}"
     );
-    assert!(page.contains("href=\"mailto:a11y@example.org\""), "{page}");
+    assert!(
+        page.contains("href=\"mailto:accessibility-team@ernguide-portal.eu\""),
+        "{page}"
+    );
     assert!(page.contains("<li>axe-core on every page</li>"), "{page}");
     assert!(
         page.contains("has not been determined yet"),

@@ -236,6 +236,43 @@ pub struct Network {
     pub source_file: PathBuf,
 }
 
+impl Network {
+    /// The network of an ERN that has no `network.yaml`: only what `erns.yaml` knows (its code
+    /// and name); everything else unknown (no helpdesk, no profiles, no institutions).
+    pub fn for_ern(ern: &Ern, erns_file: &Path) -> Network {
+        Network {
+            id: ern.code.to_lowercase(),
+            ern: Spanned::new(
+                ern.code.clone(),
+                serde_saphyr::Location::UNKNOWN,
+                serde_saphyr::Location::UNKNOWN,
+            ),
+            name: network_name(&ern.code),
+            helpdesk: None,
+            web_page: None,
+            profiles: Vec::new(),
+            guest_access: None,
+            country_list: CountryList::Complete,
+            countries: Vec::new(),
+            thematic_areas: Vec::new(),
+            wording: Wording::default(),
+            approval_time: String::new(),
+            ern_name: ern.name.clone(),
+            source_file: erns_file.to_path_buf(),
+        }
+    }
+}
+
+/// How the European Commission names a network from its code: "ERN BOND", "ERN eUROGEN", but
+/// "ERN-EYE", "ERNICA", "Endo-ERN", "MetabERN", "VASCERN" and "ERKNet" as they are.
+pub fn network_name(code: &str) -> String {
+    if code.contains("ERN") || code == "ERKNet" {
+        code.to_string()
+    } else {
+        format!("ERN {code}")
+    }
+}
+
 /// The 1-based line of a value of a YAML file (0 when unknown).
 pub(crate) fn yaml_line<T>(value: &Spanned<T>) -> usize {
     usize::try_from(value.referenced.line()).unwrap_or(0)

@@ -86,6 +86,29 @@ pub struct Guide {
     pub meta: GuideMeta,
     pub source: Source,
     pub steps: Vec<Step>,
+    /// For a guide generated from a template folder (`network: "*"`): the template's slug.
+    pub template: Option<String>,
+}
+
+/// The `network:` of a template guide: one guide per ERN (see `Guide::instantiate`).
+pub const EVERY_NETWORK: &str = "*";
+
+impl Guide {
+    /// Whether this is a template (`network: "*"`), not a guide of its own.
+    pub fn is_template(&self) -> bool {
+        self.meta.network == EVERY_NETWORK
+    }
+
+    /// This template's guide for `network`: slug `<network>-<template>`, `related` set to the
+    /// network's guide for the other system, if any.
+    pub fn instantiate(&self, network: &str, related: Option<String>) -> Guide {
+        let mut g = self.clone();
+        g.slug = format!("{network}-{}", self.slug);
+        g.meta.network = network.to_string();
+        g.meta.related = related;
+        g.template = Some(self.slug.clone());
+        g
+    }
 }
 
 /// Splits `---\n<yaml>\n---\n<body>`; the YAML, its first line (1-based) and the body.
@@ -291,6 +314,7 @@ impl Guide {
             meta,
             source,
             steps,
+            template: None,
         })
     }
 

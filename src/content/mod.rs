@@ -37,6 +37,9 @@ pub(crate) struct Library {
     pub config_text: String,
     /// `content/shared/`, read once.
     pub shared: std::sync::Arc<Shared>,
+    /// Set by the build for `--allow-missing-screenshots` (not a source): a figure whose
+    /// screenshot does not exist yet renders as its alt text.
+    pub allow_missing_screenshots: bool,
     /// The accessibility statement (`content/data/accessibility.yaml`).
     pub accessibility: crate::accessibility::Statement,
 }
@@ -61,7 +64,7 @@ impl Library {
             }
         }
 
-        let mut networks = BTreeMap::new();
+        let mut networks: BTreeMap<String, Network> = BTreeMap::new();
         for dir in sorted_subdirs(&content.join("networks"))? {
             let file = dir.join("network.yaml");
             if !file.exists() {
@@ -81,8 +84,8 @@ impl Library {
             .par_iter()
             .map(|dir| Guide::load(dir))
             .collect();
-        let mut guides = loaded.into_iter().collect::<Result<Vec<Guide>>>()?;
-        guides.sort_by(|a, b| (a.meta.order, &a.slug).cmp(&(b.meta.order, &b.slug)));
+        let loaded = loaded.into_iter().collect::<Result<Vec<Guide>>>()?;
+        let guides = with_every_network(loaded, &mut networks, &data, &content);
 
         let shared = std::sync::Arc::new(Shared::load(&content.join("shared"))?);
         let accessibility = crate::accessibility::Statement::load(&content)?;
@@ -95,6 +98,7 @@ impl Library {
             networks,
             guides,
             shared,
+            allow_missing_screenshots: false,
             accessibility,
         };
         lib.validate()?;
@@ -208,6 +212,52 @@ impl Library {
     pub(crate) fn guide(&self, slug: &str) -> Option<&Guide> {
         self.guides.iter().find(|g| g.slug == slug)
     }
+}
+
+/// Every ERN of `erns.yaml` gets a network (its `network.yaml`, else `Network::for_ern`) and
+/// every template guide (`network: "*"`) one guide per network that has no guide of the
+/// template's system of its own. Returns the guides sorted by (order, slug), without templates.
+fn with_every_network(
+    loaded: Vec<Guide>,
+    networks: &mut BTreeMap<String, Network>,
+    data: &Data,
+    content: &Path,
+) -> Vec<Guide> {
+    let erns_file = content.join("data").join("erns.yaml");
+    for ern in &data.erns {
+        if !networks.values().any(|n| n.ern.value == ern.code) {
+            let net = Network::for_ern(ern, &erns_file);
+            if !networks.contains_key(&net.id) {
+                networks.insert(net.id.clone(), net);
+            }
+        }
+    }
+    let (templates, mut guides): (Vec<Guide>, Vec<Guide>) =
+        loaded.into_iter().partition(Guide::is_template);
+    for t in &templates {
+        for ern in &data.erns {
+            let Some(net) = networks.values().find(|n| n.ern.value == ern.code) else {
+                continue;
+            };
+            let own = |g: &&Guide| g.meta.network == net.id;
+            if guides
+                .iter()
+                .filter(own)
+                .any(|g| g.meta.system == t.meta.system)
+            {
+                continue;
+            }
+            let related = guides
+                .iter()
+                .filter(own)
+                .find(|g| g.template.is_none())
+                .map(|g| g.slug.clone());
+            let instance = t.instantiate(&net.id, related);
+            guides.push(instance);
+        }
+    }
+    guides.sort_by(|a, b| (a.meta.order, &a.slug).cmp(&(b.meta.order, &b.slug)));
+    guides
 }
 
 /// Sub-folders of `dir`, sorted; a missing folder is an empty list.

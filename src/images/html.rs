@@ -104,6 +104,15 @@ pub fn overlay(spec: &FigureSpec, w: u32, h: u32) -> String {
     out
 }
 
+/// A figure whose screenshot does not exist yet (`--allow-missing-screenshots`): its alt text
+/// in a note, so the page still builds and reads.
+pub fn missing_figure(spec: &FigureSpec) -> String {
+    format!(
+        "<p class=\"eg-figure-missing\">[Screenshot not captured yet: {}]</p>",
+        esc(&spec.alt)
+    )
+}
+
 /// The whole `<figure>`. `root` is the relative prefix to the site root; `eager` is true for
 /// the first figure of a page (all others load lazily).
 pub fn figure(

@@ -123,7 +123,8 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|g| (g.slug.as_str(), std::sync::OnceLock::new()))
                 .collect(),
-            figures: images::Figures::new(&lib.site_dir, lib.shared.clone()),
+            figures: images::Figures::new(&lib.site_dir, lib.shared.clone())
+                .allow_missing(lib.allow_missing_screenshots),
         }
     }
 

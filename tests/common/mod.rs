@@ -1,5 +1,6 @@
 //! Test helpers: `TestSite::from_fixture("basic")` copies a fixture site into a temp dir;
-//! `broken-*` fixtures hold only the files that differ from `basic` and are laid over it.
+//! `broken-*` (the build fails) and `lint-*` (the build succeeds, `check` fails) fixtures hold
+//! only the files that differ from `basic` and are laid over it.
 #![allow(dead_code)]
 
 pub mod serve;
@@ -29,16 +30,26 @@ pub fn walk(dir: &Path) -> Vec<(String, Vec<u8>)> {
     v
 }
 
-/// The names of the `tests/fixtures/broken-*` fixtures, sorted.
-pub fn broken_fixtures() -> Vec<String> {
+/// The `tests/fixtures/lint-*` sites: each builds, and `check` fails with its `expected.txt`.
+pub fn lint_fixtures() -> Vec<String> {
+    fixtures_named("lint-")
+}
+
+/// The `tests/fixtures/<prefix>*` folder names, sorted.
+fn fixtures_named(prefix: &str) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(fixtures())
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("broken-"))
+        .filter(|n| n.starts_with(prefix))
         .collect();
     names.sort();
     names
+}
+
+/// The names of the `tests/fixtures/broken-*` fixtures, sorted.
+pub fn broken_fixtures() -> Vec<String> {
+    fixtures_named("broken-")
 }
 
 pub fn repo_root() -> PathBuf {
@@ -113,7 +124,7 @@ impl TestSite {
     pub fn from_fixture(name: &str) -> TestSite {
         let dir = tempfile::tempdir().unwrap();
         let site = dir.path().join("site");
-        if name.starts_with("broken-") {
+        if name.starts_with("broken-") || name.starts_with("lint-") {
             copy_dir(&fixtures().join("basic"), &site);
         }
         copy_dir(&fixtures().join(name), &site);
