@@ -106,22 +106,22 @@ fn hostile_e_mail_addresses_and_urls_are_refused() {
     for (file, from, to) in [
         (
             "content/networks/demo/network.yaml",
-            "helpdesk@demo.example.org",
-            "x@x.eu)![t](https://evil.example/t.png",
+            "helpdesk: null",
+            "helpdesk: { name: \"Demo\", email: \"x@x.eu)![t](https://evil.example/t.png\" }",
         ),
         (
             "content/networks/demo/network.yaml",
-            "helpdesk@demo.example.org",
-            "help@x.eu?cc=attacker%40evil.example&bcc=spy%40evil.example",
+            "helpdesk: null",
+            "helpdesk: { name: \"Demo\", email: \"help@x.eu?cc=attacker%40evil.example&bcc=spy%40evil.example\" }",
         ),
         (
             "content/networks/demo/network.yaml",
-            "helpdesk@demo.example.org",
-            "help@x.eu%0D%0ABcc:attacker%40evil.example",
+            "helpdesk: null",
+            "helpdesk: { name: \"Demo\", email: \"help@x.eu%0D%0ABcc:attacker%40evil.example\" }",
         ),
         (
             "site.toml",
-            "it-support@example.org",
+            "sante-ern-cpms-itsupport@ec.europa.eu",
             "it@x.eu?cc=attacker%40evil.example&subject=x",
         ),
         (

@@ -269,3 +269,29 @@ fn step_pages_do_not_skip_heading_levels() {
         }
     }
 }
+
+#[test]
+fn the_generators_folders_are_reserved() {
+    let site = TestSite::from_fixture("basic");
+    std::fs::rename(
+        site.path("content/guides/demo"),
+        site.path("content/guides/accessibility"),
+    )
+    .unwrap();
+    let out = site.build().failure().get_output().stderr.clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(
+        err.contains("guide folder `accessibility` is reserved"),
+        "{err}"
+    );
+
+    let site = TestSite::from_fixture("basic");
+    std::fs::rename(
+        site.path("content/guides/demo/02-request-access.md"),
+        site.path("content/guides/demo/02-slides.md"),
+    )
+    .unwrap();
+    let out = site.build().failure().get_output().stderr.clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(err.contains("step slug `slides` is reserved"), "{err}");
+}

@@ -190,7 +190,10 @@ pub fn is_slug(s: &str) -> bool {
 }
 
 /// Names a page of a guide may not use: the generator's own pages live there.
-pub const RESERVED_STEP_SLUGS: &[&str] = &["links", "sandbox", "static"];
+pub const RESERVED_STEP_SLUGS: &[&str] = &["links", "sandbox", "slides", "print", "static"];
+
+/// Names a guide may not use: the generator's own folders at the site root.
+pub const RESERVED_GUIDE_SLUGS: &[&str] = &["accessibility", "images", "static"];
 
 impl Guide {
     /// Loads `content/guides/<slug>/`.
@@ -206,6 +209,14 @@ impl Guide {
                 dir,
                 0,
                 format!("guide folder `{slug}` must be lowercase letters, digits and dashes"),
+            )
+            .into());
+        }
+        if RESERVED_GUIDE_SLUGS.contains(&slug.as_str()) {
+            return Err(SourceError::new(
+                dir,
+                0,
+                format!("guide folder `{slug}` is reserved for the generator's own pages; choose another name"),
             )
             .into());
         }
