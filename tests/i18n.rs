@@ -20,6 +20,14 @@ fn check(site: &TestSite) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// A count (`stale`, `missing`, `invalid`) of a `translations <lang>: ...` line.
+fn count(line: &str, what: &str) -> usize {
+    line.split(", ")
+        .find_map(|p| p.strip_suffix(&format!(" {what}")))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {what} count in {line}"))
+}
+
 /// The `translations <lang>: ...` summary line of `check`.
 fn summary<'a>(out: &'a str, lang: &str) -> &'a str {
     let prefix = format!("translations {lang}: ");
@@ -49,17 +57,17 @@ fn bundled_translations_are_complete() {
     let out = check(&site);
     for lang in ["de", "it"] {
         let line = summary(&out, lang);
-        // Guides added after the translation (the per-network CPMS 2.0 guides) are missing,
-        // and shown in English; nothing translated is stale or broken.
-        assert!(line.contains(" 0 invalid"), "{line}\n{out}");
-        assert!(!line.contains(" 0 translated"), "{line}\n{out}");
+        assert!(
+            line.contains(" 0 stale, 0 missing, 0 invalid"),
+            "{line}\n{out}"
+        );
     }
 }
 
 #[test]
-#[ignore = "to re-baseline after the 08:00 content merge (per-network guides added 1105 untranslated units); passed before it"]
 fn changing_an_english_paragraph_marks_its_translations_stale() {
     let site = TestSite::bundled();
+    let before = check(&site);
     site.edit(
         "content/shared/eu-login/create-account.md",
         PARAGRAPH,
@@ -67,13 +75,16 @@ fn changing_an_english_paragraph_marks_its_translations_stale() {
     );
     let out = check(&site);
     for lang in ["de", "it"] {
-        assert!(
-            summary(&out, lang).contains(" 1 stale, 0 missing, 0 invalid"),
-            "{out}"
-        );
+        let (b, a) = (summary(&before, lang), summary(&out, lang));
+        assert_eq!(count(a, "stale"), count(b, "stale") + 1, "{a}");
+        assert_eq!(count(a, "missing"), count(b, "missing"), "{a}");
         let finding = out
             .lines()
-            .find(|l| l.contains(&format!("({lang})")) && l.contains("stale"))
+            .find(|l| {
+                l.contains(&format!("({lang})"))
+                    && l.contains("stale")
+                    && l.contains("within a minute")
+            })
             .unwrap_or_else(|| panic!("no stale finding for {lang}:\n{out}"));
         assert!(
             finding.starts_with("content/shared/eu-login/create-account.md:")
@@ -84,7 +95,8 @@ fn changing_an_english_paragraph_marks_its_translations_stale() {
     }
     // The page shows the changed paragraph in English, marked as such, and the rest translated.
     site.build().success();
-    let de = step_page(&site, "de", "within a minute");
+    // A German page (above the threshold) that includes the changed paragraph.
+    let de = site.read("de/paedcan/create-eu-login/index.html");
     assert!(
         de.contains(&format!(
             "<span lang=\"en\" class=\"eg-untranslated\">{CHANGED}</span> <small class=\"eg-untranslated-mark\">(noch nicht übersetzt)</small>"
@@ -98,7 +110,6 @@ fn changing_an_english_paragraph_marks_its_translations_stale() {
 }
 
 #[test]
-#[ignore = "to re-baseline after the 08:00 content merge (per-network guides added 1105 untranslated units); passed before it"]
 fn extract_keeps_the_earlier_translation_as_fuzzy() {
     let site = TestSite::bundled();
     site.edit(
@@ -132,7 +143,7 @@ fn extract_keeps_the_earlier_translation_as_fuzzy() {
     );
     assert!(site.path("i18n/messages.pot").is_file());
     // Still stale until a translator confirms it.
-    assert!(summary(&check(&site), "de").contains(" 1 stale,"));
+    assert!(count(summary(&check(&site), "de"), "stale") >= 1);
 }
 
 /// Replaces the msgstr of the first entry of a PO text whose msgid starts with `msgid_start`.
@@ -160,7 +171,6 @@ fn set_msgstr(po: &str, msgid_start: &str, msgstr: &str) -> String {
 }
 
 #[test]
-#[ignore = "to re-baseline after the 08:00 content merge (per-network guides added 1105 untranslated units); passed before it"]
 fn a_translation_that_drops_a_placeholder_is_not_used() {
     let site = TestSite::bundled();
     let po = std::fs::read_to_string(site.path("i18n/de.po")).unwrap();
@@ -171,8 +181,8 @@ fn a_translation_that_drops_a_placeholder_is_not_used() {
     );
     site.write("i18n/de.po", &po);
     let out = check(&site);
-    assert!(summary(&out, "de").contains(" 1 invalid"), "{out}");
-    assert!(summary(&out, "it").contains(" 0 invalid"), "{out}");
+    assert_eq!(count(summary(&out, "de"), "invalid"), 1, "{out}");
+    assert_eq!(count(summary(&out, "it"), "invalid"), 0, "{out}");
     site.build().success();
     let de = step_page(&site, "de", "Already have an EU Login? Go to");
     assert!(

@@ -60,7 +60,11 @@ fn a_step_edit_renders_only_that_step() {
         .collect();
     assert_eq!(
         changed,
-        vec!["demo/create-eu-login/index.html", "demo/print/index.html", "search/en.js"]
+        vec![
+            "demo/create-eu-login/index.html",
+            "demo/print/index.html",
+            "search/en.js"
+        ]
     );
     assert!(String::from_utf8_lossy(
         site.output()

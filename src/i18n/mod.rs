@@ -561,6 +561,9 @@ pub(crate) fn translate_network(
 /// Every message of the site: content, reference data, sandbox, UI.
 pub(crate) fn all_messages(lib: &Library, theme: &Theme) -> Result<Vec<Message>> {
     let mut out = content_messages(lib);
+    // Guides generated from one source (one per network) share its messages: each once.
+    let mut seen = BTreeSet::new();
+    out.retain(|m| seen.insert((m.ctx.clone(), m.id.clone())));
     out.extend(data_messages(lib));
     let origin = lib
         .data
