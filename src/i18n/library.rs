@@ -11,9 +11,10 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::translate::{translate_data, translate_network};
 use super::{
-    english_includes, page_share, rel_ctx, translate_data, translate_markdown, translate_network,
-    translate_sandbox, translate_text, Catalog, Share, DATA_CTX, ENGLISH_INCLUDE_PREFIX,
+    english_includes, page_share, rel_ctx, translate_markdown, translate_sandbox, translate_text,
+    Catalog, Share, DATA_CTX, ENGLISH_INCLUDE_PREFIX,
 };
 use crate::content::shared::{Fragment, Shared};
 use crate::content::Library;

@@ -1,0 +1,321 @@
+//! Putting translations in: UI strings for templates, Markdown sources (before Jinja) with
+//! their units translated or marked English, the sandbox flow, the reference data, and the
+//! rendered HTML's untranslated markers and generated labels.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value as Json;
+
+use super::messages::sandbox_texts;
+use super::units::{self, Rendering, UNTRANSLATED_END, UNTRANSLATED_START};
+use super::{include_names, Catalog, Share, DATA_CTX, SANDBOX_CTX, UI_CTX};
+
+/// A UI string in the catalog's language (the English text if untranslated).
+pub fn ui<'a>(catalog: &'a Catalog, id: &'a str) -> &'a str {
+    catalog.get(UI_CTX, id).unwrap_or(id)
+}
+
+/// The template function `t(msgid, name=value, ...)`: the UI string in the catalog's language,
+/// HTML-escaped, `**bold**` as `<strong>`, then each `{name}` replaced by its value (escaped
+/// unless the value is already safe HTML).
+pub fn ui_html(catalog: &Catalog, id: &str, args: &[(&str, minijinja::Value)]) -> String {
+    let text = ui(catalog, id);
+    let escaped = crate::templates::html_escape(text);
+    let mut html = String::with_capacity(escaped.len() + 16);
+    let mut open = false;
+    let mut rest = escaped.as_str();
+    while let Some(i) = rest.find("**") {
+        html.push_str(&rest[..i]);
+        html.push_str(if open { "</strong>" } else { "<strong>" });
+        open = !open;
+        rest = &rest[i + 2..];
+    }
+    html.push_str(rest);
+    if open {
+        html.push_str("</strong>");
+    }
+    for (name, value) in args {
+        let rendered = if value.is_safe() {
+            value.to_string()
+        } else {
+            crate::templates::html_escape(&value.to_string())
+        };
+        html = html.replace(&format!("{{{name}}}"), &rendered);
+    }
+    html
+}
+
+/// Puts the generator's own English labels of rendered Markdown (admonition titles, the table
+/// region) into the catalog's language.
+pub fn localize_markdown_labels(html: &str, catalog: &Catalog) -> String {
+    let mut out = html.to_string();
+    for label in ["Note", "Tip", "Important", "Warning", "Caution"] {
+        let t = ui(catalog, label);
+        if t == label {
+            continue;
+        }
+        let t = crate::templates::html_escape(t);
+        out = out.replace(
+            &format!("aria-label=\"{label}\"><p class=\"admonition-title\">{label}</p>"),
+            &format!("aria-label=\"{t}\"><p class=\"admonition-title\">{t}</p>"),
+        );
+    }
+    let t = ui(catalog, "Table");
+    if t != "Table" {
+        out = out.replace(
+            "role=\"region\" aria-label=\"Table\"",
+            &format!(
+                "role=\"region\" aria-label=\"{}\"",
+                crate::templates::html_escape(t)
+            ),
+        );
+    }
+    out
+}
+
+/// The sandbox flow with its guidance texts translated (others unchanged).
+pub fn translate_sandbox(flow: &Json, catalog: &Catalog) -> Json {
+    let mut out = flow.clone();
+    let tr = |v: &mut Json| {
+        if let Some(s) = v.as_str() {
+            if let Some(t) = catalog.get(SANDBOX_CTX, s) {
+                *v = Json::String(t.to_string());
+            }
+        }
+    };
+    for (path, _) in sandbox_texts(flow) {
+        let mut cur = Some(&mut out);
+        let parts: Vec<&str> = path.split('.').collect();
+        // hints keys contain '/', never '.'; scenario ids select an array element.
+        let mut i = 0;
+        while i < parts.len() {
+            let part = parts[i];
+            cur = match cur {
+                Some(Json::Array(items)) => {
+                    if i > 0 && parts[i - 1] == "scenarios" {
+                        items
+                            .iter_mut()
+                            .find(|s| s.get("id").and_then(Json::as_str) == Some(part))
+                    } else {
+                        part.parse::<usize>().ok().and_then(|n| items.get_mut(n))
+                    }
+                }
+                Some(Json::Object(map)) => map.get_mut(part),
+                _ => None,
+            };
+            i += 1;
+        }
+        if let Some(v) = cur {
+            tr(v);
+        }
+    }
+    out
+}
+
+/// The reference data with its prose texts in the catalog's language.
+pub(crate) fn translate_data(
+    data: &crate::content::Data,
+    catalog: &Catalog,
+) -> crate::content::Data {
+    let mut d = data.clone();
+    let tr = |s: &mut String| {
+        if let Some(t) = catalog.get(DATA_CTX, s) {
+            *s = t.to_string();
+        }
+    };
+    for f in &mut d.facts {
+        tr(&mut f.text);
+    }
+    for l in &mut d.links {
+        tr(&mut l.title);
+        tr(&mut l.description);
+    }
+    d
+}
+
+/// A network with its wording and approval time in the catalog's language.
+pub(crate) fn translate_network(
+    network: &crate::content::Network,
+    catalog: &Catalog,
+) -> crate::content::Network {
+    let mut n = network.clone();
+    for s in [&mut n.wording.two_factor, &mut n.approval_time] {
+        if let Some(t) = catalog.get(DATA_CTX, s) {
+            *s = t.to_string();
+        }
+    }
+    n
+}
+
+/// Translates a Markdown source (before Jinja) whose units have context `ctx`: translated
+/// units in the catalog's language, the others in English between the untranslated markers.
+pub fn translate_markdown(catalog: &Catalog, ctx: &str, body: &str) -> String {
+    let us = units::units(body, 0);
+    units::translate(body, &us, |u| match catalog.get(ctx, &u.text) {
+        Some(t) => Rendering::Translated(t),
+        None => Rendering::English,
+    })
+}
+
+/// The share of a Markdown source's units that `catalog` translates.
+pub fn markdown_share(catalog: &Catalog, ctx: &str, body: &str) -> Share {
+    let us = units::units(body, 0);
+    Share {
+        translated: us
+            .iter()
+            .filter(|u| catalog.get(ctx, &u.text).is_some())
+            .count(),
+        total: us.len(),
+    }
+}
+
+/// The include-name prefix of the English copies of shared fragments (used by pages shown in
+/// English because they are under the translation threshold).
+pub const ENGLISH_INCLUDE_PREFIX: &str = "@en/";
+
+/// A Markdown source whose `{% include "x" %}` point at the English copies (`@en/x`).
+pub fn english_includes(body: &str) -> String {
+    let mut out = String::with_capacity(body.len() + 16);
+    let mut rest = body;
+    while let Some(i) = rest.find("{%") {
+        let after = &rest[i..];
+        let end = after.find("%}").map_or(after.len(), |e| e + 2);
+        let tag = &after[..end];
+        out.push_str(&rest[..i]);
+        let inner = tag[2..].trim_start_matches('-').trim_start();
+        let quote = inner
+            .strip_prefix("include")
+            .map(str::trim_start)
+            .filter(|a| a.starts_with(['"', '\'']))
+            .and_then(|a| tag.find(a));
+        match quote {
+            Some(q) if !tag[q + 1..].starts_with(ENGLISH_INCLUDE_PREFIX) => {
+                out.push_str(&tag[..q + 1]);
+                out.push_str(ENGLISH_INCLUDE_PREFIX);
+                out.push_str(&tag[q + 1..]);
+            }
+            _ => out.push_str(tag),
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The share of a page's units that `catalog` translates: its own front-matter texts and
+/// Markdown units, and those of the shared fragments it includes (recursively, each once).
+/// `fragment(name)` gives a fragment's context and text.
+pub fn page_share(
+    catalog: &Catalog,
+    ctx: &str,
+    front: &[&str],
+    body: &str,
+    fragment: &dyn Fn(&str) -> Option<(String, String)>,
+) -> Share {
+    let mut share = Share {
+        translated: front
+            .iter()
+            .filter(|t| !t.trim().is_empty() && catalog.get(ctx, t).is_some())
+            .count(),
+        total: front.iter().filter(|t| !t.trim().is_empty()).count(),
+    };
+    share.add(markdown_share(catalog, ctx, body));
+    let mut seen = BTreeSet::new();
+    let mut queue: Vec<String> = include_names(body);
+    while let Some(name) = queue.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        if let Some((fctx, text)) = fragment(&name) {
+            share.add(markdown_share(catalog, &fctx, &text));
+            queue.extend(include_names(&text));
+        }
+    }
+    share
+}
+
+/// A front-matter text in the catalog's language (English if untranslated).
+pub fn translate_text<'a>(catalog: &'a Catalog, ctx: &str, text: &'a str) -> &'a str {
+    catalog.get(ctx, text).unwrap_or(text)
+}
+
+/// Turns the untranslated-block markers of rendered HTML into `<span lang="en">` with a small
+/// marker saying so (`mark`: "not yet translated" in the page's language, already plain text).
+pub fn mark_untranslated(html: &str, mark: &str) -> String {
+    if !html.contains(UNTRANSLATED_START) && !html.contains(UNTRANSLATED_END) {
+        return html.to_string();
+    }
+    let open = "<span lang=\"en\" class=\"eg-untranslated\">";
+    let close = format!(
+        "</span> <small class=\"eg-untranslated-mark\">({})</small>",
+        crate::templates::html_escape(mark)
+    );
+    let mut out = String::with_capacity(html.len() + 256);
+    for c in html.chars() {
+        match c {
+            UNTRANSLATED_START => out.push_str(open),
+            UNTRANSLATED_END => out.push_str(&close),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::messages::sandbox_messages;
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn english_includes_rewrites_include_names() {
+        assert_eq!(
+            english_includes("a {% include \"x/y.md\" %} b {%- include 'z.md' -%} {% if a %}"),
+            "a {% include \"@en/x/y.md\" %} b {%- include '@en/z.md' -%} {% if a %}"
+        );
+    }
+
+    #[test]
+    fn untranslated_markers_become_lang_en() {
+        let html = format!("<p>{UNTRANSLATED_START}Hello <b>x</b>{UNTRANSLATED_END}</p>");
+        assert_eq!(
+            mark_untranslated(&html, "noch nicht übersetzt"),
+            "<p><span lang=\"en\" class=\"eg-untranslated\">Hello <b>x</b></span> <small class=\"eg-untranslated-mark\">(noch nicht übersetzt)</small></p>"
+        );
+    }
+
+    #[test]
+    fn sandbox_texts_translate_in_place() {
+        let flow: Json = serde_json::json!({
+            "hints": {"a": "Click \"Next\".", "b": {"saas": "S {ern}", "cpms2": "C"}},
+            "scenarios": [{"id": "new-user", "label": "New user"}],
+            "emails": {"x": {"body": ["Dear {name},", "(Practice e-mail.)"]}},
+            "labels": {"next": "Next"}
+        });
+        let ms = sandbox_messages(&flow, "data/sandbox.yaml");
+        let ids: Vec<&str> = ms.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            vec![
+                "Click \"Next\".",
+                "C",
+                "S {ern}",
+                "New user",
+                "(Practice e-mail.)"
+            ]
+        );
+        let mut cat = Catalog::empty("de");
+        cat.add_po(
+            "msgctxt \"sandbox\"\nmsgid \"S {ern}\"\nmsgstr \"S-de {ern}\"\n\nmsgctxt \"sandbox\"\nmsgid \"New user\"\nmsgstr \"Neu\"\n\nmsgctxt \"sandbox\"\nmsgid \"(Practice e-mail.)\"\nmsgstr \"(Übungs-E-Mail.)\"\n",
+            Path::new("de.po"),
+        )
+        .unwrap();
+        let t = translate_sandbox(&flow, &cat);
+        assert_eq!(t["hints"]["b"]["saas"], "S-de {ern}");
+        assert_eq!(t["hints"]["a"], "Click \"Next\".");
+        assert_eq!(t["scenarios"][0]["label"], "Neu");
+        assert_eq!(t["emails"]["x"]["body"][1], "(Übungs-E-Mail.)");
+        assert_eq!(t["emails"]["x"]["body"][0], "Dear {name},");
+        assert_eq!(t["labels"]["next"], "Next");
+    }
+}
