@@ -7,10 +7,13 @@ is fully "translated" and the build does all the per-language work. Then it time
 and reads the search index sizes the build reports on stderr:
 
     search index de: 812345 bytes, 301234 words (2.70 bytes/word)
+
+and times search queries in Chromium on the built site (`query.js`).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -86,3 +89,21 @@ def index_stats(stderr: str) -> dict:
             stats[lang] = {"bytes": size, "words": words,
                            "bytes_per_word": (size / words) if words else 0.0}
     return stats
+
+
+def query_times(site: Path, langs: list[str]) -> dict:
+    """Query times in headless Chromium on the built `site`, per language (`query.js`); on
+    failure {"error": why} (e.g. no Chromium or npm packages on this machine)."""
+    script = Path(__file__).with_name("query.js")
+    try:
+        p = subprocess.run(["node", str(script), str(site), *langs], capture_output=True,
+                           text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return {"error": str(e)}
+    if p.returncode != 0:
+        lines = p.stderr.strip().splitlines()
+        return {"error": lines[0] if lines else f"exit {p.returncode}"}
+    try:
+        return json.loads(p.stdout)
+    except ValueError:
+        return {"error": "unreadable output: " + p.stdout[:200]}

@@ -112,22 +112,18 @@ if (buildError) {
   });
 
   describe('over HTTP', () => {
+    let w;
     let server;
-    let browser;
     let guard;
     let page;
-    const errors = [];
+    let errors;
 
     before(async () => {
-      server = await lib.serveDir(out);
-      browser = await lib.launchBrowser({ viewport: { width: 1280, height: 900 } });
-      guard = await lib.guardRequests(browser.context, server.origin);
-      page = await browser.newPage();
-      page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+      w = await lib.watchedBrowser({ dir: out, viewport: { width: 1280, height: 900 } });
+      ({ server, guard, page, errors } = w);
     });
     after(async () => {
-      if (browser) await browser.close();
-      if (server) await server.close();
+      if (w) await w.close();
     });
 
     it('the home page offers the languages by their own names', { timeout: TIMEOUT }, async () => {
@@ -219,19 +215,17 @@ if (buildError) {
   });
 
   describe('from file:// (opened from disk)', () => {
-    let browser;
+    let w;
     let guard;
     let page;
-    const errors = [];
+    let errors;
 
     before(async () => {
-      browser = await lib.launchBrowser();
-      guard = await lib.guardRequests(browser.context, null);
-      page = await browser.newPage();
-      page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+      w = await lib.watchedBrowser();
+      ({ guard, page, errors } = w);
     });
     after(async () => {
-      if (browser) await browser.close();
+      if (w) await w.close();
     });
 
     for (const [lang, query, heading] of [

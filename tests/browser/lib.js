@@ -36,6 +36,14 @@
  *       ({url, method, resourceType, page}) and aborted. WebSockets are guarded the same way.
  *       Assert with: assert.deepEqual(guard.external, [], guard.report()).
  *
+ *   await lib.watchedBrowser({dir, viewport} = {}) -> {server, browser, guard, page, errors, close()}
+ *       The setup of a test that counts requests and script errors: serves `dir` (when given;
+ *       else pages are opened from file:// and every request to a host is external), launches
+ *       the browser, guards its requests (guardRequests, allowing only the server's origin),
+ *       opens one page, and collects every page's script errors (`<url>: <message>`, pages
+ *       the test opens later included) in `errors`. `close()` closes the browser and server.
+ *       Assert with: assert.deepEqual(errors, []); assert.deepEqual(guard.external, [], guard.report()).
+ *
  *   await lib.runAxe(page, {include, exclude, tags} = {}) -> violations[]
  *       Injects axe-core (node_modules/axe-core/axe.min.js, through the DevTools protocol, so a
  *       page's Content-Security-Policy doesn't block it) and runs it on the document (or on
@@ -436,6 +444,41 @@ function formatViolations(violations, label) {
   return lines.join('\n');
 }
 
+async function watchedBrowser({ dir = null, viewport } = {}) {
+  const server = dir ? await serveDir(dir) : null;
+  let browser;
+  try {
+    browser = await launchBrowser(viewport ? { viewport } : {});
+    const guard = await guardRequests(browser.context, server ? server.origin : null);
+    const errors = [];
+    const watched = new WeakSet();
+    const watch = (p) => {
+      if (watched.has(p)) return;
+      watched.add(p);
+      p.on('pageerror', (e) => errors.push(`${p.url()}: ${e.message}`));
+    };
+    browser.context.pages().forEach(watch);
+    browser.context.on('page', watch);
+    const page = await browser.newPage();
+    watch(page);
+    return {
+      server,
+      browser,
+      guard,
+      page,
+      errors,
+      async close() {
+        await browser.close();
+        if (server) await server.close();
+      },
+    };
+  } catch (err) {
+    if (browser) await browser.close();
+    if (server) await server.close();
+    throw err;
+  }
+}
+
 module.exports = {
   REPO_ROOT,
   ERNGUIDE_BIN,
@@ -449,6 +492,7 @@ module.exports = {
   mimeType,
   launchBrowser,
   guardRequests,
+  watchedBrowser,
   runAxe,
   formatViolations,
 };

@@ -56,25 +56,19 @@ async function axeClean(page, label) {
 }
 
 describe('trainers: slides, speaker view, handout, statement', () => {
+  let w;
   let server;
   let browser;
   let guard;
   let page;
-  const errors = [];
+  let errors;
 
   before(async () => {
-    server = await lib.serveDir(out);
-    browser = await lib.launchBrowser({ viewport: { width: 1280, height: 800 } });
-    guard = await lib.guardRequests(browser.context, server.origin);
-    browser.context.on('page', (p) => {
-      p.on('pageerror', (e) => errors.push(`${p.url()}: ${e.message}`));
-    });
-    page = await browser.newPage();
-    page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+    w = await lib.watchedBrowser({ dir: out, viewport: { width: 1280, height: 800 } });
+    ({ server, browser, guard, page, errors } = w);
   });
   after(async () => {
-    if (browser) await browser.close();
-    if (server) await server.close();
+    if (w) await w.close();
   });
 
   it('every guide has slides and a handout, and every page links the statement', () => {
