@@ -215,3 +215,83 @@ fn a_malformed_catalog_is_an_error_with_file_and_line() {
     );
     assert_eq!(site.read("index.html"), before, "previous output changed");
 }
+
+#[test]
+fn figure_texts_are_translated_or_shown_in_english_marked() {
+    let site = TestSite::bundled();
+    let file = "content/shared/cpms/first-login.md";
+    let before = check(&site);
+    site.edit(
+        file,
+        "caption: \"CPMS: the login page (practice sandbox)\"",
+        "caption: \"CPMS: the sign-in page (practice sandbox)\"",
+    );
+    site.edit(
+        file,
+        "alt: \"The CPMS login page of the European",
+        "alt: \"The CPMS sign-in page of the European",
+    );
+    let out = check(&site);
+    for lang in ["de", "it"] {
+        let (b, a) = (summary(&before, lang), summary(&out, lang));
+        assert_eq!(count(a, "stale"), count(b, "stale") + 2, "{a}");
+        assert!(
+            out.lines().any(|l| l.contains(&format!("({lang})"))
+                && l.contains("stale")
+                && l.contains("CPMS: the sign-in page")),
+            "no stale finding for the caption in {lang}:\n{out}"
+        );
+    }
+    site.build().success();
+    let de = site.read("de/paedcan/first-login/index.html");
+    // The changed alt text: English, on an element marked English.
+    assert!(
+        de.contains("<img lang=\"en\" src=")
+            && de.contains("alt=\"The CPMS sign-in page of the European"),
+        "the changed alt text is not marked English"
+    );
+    // The changed caption: English, marked, inside the caption.
+    assert!(
+        de.contains("<span class=\"eg-figure-caption\"><span lang=\"en\" class=\"eg-untranslated\">CPMS: the sign-in page (practice sandbox)</span> <small class=\"eg-untranslated-mark\">(noch nicht übersetzt)</small></span>"),
+        "the changed caption is not marked English"
+    );
+    // The unchanged call-out label and the other figure: German.
+    assert!(
+        de.contains("<li value=\"1\">Klicken Sie auf Login via EU Login</li>"),
+        "the call-out label is not German"
+    );
+    assert!(
+        de.contains("alt=\"Die CPMS-Seite ERN Preferences für PaedCAN:"),
+        "the other figure's alt text is not German"
+    );
+    assert!(de.contains("(Bild in voller Größe öffnen)"));
+    assert!(!de.contains('\u{2E20}') && !de.contains('\u{2E21}'));
+    let it = site.read("it/paedcan/first-login/index.html");
+    assert!(
+        it.contains("<li value=\"1\">Cliccate su Login via EU Login</li>"),
+        "the call-out label is not Italian"
+    );
+}
+
+#[test]
+fn sandbox_guidance_is_translated_and_screens_stay_english() {
+    let site = TestSite::bundled();
+    site.build().success();
+    let en = site.read("paedcan/sandbox/index.html");
+    let de = site.read("de/paedcan/sandbox/index.html");
+    let it = site.read("it/paedcan/sandbox/index.html");
+    assert!(en.contains(r#""Click \"Login via EU Login\".""#));
+    assert!(
+        de.contains(r#""Klicken Sie auf \"Login via EU Login\".""#),
+        "the German sandbox's hints are not German"
+    );
+    assert!(!de.contains(r#""Click \"Login via EU Login\".""#));
+    assert!(
+        !it.contains(r#""Click \"Login via EU Login\".""#),
+        "the Italian sandbox's hints are not Italian"
+    );
+    // The mock screen keeps the real product's English label.
+    for page in [&de, &it] {
+        assert!(page.contains(">Login via EU Login</button>"));
+    }
+}

@@ -127,13 +127,9 @@ pub(crate) fn translate_library(lib: &Library, catalog: &Catalog, threshold: f64
         tr(&mut c.purpose);
     }
     out.data = translate_data(&lib.data, catalog);
-    // The typed flow, through JSON: only its free-form texts change. Only where the page
-    // budget allows it (`ERNGUIDE_TRANSLATE_SANDBOX=1`): translated guidance makes the German
-    // sandbox pages exceed their 150 KB; by default they keep the English guidance.
+    // The typed flow, through JSON: only its guidance texts change (the mock screens keep
+    // the real products' English labels).
     out.data.sandbox = lib.data.sandbox.as_ref().map(|flow| {
-        if std::env::var_os("ERNGUIDE_TRANSLATE_SANDBOX").is_none() {
-            return flow.clone();
-        }
         serde_json::to_value(flow)
             .ok()
             .and_then(|json| serde_json::from_value(translate_sandbox(&json, catalog)).ok())

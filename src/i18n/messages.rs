@@ -113,7 +113,8 @@ pub fn ui_strings(template: &str) -> Vec<String> {
 }
 
 /// UI strings that the generator itself writes (not templates): the untranslated marker, the
-/// admonition titles and the table region label of rendered Markdown.
+/// admonition titles, the table region label and the figures' full-size link of rendered
+/// Markdown.
 pub const GENERATED_UI: &[&str] = &[
     "not yet translated",
     "Note",
@@ -122,6 +123,7 @@ pub const GENERATED_UI: &[&str] = &[
     "Warning",
     "Caution",
     "Table",
+    super::translate::FULL_SIZE,
 ];
 
 /// The UI messages of the theme's templates (site overrides included), deduplicated.

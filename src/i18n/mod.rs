@@ -15,6 +15,7 @@
 //! `<site>/i18n/messages.pot` is written by `ernguide i18n extract` ([`extract`]).
 
 pub mod catalog;
+mod figure;
 pub(crate) mod library;
 pub(crate) mod messages;
 pub mod pages;

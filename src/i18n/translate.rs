@@ -45,8 +45,11 @@ pub fn ui_html(catalog: &Catalog, id: &str, args: &[(&str, minijinja::Value)]) -
     html
 }
 
+/// The hidden text of a figure's link to its full-size image (`images/html.rs`).
+pub const FULL_SIZE: &str = "open the full-size image";
+
 /// Puts the generator's own English labels of rendered Markdown (admonition titles, the table
-/// region) into the catalog's language.
+/// region, the figures' full-size links) into the catalog's language.
 pub fn localize_markdown_labels(html: &str, catalog: &Catalog) -> String {
     let mut out = html.to_string();
     for label in ["Note", "Tip", "Important", "Warning", "Caution"] {
@@ -58,6 +61,14 @@ pub fn localize_markdown_labels(html: &str, catalog: &Catalog) -> String {
         out = out.replace(
             &format!("aria-label=\"{label}\"><p class=\"admonition-title\">{label}</p>"),
             &format!("aria-label=\"{t}\"><p class=\"admonition-title\">{t}</p>"),
+        );
+    }
+    let t = ui(catalog, FULL_SIZE);
+    if t != FULL_SIZE {
+        let t = crate::templates::html_escape(t);
+        out = out.replace(
+            &format!("<span class=\"eg-vh\"> ({FULL_SIZE})</span>"),
+            &format!("<span class=\"eg-vh\"> ({t})</span>"),
         );
     }
     let t = ui(catalog, "Table");
@@ -241,6 +252,8 @@ pub fn translate_text<'a>(catalog: &'a Catalog, ctx: &str, text: &'a str) -> &'a
 
 /// Turns the untranslated-block markers of rendered HTML into `<span lang="en">` with a small
 /// marker saying so (`mark`: "not yet translated" in the page's language, already plain text).
+/// Markers inside a tag (an attribute value such as a figure's `alt`) are dropped and the
+/// element gets `lang="en"` instead.
 pub fn mark_untranslated(html: &str, mark: &str) -> String {
     if !html.contains(UNTRANSLATED_START) && !html.contains(UNTRANSLATED_END) {
         return html.to_string();
@@ -251,11 +264,28 @@ pub fn mark_untranslated(html: &str, mark: &str) -> String {
         crate::templates::html_escape(mark)
     );
     let mut out = String::with_capacity(html.len() + 256);
+    // The open tag: where it starts in `out`, and whether one of its attributes is English.
+    let mut tag: Option<(usize, bool)> = None;
     for c in html.chars() {
-        match c {
-            UNTRANSLATED_START => out.push_str(open),
-            UNTRANSLATED_END => out.push_str(&close),
-            c => out.push(c),
+        match (c, tag.as_mut()) {
+            (UNTRANSLATED_START | UNTRANSLATED_END, Some((_, english))) => *english = true,
+            (UNTRANSLATED_START, None) => out.push_str(open),
+            (UNTRANSLATED_END, None) => out.push_str(&close),
+            ('<', _) => {
+                tag = Some((out.len(), false));
+                out.push(c);
+            }
+            ('>', Some(&mut (start, english))) => {
+                if english {
+                    let name_end = out[start + 1..]
+                        .find(|c: char| !c.is_ascii_alphanumeric())
+                        .map_or(out.len(), |i| start + 1 + i);
+                    out.insert_str(name_end, " lang=\"en\"");
+                }
+                tag = None;
+                out.push(c);
+            }
+            _ => out.push(c),
         }
     }
     out
@@ -281,6 +311,17 @@ mod tests {
         assert_eq!(
             mark_untranslated(&html, "noch nicht übersetzt"),
             "<p><span lang=\"en\" class=\"eg-untranslated\">Hello <b>x</b></span> <small class=\"eg-untranslated-mark\">(noch nicht übersetzt)</small></p>"
+        );
+    }
+
+    #[test]
+    fn english_attributes_put_lang_on_their_element() {
+        let html = format!(
+            "<figure><img src=\"a.png\" alt=\"{UNTRANSLATED_START}The form{UNTRANSLATED_END}\"><figcaption><span class=\"c\">{UNTRANSLATED_START}A caption{UNTRANSLATED_END}</span></figcaption></figure><p>Ein Satz.</p>"
+        );
+        assert_eq!(
+            mark_untranslated(&html, "nicht übersetzt"),
+            "<figure><img lang=\"en\" src=\"a.png\" alt=\"The form\"><figcaption><span class=\"c\"><span lang=\"en\" class=\"eg-untranslated\">A caption</span> <small class=\"eg-untranslated-mark\">(nicht übersetzt)</small></span></figcaption></figure><p>Ein Satz.</p>"
         );
     }
 

@@ -1,7 +1,7 @@
 //! Block-level translation units of a Markdown source, read *before* Jinja runs (so a shared
 //! step's `{{ network.name }}` stays a placeholder and one translation serves every network):
-//! paragraphs, list items, headings, table cells and admonition bodies. Fenced code (figures
-//! included) and raw HTML are not units.
+//! paragraphs, list items, headings, table cells and admonition bodies, and the alt text,
+//! caption and call-out labels of `figure` blocks. Other fenced code and raw HTML are not units.
 //!
 //! [`translate`] puts translations back into the source text; a unit without a usable
 //! translation keeps its English text between [`UNTRANSLATED_START`] and
@@ -10,7 +10,9 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+
+use super::figure;
 
 /// Opens an English (untranslated) block in translated Markdown. A Unicode punctuation
 /// character, so emphasis next to it parses as it does next to a quote.
@@ -25,6 +27,8 @@ pub enum UnitKind {
     ListItem,
     TableCell,
     Admonition,
+    /// A figure's alt text, caption or call-out label (a YAML value in a `figure` block).
+    Figure,
 }
 
 /// One translatable block of a Markdown source.
@@ -127,6 +131,8 @@ pub fn units(src: &str, line_offset: usize) -> Vec<Unit> {
     let mut quotes: Vec<bool> = Vec::new();
     let mut item_depth = 0usize;
     let mut skip = 0usize; // inside code blocks / HTML blocks
+                           // Inside a `figure` block: the byte range of its YAML so far.
+    let mut figure: Option<Option<Range<usize>>> = None;
     let flush = |leaf: &mut Option<(UnitKind, Option<Range<usize>>)>, out: &mut Vec<Unit>| {
         if let Some((kind, Some(range))) = leaf.take() {
             if let Some(u) = make_unit(src, kind, range, &line_at, line_offset) {
@@ -140,12 +146,32 @@ pub fn units(src: &str, line_offset: usize) -> Vec<Unit> {
             match event {
                 Event::Start(Tag::CodeBlock(_)) | Event::Start(Tag::HtmlBlock) => skip += 1,
                 Event::End(TagEnd::CodeBlock) | Event::End(TagEnd::HtmlBlock) => skip -= 1,
+                Event::Text(_) => {
+                    if let Some(r) = figure.as_mut() {
+                        *r = Some(match r.take() {
+                            Some(old) => old.start.min(range.start)..old.end.max(range.end),
+                            None => range,
+                        });
+                    }
+                }
                 _ => {}
+            }
+            if skip == 0 {
+                if let Some(Some(r)) = figure.take() {
+                    out.extend(figure_units(src, r, &line_at, line_offset));
+                }
             }
             continue;
         }
         match event {
-            Event::Start(Tag::CodeBlock(_)) | Event::Start(Tag::HtmlBlock) => {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                flush(&mut leaf, &mut out);
+                skip = 1;
+                let is_figure = matches!(&kind, CodeBlockKind::Fenced(info)
+                    if info.split_whitespace().next() == Some("figure"));
+                figure = is_figure.then_some(None);
+            }
+            Event::Start(Tag::HtmlBlock) => {
                 flush(&mut leaf, &mut out);
                 skip = 1;
             }
@@ -225,6 +251,28 @@ pub fn units(src: &str, line_offset: usize) -> Vec<Unit> {
     out
 }
 
+/// The units of a figure block whose YAML is `range` of `src` (see [`super::figure`]).
+fn figure_units(
+    src: &str,
+    range: Range<usize>,
+    line_at: &dyn Fn(usize) -> usize,
+    line_offset: usize,
+) -> Vec<Unit> {
+    let Some(body) = src.get(range.clone()) else {
+        return Vec::new();
+    };
+    figure::texts(body)
+        .into_iter()
+        .map(|(r, text)| Unit {
+            text,
+            line: line_at(range.start + r.start) + line_offset,
+            kind: UnitKind::Figure,
+            range: range.start + r.start..range.start + r.end,
+            line_prefixes: Vec::new(),
+        })
+        .collect()
+}
+
 fn make_unit(
     src: &str,
     kind: UnitKind,
@@ -298,6 +346,16 @@ pub fn translate<'a>(
         out.push_str(&src[at..u.range.start]);
         let original = &src[u.range.clone()];
         match choose(u) {
+            Rendering::Translated(t) if u.kind == UnitKind::Figure => {
+                out.push_str(&figure::quote(t.trim()));
+            }
+            Rendering::English if u.kind == UnitKind::Figure => {
+                out.push_str(&figure::mark(
+                    original,
+                    UNTRANSLATED_START,
+                    UNTRANSLATED_END,
+                ));
+            }
             Rendering::Translated(t) => {
                 let t = t.trim_end();
                 for (i, line) in t.split('\n').enumerate() {
@@ -416,6 +474,52 @@ A last paragraph.
         assert!(out.contains("```figure\nsrc: x.png\n```"));
         // Re-reading the translated source gives the same block structure.
         assert_eq!(units(&out, 0).len(), us.len());
+    }
+
+    #[test]
+    fn figure_texts_are_units_translated_in_place() {
+        let src = "Intro.\n\n```figure\nsrc: a.png\nalt: \"The form\"\ncaption: The caption\ncallouts:\n  - { n: 1, box: [1, 2, 3, 4], label: \"Click {{ x }}\" }\n```\n\nEnd.\n";
+        let us = units(src, 10);
+        let got: Vec<(&str, UnitKind, usize)> = us
+            .iter()
+            .map(|u| (u.text.as_str(), u.kind, u.line))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Intro.", UnitKind::Paragraph, 11),
+                ("The form", UnitKind::Figure, 15),
+                ("The caption", UnitKind::Figure, 16),
+                ("Click {{ x }}", UnitKind::Figure, 18),
+                ("End.", UnitKind::Paragraph, 21),
+            ]
+        );
+        let out = translate(src, &us, |u| match u.text.as_str() {
+            "The form" => Rendering::Translated("Das \"Formular\""),
+            "Click {{ x }}" => Rendering::Translated("{{ x }} anklicken"),
+            "The caption" => Rendering::English,
+            _ => Rendering::Source,
+        });
+        assert!(out.contains("\nalt: \"Das \\\"Formular\\\"\"\n"), "{out}");
+        assert!(
+            out.contains("\ncaption: \u{2E20}The caption\u{2E21}\n"),
+            "{out}"
+        );
+        assert!(out.contains("label: \"{{ x }} anklicken\" }"), "{out}");
+        // Still a figure, on the same lines.
+        let body = out
+            .split("```figure\n")
+            .nth(1)
+            .and_then(|b| b.split("```").next());
+        let spec = crate::images::spec::parse(
+            &body.unwrap().replace("{{ x }}", "X"),
+            std::path::Path::new("a.md"),
+            3,
+        )
+        .unwrap();
+        assert_eq!(spec.alt, "Das \"Formular\"");
+        assert_eq!(spec.caption.as_deref(), Some("\u{2E20}The caption\u{2E21}"));
+        assert_eq!(spec.callouts[0].label, "X anklicken");
     }
 
     #[test]
