@@ -1,7 +1,8 @@
 //! The two template environments (minijinja):
 //! - [`ContentTemplates`] runs a guide's Markdown through Jinja before Markdown rendering:
 //!   `{% include %}` of shared steps from `content/shared/`, per-network variables and the
-//!   data functions `link`, `method`, `offered`, `profile`, `step_url`.
+//!   data functions `link`, `method`, `offered`, `profile`, `step_url`; every printed value
+//!   is escaped for Markdown ([`crate::markdown_value`]).
 //! - [`PageTemplates`] renders pages with the theme's templates (embedded default, site
 //!   overrides by file name).
 
@@ -100,6 +101,8 @@ impl ContentTemplates {
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_debug(true);
         env.set_fuel(Some(FUEL));
+        // Values are text, never Markdown (see `markdown_value`).
+        env.set_formatter(crate::markdown_value::formatter);
         let shared_dir = shared.dir.clone();
         env.set_loader(move |name| {
             let Some(rel) = safe_relative(name) else {

@@ -4,6 +4,8 @@
 
 mod context;
 pub(crate) mod page;
+mod trainer;
+mod values;
 
 use rayon::prelude::*;
 

@@ -1,0 +1,105 @@
+//! The pages made for trainers from a guide's steps: its slide deck (see [`crate::slides`]) and
+//! its printable handout (see [`crate::handout`]).
+
+use std::collections::BTreeMap;
+
+use minijinja::value::{Serde, Value};
+
+use super::context::Renderer;
+use super::page::sandbox_route;
+use super::values::{HandoutStep, Slide};
+use crate::content::Guide;
+use crate::error::{Context, Result};
+use crate::handout;
+use crate::html::{one_folder_down, prefix_ids};
+use crate::images;
+use crate::markdown::{self, RenderOptions};
+use crate::slides;
+
+impl Renderer<'_> {
+    /// The slides of a guide's deck and the image files they show.
+    pub(super) fn slides<'g>(&self, g: &'g Guide) -> Result<(Vec<Slide<'g>>, Vec<String>)> {
+        let net = self.lib.network_of(g);
+        let mut out = Vec::new();
+        let mut images = Vec::new();
+        let mut first_figure = true;
+        for step in &g.steps {
+            let text = self.expand(g, net, Some(step), 1, None)?;
+            for slide in slides::split(&text) {
+                let (mut body, shown) = self.markdown_text(g, Some(step), &slide.body, 1, 3)?;
+                images.extend(shown);
+                // Only the deck's first screenshot loads at once (each slide renders alone).
+                if images::page_has_figures(&body.html) {
+                    if !first_figure {
+                        body.html = body.html.replace(
+                            " decoding=\"async\">",
+                            " decoding=\"async\" loading=\"lazy\">",
+                        );
+                    }
+                    first_figure = false;
+                }
+                let notes = markdown::render(
+                    &slide.notes,
+                    &RenderOptions {
+                        hook: Some(&slides::WithoutNotes(None)),
+                        min_heading_level: 3,
+                    },
+                )
+                .with_context(|| {
+                    format!("rendering the notes of {}", step.source.file.display())
+                })?;
+                out.push(Slide {
+                    heading: slide.heading,
+                    html: body.html,
+                    notes: notes.html,
+                    sandbox_url: sandbox_route(step).map(|r| format!("../sandbox/index.html{r}")),
+                    step_number: step.number,
+                    step_title: &step.meta.title,
+                    step_url: format!("../{}/index.html", step.slug),
+                    summary: &step.meta.summary,
+                });
+            }
+        }
+        Ok((out, images))
+    }
+
+    /// The overview's HTML and the steps of a guide's handout, and the image files they show.
+    pub(super) fn handout<'g>(
+        &self,
+        g: &'g Guide,
+    ) -> Result<(String, Vec<HandoutStep<'g>>, Vec<String>)> {
+        let net = self.lib.network_of(g);
+        let base = self.lib.config.base_url();
+        let anchors: BTreeMap<&str, String> = g
+            .steps
+            .iter()
+            .map(|s| (s.slug.as_str(), format!("#step-{}", s.slug)))
+            .collect();
+        let anchors = Value::from(Serde(anchors));
+        // The overview is written for the guide's folder: render it there, then move its
+        // relative addresses one folder down.
+        let text = self.expand(g, net, None, 0, Some(anchors.clone()))?;
+        let (intro, mut images) = self.markdown_text(g, None, &text, 0, 3)?;
+        let intro = one_folder_down(&intro.html);
+        let mut steps = Vec::new();
+        for step in &g.steps {
+            let text = self.expand(g, net, Some(step), 1, Some(anchors.clone()))?;
+            let (body, shown) = self.markdown_text(g, Some(step), &text, 1, 3)?;
+            images.extend(shown);
+            let online = handout::step_url(base.as_deref(), &g.slug, &step.slug);
+            let qr = online.as_deref().and_then(|u| {
+                handout::qr_svg(u, &format!("QR code for step {} online: {u}", step.number))
+            });
+            steps.push(HandoutStep {
+                html: prefix_ids(&body.html, &format!("s{}-", step.number)),
+                number: step.number,
+                online_url: online,
+                qr,
+                slug: &step.slug,
+                summary: &step.meta.summary,
+                title: &step.meta.title,
+            });
+        }
+        Ok((prefix_ids(&intro, "intro-"), steps, images))
+    }
+}
