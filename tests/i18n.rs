@@ -293,6 +293,8 @@ fn sandbox_guidance_is_translated_and_screens_stay_english() {
     // The mock screen keeps the real product's English label.
     for page in [&de, &it] {
         assert!(page.contains(">Login via EU Login</button>"));
+    }
+}
 
 /// hreflang alternates need full addresses: none without `base_url`, absolute ones with it
 /// (the page itself included, the same page in each language).

@@ -59,12 +59,22 @@
     var source = link.querySelector("img");
     var caption = figure ? figure.querySelector(".eg-figure-caption") : null;
     var alt = source ? source.getAttribute("alt") || "" : "";
-    title.textContent = caption ? caption.textContent : alt;
+    /* An untranslated alt text or caption keeps its lang="en" (and its marker) in the dialog. */
+    var lang = source ? source.getAttribute("lang") : null;
+    title.textContent = "";
+    title.removeAttribute("lang");
+    if (caption) {
+      for (var n = caption.firstChild; n; n = n.nextSibling) title.appendChild(n.cloneNode(true));
+    } else {
+      title.textContent = alt;
+      if (lang) title.setAttribute("lang", lang);
+    }
 
     var frame = el("div", "eg-figure-dialog-frame");
     var img = el("img");
     img.src = link.href;
     img.alt = alt;
+    if (lang) img.setAttribute("lang", lang);
     var w = parseInt(link.getAttribute("data-width"), 10);
     var h = parseInt(link.getAttribute("data-height"), 10);
     if (w > 0 && h > 0) {
