@@ -22,6 +22,7 @@ pub mod incremental;
 mod input;
 mod lint;
 mod markdown;
+mod markdown_value;
 mod output;
 pub use output::OutputRefused;
 pub mod pipeline;

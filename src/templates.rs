@@ -1,7 +1,8 @@
 //! The two template environments (minijinja):
 //! - [`ContentTemplates`] runs a guide's Markdown through Jinja before Markdown rendering:
 //!   `{% include %}` of shared steps from `content/shared/`, per-network variables and the
-//!   data functions `link`, `method`, `offered`, `profile`, `step_url`.
+//!   data functions `link`, `method`, `offered`, `profile`, `step_url`; every printed value
+//!   is escaped for Markdown ([`crate::markdown_value`]).
 //! - [`PageTemplates`] renders pages with the theme's templates (embedded default, site
 //!   overrides by file name).
 
@@ -143,6 +144,8 @@ impl ContentTemplates {
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_debug(true);
         env.set_fuel(Some(FUEL));
+        // Values are text, never Markdown (see `markdown_value`).
+        env.set_formatter(crate::markdown_value::formatter);
         let shared_dir = shared.dir.clone();
         // Called on every include, import and extends while a template runs (the loader only
         // on a name's first use): records the fragments the current page includes.

@@ -147,3 +147,110 @@ fn hostile_e_mail_addresses_and_urls_are_refused() {
         assert!(!site.out().exists(), "{to}: nothing published");
     }
 }
+
+/// Every element name of an HTML text (`<a`, `<img`, ...), counted.
+fn element_counts(html: &str) -> std::collections::BTreeMap<String, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for (i, _) in html.match_indices('<') {
+        let name: String = html[i + 1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if !name.is_empty() {
+            *counts.entry(name.to_ascii_lowercase()).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+/// The values of the attributes that make a browser fetch or open an address.
+fn addresses(html: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    for attr in [
+        " src=\"",
+        " href=\"",
+        " srcset=\"",
+        " action=\"",
+        " poster=\"",
+        " data=\"",
+    ] {
+        for (i, _) in html.match_indices(attr) {
+            let value = &html[i + attr.len()..];
+            found.push(&value[..value.find('"').unwrap_or(value.len())]);
+        }
+    }
+    found
+}
+
+/// The values of the security review that turned data into Markdown (a network name with an
+/// image, a link and a figure call-out in it, and a `"`; a link title, a fact and a wording
+/// with Markdown and HTML), put into the bundled portal's data.
+pub const HOSTILE_DATA: &[(&str, &str, &str)] = &[
+    (
+        "content/networks/ern-rnd/network.yaml",
+        "name: \"ERN-RND\"",
+        r#"name: "ERN-RND \"Neuro\" ![t](https://evil.example/t.png) [click here](https://evil.example/phish) X\" }\n  - { box: [0, 0, 400, 400], label: \"INJECTED-CALLOUT""#,
+    ),
+    (
+        "content/networks/ern-rnd/network.yaml",
+        "comment_hint: \"It would be useful",
+        r#"comment_hint: "\"Quoted\" ![c](https://evil.example/c.png) <img src=https://evil.example/i.png> It would be useful"#,
+    ),
+    (
+        "content/data/links.yaml",
+        "title: \"CPMS login\"",
+        r#"title: "CPMS](https://evil.example/p) ![t](https://evil.example/l.png) [login""#,
+    ),
+    (
+        "content/data/facts.yaml",
+        "text: \"In 2024 the CPMS was upgraded to CPMS 2.0.\"",
+        r#"text: "In 2024 ![f](https://evil.example/f.png) <https://evil.example/a> the CPMS was upgraded to CPMS 2.0.""#,
+    ),
+];
+
+#[test]
+fn hostile_data_values_are_text_in_the_bundled_portal() {
+    let plain = common::TestSite::bundled();
+    plain.build().success();
+    let hostile = common::TestSite::bundled();
+    for (file, from, to) in HOSTILE_DATA {
+        hostile.edit(file, from, to);
+    }
+    // Builds (the `"` in the name used to break the figure YAML of the SAAS recap).
+    hostile.build().success();
+
+    let plain_files = common::walk(&plain.out());
+    let hostile_files = common::walk(&hostile.out());
+    let names = |files: &[(String, Vec<u8>)]| -> Vec<String> {
+        files.iter().map(|(rel, _)| rel.clone()).collect()
+    };
+    // The same files: no figure drawn differently (an injected call-out changes the image).
+    assert_eq!(names(&plain_files), names(&hostile_files));
+    let mut pages_with_values = 0;
+    for ((rel, plain_bytes), (_, hostile_bytes)) in plain_files.iter().zip(&hostile_files) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(hostile_bytes);
+        for address in addresses(&html) {
+            assert!(
+                !address.contains("evil"),
+                "{rel}: an address from data: {address}"
+            );
+        }
+        if html.contains("evil.example") {
+            pages_with_values += 1;
+        }
+        // No extra element: the same elements as with plain values.
+        let plain_html = String::from_utf8_lossy(plain_bytes);
+        assert_eq!(
+            element_counts(&plain_html),
+            element_counts(&html),
+            "{rel}: the hostile values changed the page's elements"
+        );
+    }
+    assert!(
+        pages_with_values > 20,
+        "the values are on the pages, as text ({pages_with_values} pages)"
+    );
+}

@@ -157,6 +157,12 @@ pub struct FigureSpec {
     pub region_refs: Vec<RegionRef>,
 }
 
+/// A string of the figure's YAML as text: the values the content templates printed into it
+/// come back from their Markdown escaping ([`crate::markdown_value`]), trimmed.
+fn text(s: &str) -> String {
+    crate::markdown_value::unescape(s).trim().to_string()
+}
+
 /// Parses the YAML `body` of a figure block whose opening fence is at `fence_line` of `file`.
 pub fn parse(body: &str, file: &Path, fence_line: usize) -> Result<FigureSpec, SourceError> {
     let err = |line: usize, msg: String| SourceError::new(file, line, msg);
@@ -183,7 +189,7 @@ pub fn parse(body: &str, file: &Path, fence_line: usize) -> Result<FigureSpec, S
         )
     })?;
     let src_line = at(src.referenced.line());
-    let src_value = src.value.trim().to_string();
+    let src_value = text(&src.value);
     if src_value.is_empty() {
         return Err(err(src_line, "figure has an empty `src`".into()));
     }
@@ -194,21 +200,18 @@ pub fn parse(body: &str, file: &Path, fence_line: usize) -> Result<FigureSpec, S
                 format!("figure `{src_value}` has no `alt` text (required: describe what the screenshot shows, for screen readers)"),
             ))
         }
-        Some(a) if a.value.trim().is_empty() => {
+        Some(a) if text(&a.value).is_empty() => {
             return Err(err(
                 at(a.referenced.line()),
                 format!("figure `{src_value}` has empty `alt` text (required: describe what the screenshot shows, for screen readers)"),
             ))
         }
-        Some(a) => a.value.trim().to_string(),
+        Some(a) => text(&a.value),
     };
-    let caption = raw
-        .caption
-        .map(|c| c.trim().to_string())
-        .filter(|c| !c.is_empty());
+    let caption = raw.caption.map(|c| text(&c)).filter(|c| !c.is_empty());
 
     let region_name = |name: String, line: usize, what: &str| {
-        let name = name.trim().to_string();
+        let name = text(&name);
         if name.is_empty() {
             Err(err(line, format!("{what} has an empty `region` name")))
         } else {
@@ -244,7 +247,7 @@ pub fn parse(body: &str, file: &Path, fence_line: usize) -> Result<FigureSpec, S
                 ))
             }
         };
-        let label = c.label.map(|l| l.trim().to_string()).unwrap_or_default();
+        let label = c.label.map(|l| text(&l)).unwrap_or_default();
         if label.is_empty() {
             return Err(err(
                 line,
