@@ -79,15 +79,20 @@ describe('trainers: slides, speaker view, handout, statement', () => {
 
   it('every guide has slides and a handout, and every page links the statement', () => {
     const pages = lib.listHtmlFiles(out);
-    const guides = pages.map((p) => /^([^/]+)\/index\.html$/.exec(p)).filter((m) => m && !['static', 'accessibility'].includes(m[1])).map((m) => m[1]);
-    assert.ok(guides.length >= 4, guides.join(', '));
+    // a language folder (de/, it/) holds a home page of its own, the guides again and its statement
+    const langs = fs.readdirSync(out).filter((d) => /^[a-z]{2}$/.test(d) && fs.existsSync(path.join(out, d, 'index.html')));
+    assert.ok(langs.length >= 2, `language folders: ${langs.join(', ')}`);
+    const inLang = (rel) => { const l = rel.split('/')[0]; return langs.includes(l) ? [l + '/', rel.slice(3)] : ['', rel]; };
+    const guides = pages.map((p) => { const [l, r] = inLang(p); const m = /^([^/]+)\/index\.html$/.exec(r); return m && !['static', 'accessibility'].includes(m[1]) ? l + m[1] : null; }).filter(Boolean);
+    assert.ok(guides.length >= 4 * (langs.length + 1), guides.join(', '));
+    for (const l of langs) assert.ok(guides.some((g) => g.startsWith(`${l}/`)), `no guide in ${l}/`);
     for (const g of guides) {
       assert.ok(pages.includes(`${g}/slides/index.html`), `${g} has no slides`);
       assert.ok(pages.includes(`${g}/print/index.html`), `${g} has no handout`);
     }
     for (const rel of pages) {
       const html = fs.readFileSync(path.join(out, rel), 'utf8');
-      const up = '../'.repeat(rel.split('/').length - 1);
+      const up = '../'.repeat(inLang(rel)[1].split('/').length - 1);
       assert.ok(html.includes(`href="${up}accessibility/index.html"`), `${rel} does not link the accessibility statement`);
     }
   });
