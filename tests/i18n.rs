@@ -215,3 +215,38 @@ fn a_malformed_catalog_is_an_error_with_file_and_line() {
     );
     assert_eq!(site.read("index.html"), before, "previous output changed");
 }
+
+/// hreflang alternates need full addresses: none without `base_url`, absolute ones with it
+/// (the page itself included, the same page in each language).
+#[test]
+fn hreflang_alternates_are_absolute_and_only_with_a_base_url() {
+    let site = TestSite::bundled();
+    site.build().success();
+    let home = site.read("paedcan/index.html");
+    assert!(!home.contains("<link rel=\"alternate\""), "{home}");
+    assert!(
+        home.contains("hreflang=\"de\""),
+        "the switcher keeps its hreflang links"
+    );
+
+    let toml = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    site.write(
+        "site.toml",
+        &format!("base_url = \"https://help.example.org/ern\"\n{toml}"),
+    );
+    site.build().success();
+    for (page, lang) in [
+        ("paedcan/index.html", "en"),
+        ("de/paedcan/index.html", "de"),
+    ] {
+        let html = site.read(page);
+        for (code, url) in [
+            ("en", "https://help.example.org/ern/paedcan/index.html"),
+            ("de", "https://help.example.org/ern/de/paedcan/index.html"),
+            ("it", "https://help.example.org/ern/it/paedcan/index.html"),
+        ] {
+            let link = format!("<link rel=\"alternate\" hreflang=\"{code}\" href=\"{url}\">");
+            assert!(html.contains(&link), "{lang} page lacks {link}");
+        }
+    }
+}

@@ -13,6 +13,8 @@ pub struct LanguageLink {
     pub name: String,
     /// The same page in that language, relative to the current page.
     pub url: String,
+    /// The same page in that language, from the site root (for absolute hreflang addresses).
+    pub path: String,
     /// How much of the page is translated into that language.
     pub percent: u32,
     pub current: bool,
@@ -49,6 +51,7 @@ pub fn language_links(
             code: l.clone(),
             name: own_name(l).unwrap_or(l).to_string(),
             url: format!("{up}{}", lang_rel(l, default, rel)),
+            path: lang_rel(l, default, rel),
             percent: if l == default {
                 100
             } else {
