@@ -572,6 +572,11 @@ mod tests {
         std::fs::write(site.join(MARKER), MARKER_TEXT).unwrap();
         assert!(claim(&site, &site, false).is_err());
         assert!(claim(&site, &site, true).is_err());
+        // Nor a link to the site folder.
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&site, &link).unwrap();
+        assert!(claim(&link, &site, true).is_err());
+        assert!(claim(&link.join("content"), &site, true).is_err());
         // The sources inside the site neither.
         for out in [
             site.join("content"),
