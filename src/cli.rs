@@ -52,7 +52,8 @@ pub struct BuildArgs {
     /// (scripts/screenshots uses it to capture a new guide)
     #[arg(long)]
     pub allow_missing_screenshots: bool,
-    /// Write into --out even if it holds files ernguide did not write (they are deleted)
+    /// Write into --out even if it holds files ernguide did not write (they are deleted);
+    /// never into the site folder or a folder holding it
     #[arg(long)]
     pub force: bool,
 }
@@ -70,7 +71,8 @@ pub struct ServeArgs {
     /// Where to write the site while serving
     #[arg(long, default_value = "public", value_name = "DIR")]
     pub out: PathBuf,
-    /// Write into --out even if it holds files ernguide did not write (they are deleted)
+    /// Write into --out even if it holds files ernguide did not write (they are deleted);
+    /// never into the site folder or a folder holding it
     #[arg(long)]
     pub force: bool,
 }

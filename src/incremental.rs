@@ -7,16 +7,16 @@
 //! - a step's Markdown body -> that step's page; a guide's `_index.md` body -> its overview page;
 //! - front matter, or a step added, removed or renamed -> every page of that guide (step titles
 //!   and numbers are in its navigation), or every page when the home page's list of guides changes;
-//! - a fragment in `content/shared/` -> every page whose source includes it, directly or through
-//!   other fragments (found by scanning `{% include "..." %}`);
+//! - a fragment in `content/shared/` -> every page that included it while it rendered, directly
+//!   or through other fragments (recorded by the content templates, `PageInfo::includes`);
 //! - `site.toml`, `content/data/`, `content/networks/`, `themes/`, `screenshots/` -> every page.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
 use serde_json::json;
 
-use crate::content::{Guide, Library, Shared};
+use crate::content::{Guide, Library};
 use crate::error::Result;
 use crate::images::Encode;
 use crate::output::Output;
@@ -263,7 +263,7 @@ impl Site {
         let selection = if guide_list(lib) != guide_list(&self.lib) {
             Selection::All
         } else {
-            select_pages(&self.lib, lib, kinds)
+            select_pages(&self.lib, lib, &self.rendered.pages, kinds)
         };
         let want = |rel: &str| selection.wants(rel);
         // Only guide files and shared fragments changed (anything else rebuilds everything), so
@@ -355,8 +355,14 @@ fn guide_shape(g: &Guide) -> serde_json::Value {
 }
 
 /// Pages that depend on the changed guide files and fragments; `old` is the library the current
-/// pages were rendered from, `new` the one to render with (the same when no guide changed).
-fn select_pages(old: &Library, new: &Library, kinds: &[ChangeKind]) -> Selection {
+/// pages (`rendered`) were rendered from, `new` the one to render with (the same when no guide
+/// changed).
+fn select_pages(
+    old: &Library,
+    new: &Library,
+    rendered: &[PageInfo],
+    kinds: &[ChangeKind],
+) -> Selection {
     let mut guides = BTreeSet::new();
     let mut pages = BTreeSet::new();
     for g in &new.guides {
@@ -384,18 +390,21 @@ fn select_pages(old: &Library, new: &Library, kinds: &[ChangeKind]) -> Selection
             _ => {}
         }
     }
+    // Each page recorded the fragments it included while it rendered (at any depth, with
+    // computed names resolved); a target may be a folder of fragments (deleted or renamed as a
+    // whole).
     if !fragments.is_empty() {
-        let mut includes = IncludeScanner::new(&new.shared);
-        for g in &new.guides {
-            let sources = std::iter::once((guide_rel(&g.slug), &g.source.body)).chain(
-                g.steps
-                    .iter()
-                    .map(|s| (step_rel(&g.slug, &s.slug), &s.source.body)),
-            );
-            for (rel, body) in sources {
-                if includes.reaches_any(body, &fragments) {
-                    pages.insert(rel);
-                }
+        let reaches = |name: &String| {
+            fragments.iter().any(|t| {
+                name == t
+                    || name
+                        .strip_prefix(t.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+            })
+        };
+        for p in rendered {
+            if p.includes.iter().any(reaches) {
+                pages.insert(p.rel.clone());
             }
         }
     }
@@ -416,125 +425,6 @@ fn select_pages(old: &Library, new: &Library, kinds: &[ChangeKind]) -> Selection
     } else {
         Selection::Some { guides, pages }
     }
-}
-
-/// Follows `{% include %}` (and `import`, `from`, `extends`) through the shared fragments.
-struct IncludeScanner<'a> {
-    shared: &'a Shared,
-    /// Fragment name -> what it names directly (`None`: a computed name).
-    direct: HashMap<String, Option<Vec<String>>>,
-}
-
-impl<'a> IncludeScanner<'a> {
-    fn new(shared: &'a Shared) -> IncludeScanner<'a> {
-        IncludeScanner {
-            shared,
-            direct: HashMap::new(),
-        }
-    }
-
-    fn direct(&mut self, name: &str) -> Option<Vec<String>> {
-        if let Some(found) = self.direct.get(name) {
-            return found.clone();
-        }
-        // A fragment that cannot be read includes nothing: rendering reports it.
-        let text = match self.shared.get(name).map(|f| &f.text) {
-            Some(Ok(text)) => text.as_str(),
-            _ => "",
-        };
-        let names = included_names(text);
-        self.direct.insert(name.to_string(), names.clone());
-        names
-    }
-
-    /// Whether a source including from `body` reaches one of `targets` (or a computed name,
-    /// which might be any of them).
-    fn reaches_any(&mut self, body: &str, targets: &BTreeSet<String>) -> bool {
-        let Some(mut todo) = included_names(body) else {
-            return true;
-        };
-        let mut seen = BTreeSet::new();
-        while let Some(name) = todo.pop() {
-            // a target may be a folder of fragments (deleted or renamed as a whole)
-            if targets.iter().any(|t| {
-                name == *t
-                    || name
-                        .strip_prefix(t.as_str())
-                        .is_some_and(|r| r.starts_with('/'))
-            }) {
-                return true;
-            }
-            if !seen.insert(name.clone()) {
-                continue;
-            }
-            match self.direct(&name) {
-                Some(more) => todo.extend(more),
-                None => return true,
-            }
-        }
-        false
-    }
-}
-
-/// The template names `text` includes, imports or extends; `None` if one of them is computed
-/// (`{% include some_variable %}`).
-pub fn included_names(text: &str) -> Option<Vec<String>> {
-    let mut names = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("{%") {
-        rest = &rest[start + 2..];
-        let end = rest.find("%}").unwrap_or(rest.len());
-        let tag = rest[..end].trim_start_matches(['-', '+']).trim_start();
-        rest = &rest[end..];
-        let Some(args) = ["include", "import", "from", "extends"]
-            .iter()
-            .find_map(|kw| {
-                tag.strip_prefix(kw)
-                    .filter(|a| a.starts_with(char::is_whitespace))
-            })
-        else {
-            continue;
-        };
-        let args = args.trim_start();
-        // a literal or a list of literals (`include ["a.md", "b.md"]`)
-        let literals = if let Some(list) = args.strip_prefix('[') {
-            list.split(']').next().unwrap_or("")
-        } else {
-            args
-        };
-        let first = string_literals(literals);
-        let is_literal = args.starts_with(['"', '\'']) || args.starts_with('[');
-        if !is_literal || first.is_empty() {
-            return None;
-        }
-        if args.starts_with('[') {
-            names.extend(first);
-        } else {
-            names.extend(first.into_iter().take(1));
-        }
-    }
-    Some(names)
-}
-
-/// The quoted strings in `s`, in order.
-fn string_literals(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut chars = s.char_indices();
-    while let Some((i, c)) = chars.next() {
-        if c == '"' || c == '\'' {
-            let body = &s[i + 1..];
-            if let Some(end) = body.find(c) {
-                out.push(body[..end].to_string());
-                // skip past the closing quote
-                for _ in 0..body[..=end].chars().count() {
-                    chars.next();
-                }
-            } else {
-                break;
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -585,24 +475,5 @@ mod tests {
         assert!(k("content/data/erns.yaml").affects_everything());
         assert!(!k("content/shared/a.md").affects_everything());
         assert!(!k("content/guides/demo/_index.md").affects_everything());
-    }
-
-    #[test]
-    fn finds_included_names() {
-        assert_eq!(
-            included_names("a {% include \"x.md\" %} b {%- include 'y/z.md' -%}"),
-            Some(vec!["x.md".to_string(), "y/z.md".to_string()])
-        );
-        assert_eq!(
-            included_names("{% include [\"a.md\", \"b.md\"] ignore missing %}"),
-            Some(vec!["a.md".to_string(), "b.md".to_string()])
-        );
-        assert_eq!(
-            included_names("{% from \"m.md\" import x %}{% if a %}{% endif %}"),
-            Some(vec!["m.md".to_string()])
-        );
-        assert_eq!(included_names("{% include name %}"), None);
-        assert_eq!(included_names("{% included %}{{ include }}"), Some(vec![]));
-        assert_eq!(included_names("{% include \"unclosed"), None);
     }
 }

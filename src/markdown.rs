@@ -33,10 +33,20 @@ pub struct Heading {
     pub text: String,
 }
 
+/// A link or image address written in the Markdown, and its line (1-based, in the Markdown
+/// given to [`render`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub url: String,
+    pub line: usize,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
+    /// Every link and image address of the text, in order (not those of hooked blocks).
+    pub links: Vec<Link>,
     /// True when a code block was highlighted (the page needs the highlight CSS).
     pub has_code: bool,
 }
@@ -218,7 +228,14 @@ pub fn render(text: &str, opts: &RenderOptions) -> Result<Rendered> {
     let mut heading: Option<(u8, Option<String>, Vec<Event>)> = None;
     let mut code: Option<(String, String, usize)> = None;
 
+    let mut links = Vec::new();
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
+            links.push(Link {
+                url: dest_url.to_string(),
+                line: line_at(range.start),
+            });
+        }
         if let Some((lang, buf, line)) = code.as_mut() {
             match event {
                 Event::Text(t) => buf.push_str(&t),
@@ -320,6 +337,7 @@ pub fn render(text: &str, opts: &RenderOptions) -> Result<Rendered> {
     Ok(Rendered {
         html: out,
         headings,
+        links,
         has_code,
     })
 }
@@ -449,6 +467,25 @@ mod tests {
         assert_eq!(levels("## A\n### B\n", 3), [3, 4]);
         assert_eq!(levels("### A\n###### B\n", 2), [2, 5]);
         assert_eq!(levels("# A\n###### B\n", 3), [3, 6]);
+    }
+
+    #[test]
+    fn links_keep_their_lines() {
+        let r = render(
+            "# [Top](#top)\n\nText [a](a.html) and\n![img](i.png \"t\")\n\n- <https://x.org>\n",
+            &RenderOptions::default(),
+        )
+        .unwrap();
+        let got: Vec<(&str, usize)> = r.links.iter().map(|l| (l.url.as_str(), l.line)).collect();
+        assert_eq!(
+            got,
+            [
+                ("#top", 1),
+                ("a.html", 3),
+                ("i.png", 4),
+                ("https://x.org", 6)
+            ]
+        );
     }
 
     #[test]

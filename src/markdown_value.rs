@@ -2,8 +2,8 @@
 //!
 //! A value from YAML or `site.toml` (a network name, a helpdesk address, a link's URL, a fact)
 //! is text, never Markdown. [`formatter`] writes every ASCII punctuation character of a value as
-//! a numeric character reference (`[` as `&#91;`), line breaks as spaces, and a leading space
-//! or tab as a reference too. CommonMark turns a reference back into its character in text,
+//! a numeric character reference (`[` as `&#91;`), line breaks as spaces, and a space or tab
+//! at its start or end as a reference too. CommonMark turns a reference back into its character in text,
 //! link text and link destinations, but never reads it as syntax, so a value cannot open an
 //! image, a link, emphasis, a heading attribute, a table cell or a new block, and the HTML shows
 //! exactly the value's characters. The same text is inert inside the double-quoted YAML of a
@@ -52,8 +52,10 @@ pub fn escape(s: &str) -> String {
 pub fn write_escaped(out: &mut impl Write, s: &str) -> std::fmt::Result {
     let mut start = 0;
     for (i, b) in s.bytes().enumerate() {
-        let leading_blank = i == 0 && (b == b' ' || b == b'\t');
-        if !(b.is_ascii_punctuation() || b == b'\n' || b == b'\r' || leading_blank) {
+        // A blank at the start could indent a line into a code block; at the end, before the
+        // template's line break, two make a hard break.
+        let edge_blank = (i == 0 || i + 1 == s.len()) && (b == b' ' || b == b'\t');
+        if !(b.is_ascii_punctuation() || b == b'\n' || b == b'\r' || edge_blank) {
             continue;
         }
         out.write_str(&s[start..i])?;
@@ -115,6 +117,7 @@ mod tests {
         "Name {#evil .class}",
         "# heading\n\n- item\n\n1. one\n> quote\n---\n    code\n[ref]: https://evil.example/",
         "    indented",
+        "trailing blanks  ",
         "[^1]\n\n[^1]: https://evil.example/",
         "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~",
     ];
@@ -162,6 +165,7 @@ mod tests {
                 ("## {v}", "<h2", 1),
                 ("| a | b |\n|---|---|\n| {v} | x |", "<td>", 2),
                 ("> **{v}**", "<blockquote>", 1),
+                ("- {v}\n  next line", "<li>", 1),
             ] {
                 let out = html(line, v);
                 for tag in ["<img", "<a ", "<code", "<em", "<ol", "<hr", "<pre"] {

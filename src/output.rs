@@ -2,9 +2,10 @@
 //! whole site rendered and its links checked.
 //!
 //! The output folder belongs to ernguide: every folder it writes holds a marker file
-//! ([`MARKER`]), and [`claim`] refuses a folder that holds other files without it, or that is
-//! (or holds) the site folder, unless the author passes `--force`. Nothing outside the output
-//! folder is ever written or deleted.
+//! ([`MARKER`]), and [`claim`] refuses a folder that holds other files without it, unless the
+//! author passes `--force`, and always refuses a folder that is (or holds) the site folder or
+//! is one of its sources (`content/`, ...): replacing the sources is never what an author
+//! wants. Nothing outside the output folder is ever written or deleted.
 //!
 //! A build is all or nothing: the new site is written into a temporary folder beside the output
 //! (unchanged files are hard links to the previous output's, so a rebuild writes only what
@@ -28,6 +29,17 @@ const MARKER_TEXT: &str =
     "This folder is written by ernguide: each build replaces everything in it.\n\
 Do not keep your own files here.\n";
 
+/// What a site folder holds that a build never replaces, whatever the options: an output
+/// folder that is one of them or inside one is refused.
+const SOURCES: &[&str] = &[
+    "site.toml",
+    "content",
+    "themes",
+    "screenshots",
+    "i18n",
+    ".git",
+];
+
 /// Why an output folder is not written (exit code 2: the command line asks for something unsafe).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputRefused {
@@ -49,9 +61,10 @@ impl fmt::Display for OutputRefused {
 impl std::error::Error for OutputRefused {}
 
 /// Checks that the site at `site_dir` may be written into `out_dir` before anything is built:
-/// refuses (unless `force`) an output folder that is or holds the site folder, a file, or an
-/// existing folder with files in it but no [`MARKER`]. With `force`, an existing folder is
-/// adopted: it gets the marker, and the build replaces its contents.
+/// refuses an output folder that is or holds the site folder, or is (inside) one of its
+/// [`SOURCES`], even with `force`; and, unless `force`, a file or an existing folder with files
+/// in it but no [`MARKER`]. With `force`, an existing folder is adopted: it gets the marker,
+/// and the build replaces its contents.
 pub fn claim(out_dir: &Path, site_dir: &Path, force: bool) -> Result<(), OutputRefused> {
     let refuse = |reason: String| OutputRefused {
         out_dir: out_dir.to_path_buf(),
@@ -59,12 +72,23 @@ pub fn claim(out_dir: &Path, site_dir: &Path, force: bool) -> Result<(), OutputR
     };
     let out_abs = absolute(out_dir);
     if let Ok(site_abs) = site_dir.canonicalize() {
-        if site_abs.starts_with(&out_abs) && !force {
+        let sources = if site_abs.starts_with(&out_abs) {
             let what = if site_abs == out_abs { "is" } else { "holds" };
+            Some(format!("it {what} the site folder {}", site_dir.display()))
+        } else {
+            out_abs
+                .strip_prefix(&site_abs)
+                .ok()
+                .and_then(|rel| rel.components().next())
+                .map(|first| first.as_os_str().to_string_lossy().into_owned())
+                .filter(|first| SOURCES.contains(&first.as_str()))
+                .map(|first| format!("it is the site's {first} or inside it"))
+        };
+        if let Some(what) = sources {
             return Err(refuse(format!(
-                "it {what} the site folder {}, and a build replaces everything in its output \
-                 folder (your sources too). Choose another folder, for example --out public",
-                site_dir.display()
+                "{what}, and a build replaces everything in its output folder (your sources \
+                 too; --force does not change this). Choose another folder, for example \
+                 --out public"
             )));
         }
     }
@@ -540,9 +564,28 @@ mod tests {
             let err = claim(&out, &site, false).unwrap_err();
             assert!(err.reason.contains("the site folder"), "{err}");
         }
-        // A marker does not make the site folder an output folder.
+        // Neither --force nor a marker makes the site folder an output folder.
+        for out in [site.clone(), dir.path().to_path_buf()] {
+            let err = claim(&out, &site, true).unwrap_err();
+            assert!(err.reason.contains("--force does not"), "{err}");
+        }
         std::fs::write(site.join(MARKER), MARKER_TEXT).unwrap();
         assert!(claim(&site, &site, false).is_err());
+        assert!(claim(&site, &site, true).is_err());
+        // Nor a link to the site folder.
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&site, &link).unwrap();
+        assert!(claim(&link, &site, true).is_err());
+        assert!(claim(&link.join("content"), &site, true).is_err());
+        // The sources inside the site neither.
+        for out in [
+            site.join("content"),
+            site.join("content/shared"),
+            site.join("site.toml"),
+        ] {
+            let err = claim(&out, &site, true).unwrap_err();
+            assert!(err.reason.contains("the site's"), "{err}");
+        }
         // New, empty and own folders are fine, also inside the site.
         claim(&site.join("public"), &site, false).unwrap();
         std::fs::create_dir_all(dir.path().join("empty")).unwrap();

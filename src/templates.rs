@@ -6,6 +6,7 @@
 //! - [`PageTemplates`] renders pages with the theme's templates (embedded default, site
 //!   overrides by file name).
 
+use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -26,6 +27,48 @@ fn safe_relative(name: &str) -> Option<PathBuf> {
     p.components()
         .all(|c| matches!(c, Component::Normal(_)))
         .then(|| p.to_path_buf())
+}
+
+/// The name of the fragment of `content/shared/` an include names (`a//b.md` is `a/b.md`);
+/// `None` for a name that could leave the folder.
+fn fragment_key(name: &str) -> Option<String> {
+    let rel = safe_relative(name)?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(parts.join("/"))
+}
+
+thread_local! {
+    /// The fragments included on this thread since [`recording_includes`] started, if it did.
+    static INCLUDES: std::cell::RefCell<Option<BTreeSet<String>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn record_include(key: String) {
+    INCLUDES.with(|r| {
+        if let Some(set) = r.borrow_mut().as_mut() {
+            set.insert(key);
+        }
+    });
+}
+
+/// Runs `f` (which renders on this thread) and returns what it returned with the fragments of
+/// `content/shared/` that the content templates included meanwhile, directly or through other
+/// fragments, as named. Recordings nest: an enclosing recording also gets them.
+pub fn recording_includes<T>(f: impl FnOnce() -> T) -> (T, BTreeSet<String>) {
+    let outer = INCLUDES.with(|r| r.borrow_mut().replace(BTreeSet::new()));
+    let out = f();
+    let mine = INCLUDES
+        .with(|r| std::mem::replace(&mut *r.borrow_mut(), outer))
+        .unwrap_or_default();
+    INCLUDES.with(|r| {
+        if let Some(outer) = r.borrow_mut().as_mut() {
+            outer.extend(mine.iter().cloned());
+        }
+    });
+    (out, mine)
 }
 
 /// The innermost error of a minijinja chain that knows its template and line.
@@ -104,15 +147,19 @@ impl ContentTemplates {
         // Values are text, never Markdown (see `markdown_value`).
         env.set_formatter(crate::markdown_value::formatter);
         let shared_dir = shared.dir.clone();
+        // Called on every include, import and extends while a template runs (the loader only
+        // on a name's first use): records the fragments the current page includes.
+        env.set_path_join_callback(|name, _parent| {
+            if let Some(key) = fragment_key(name) {
+                record_include(key);
+            }
+            std::borrow::Cow::Borrowed(name)
+        });
         env.set_loader(move |name| {
-            let Some(rel) = safe_relative(name) else {
+            let Some(key) = fragment_key(name) else {
                 return Ok(None);
             };
-            let key: Vec<String> = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            match shared.get(&key.join("/")).map(|f| &f.text) {
+            match shared.get(&key).map(|f| &f.text) {
                 Some(Ok(text)) => Ok(Some(text.clone())),
                 None => Ok(None),
                 Some(Err(why)) => Err(minijinja::Error::new(

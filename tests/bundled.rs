@@ -535,3 +535,45 @@ fn every_step_page_shows_figures_with_alt_text_and_call_outs() {
         }
     }
 }
+
+/// The SAAS practice page lists each access profile the network offers with its description
+/// from `content/data/profiles.yaml` (read here, not repeated), and no profile it does not offer.
+#[test]
+fn saas_practice_pages_show_each_offered_profile_with_its_description() {
+    let site = TestSite::bundled();
+    site.build().success();
+    let yaml = std::fs::read_to_string(site.path("content/data/profiles.yaml")).unwrap();
+    let mut profiles: Vec<(String, String)> = Vec::new();
+    for line in yaml.lines() {
+        let value = |l: &str| {
+            l.split_once(':')
+                .unwrap()
+                .1
+                .trim()
+                .trim_matches('"')
+                .to_string()
+        };
+        if line.starts_with("- name:") {
+            profiles.push((value(line), String::new()));
+        } else if line.trim_start().starts_with("description:") {
+            profiles.last_mut().unwrap().1 = value(line);
+        }
+    }
+    assert_eq!(profiles.len(), 6, "{profiles:?}");
+    for (guide, offered) in [("paedcan", 6), ("ern-rnd", 4)] {
+        let page = site.read(&format!("{guide}/sandbox/index.html"));
+        let rows = page.matches("data-sbx-field=\"profiles\"").count();
+        assert_eq!(rows, offered, "{guide}: profile rows");
+        for (name, description) in &profiles {
+            let row = format!("value=\"{name}\"");
+            if page.contains(&row) {
+                let at = page.find(&row).unwrap();
+                let end = at + page[at..].find("</tr>").unwrap();
+                assert!(
+                    page[at..end].contains(description.as_str()),
+                    "{guide}: {name} without \"{description}\""
+                );
+            }
+        }
+    }
+}

@@ -113,6 +113,73 @@ fn every_broken_link_and_every_failing_page_is_reported() {
     assert_eq!(out.matches("request.md:1: error").count(), 1, "{out}");
 }
 
+/// Links are collected while the Markdown renders, so a broken one is reported at the line
+/// that wrote it: in a guide's file after an include whose text spans other lines (Jinja runs
+/// before Markdown) and after a comment naming the same address, or in the shared fragment
+/// that wrote it. `build` names the same lines.
+#[test]
+fn a_broken_link_is_reported_at_the_line_that_wrote_it() {
+    let site = TestSite::from_fixture("basic");
+    site.write(
+        "content/guides/demo/02-request-access.md",
+        "---\ntitle: \"Request access\"\nreviewed: 2026-11-01\n---\n\
+         {# the old page was ../gone/index.html #}\n\
+         {% include \"request.md\" %}\n\
+         \n\
+         Then read [the old page](../gone/index.html).\n",
+    );
+    site.edit(
+        "content/shared/request.md",
+        "Open [SAAS]",
+        "See [help](../nohelp/index.html). Open [SAAS]",
+    );
+    let (code, out) = check(&site, false);
+    assert_eq!(code, Some(1), "{out}");
+    let errors: Vec<&str> = out.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(errors.len(), 2, "{out}");
+    assert!(
+        errors.iter().any(|e| e.starts_with(
+            "site/content/shared/request.md:1: error: broken link `../nohelp/index.html`"
+        )),
+        "{out}"
+    );
+    assert!(
+        errors.iter().any(|e| e.starts_with(
+            "site/content/guides/demo/02-request-access.md:8: error: broken link `../gone/index.html`"
+        )),
+        "{out}"
+    );
+
+    let build = |site: &TestSite| {
+        let out = site
+            .cmd(&["build", "--site", "site", "--out", "public"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let err = build(&site);
+    assert!(
+        err.lines()
+            .next()
+            .unwrap_or("")
+            .contains("content/shared/request.md:1: broken link `../nohelp/index.html`"),
+        "{err}"
+    );
+    site.edit(
+        "content/shared/request.md",
+        "See [help](../nohelp/index.html). ",
+        "",
+    );
+    let err = build(&site);
+    assert!(
+        err.lines().next().unwrap_or("").contains(
+            "content/guides/demo/02-request-access.md:8: broken link `../gone/index.html`"
+        ),
+        "{err}"
+    );
+}
+
 #[test]
 fn data_references_are_checked_even_where_rendering_does_not_reach() {
     let site = TestSite::from_fixture("basic");

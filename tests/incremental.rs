@@ -25,6 +25,26 @@ fn sorted(mut v: Vec<String>) -> Vec<String> {
     v
 }
 
+/// Writes `text` into `fragment` and checks that the rebuild rendered the request-access step
+/// (the one page including it) and the guide's slides and handout, and shows the text.
+fn edit_renders_request_access(t: &TestSite, site: &mut Site, fragment: &str, text: &str) {
+    t.write(fragment, &format!("{text}\n"));
+    let stats = site.rebuild(&[t.path(fragment)]).unwrap();
+    assert!(!stats.full);
+    assert_eq!(
+        sorted(stats.rendered),
+        [
+            "demo/print/index.html",
+            "demo/request-access/index.html",
+            "demo/slides/index.html"
+        ]
+        .map(String::from)
+        .to_vec()
+    );
+    let page = site.output().get("demo/request-access/index.html").unwrap();
+    assert!(String::from_utf8_lossy(page).contains(text));
+}
+
 #[test]
 fn a_step_edit_renders_only_that_step() {
     let t = TestSite::from_fixture("basic");
@@ -87,24 +107,11 @@ fn a_shared_fragment_renders_the_pages_that_include_it_at_any_depth() {
     t.write("content/shared/unused.md", "Nobody includes me.\n");
     let mut site = Site::load(&t.site()).unwrap();
 
-    t.write("content/shared/inner/note.md", "Inner note v2.\n");
-    let stats = site
-        .rebuild(&[t.path("content/shared/inner/note.md")])
-        .unwrap();
-    assert!(!stats.full);
-    assert_eq!(
-        sorted(stats.rendered),
-        [
-            "demo/print/index.html",
-            "demo/request-access/index.html",
-            "demo/slides/index.html"
-        ]
-        .map(String::from)
-        .to_vec()
-    );
-    assert!(
-        String::from_utf8_lossy(site.output().get("demo/request-access/index.html").unwrap())
-            .contains("Inner note v2.")
+    edit_renders_request_access(
+        &t,
+        &mut site,
+        "content/shared/inner/note.md",
+        "Inner note v2.",
     );
 
     // a whole folder of fragments removed: its includers fail, the last good site stays
@@ -122,6 +129,38 @@ fn a_shared_fragment_renders_the_pages_that_include_it_at_any_depth() {
     assert!(
         stats.rendered.is_empty() && !stats.changed_output(),
         "{stats:?}"
+    );
+    assert_eq!(files(&site), full_build(&t.site()));
+}
+
+#[test]
+fn a_fragment_reached_only_through_a_nested_computed_include_renders_only_its_includer() {
+    let t = TestSite::from_fixture("basic");
+    t.write("content/shared/inner/deep.md", "Deep note v1.\n");
+    // request-access includes request.md, which includes middle.md, which includes deep.md
+    // by a name computed at render time
+    t.write(
+        "content/shared/middle.md",
+        "{% set name = \"inner/\" ~ \"deep.md\" %}{% include name %}\n",
+    );
+    t.edit(
+        "content/shared/request.md",
+        "> [!NOTE]",
+        "{% include \"middle.md\" %}\n\n> [!NOTE]",
+    );
+    // the first step names deep.md only in a branch that never runs: not a dependency
+    t.edit(
+        "content/guides/demo/01-create-eu-login.md",
+        "Click **this link**.",
+        "Click **this link**.\n{% if false %}{% include \"inner/deep.md\" %}{% endif %}",
+    );
+    let mut site = Site::load(&t.site()).unwrap();
+
+    edit_renders_request_access(
+        &t,
+        &mut site,
+        "content/shared/inner/deep.md",
+        "Deep note v2.",
     );
     assert_eq!(files(&site), full_build(&t.site()));
 }

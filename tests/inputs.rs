@@ -26,17 +26,50 @@ fn build_fails_with(site: &TestSite, needle: &str) -> String {
 fn a_symlink_out_of_the_site_is_refused() {
     let site = TestSite::from_fixture("basic");
     std::os::unix::fs::symlink("/etc/passwd", site.path("content/shared/passwd.md")).unwrap();
-    site.edit(
-        "content/guides/demo/02-request-access.md",
-        "{% include \"request.md\" %}",
-        "{% include \"passwd.md\" %}",
-    );
+    site.edit_request_step("{% include \"passwd.md\" %}");
     let stderr = build_fails_with(&site, "outside the site folder");
     assert!(stderr.contains("passwd.md"), "names the file: {stderr}");
     assert!(!site.out().join("demo").exists());
     // check as well
     let out = site.cmd(&["check", "--site", "site"]).output().unwrap();
     assert_ne!(out.status.code(), Some(0));
+}
+
+#[test]
+fn a_screenshot_symlink_out_of_the_site_is_refused() {
+    // A real PNG outside the site, linked in as a screenshot file and through a folder link.
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        common::fixtures().join("basic/screenshots/demo/form.png"),
+        outside.path().join("secret.png"),
+    )
+    .unwrap();
+    for (link, target, src) in [
+        (
+            "screenshots/demo/evil.png",
+            outside.path().join("secret.png"),
+            "demo/evil.png",
+        ),
+        (
+            "screenshots/ext",
+            outside.path().to_path_buf(),
+            "ext/secret.png",
+        ),
+    ] {
+        let site = TestSite::from_fixture("basic");
+        std::os::unix::fs::symlink(&target, site.path(link)).unwrap();
+        site.edit(
+            "content/guides/demo/01-create-eu-login.md",
+            "Type your name.",
+            &format!("Type your name.\n\n```figure\nsrc: {src}\nalt: \"A screenshot\"\n```\n"),
+        );
+        let stderr = build_fails_with(&site, "outside the site folder");
+        let name = src.rsplit('/').next().unwrap();
+        assert!(stderr.contains(name), "names the file {name}: {stderr}");
+        assert!(!site.out().exists(), "nothing published");
+        let out = site.cmd(&["check", "--site", "site"]).output().unwrap();
+        assert_ne!(out.status.code(), Some(0), "check fails too");
+    }
 }
 
 #[test]
@@ -61,17 +94,8 @@ fn a_theme_outside_the_site_is_refused() {
 #[test]
 fn a_fifo_is_refused_without_hanging() {
     let site = TestSite::from_fixture("basic");
-    let fifo = site.path("content/shared/pipe.md");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap();
-    assert!(made.success());
-    site.edit(
-        "content/guides/demo/02-request-access.md",
-        "{% include \"request.md\" %}",
-        "{% include \"pipe.md\" %}",
-    );
+    site.mkfifo("content/shared/pipe.md")
+        .edit_request_step("{% include \"pipe.md\" %}");
     let stderr = build_fails_with(&site, "regular file");
     assert!(stderr.contains("pipe.md"), "{stderr}");
 }
@@ -80,12 +104,8 @@ fn a_fifo_is_refused_without_hanging() {
 fn a_huge_markdown_file_is_refused() {
     let site = TestSite::from_fixture("basic");
     let big = "word ".repeat(1_200_000); // 6 MB
-    site.write("content/shared/big.md", &big);
-    site.edit(
-        "content/guides/demo/02-request-access.md",
-        "{% include \"request.md\" %}",
-        "{% include \"big.md\" %}",
-    );
+    site.write("content/shared/big.md", &big)
+        .edit_request_step("{% include \"big.md\" %}");
     let stderr = build_fails_with(&site, "too large");
     assert!(stderr.contains("big.md"), "{stderr}");
 }
@@ -93,9 +113,7 @@ fn a_huge_markdown_file_is_refused() {
 #[test]
 fn a_runaway_template_loop_stops() {
     let site = TestSite::from_fixture("basic");
-    site.edit(
-        "content/guides/demo/02-request-access.md",
-        "{% include \"request.md\" %}",
+    site.edit_request_step(
         "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
     );
     build_fails_with(&site, "02-request-access.md");

@@ -5,12 +5,12 @@
 
 mod common;
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::net::TcpStream;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use common::serve::{page_version, request, Events, Server, WAIT};
+use common::serve::{page_version, raw, request, Events, Server, WAIT};
 use common::TestSite;
 
 #[test]
@@ -161,10 +161,11 @@ fn no_request_reaches_outside_the_output() {
 fn a_saved_edit_reloads_open_pages_with_the_new_content() {
     let site = TestSite::from_fixture("basic");
     let server = Server::start(&site);
-    let page = server.get("/demo/create-eu-login/");
-    assert!(page.text().contains("Type your name."));
-    let version = page_version(&page.text());
-    let mut events = Events::open(&server.addr, version);
+    assert!(server
+        .get("/demo/create-eu-login/")
+        .text()
+        .contains("Type your name."));
+    let (version, mut events) = server.page_events("/demo/create-eu-login/");
 
     site.edit(
         "content/guides/demo/01-create-eu-login.md",
@@ -188,14 +189,9 @@ fn a_saved_edit_reloads_open_pages_with_the_new_content() {
 fn a_broken_file_shows_an_overlay_over_the_last_good_page_until_fixed() {
     let site = TestSite::from_fixture("basic");
     let server = Server::start(&site);
-    let version = page_version(&server.get("/demo/request-access/").text());
-    let mut events = Events::open(&server.addr, version);
+    let (_, mut events) = server.page_events("/demo/request-access/");
 
-    site.edit(
-        "content/guides/demo/02-request-access.md",
-        "{% include \"request.md\" %}",
-        "{{ netwerk.name }}",
-    );
+    site.edit_request_step("{{ netwerk.name }}");
     let (name, data) = events.next();
     assert_eq!(name, "build-error", "{data}");
     assert!(
@@ -353,18 +349,14 @@ fn huge_headers_are_refused_and_idle_connections_closed() {
     let site = TestSite::from_fixture("basic");
     let server = Server::start(&site);
     // A 1 MB header: refused (431) or the connection closed, never answered with the page.
-    let mut big = TcpStream::connect(&server.addr).unwrap();
-    big.set_read_timeout(Some(WAIT)).unwrap();
-    big.set_write_timeout(Some(WAIT)).unwrap();
     let filler = "a".repeat(1 << 20);
-    let _ = write!(
-        big,
-        "GET / HTTP/1.1\r\nHost: {}\r\nX-Filler: {filler}\r\n\r\n",
-        server.addr
+    let reply = raw(
+        &server.addr,
+        &format!(
+            "GET / HTTP/1.1\r\nHost: {}\r\nX-Filler: {filler}\r\n\r\n",
+            server.addr
+        ),
     );
-    let mut reply = Vec::new();
-    let _ = big.read_to_end(&mut reply);
-    let reply = String::from_utf8_lossy(&reply);
     assert!(
         !reply.starts_with("HTTP/1.1 200"),
         "a 1 MB header was accepted: {}",
@@ -392,6 +384,10 @@ fn huge_headers_are_refused_and_idle_connections_closed() {
     );
 }
 
+fn get_with_host(host: &str) -> String {
+    format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+}
+
 #[test]
 fn only_this_machine_s_names_are_answered() {
     let site = TestSite::from_fixture("basic");
@@ -401,15 +397,7 @@ fn only_this_machine_s_names_are_answered() {
         "evil.example:1111",
         "localhost.evil.example",
     ] {
-        let mut s = TcpStream::connect(&server.addr).unwrap();
-        s.set_read_timeout(Some(WAIT)).unwrap();
-        write!(
-            s,
-            "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut raw = String::new();
-        let _ = s.read_to_string(&mut raw);
+        let raw = raw(&server.addr, &get_with_host(host));
         assert!(
             raw.starts_with("HTTP/1.1 400"),
             "{host}: {}",
@@ -419,15 +407,7 @@ fn only_this_machine_s_names_are_answered() {
     }
     let port = server.addr.rsplit(':').next().unwrap();
     for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}")] {
-        let mut s = TcpStream::connect(&server.addr).unwrap();
-        s.set_read_timeout(Some(WAIT)).unwrap();
-        write!(
-            s,
-            "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut raw = String::new();
-        let _ = s.read_to_string(&mut raw);
+        let raw = raw(&server.addr, &get_with_host(&host));
         assert!(raw.starts_with("HTTP/1.1 200"), "{host}: {raw}");
     }
 }
@@ -436,8 +416,7 @@ fn only_this_machine_s_names_are_answered() {
 fn the_watcher_follows_content_moved_away_and_back() {
     let site = TestSite::from_fixture("basic");
     let server = Server::start(&site);
-    let version = page_version(&server.get("/demo/create-eu-login/").text());
-    let mut events = Events::open(&server.addr, version);
+    let (_, mut events) = server.page_events("/demo/create-eu-login/");
     let content = site.path("content");
     let moved = site.path("content.moved");
     // Moved away: the site has no sources (an error, or an empty site) ...
@@ -445,14 +424,9 @@ fn the_watcher_follows_content_moved_away_and_back() {
     events.next();
     // ... and back: it builds again.
     std::fs::rename(&moved, &content).unwrap();
-    let deadline = Instant::now() + WAIT;
-    loop {
-        assert!(Instant::now() < deadline, "no rebuild after moving back");
-        let (name, _) = events.next();
-        if name == "reload" && !server.get("/").text().contains("ernguide-error") {
-            break;
-        }
-    }
+    events.until("a rebuild after moving back", |name, _| {
+        name == "reload" && !server.get("/").text().contains("ernguide-error")
+    });
     site.edit(
         "content/guides/demo/01-create-eu-login.md",
         "Type your name.",
@@ -477,26 +451,12 @@ fn the_watcher_follows_content_moved_away_and_back() {
 fn an_included_fifo_shows_the_overlay_instead_of_freezing_the_rebuilds() {
     let site = TestSite::from_fixture("basic");
     let server = Server::start(&site);
-    let version = page_version(&server.get("/demo/request-access/").text());
-    let mut events = Events::open(&server.addr, version);
-    let made = std::process::Command::new("mkfifo")
-        .arg(site.path("content/shared/pipe.md"))
-        .status()
-        .unwrap();
-    assert!(made.success());
-    site.edit(
-        "content/guides/demo/02-request-access.md",
-        "{% include \"request.md\" %}",
-        "{% include \"pipe.md\" %}",
-    );
-    let deadline = Instant::now() + WAIT;
-    loop {
-        assert!(Instant::now() < deadline, "no error event for the FIFO");
-        let (name, data) = events.next();
-        if name == "build-error" && data.contains("pipe.md") {
-            break;
-        }
-    }
+    let (_, mut events) = server.page_events("/demo/request-access/");
+    site.mkfifo("content/shared/pipe.md")
+        .edit_request_step("{% include \"pipe.md\" %}");
+    events.until("an error event for the FIFO", |name, data| {
+        name == "build-error" && data.contains("pipe.md")
+    });
     // The loop still runs: a fix is built.
     std::fs::remove_file(site.path("content/shared/pipe.md")).unwrap();
     site.edit(
@@ -504,16 +464,11 @@ fn an_included_fifo_shows_the_overlay_instead_of_freezing_the_rebuilds() {
         "{% include \"pipe.md\" %}",
         "{% include \"request.md\" %} Fixed.",
     );
-    let deadline = Instant::now() + WAIT;
-    loop {
-        assert!(Instant::now() < deadline, "the fix was not built");
-        if events.next().0 == "reload"
+    events.until("the fix built", |name, _| {
+        name == "reload"
             && server
                 .get("/demo/request-access/")
                 .text()
                 .contains("Fixed.")
-        {
-            break;
-        }
-    }
+    });
 }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
+use super::positions;
 use crate::config::is_email;
 use crate::error::{parse_yaml, Result, SourceError};
 use crate::input::read_text;
@@ -339,7 +340,7 @@ impl Data {
             let text = read(&eu_path)?;
             return Err(SourceError::new(
                 &eu_path,
-                line_of(&text, "shown:"),
+                positions::shown_line(&text),
                 format!(
                     "password_rules.shown \"{}\" is not the id of a variant",
                     rules.shown
@@ -347,16 +348,14 @@ impl Data {
             )
             .into());
         }
-        for m in &self.eu_login.methods {
-            for d in [&m.available_from, &m.available_until]
-                .into_iter()
-                .flatten()
-            {
+        for (k, m) in self.eu_login.methods.iter().enumerate() {
+            for (until, d) in [(false, &m.available_from), (true, &m.available_until)] {
+                let Some(d) = d else { continue };
                 if !is_iso_date(d) {
                     let text = read(&eu_path)?;
                     return Err(SourceError::new(
                         &eu_path,
-                        line_of(&text, d),
+                        positions::method_date_line(&text, k, until),
                         format!("method `{}`: \"{d}\" is not a date (YYYY-MM-DD)", m.id),
                     )
                     .into());
@@ -365,18 +364,12 @@ impl Data {
         }
         let links_path = data_dir.join("links.yaml");
         let mut seen = std::collections::HashSet::new();
-        for l in &self.links {
+        for (k, l) in self.links.iter().enumerate() {
             if !seen.insert(l.id.as_str()) {
                 let text = read(&links_path)?;
-                let line = text
-                    .lines()
-                    .enumerate()
-                    .filter(|(_, t)| t.contains(&format!("id: {}", l.id)))
-                    .nth(1)
-                    .map_or(0, |(n, _)| n + 1);
                 return Err(SourceError::new(
                     &links_path,
-                    line,
+                    positions::link_line(&text, k, false),
                     format!("duplicate link id `{}`", l.id),
                 )
                 .into());
@@ -385,7 +378,7 @@ impl Data {
                 let text = read(&links_path)?;
                 return Err(SourceError::new(
                     &links_path,
-                    line_of(&text, &l.url),
+                    positions::link_line(&text, k, true),
                     format!(
                         "link `{}`: \"{}\" is not a well-formed http(s) URL",
                         l.id, l.url
@@ -574,6 +567,7 @@ impl Network {
 
 #[cfg(test)]
 mod tests {
+    use super::positions;
     use super::*;
 
     #[test]

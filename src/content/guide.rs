@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
-use super::data::{is_iso_date, line_of};
+use super::data::is_iso_date;
 use crate::error::{parse_yaml, Result, SourceError};
 use crate::input::{self, read_text};
 
@@ -164,6 +164,19 @@ pub(crate) fn front_matter_line<T>(value: &Spanned<T>) -> usize {
     }
 }
 
+/// The file line of the front-matter key `key` of `source` (0 when it has none), from the
+/// YAML's own positions: the key's name inside another value or in the body is not it.
+pub(crate) fn front_matter_key_line(source: &Source, key: &str) -> usize {
+    type Positions = std::collections::BTreeMap<String, Spanned<serde::de::IgnoredAny>>;
+    let Ok((yaml, _, _)) = split_front_matter(&source.text, &source.file) else {
+        return 0;
+    };
+    match parse_yaml::<Positions>(&yaml, &source.file, 0) {
+        Ok(keys) => keys.get(key).map_or(0, front_matter_line),
+        Err(_) => 0,
+    }
+}
+
 fn check_date(source: &Source, field: &str, value: &Spanned<String>) -> Result<(), SourceError> {
     if is_iso_date(&value.value) {
         return Ok(());
@@ -175,7 +188,7 @@ fn check_date(source: &Source, field: &str, value: &Spanned<String>) -> Result<(
         if value_line > 0 {
             value_line
         } else {
-            line_of(&source.text, &format!("{field}:"))
+            front_matter_key_line(source, field)
         },
         format!("`{field}: {value}` is not a date (YYYY-MM-DD)"),
     ))
@@ -253,7 +266,7 @@ impl Guide {
                 .slug
                 .clone()
                 .unwrap_or_else(|| default_slug.to_string());
-            let slug_line = || line_of(&source.text, "slug:");
+            let slug_line = || front_matter_key_line(&source, "slug");
             if !is_slug(&slug) {
                 return Err(SourceError::new(
                     &file,

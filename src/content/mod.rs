@@ -4,6 +4,7 @@
 pub(crate) mod data;
 pub(crate) mod date;
 pub(crate) mod guide;
+mod positions;
 pub(crate) mod sandbox;
 pub(crate) mod shared;
 
@@ -110,11 +111,11 @@ impl Library {
             self.guides.iter().map(|g| g.slug.as_str()).collect();
         for g in &self.guides {
             let index = &g.source.file;
-            let line = |key: &str| data::line_of(&g.source.text, key);
+            let line = |key: &str| guide::front_matter_key_line(&g.source, key);
             if !self.networks.contains_key(&g.meta.network) {
                 return Err(SourceError::new(
                     index,
-                    line("network:"),
+                    line("network"),
                     format!(
                         "unknown network `{}` (no content/networks/{}/network.yaml)",
                         g.meta.network, g.meta.network
@@ -129,7 +130,7 @@ impl Library {
                 if !slugs.contains(rel.as_str()) {
                     return Err(SourceError::new(
                         index,
-                        line("related:"),
+                        line("related"),
                         format!("related guide `{rel}` does not exist"),
                     )
                     .into());
@@ -146,14 +147,14 @@ impl Library {
             return Ok(());
         };
         let file = &step.source.file;
-        let line = |key: &str| data::line_of(&step.source.text, key);
+        let line = |key: &str| guide::front_matter_key_line(&step.source, key);
         if let Some(screen) = &step.meta.sandbox {
             // A flow without screens does not constrain the steps.
             if !sandbox.screens.is_empty() {
                 let Some(def) = sandbox.screens.get(screen) else {
                     return Err(SourceError::new(
                         file,
-                        line("sandbox:"),
+                        line("sandbox"),
                         format!(
                             "unknown sandbox screen `{screen}` (not a screen of the sandbox flow, {})",
                             self.sandbox_origin()
@@ -168,7 +169,7 @@ impl Library {
                 if !def.exists_in(system) {
                     return Err(SourceError::new(
                         file,
-                        line("sandbox:"),
+                        line("sandbox"),
                         format!("sandbox screen `{screen}` does not exist in a {system} guide"),
                     )
                     .into());
@@ -178,7 +179,7 @@ impl Library {
         if let Some(scenario) = &step.meta.scenario {
             if !sandbox.scenarios.is_empty() && !sandbox.scenarios.iter().any(|s| &s.id == scenario)
             {
-                return Err(SourceError::new(file, line("scenario:"), format!("unknown sandbox scenario `{scenario}` (not a scenario of the sandbox flow, {})", self.sandbox_origin())).into());
+                return Err(SourceError::new(file, line("scenario"), format!("unknown sandbox scenario `{scenario}` (not a scenario of the sandbox flow, {})", self.sandbox_origin())).into());
             }
         }
         Ok(())

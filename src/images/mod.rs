@@ -10,6 +10,7 @@
 mod encode;
 pub mod html;
 pub mod pixels;
+mod regions;
 pub mod spec;
 
 pub(crate) use encode::{cache_dir, process, Encode, ImageStats};
@@ -27,7 +28,8 @@ use crate::error::{Result, SourceError};
 use crate::input;
 use crate::markdown::BlockHook;
 use pixels::OutFormat;
-use spec::{FigureSpec, Redaction, Regions};
+use regions::Regions;
+use spec::{FigureSpec, Redaction};
 
 /// Part of every cache key and output name: bump it when the pixel work changes.
 pub const CACHE_VERSION: &str = "ernguide-images-1";
@@ -296,7 +298,7 @@ impl Figures {
         let Some(first) = spec.region_refs.first() else {
             return Ok(());
         };
-        let rel = spec::regions_path(&spec.src);
+        let rel = regions::regions_path(&spec.src);
         let shown = format!("screenshots/{rel}");
         let path = self.screenshots.join(&rel);
         let cached = self.regions.lock().ok().and_then(|m| m.get(&path).cloned());

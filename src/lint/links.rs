@@ -60,14 +60,31 @@ pub(crate) fn link_problems(lib: &Library, site: &Built) -> Vec<SourceError> {
         .map(|(p, targets)| {
             let mut out = Vec::new();
             let mut text = None;
+            // How many times each address was reported on this page.
+            let mut seen: HashMap<&str, usize> = HashMap::new();
             for target in targets.iter().flatten() {
                 if let Some(problem) = link_problem(&p.rel, target, &site.output, &ids) {
-                    let text = text.get_or_insert_with(|| lib.source_text(&p.source).unwrap_or(""));
-                    out.push(SourceError::new(
-                        &p.source,
-                        link_line(text, target),
-                        format!("broken link `{target}` on page {}: {problem}", p.rel),
-                    ));
+                    let message = format!("broken link `{target}` on page {}: {problem}", p.rel);
+                    // A link of the page's Markdown is reported where its source wrote it (its
+                    // n-th occurrence at the n-th such link); a link the template made, at the
+                    // line of the page's source that names it.
+                    let n = seen.entry(target.as_ref()).or_insert(0);
+                    *n += 1;
+                    let written = p.links.iter().filter(|l| l.url == *target);
+                    match written.clone().nth(*n - 1).or_else(|| written.last()) {
+                        Some(l) => {
+                            out.push(SourceError::new(&l.origin.file, l.origin.line, message))
+                        }
+                        None => {
+                            let text = text
+                                .get_or_insert_with(|| lib.source_text(&p.source).unwrap_or(""));
+                            out.push(SourceError::new(
+                                &p.source,
+                                link_line(text, target),
+                                message,
+                            ));
+                        }
+                    }
                 }
             }
             out
@@ -94,7 +111,7 @@ fn is_derived_page(rel: &str) -> bool {
     rel.ends_with("/slides/index.html") || rel.ends_with("/print/index.html")
 }
 
-/// The line of the source that wrote the link `target`: the URL itself, else its `#fragment`
+/// The line of the source that names the template-made link `target`: the URL itself, else its `#fragment`
 /// (the URL may come from `step_url()`), else its last folder name; 0 if none is found.
 fn link_line(source: &str, target: &str) -> usize {
     let (path, fragment) = target.split_once('#').unwrap_or((target, ""));

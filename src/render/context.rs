@@ -2,12 +2,13 @@
 //! values are in `values.rs`; a guide's slides and handout in `trainer.rs`).
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use minijinja::value::{merge_maps, Serde, Value};
 
+use super::origin::{LineOrigins, PageLink};
 use super::page::{root_prefix, step_url, Page};
 use super::values::{
     step_summaries, AccessibilityPageContext, BaseContext, BodyContext, ContentContext,
@@ -23,7 +24,7 @@ use crate::i18n::site::LanguageSet;
 use crate::images;
 use crate::markdown::{self, RenderOptions};
 use crate::slides;
-use crate::templates::{ContentTemplates, PageTemplates};
+use crate::templates::{self, ContentTemplates, PageTemplates};
 use crate::theme::Theme;
 
 /// A guide's values shared by all its pages, converted to template values once per build
@@ -112,10 +113,11 @@ fn guide_of<'g>(page: &Page<'g>) -> Option<&'g Guide> {
     }
 }
 
-/// A page's own part of its context, and the image files it shows.
+/// A page's own part of its context, the image files it shows and the links of its Markdown.
 struct Own {
     parts: Vec<Value>,
     images: Vec<String>,
+    links: Vec<PageLink>,
 }
 
 impl Own {
@@ -123,8 +125,22 @@ impl Own {
         Own {
             parts: Vec::new(),
             images: Vec::new(),
+            links: Vec::new(),
         }
     }
+}
+
+/// Markdown after Jinja, and the fragments of `content/shared/` it included.
+pub(super) struct Expanded {
+    pub text: String,
+    pub includes: BTreeSet<String>,
+}
+
+/// Rendered Markdown, the image files its figures show and its links with their source lines.
+pub(super) struct Body {
+    pub md: markdown::Rendered,
+    pub images: Vec<String>,
+    pub links: Vec<PageLink>,
 }
 
 /// The template value of a page's Markdown body.
@@ -231,17 +247,11 @@ impl<'a> Renderer<'a> {
         [Value::from(langs), Value::from(Serde(base))]
     }
 
-    /// Runs a Markdown source through Jinja and Markdown (speaker notes left out); also
-    /// returns the image files its figures show.
-    fn markdown(
-        &self,
-        g: &Guide,
-        step: Option<&Step>,
-        depth_in_guide: usize,
-    ) -> Result<(markdown::Rendered, Vec<String>)> {
+    /// Runs a Markdown source through Jinja and Markdown (speaker notes left out).
+    fn markdown(&self, g: &Guide, step: Option<&Step>, depth_in_guide: usize) -> Result<Body> {
         let net = self.lib.network_of(g);
-        let text = self.expand(g, net, step, depth_in_guide, None)?;
-        self.markdown_text(g, step, &text, depth_in_guide, 2)
+        let expanded = self.expand(g, net, step, depth_in_guide, None)?;
+        self.markdown_text(g, step, &expanded.text, &expanded, depth_in_guide, 2)
     }
 
     /// Runs a Markdown source through Jinja only. `step_urls` replaces the addresses
@@ -253,7 +263,7 @@ impl<'a> Renderer<'a> {
         step: Option<&Step>,
         depth_in_guide: usize,
         step_urls_override: Option<Value>,
-    ) -> Result<String> {
+    ) -> Result<Expanded> {
         let source = step.map(|s| &s.source).unwrap_or(&g.source);
         let (network, guide, urls) = if depth_in_guide < 2 {
             let gv = self.guide_values(g);
@@ -279,25 +289,29 @@ impl<'a> Renderer<'a> {
             step: step.map_or(Value::from(()), |s| Value::from(Serde(&s.meta))),
             step_urls: step_urls_override.unwrap_or(urls),
         };
-        Ok(self.content.render(
-            &source.file,
-            source.body_line,
-            &source.body,
-            &Value::from(Serde(ctx)),
-        )?)
+        let ctx = Value::from(Serde(ctx));
+        let (text, includes) = templates::recording_includes(|| {
+            self.content
+                .render(&source.file, source.body_line, &source.body, &ctx)
+        });
+        Ok(Expanded {
+            text: text?,
+            includes,
+        })
     }
 
-    /// Renders Markdown that came from `step` (or the guide's overview) after Jinja, with its
-    /// figures and without speaker notes; the shallowest heading becomes `h{min_heading_level}`.
-    /// Also returns the image files its figures show.
+    /// Renders `text`, Markdown that came from `step` (or the guide's overview) through Jinja
+    /// as `from` (`text` is `from.text` or a part of it at the same lines), with its figures
+    /// and without speaker notes; the shallowest heading becomes `h{min_heading_level}`.
     pub(super) fn markdown_text(
         &self,
         g: &Guide,
         step: Option<&Step>,
         text: &str,
+        from: &Expanded,
         depth_in_guide: usize,
         min_heading_level: u8,
-    ) -> Result<(markdown::Rendered, Vec<String>)> {
+    ) -> Result<Body> {
         let source = step.map(|s| &s.source).unwrap_or(&g.source);
         let root = root_prefix(depth_in_guide + 1);
         let figures = images::FigureHook::new(
@@ -313,19 +327,47 @@ impl<'a> Renderer<'a> {
             hook: Some(&hook),
             min_heading_level,
         };
-        let rendered = markdown::render(text, &opts)
+        let md = markdown::render(text, &opts)
             .with_context(|| format!("rendering {}", source.file.display()))?;
         let (mut errors, images) = figures.finish();
         match errors.len() {
-            0 => Ok((rendered, images)),
-            1 => Err(anyhow::Error::from(errors.remove(0)))
-                .with_context(|| format!("rendering {}", source.file.display())),
-            n => Err(anyhow::Error::from(RenderErrors::new(
-                errors.into_iter().map(anyhow::Error::from).collect(),
-                format!("checking {n} figures with problems (`ernguide check` lists every one)"),
-            )))
-            .with_context(|| format!("rendering {}", source.file.display())),
+            0 => {}
+            1 => {
+                return Err(anyhow::Error::from(errors.remove(0)))
+                    .with_context(|| format!("rendering {}", source.file.display()))
+            }
+            n => {
+                return Err(anyhow::Error::from(RenderErrors::new(
+                    errors.into_iter().map(anyhow::Error::from).collect(),
+                    format!(
+                        "checking {n} figures with problems (`ernguide check` lists every one)"
+                    ),
+                )))
+                .with_context(|| format!("rendering {}", source.file.display()))
+            }
         }
+        let links = if md.links.is_empty() {
+            Vec::new()
+        } else {
+            let fragments = (from.includes.iter())
+                .filter_map(|name| self.lib.shared.get(name))
+                .filter_map(|f| Some((f.file.as_path(), f.text.as_deref().ok()?)))
+                .collect();
+            let origins = LineOrigins::new(
+                &source.file,
+                source.body_line,
+                &source.body,
+                &from.text,
+                fragments,
+            );
+            (md.links.iter())
+                .map(|l| PageLink {
+                    url: l.url.clone(),
+                    origin: origins.locate(l.line, &l.url),
+                })
+                .collect()
+        };
+        Ok(Body { md, images, links })
     }
 
     /// Renders one page.
@@ -342,7 +384,8 @@ impl<'a> Renderer<'a> {
                 steps: gv.steps[d].clone(),
             })));
         }
-        let own = self.own_parts(page)?;
+        let (own, includes) = templates::recording_includes(|| self.own_parts(page));
+        let own = own?;
         parts.extend(own.parts);
         let html = self.pages.render(template, &merge_maps(parts));
         let html = match what {
@@ -367,6 +410,8 @@ impl<'a> Renderer<'a> {
             html,
             source,
             images: own.images,
+            includes,
+            links: own.links,
         })
     }
 
@@ -376,7 +421,7 @@ impl<'a> Renderer<'a> {
         Ok(match *page {
             Page::Home | Page::NotFound | Page::Links(_) => Own::none(),
             Page::Guide(g) => {
-                let (rendered, images) = self.markdown(g, None, 0)?;
+                let Body { md, images, links } = self.markdown(g, None, 0)?;
                 let shortcuts: Vec<ShortcutItem> = (g.meta.shortcuts.iter())
                     .map(|s| ShortcutItem {
                         label: &s.label,
@@ -386,13 +431,14 @@ impl<'a> Renderer<'a> {
                     })
                     .collect();
                 Own {
-                    parts: vec![body(rendered), part(GuidePageContext { shortcuts })],
+                    parts: vec![body(md), part(GuidePageContext { shortcuts })],
                     images,
+                    links,
                 }
             }
             Page::Step(g, i) => {
                 let step = &g.steps[i];
-                let (rendered, images) = self.markdown(g, Some(step), 1)?;
+                let Body { md, images, links } = self.markdown(g, Some(step), 1)?;
                 let gv = self.guide_values(g);
                 let item = |k: Option<usize>| {
                     k.and_then(|k| gv.step_items.get(k))
@@ -402,12 +448,13 @@ impl<'a> Renderer<'a> {
                 let own = StepPageContext {
                     next: item(Some(i + 1)),
                     prev: item(i.checked_sub(1)),
-                    step: StepInfo::new(g, step, &rendered.headings),
+                    step: StepInfo::new(g, step, &md.headings),
                 };
                 let own = part(own);
                 Own {
-                    parts: vec![body(rendered), own],
+                    parts: vec![body(md), own],
                     images,
+                    links,
                 }
             }
             Page::Sandbox(g) => {
@@ -421,11 +468,11 @@ impl<'a> Renderer<'a> {
                 };
                 Own {
                     parts: vec![part(SandboxPageContext { sandbox_data })],
-                    images: Vec::new(),
+                    ..Own::none()
                 }
             }
             Page::Slides(g) => {
-                let (slides, images) = self.slides(g)?;
+                let (slides, images, links) = self.slides(g)?;
                 let has_figures = slides.iter().any(|s| images::page_has_figures(&s.html));
                 Own {
                     parts: vec![part(SlidesPageContext {
@@ -433,10 +480,11 @@ impl<'a> Renderer<'a> {
                         slides,
                     })],
                     images,
+                    links,
                 }
             }
             Page::Print(g) => {
-                let (intro, print_steps, images) = self.handout(g)?;
+                let (intro, print_steps, images, links) = self.handout(g)?;
                 let guide_online_url = (lib.config.base_url())
                     .map(|b| handout::public_url(&b, &format!("{}/", g.slug)));
                 Own {
@@ -446,6 +494,7 @@ impl<'a> Renderer<'a> {
                         print_steps,
                     })],
                     images,
+                    links,
                 }
             }
             Page::Accessibility => {
@@ -467,7 +516,7 @@ impl<'a> Renderer<'a> {
                         helpdesks,
                         statement,
                     })],
-                    images: Vec::new(),
+                    ..Own::none()
                 }
             }
         })
@@ -500,4 +549,8 @@ pub(crate) struct RenderedPage {
     pub source: PathBuf,
     /// The image files its figures show.
     pub images: Vec<String>,
+    /// The fragments of `content/shared/` its Markdown includes (at any depth).
+    pub includes: BTreeSet<String>,
+    /// The links written in its Markdown, with the source line of each.
+    pub links: Vec<PageLink>,
 }

@@ -3,6 +3,7 @@
 //! pipeline's image step.
 
 mod context;
+mod origin;
 pub(crate) mod page;
 mod trainer;
 mod values;
@@ -96,6 +97,8 @@ pub(crate) fn render(lib: &Library, selection: &Selection) -> Result<Rendered> {
                 rel,
                 source: page.source,
                 images: page.images,
+                includes: page.includes,
+                links: page.links,
             });
         }
         // The figures are the same in every language: the default language's jobs cover them.

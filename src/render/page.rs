@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use super::origin::PageLink;
 use crate::content::{Guide, Library, Step};
 
 /// A page of the site.
@@ -97,6 +98,12 @@ pub(crate) struct PageInfo {
     pub source: PathBuf,
     /// The image files (`images/...`) the page shows.
     pub images: Vec<String>,
+    /// The fragments of `content/shared/` the page's Markdown includes, at any depth (recorded
+    /// while it rendered).
+    pub includes: BTreeSet<String>,
+    /// The links written in the page's Markdown, with the source line of each (the lint
+    /// reports a broken one there).
+    pub links: Vec<PageLink>,
 }
 
 /// Which pages to render.

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use minijinja::value::{Serde, Value};
 
-use super::context::Renderer;
+use super::context::{Body, Renderer};
+use super::origin::PageLink;
 use super::page::sandbox_route;
 use super::values::{HandoutStep, Slide};
 use crate::content::Guide;
@@ -16,18 +17,29 @@ use crate::images;
 use crate::markdown::{self, RenderOptions};
 use crate::slides;
 
+/// A deck's slides, the image files they show and their links.
+type Slides<'g> = (Vec<Slide<'g>>, Vec<String>, Vec<PageLink>);
+/// A handout's overview HTML, its steps, the image files they show and their links.
+type Handout<'g> = (String, Vec<HandoutStep<'g>>, Vec<String>, Vec<PageLink>);
+
 impl Renderer<'_> {
-    /// The slides of a guide's deck and the image files they show.
-    pub(super) fn slides<'g>(&self, g: &'g Guide) -> Result<(Vec<Slide<'g>>, Vec<String>)> {
+    /// The slides of a guide's deck, the image files they show and their links.
+    pub(super) fn slides<'g>(&self, g: &'g Guide) -> Result<Slides<'g>> {
         let net = self.lib.network_of(g);
         let mut out = Vec::new();
         let mut images = Vec::new();
+        let mut links = Vec::new();
         let mut first_figure = true;
         for step in &g.steps {
-            let text = self.expand(g, net, Some(step), 1, None)?;
-            for slide in slides::split(&text) {
-                let (mut body, shown) = self.markdown_text(g, Some(step), &slide.body, 1, 3)?;
+            let expanded = self.expand(g, net, Some(step), 1, None)?;
+            for slide in slides::split(&expanded.text) {
+                let Body {
+                    md: mut body,
+                    images: shown,
+                    links: found,
+                } = self.markdown_text(g, Some(step), &slide.body, &expanded, 1, 3)?;
                 images.extend(shown);
+                links.extend(found);
                 // Only the deck's first screenshot loads at once (each slide renders alone).
                 if images::page_has_figures(&body.html) {
                     if !first_figure {
@@ -60,14 +72,12 @@ impl Renderer<'_> {
                 });
             }
         }
-        Ok((out, images))
+        Ok((out, images, links))
     }
 
-    /// The overview's HTML and the steps of a guide's handout, and the image files they show.
-    pub(super) fn handout<'g>(
-        &self,
-        g: &'g Guide,
-    ) -> Result<(String, Vec<HandoutStep<'g>>, Vec<String>)> {
+    /// The overview's HTML and the steps of a guide's handout, the image files they show and
+    /// their links.
+    pub(super) fn handout<'g>(&self, g: &'g Guide) -> Result<Handout<'g>> {
         let net = self.lib.network_of(g);
         let base = self.lib.config.base_url();
         let anchors: BTreeMap<&str, String> = g
@@ -78,14 +88,20 @@ impl Renderer<'_> {
         let anchors = Value::from(Serde(anchors));
         // The overview is written for the guide's folder: render it there, then move its
         // relative addresses one folder down.
-        let text = self.expand(g, net, None, 0, Some(anchors.clone()))?;
-        let (intro, mut images) = self.markdown_text(g, None, &text, 0, 3)?;
-        let intro = one_folder_down(&intro.html);
+        let expanded = self.expand(g, net, None, 0, Some(anchors.clone()))?;
+        let intro = self.markdown_text(g, None, &expanded.text, &expanded, 0, 3)?;
+        let (mut images, mut links) = (intro.images, intro.links);
+        let intro = one_folder_down(&intro.md.html);
         let mut steps = Vec::new();
         for step in &g.steps {
-            let text = self.expand(g, net, Some(step), 1, Some(anchors.clone()))?;
-            let (body, shown) = self.markdown_text(g, Some(step), &text, 1, 3)?;
+            let expanded = self.expand(g, net, Some(step), 1, Some(anchors.clone()))?;
+            let Body {
+                md: body,
+                images: shown,
+                links: found,
+            } = self.markdown_text(g, Some(step), &expanded.text, &expanded, 1, 3)?;
             images.extend(shown);
+            links.extend(found);
             let online = handout::step_url(base.as_deref(), &g.slug, &step.slug);
             let qr = online.as_deref().and_then(|u| {
                 handout::qr_svg(u, &format!("QR code for step {} online: {u}", step.number))
@@ -100,6 +116,6 @@ impl Renderer<'_> {
                 title: &step.meta.title,
             });
         }
-        Ok((prefix_ids(&intro, "intro-"), steps, images))
+        Ok((prefix_ids(&intro, "intro-"), steps, images, links))
     }
 }

@@ -185,6 +185,26 @@ impl TestSite {
         self
     }
 
+    /// Replaces the `{% include "request.md" %}` of the `basic` fixture's request step with
+    /// `text` (how the input and serve tests feed a fragment or a template to a build).
+    pub fn edit_request_step(&self, text: &str) -> &Self {
+        self.edit(
+            "content/guides/demo/02-request-access.md",
+            "{% include \"request.md\" %}",
+            text,
+        )
+    }
+
+    /// A named pipe at `rel` (opening it to read waits for a writer, forever).
+    pub fn mkfifo(&self, rel: &str) -> &Self {
+        let made = std::process::Command::new("mkfifo")
+            .arg(self.path(rel))
+            .status()
+            .unwrap();
+        assert!(made.success(), "mkfifo {rel}");
+        self
+    }
+
     pub fn write(&self, rel: &str, text: &str) -> &Self {
         let p = self.path(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();

@@ -75,6 +75,12 @@ impl Server {
         server
     }
 
+    /// The event stream a page at `path` opens, and the page's build version.
+    pub fn page_events(&self, path: &str) -> (u64, Events) {
+        let version = page_version(&self.get(path).text());
+        (version, Events::open(&self.addr, version))
+    }
+
     pub fn log(&self) -> String {
         self.log.lock().unwrap().clone()
     }
@@ -121,6 +127,18 @@ impl Reply {
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
+}
+
+/// Sends `head` (a whole request, as given) on a new connection and returns everything the
+/// server answers until it closes (lossy UTF-8).
+pub fn raw(addr: &str, head: &str) -> String {
+    let mut s = TcpStream::connect(addr).expect("connecting to serve");
+    s.set_read_timeout(Some(WAIT)).unwrap();
+    s.set_write_timeout(Some(WAIT)).unwrap();
+    let _ = s.write_all(head.as_bytes());
+    let mut reply = Vec::new();
+    let _ = s.read_to_end(&mut reply);
+    String::from_utf8_lossy(&reply).into_owned()
 }
 
 /// A minimal HTTP/1.1 client: one request per connection, the raw `target` as given.
@@ -188,6 +206,19 @@ impl Events {
         let mut events = Events { reader };
         assert_eq!(events.next().0, "hello");
         events
+    }
+
+    /// Reads events until `done(name, data)` holds; fails after [`WAIT`], saying `what` it
+    /// waited for.
+    pub fn until(&mut self, what: &str, mut done: impl FnMut(&str, &str) -> bool) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            assert!(Instant::now() < deadline, "{what}: not within {WAIT:?}");
+            let (name, data) = self.next();
+            if done(&name, &data) {
+                return;
+            }
+        }
     }
 
     /// The next event's name and data (comments and `retry:` skipped).

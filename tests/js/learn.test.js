@@ -5,14 +5,15 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { makeConfig, REPO } = require('./config');
+const { pageConfig, siteWith, REPO } = require('./config');
 const F = require(path.join(REPO, 'themes/default/static/sandbox/flow.js'));
 
 const SAMPLE = { first_name: 'Maria', last_name: 'Example', email: 'maria.example@example.org', email_confirm: 'maria.example@example.org' };
 const OWN = 'MyOwn!Pass99';
-const paedcan = makeConfig({ network: 'paedcan', system: 'saas' });
-const cpms2 = makeConfig({ network: 'paedcan', system: 'cpms2' });
-const old = makeConfig({ network: 'paedcan', system: 'saas', as_of: '2025-05-01' });
+// The configs the practice pages of the bundled guides get (`ernguide dump-sandbox`).
+const paedcan = pageConfig('paedcan');
+const cpms2 = pageConfig('paedcan-cpms2');
+const old = pageConfig('paedcan', siteWith({ as_of: '2025-05-01' }));
 
 const act = (s, cfg, name, values = {}, arg) => F.transition(s, { type: 'action', name, values, arg }, cfg);
 const ev = (s, cfg, e) => F.transition(s, e, cfg);
@@ -151,9 +152,9 @@ test('a test ends with a result: milestones, time taken, pass or fail against th
   assert.equal(v.max, paedcan.data.sandbox.test.max_mistakes);
   assert.deepEqual(v.milestones.map((m) => m.done), v.milestones.map(() => false));
   // a full run without mistakes passes; more mistakes than the threshold fails
-  const data = JSON.parse(JSON.stringify(paedcan.data));
-  data.sandbox.test = { min_milestones: 2, max_mistakes: 0 };
-  const cfg = makeConfig({ data });
+  const cfg = pageConfig('paedcan', siteWith({
+    edits: { 'content/data/sandbox.yaml': [['test:\n  min_milestones: null\n  max_mistakes: 3', 'test:\n  min_milestones: 2\n  max_mistakes: 0']] },
+  }));
   let s = ev(F.initialState(cfg), cfg, { type: 'mode', mode: 'test', now: 0 });
   s = act(s, cfg, 'create-link');
   s = act(s, cfg, 'create-account', { ...SAMPLE, code: s.captcha, privacy: true });
@@ -217,9 +218,9 @@ test('the username rule is shown and enforced with the portal\'s rule; the varia
   assert.deepEqual(codes(act(s, paedcan, 'set-password', { password: 'Xy!9n00exmarQz', confirm: 'Xy!9n00exmarQz' })), ['password:pw_username']);
   assert.deepEqual(codes(act(s, paedcan, 'set-password', { password: 'Xy!9abcdefQz', confirm: 'Xy!9abcdefQz' })), []);
   // a site choosing the 8-of-3 variant: its text already states the username rule
-  const data = JSON.parse(JSON.stringify(paedcan.data));
-  data.eu_login.password_rules.shown = 'screen-8-of-3-groups';
-  const cfg = makeConfig({ data });
+  const cfg = pageConfig('paedcan', siteWith({
+    edits: { 'content/data/eu_login.yaml': [['shown: official-2026', 'shown: screen-8-of-3-groups']] },
+  }));
   assert.equal(F.compile(cfg).ruleTexts.length, 1);
   assert.equal(F.compile(cfg).rule.min_length, 8);
 });
@@ -273,7 +274,7 @@ test('Trainer panel: on-screen names grouped by site in flow order; SMS screens 
 
 test('the guide step offered is the one of what to do next', () => {
   const steps = [{ title: 'Create your EU Login', url: '../eu-login/', sandbox: 'eul-create' }, { title: 'Log in to CPMS', url: '../login/', sandbox: 'cpms-login' }];
-  const cfg = makeConfig({ steps });
+  const cfg = { ...paedcan, steps };
   assert.equal(F.guideStep(F.initialState(cfg), cfg).title, 'Create your EU Login');
   const s = act(act(F.initialState(cfg), cfg, 'create-link'), cfg, 'create-account', {});
   assert.equal(F.view(s, cfg).guideStep.title, 'Create your EU Login');
