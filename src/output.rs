@@ -382,10 +382,13 @@ fn same_contents(path: &Path, bytes: &[u8]) -> bool {
 }
 
 /// Removes a folder ernguide wrote (never follows symlinks: `remove_dir_all` removes a link,
-/// not its target), its entries in parallel.
+/// not its target), its entries in parallel and its [`MARKER`] last: a run stopped half-way
+/// leaves a folder that still says it is ernguide's, so the next run's [`clean_leftovers`]
+/// may remove it.
 fn remove_ours(dir: &Path) -> std::io::Result<()> {
-    let entries: Vec<std::fs::DirEntry> =
-        std::fs::read_dir(dir)?.collect::<std::io::Result<_>>()?;
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?
+        .filter(|e| e.as_ref().map_or(true, |e| e.file_name() != MARKER))
+        .collect::<std::io::Result<_>>()?;
     entries.par_iter().try_for_each(|e| {
         if e.file_type()?.is_dir() {
             std::fs::remove_dir_all(e.path())
@@ -393,6 +396,10 @@ fn remove_ours(dir: &Path) -> std::io::Result<()> {
             std::fs::remove_file(e.path())
         }
     })?;
+    match std::fs::remove_file(dir.join(MARKER)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
     std::fs::remove_dir(dir)
 }
 

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
-use super::positions;
+use super::positions::{self, NetworkValue};
 use crate::config::is_email;
 use crate::error::{parse_yaml, Result, SourceError};
 use crate::input::read_text;
@@ -444,12 +444,12 @@ impl Network {
             .and_then(|p| p.file_name())
             .and_then(|n| n.to_str())
             .unwrap_or_default();
-        let err = |needle: &str, msg: String| -> anyhow::Error {
-            SourceError::new(path, line_of(&text, needle), msg).into()
+        let err = |needle: NetworkValue, msg: String| -> anyhow::Error {
+            SourceError::new(path, positions::network_line(&text, needle), msg).into()
         };
         if net.id != folder {
             return Err(err(
-                "id:",
+                NetworkValue::Id,
                 format!(
                     "network id `{}` must equal its folder name `{folder}`",
                     net.id
@@ -473,7 +473,7 @@ impl Network {
         if let Some(h) = &net.helpdesk {
             if !is_email(&h.email) {
                 return Err(err(
-                    "email:",
+                    NetworkValue::HelpdeskEmail,
                     format!(
                         "helpdesk e-mail \"{}\" is not a valid e-mail address",
                         h.email
@@ -484,7 +484,7 @@ impl Network {
         if let Some(url) = &net.web_page {
             if !is_http_url(url) {
                 return Err(err(
-                    "web_page:",
+                    NetworkValue::WebPage,
                     format!("web_page \"{url}\" is not a well-formed http(s) URL"),
                 ));
             }
@@ -503,35 +503,23 @@ impl Network {
             }
         }
         let mut codes = std::collections::HashSet::new();
-        for c in &net.countries {
-            if !data.countries.iter().any(|k| k == &c.name) {
+        for (k, c) in net.countries.iter().enumerate() {
+            if !data.countries.iter().any(|known| known == &c.name) {
                 return Err(err(
-                    &format!("name: {}", c.name),
+                    NetworkValue::CountryName(k),
                     format!(
                         "unknown country `{}` (not in content/data/countries.yaml)",
                         c.name
                     ),
                 ));
             }
-            for i in &c.institutions {
+            for (j, i) in c.institutions.iter().enumerate() {
+                // reported at the second one
                 if !codes.insert(i.code.clone()) {
-                    // the line of the second mention, not the first
-                    let quoted = format!("\"{}\"", i.code);
-                    let line = text
-                        .lines()
-                        .enumerate()
-                        .filter(|(_, l)| {
-                            l.contains(&quoted) || l.contains(&format!("code: {}", i.code))
-                        })
-                        .nth(1)
-                        .map(|(n, _)| n + 1)
-                        .unwrap_or_else(|| line_of(&text, &i.code));
-                    return Err(SourceError::new(
-                        path,
-                        line,
+                    return Err(err(
+                        NetworkValue::InstitutionCode(k, j),
                         format!("duplicate institution code `{}`", i.code),
-                    )
-                    .into());
+                    ));
                 }
             }
         }
@@ -567,7 +555,7 @@ impl Network {
 
 #[cfg(test)]
 mod tests {
-    use super::positions;
+    use super::positions::{self, NetworkValue};
     use super::*;
 
     #[test]

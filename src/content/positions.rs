@@ -73,6 +73,61 @@ pub(crate) fn method_date_line(text: &str, index: usize, until: bool) -> usize {
     })
 }
 
+#[derive(Deserialize)]
+struct NetworkPos {
+    id: Pos,
+    helpdesk: Option<HelpdeskPos>,
+    web_page: Pos,
+    #[serde(default)]
+    countries: Vec<CountryPos>,
+}
+
+#[derive(Deserialize)]
+struct HelpdeskPos {
+    email: Pos,
+}
+
+#[derive(Deserialize)]
+struct CountryPos {
+    name: Pos,
+    #[serde(default)]
+    institutions: Vec<InstitutionPos>,
+}
+
+#[derive(Deserialize)]
+struct InstitutionPos {
+    code: Pos,
+}
+
+/// A value of `network.yaml` that a check names.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum NetworkValue {
+    Id,
+    HelpdeskEmail,
+    WebPage,
+    /// The name of the country at this index of `countries`.
+    CountryName(usize),
+    /// The code of institution `.1` of country `.0`.
+    InstitutionCode(usize, usize),
+}
+
+/// The line of `value` in the text of a `network.yaml`.
+pub(crate) fn network_line(text: &str, value: NetworkValue) -> usize {
+    let Ok(n) = serde_saphyr::from_str::<NetworkPos>(text) else {
+        return 0;
+    };
+    let country = |c: usize| n.countries.get(c);
+    match value {
+        NetworkValue::Id => line(&n.id),
+        NetworkValue::HelpdeskEmail => n.helpdesk.as_ref().map_or(0, |h| line(&h.email)),
+        NetworkValue::WebPage => line(&n.web_page),
+        NetworkValue::CountryName(c) => country(c).map_or(0, |c| line(&c.name)),
+        NetworkValue::InstitutionCode(c, i) => country(c)
+            .and_then(|c| c.institutions.get(i))
+            .map_or(0, |i| line(&i.code)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +143,13 @@ mod tests {
         assert_eq!(method_date_line(eu, 0, false), 6);
         assert_eq!(method_date_line(eu, 1, true), 8);
         assert_eq!(method_date_line(eu, 1, false), 0);
+        let net = "# id: demo, code: \"IT01\", name: Italy\nid: demo\nhelpdesk:\n  name: H\n  email: h@x.example\nweb_page: https://x.example\ncountries:\n  - name: Italy\n    institutions:\n      - { code: \"IT01\", name: A }\n      - code: IT01\n        name: B\n";
+        let at = |v| network_line(net, v);
+        assert_eq!(at(NetworkValue::Id), 2);
+        assert_eq!(at(NetworkValue::HelpdeskEmail), 5);
+        assert_eq!(at(NetworkValue::WebPage), 6);
+        assert_eq!(at(NetworkValue::CountryName(0)), 8);
+        assert_eq!(at(NetworkValue::InstitutionCode(0, 1)), 11);
+        assert_eq!(at(NetworkValue::InstitutionCode(1, 0)), 0);
     }
 }
