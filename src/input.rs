@@ -5,8 +5,9 @@
 //!   [`add_site_root`] when `site.toml` is read); a symlink that leads out is an error naming it;
 //! - only regular files are opened: a FIFO, a device or a socket is refused from its metadata,
 //!   before any open (opening a FIFO for reading waits for a writer: the build would hang);
-//! - sizes are capped ([`MAX_TEXT_BYTES`] for Markdown, YAML and other text, [`MAX_FILE_BYTES`]
-//!   for images and other files), checked before reading and enforced while reading.
+//! - sizes are capped ([`MAX_TEXT_BYTES`] for Markdown, YAML and other text,
+//!   [`MAX_CATALOG_BYTES`] for translation catalogs, [`MAX_FILE_BYTES`] for images and other
+//!   files), checked before reading and enforced while reading.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,9 @@ use crate::error::{Context, Result, SourceError};
 pub(crate) const MAX_TEXT_BYTES: u64 = 5 * 1024 * 1024;
 /// The largest image or other file read.
 pub(crate) const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
+/// The largest translation catalog read (`.po`): it holds the site's whole text twice (a
+/// 10,000-page site's catalog is about 65 MB).
+pub(crate) const MAX_CATALOG_BYTES: u64 = 256 * 1024 * 1024;
 
 /// The site folders of this process (canonical paths): what a read must stay inside.
 static SITE_ROOTS: RwLock<Vec<PathBuf>> = RwLock::new(Vec::new());
@@ -45,6 +49,7 @@ fn cap_of(path: &Path) -> u64 {
         .unwrap_or_default();
     match ext.as_str() {
         "md" | "markdown" | "yaml" | "yml" | "toml" | "html" | "txt" | "json" => MAX_TEXT_BYTES,
+        "po" | "pot" => MAX_CATALOG_BYTES,
         _ => MAX_FILE_BYTES,
     }
 }
