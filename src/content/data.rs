@@ -555,7 +555,6 @@ impl Network {
 
 #[cfg(test)]
 mod tests {
-    use super::positions::{self, NetworkValue};
     use super::*;
 
     #[test]
