@@ -336,7 +336,7 @@ def bundled_portal(ernguide: Path, work: Path, runs: int) -> dict:
         entry = (total, html, os.path.relpath(page, out), assets)
         if kind == "sandbox":
             sandbox_sizes.append(entry)
-        elif kind != "links":
+        elif kind not in ("links", "slides", "print"):  # a guide's deck and handout are not step pages
             step_sizes.append(entry)
     res = {
         "runs": runs,
