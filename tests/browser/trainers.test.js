@@ -256,6 +256,10 @@ describe('trainers: slides, speaker view, handout, statement', () => {
     await page.emulateMedia({ media: null });
     const pagesText = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8', maxBuffer: 64 << 20 }).split('\f');
     if (pagesText[pagesText.length - 1].trim() === '') pagesText.pop();
+    // every figure's screenshot is on paper (they load lazily on screen)
+    needTool('pdfimages', 'install poppler-utils');
+    const images = execFileSync('pdfimages', ['-list', pdf], { encoding: 'utf8' }).trim().split('\n').slice(2);
+    assert.ok(images.length >= want.figures, `${images.length} images in the PDF for ${want.figures} figures`);
     const total = pagesText.length;
     const flat = (s) => s.replace(/\s+/g, '');
     // one cover, on the first page
