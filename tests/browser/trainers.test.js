@@ -165,6 +165,23 @@ describe('trainers: slides, speaker view, handout, statement', () => {
     assert.deepEqual(guard.external, [], guard.report());
   });
 
+  it('slides in German and Italian: buttons, count and announcements in the page language', { timeout: T }, async () => {
+    for (const [lang, start, next, slideOf] of [['de', 'Präsentation starten', 'Weiter', 'Folie'], ['it', 'Avvia la presentazione', 'Avanti', 'Diapositiva']]) {
+      await page.goto(server.url + `${lang}/${slidesRel}`);
+      assert.equal(await page.evaluate(() => document.documentElement.lang), lang);
+      const n = await slideCount(page);
+      await page.getByRole('button', { name: start }).click();
+      await page.getByRole('button', { name: next, exact: true }).click();
+      const title2 = (await currentSlide(page)).title;
+      await page.waitForFunction((t) => document.querySelector('[data-eg-live]').textContent.includes(t), title2);
+      const of = lang === 'de' ? 'von' : 'di';
+      assert.match(await page.locator('[data-eg-live]').textContent(), new RegExp(`^${slideOf} 2 ${of} ${n}: `));
+      assert.equal((await page.locator('[data-eg-deck-count]').textContent()).trim(), `${slideOf} 2 ${of} ${n}`);
+      await axeClean(page, `${lang} slides presenting`);
+    }
+    assert.deepEqual(guard.external, [], guard.report());
+  });
+
   it('speaker view: a second window from file:// stays in sync both ways', { timeout: T }, async () => {
     const audience = page;
     await audience.goto(lib.fileUrl(path.join(out, slidesRel)));
