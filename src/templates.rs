@@ -160,7 +160,7 @@ impl ContentTemplates {
                 return Ok(None);
             };
             match shared.get(&key).map(|f| &f.text) {
-                Some(Ok(text)) => Ok(Some(text.clone())),
+                Some(Ok(text)) => Ok(Some(heading_ids_raw(text).into_owned())),
                 None => Ok(None),
                 Some(Err(why)) => Err(minijinja::Error::new(
                     ErrorKind::InvalidOperation,
@@ -300,7 +300,8 @@ impl ContentTemplates {
             return Ok(body.to_string());
         }
         let name = file.display().to_string();
-        self.env.render_named_str(&name, body, ctx).map_err(|e| {
+        let body = heading_ids_raw(body);
+        self.env.render_named_str(&name, &body, ctx).map_err(|e| {
             to_source_error(&e, &|n| {
                 if n == name || n.is_empty() {
                     (file.to_path_buf(), body_line.saturating_sub(1))
@@ -310,6 +311,40 @@ impl ContentTemplates {
             })
         })
     }
+}
+
+/// Markdown's heading attribute `{#id}` (`## Title {#id}`) would open a Jinja comment: at the
+/// end of a heading line it is put in a `{% raw %}` block, on the same line, so it reaches
+/// Markdown as written.
+fn heading_ids_raw(text: &str) -> std::borrow::Cow<'_, str> {
+    fn attr_start(line: &str) -> Option<usize> {
+        let t = line.trim_start_matches(' ');
+        if line.len() - t.len() > 3 || !t.starts_with('#') {
+            return None;
+        }
+        let end = line.trim_end();
+        let open = end.rfind("{#")?;
+        let inner = &end[open + 2..];
+        (inner.ends_with('}') && !inner.contains("#}") && !inner.contains('{')).then_some(open)
+    }
+    if !text.contains("{#") || !text.lines().any(|l| attr_start(l).is_some()) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    for line in text.split_inclusive('\n') {
+        match attr_start(line) {
+            Some(open) => {
+                let end = line.trim_end().len();
+                out.push_str(&line[..open]);
+                out.push_str("{% raw %}");
+                out.push_str(&line[open..end]);
+                out.push_str("{% endraw %}");
+                out.push_str(&line[end..]);
+            }
+            None => out.push_str(line),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// `shot("eul-create")`: the figure `src` of a sandbox screen's capture for the current guide:
@@ -525,6 +560,21 @@ pub fn write_html_escaped(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::
 
 #[cfg(test)]
 mod tests {
+    use super::heading_ids_raw;
+
+    #[test]
+    fn heading_attributes_are_not_jinja_comments() {
+        let src = "## Help {#help}\nText {# a comment #}\n# Top {#top .wide}\n";
+        assert_eq!(
+            heading_ids_raw(src),
+            "## Help {% raw %}{#help}{% endraw %}\nText {# a comment #}\n# Top {% raw %}{#top .wide}{% endraw %}\n"
+        );
+        assert!(matches!(
+            heading_ids_raw("Plain {# x #}\n"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
     use super::*;
 
     #[test]

@@ -286,3 +286,27 @@ fn a_byte_order_mark_at_the_start_of_a_shared_fragment_is_not_text() {
     assert!(page.contains(">Ask for access</h2>"), "{page}");
     assert!(!page.contains('\u{feff}'), "the mark is gone");
 }
+
+#[test]
+fn a_heading_attribute_is_not_a_jinja_comment() {
+    let site = TestSite::from_fixture("basic");
+    let step =
+        std::fs::read_to_string(site.path("content/guides/demo/02-request-access.md")).unwrap();
+    site.write(
+        "content/guides/demo/02-request-access.md",
+        &format!(
+            "{}\n## Ask for help {{#ask-help}}\n\nWrite to the helpdesk. {{# a comment #}}\n",
+            step.trim_end()
+        ),
+    );
+    site.build().success();
+    let page = site.read("demo/request-access/index.html");
+    assert!(
+        page.contains("<h2 id=\"ask-help\">Ask for help</h2>"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("a comment"),
+        "a Jinja comment stays a comment"
+    );
+}
