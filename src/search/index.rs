@@ -130,6 +130,19 @@ impl IndexStats {
     }
 }
 
+/// One page's part of an index: its folder, title and sections (heading, anchor, terms).
+pub struct PagePart {
+    path: String,
+    title: String,
+    sections: Vec<(String, String, Vec<String>)>,
+    words: usize,
+}
+
+/// A string for the table joined by newlines.
+fn clean(s: &str) -> String {
+    s.replace(['\n', '\r'], " ")
+}
+
 /// A section as the builder keeps it: string ids and its terms (sorted, distinct).
 struct SectionRow {
     page: u32,
@@ -174,11 +187,62 @@ impl IndexBuilder {
         self.add_sections(path, title, super::text::sections(html));
     }
 
-    /// Adds a page from its [`sections`] (see [`IndexBuilder::add_page`]).
+    /// Adds a page from its [`sections`](super::text::sections) (see
+    /// [`IndexBuilder::add_page`]).
     pub fn add_sections(&mut self, path: &str, title: &str, secs: Vec<Section>) {
+        let (page, title_id) = self.add_page_row(path, title);
+        let mut found = Vec::new();
+        for (i, sec) in secs.iter().enumerate() {
+            let (heading, anchor) = self.heading_anchor(title_id, &sec.heading, &sec.anchor);
+            self.words += self.analyse(sec, if i == 0 { title } else { "" }, &mut found);
+            self.push_section(page, heading, anchor, &found);
+        }
+    }
+
+    /// A page's part of the index, analysed (what [`IndexBuilder::add_page`] adds; `serve`
+    /// keeps each page's between rebuilds and analyses only the pages rendered again).
+    pub fn page_part(&mut self, path: &str, title: &str, html: &str) -> PagePart {
+        let mut part = PagePart {
+            path: path.to_string(),
+            title: title.to_string(),
+            sections: Vec::new(),
+            words: 0,
+        };
+        let mut found = Vec::new();
+        for (i, sec) in super::text::sections(html).into_iter().enumerate() {
+            part.words += self.analyse(&sec, if i == 0 { title } else { "" }, &mut found);
+            let terms = found
+                .iter()
+                .map(|&t| self.terms.list[t as usize].clone())
+                .collect();
+            let heading = if sec.anchor.is_empty() {
+                title.to_string()
+            } else {
+                sec.heading
+            };
+            part.sections.push((heading, sec.anchor, terms));
+        }
+        part
+    }
+
+    /// Adds a page from its part ([`IndexBuilder::page_part`]): the same index as
+    /// [`IndexBuilder::add_sections`].
+    pub fn add_part(&mut self, part: &PagePart) {
+        let (page, title_id) = self.add_page_row(&part.path, &part.title);
+        let mut found = Vec::new();
+        for (heading, anchor, terms) in &part.sections {
+            let (heading, anchor) = self.heading_anchor(title_id, heading, anchor);
+            found.clear();
+            found.extend(terms.iter().map(|t| self.terms.id(t)));
+            found.sort_unstable();
+            self.push_section(page, heading, anchor, &found);
+        }
+        self.words += part.words;
+    }
+
+    /// A new page's number and its title's string id.
+    fn add_page_row(&mut self, path: &str, title: &str) -> (u32, u32) {
         let page = self.pages.len() as u32;
-        // The string table is joined by newlines.
-        let clean = |s: &str| s.replace(['\n', '\r'], " ");
         let title_id = self.strings.id(&clean(title));
         let segs = path
             .split('/')
@@ -186,34 +250,45 @@ impl IndexBuilder {
             .map(|s| self.strings.id(&clean(s)))
             .collect();
         self.pages.push((title_id, segs));
-        let mut found = Vec::new();
-        for (i, sec) in secs.into_iter().enumerate() {
-            let heading = if sec.anchor.is_empty() {
-                title_id
-            } else {
-                self.strings.id(&clean(&sec.heading))
-            };
-            let anchor = self.strings.id(&clean(&sec.anchor));
-            found.clear();
-            let title_words = if i == 0 { title } else { "" };
-            for w in words(&sec.text).chain(words(title_words)) {
-                self.words += 1;
-                found.push(self.analyzer.term(w, &mut self.terms));
-            }
-            if let Some(en) = self.english.as_mut() {
-                found.extend(words(&sec.english).map(|w| en.term(w, &mut self.terms)));
-            }
-            found.sort_unstable();
-            found.dedup();
-            let start = self.section_terms.len();
-            self.section_terms.extend_from_slice(&found);
-            self.sections.push(SectionRow {
-                page,
-                heading,
-                anchor,
-                terms: start..self.section_terms.len(),
-            });
+        (page, title_id)
+    }
+
+    /// String ids of a section's heading (the page's title for its top) and anchor.
+    fn heading_anchor(&mut self, title_id: u32, heading: &str, anchor: &str) -> (u32, u32) {
+        let heading = if anchor.is_empty() {
+            title_id
+        } else {
+            self.strings.id(&clean(heading))
+        };
+        (heading, self.strings.id(&clean(anchor)))
+    }
+
+    /// A section's distinct terms into `found` (sorted): the words of its text and of
+    /// `title_words`, and its English as English. Returns the number of words read.
+    fn analyse(&mut self, sec: &Section, title_words: &str, found: &mut Vec<u32>) -> usize {
+        found.clear();
+        let mut count = 0;
+        for w in words(&sec.text).chain(words(title_words)) {
+            count += 1;
+            found.push(self.analyzer.term(w, &mut self.terms));
         }
+        if let Some(en) = self.english.as_mut() {
+            found.extend(words(&sec.english).map(|w| en.term(w, &mut self.terms)));
+        }
+        found.sort_unstable();
+        found.dedup();
+        count
+    }
+
+    fn push_section(&mut self, page: u32, heading: u32, anchor: u32, terms: &[u32]) {
+        let start = self.section_terms.len();
+        self.section_terms.extend_from_slice(terms);
+        self.sections.push(SectionRow {
+            page,
+            heading,
+            anchor,
+            terms: start..self.section_terms.len(),
+        });
     }
 
     /// The script `search/<lang>.js` and its sizes.

@@ -33,12 +33,23 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use index::IndexBuilder;
-pub use index::IndexStats;
-use text::{page_content, sections};
+pub use index::{IndexBuilder, IndexStats, PagePart};
+pub use text::page_content;
+use text::sections;
 
 /// Pages analysed at once (in parallel) before they go into the index.
 const CHUNK: usize = 256;
+
+/// Where the page at output path `rel` belongs: its language (its first folder if that is one
+/// of `others`, else `default`) and its folder inside that language's root.
+pub fn page_place<'a>(rel: &'a str, default: &'a str, others: &[String]) -> (&'a str, String) {
+    let (lang, inner) = match rel.split_once('/') {
+        Some((first, rest)) if others.iter().any(|l| l == first) => (first, rest),
+        _ => (default, rel),
+    };
+    let folder = inner.strip_suffix("index.html").unwrap_or(inner);
+    (lang, folder.trim_end_matches('/').to_string())
+}
 
 /// Builds each language's index from the rendered pages: `pages` are (output path, HTML) of
 /// guide and step pages; a page belongs to the language of its first folder if that is one of
@@ -54,14 +65,10 @@ pub fn build_indexes<'a>(
         docs.entry(l.clone()).or_default();
     }
     for (rel, html) in pages {
-        let (lang, inner) = match rel.split_once('/') {
-            Some((first, rest)) if others.iter().any(|l| l == first) => (first.to_string(), rest),
-            _ => (default.to_string(), rel),
-        };
-        let folder = inner.strip_suffix("index.html").unwrap_or(inner);
-        docs.entry(lang)
+        let (lang, folder) = page_place(rel, default, others);
+        docs.entry(lang.to_string())
             .or_default()
-            .push((folder.trim_end_matches('/').to_string(), html));
+            .push((folder, html));
     }
     docs.into_par_iter()
         .map(|(lang, mut pages)| {
@@ -117,5 +124,11 @@ mod tests {
         assert!(de_js.contains(r"Anmelden\nnet\nsign-in\n"), "{de_js}");
         assert!(de_js.contains("druck") && de_js.contains("next"), "{de_js}");
         assert_eq!(built[2].2.pages, 0);
+        // Built from per-page parts (as `serve` does), the index is the same.
+        let mut b = IndexBuilder::new("de");
+        let (title, content) = page_content(&de).unwrap();
+        let part = IndexBuilder::new("de").page_part("net/sign-in", &title, content);
+        b.add_part(&part);
+        assert_eq!(&b.finish().0, de_js);
     }
 }
