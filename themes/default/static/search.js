@@ -281,6 +281,9 @@
     if (form) form.addEventListener("submit", function (e) { e.preventDefault(); });
   }
 
+  /* Under node (tests/js/search.test.js) the index's reader, without a page. */
+  if (typeof module === "object" && module.exports) { module.exports = { Index: Index }; return; }
+
   function init() {
     var boxes = document.querySelectorAll(".eg-search[data-index]");
     for (var i = 0; i < boxes.length; i++) setup(boxes[i]);
