@@ -5,6 +5,7 @@
 mod context;
 mod origin;
 pub(crate) mod page;
+mod shared_work;
 mod trainer;
 mod values;
 
