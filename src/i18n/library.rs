@@ -30,6 +30,24 @@ pub(crate) struct Translated {
 
 /// The library in the catalog's language (see the module doc).
 pub(crate) fn translate_library(lib: &Library, catalog: &Catalog, threshold: f64) -> Translated {
+    translate(lib, catalog, threshold, None)
+}
+
+/// What a translation can take from an earlier one (`serve`'s rebuild after guide files
+/// changed): the earlier translation, of a library with the same shared fragments, data,
+/// networks and configuration, and which guides are unchanged since (by slug).
+pub(crate) struct Reuse<'a> {
+    pub earlier: &'a Translated,
+    pub unchanged: &'a dyn Fn(&str) -> bool,
+}
+
+/// The library in the catalog's language, taking from `reuse` what did not change.
+pub(crate) fn translate(
+    lib: &Library,
+    catalog: &Catalog,
+    threshold: f64,
+    reuse: Option<Reuse>,
+) -> Translated {
     let site = &lib.site_dir;
     let shared = &lib.shared;
     let fragment = |name: &str| -> Option<(String, String)> {
@@ -46,6 +64,29 @@ pub(crate) fn translate_library(lib: &Library, catalog: &Catalog, threshold: f64
     let under = |s: &Share| s.total > 0 && (s.translated as f64) < threshold * s.total as f64;
 
     for g in &mut out.guides {
+        let earlier = reuse
+            .as_ref()
+            .filter(|r| (r.unchanged)(&g.slug))
+            .and_then(|r| {
+                r.earlier
+                    .lib
+                    .guide(&g.slug)
+                    .map(|t| (t, &r.earlier.shares, &r.earlier.english_pages))
+            });
+        if let Some((t, earlier_shares, earlier_english)) = earlier {
+            let files =
+                std::iter::once(&t.source.file).chain(t.steps.iter().map(|s| &s.source.file));
+            for file in files {
+                if let Some(share) = earlier_shares.get(file) {
+                    shares.insert(file.clone(), *share);
+                }
+                if earlier_english.contains(file) {
+                    english_pages.insert(file.clone());
+                }
+            }
+            *g = t.clone();
+            continue;
+        }
         let ctx = rel_ctx(site, &g.source.file);
         let mut front: Vec<&str> = vec![&g.meta.title, &g.meta.summary];
         front.extend(g.meta.shortcuts.iter().map(|s| s.label.as_str()));
@@ -80,6 +121,19 @@ pub(crate) fn translate_library(lib: &Library, catalog: &Catalog, threshold: f64
         }
     }
 
+    if let Some(r) = reuse {
+        // What else is translated is the earlier translation's (the same sources).
+        let earlier = &r.earlier.lib;
+        out.shared = earlier.shared.clone();
+        out.config = earlier.config.clone();
+        out.data = earlier.data.clone();
+        out.networks = earlier.networks.clone();
+        return Translated {
+            lib: out,
+            shares,
+            english_pages,
+        };
+    }
     // Shared fragments: translated under their own names, English under `@en/<name>`.
     let mut fragments = Vec::with_capacity(shared.fragments.len() * 2);
     for (name, f) in &shared.fragments {
