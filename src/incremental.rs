@@ -461,7 +461,7 @@ impl Site {
         let shared_changed = kinds.iter().any(|k| matches!(k, ChangeKind::Shared(_)));
         let langs = self.langs.update(
             lib,
-            (!shared_changed).then_some(&is_unchanged as &dyn Fn(&str) -> bool),
+            (!shared_changed).then_some(&is_unchanged as &(dyn Fn(&str) -> bool + Sync)),
         );
         timing("languages", t);
         let t = Instant::now();
