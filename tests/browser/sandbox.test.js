@@ -797,7 +797,7 @@ class Keys {
       const out = [];
       if (document.documentElement.scrollWidth > window.innerWidth) out.push(`page ${document.documentElement.scrollWidth}px wide`);
       for (const e of document.querySelectorAll('.sbx-browser *')) {
-        if (!e.getClientRects().length || e.closest('.sbx-scroll,[hidden],.sbx-vh')) continue;
+        if (!e.getClientRects().length || e.closest('.sbx-scroll,[hidden],.eg-sr')) continue;
         const r = e.getBoundingClientRect();
         if (r.width && r.right > frame.right + 1) out.push(`${e.tagName.toLowerCase()}.${e.className} "${(e.textContent || '').trim().slice(0, 30)}" ends at ${Math.round(r.right)} > ${Math.round(frame.right)}`);
       }

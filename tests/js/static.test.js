@@ -56,9 +56,13 @@ test('templates: no <form>, no external script, password fields kept from passwo
     assert.doesNotMatch(t, /<script[^>]+src="https?:/, `${name}: no external script`);
     assert.doesNotMatch(t, /\|\s*safe\b/, `${name}: nothing printed unescaped`);
   }
+  // sandbox.js gives every field autocomplete="off" (unless the template set one) and every
+  // password field the password managers' "ignore" attributes (kept out of the page's HTML)
   const macros = templates().find(([n]) => n === 'sandbox/macros.html')[1];
-  assert.match(macros, /data-lpignore="true"/);
-  assert.match(macros, /autocomplete="\{\{ 'new-password' if auto == 'new' else 'off' \}\}"/);
+  assert.match(macros, /autocomplete="new-password"/);
+  const js = code(read('sandbox.js'));
+  assert.match(js, /if \(!f\.hasAttribute\('autocomplete'\)\) f\.setAttribute\('autocomplete', 'off'\)/);
+  assert.match(js, /if \(f\.type === 'password'\) \['data-lpignore', 'data-1p-ignore', 'data-bwignore'\]\.forEach/);
   assert.match(templates().find(([n]) => n === 'sandbox.html')[1], /<script type="application\/json" id="sbx-data">/);
 });
 

@@ -457,7 +457,8 @@
 	}
 	function E(s, c, f, k, p) { return errs(s, c, [{ field: f, code: k, params: p }]); }
 	function note(s, c, k, kind, x) { s.notice = { kind: kind || 'info', code: k, text: msg(s, c, k, x) }; }
-	function explain(s, c, m) { s.notice = { kind: 'info', text: (m && m.text) || msg(s, c, 'not_simulated') }; }
+	// a method's own explanation is guidance (translated); `guide` says so to the page
+	function explain(s, c, m) { s.notice = m && m.text ? { kind: 'info', text: m.text, guide: true } : { kind: 'info', text: msg(s, c, 'not_simulated') }; }
 	function appErr(s, c, k) { s.app.error = msg(s, c, k); }
 	function account(s, id) {
 		id = trim(id).toLowerCase();

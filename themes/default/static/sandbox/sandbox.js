@@ -12,6 +12,8 @@
 	function createSandbox(root, config) {
 		var cfg = F.compile(config), L = config.labels || {}, doc = root.ownerDocument, win = doc.defaultView;
 		var key = 'ernguide-sandbox:' + ((config.guide || {}).slug || 'guide');
+		// texts of the real products (English) on a page in another language are marked so
+		var en = doc.documentElement.lang && doc.documentElement.lang !== 'en' ? 'en' : null;
 		var offs = [], sigs = {}, counts = { mail: 0, phone: 0 }, errN = 0, state, since = 0, choices = null, opener = null, D = L.dlg || {};
 
 		function on(el, type, fn) { el.addEventListener(type, fn); offs.push(() => { el.removeEventListener(type, fn); }); }
@@ -33,7 +35,7 @@
 			}
 			return e;
 		}
-		function vh(t) { return el('span', { 'class': 'sbx-vh' }, t); }
+		function vh(t) { return el('span', { 'class': 'eg-sr' }, t); }
 		function btn(label, a, extra) { return el('button', extend({ 'class': 'sbx-btn sbx-small-btn' }, a), label, extra); }
 		function extend(o, x) { for (var k in x) o[k] = x[k]; return o; }
 		function empty(e) { while (e.firstChild) e.removeChild(e.firstChild); return e; }
@@ -155,14 +157,14 @@
 		}
 		function confirmLoss(title, text, yes, fn) {
 			if (!F.hasProgress(state)) return fn();
-			ask(title, text, [{ label: yes, fn: fn }, { label: L.cancel }]);
+			ask(title, text, [{ label: yes, fn: fn }, { label: D.cancel }]);
 		}
 		function changeMode(m) {
 			$$('[data-sbx-mode]').forEach(i => { i.checked = i.value === state.mode; });
 			var start = () => { dispatch({ type: 'mode', mode: 'test', seed: seed() }, { clear: true, focus: true }); };
-			if (m === 'test') return F.hasProgress(state) ? ask(D.test_title, D.test_text, [{ label: D.test_yes, fn: start }, { label: L.cancel }]) : start();
+			if (m === 'test') return F.hasProgress(state) ? ask(D.test_title, D.test_text, [{ label: D.test_yes, fn: start }, { label: D.cancel }]) : start();
 			var to = () => { dispatch({ type: 'mode', mode: m }); };
-			if (state.test && !state.test.end) return ask(D.stop_title, D.stop_text, [{ label: D.stop_yes, fn: to }, { label: L.cancel }]);
+			if (state.test && !state.test.end) return ask(D.stop_title, D.stop_text, [{ label: D.stop_yes, fn: to }, { label: D.cancel }]);
 			to();
 		}
 		// a guide's "Try this step" link: the learner's own progress is never replaced without asking
@@ -282,16 +284,17 @@
 				// the newest e-mail open, the older ones folded
 				v.inbox.forEach((m, i) => {
 					var art = box.appendChild(el('details', { 'class': 'sbx-mail', open: !i },
-						el('summary', null, el('strong', null, m.subject), el('span', { 'class': 'sbx-meta' }, ' \u00b7 ' + L.from + ': ' + m.from + ' \u00b7 ' + L.received + ': ' + m.time))));
+						el('summary', null, el('strong', { lang: en }, m.subject), el('span', { 'class': 'sbx-meta' }, ' \u00b7 ' + L.from + ': ', el('span', { lang: en }, m.from), ' \u00b7 ' + L.received + ': ' + m.time))));
+					// the e-mail is the real one's English; its practice notes (in parentheses) are guidance
 					m.body.forEach(b => {
-						art.appendChild(b.link ? el('p', null, el('a', { href: '#/eul-password', 'data-sbx-action': b.action, 'data-sbx-arg': b.arg }, b.link))
-							: el('p', b.code ? { 'class': 'sbx-mono' } : null, b.code || b.text));
+						art.appendChild(b.link ? el('p', { lang: en }, el('a', { href: '#/eul-password', 'data-sbx-action': b.action, 'data-sbx-arg': b.arg }, b.link))
+							: el('p', b.code ? { 'class': 'sbx-mono' } : { lang: /^\s*\(/.test(b.text) ? null : en }, b.code || b.text));
 					});
 				});
 			});
 			list('sms', v.phone.sms, box => {
 				if (!v.phone.sms.length) box.appendChild(el('li', { 'class': 'sbx-muted' }, L.phone_none));
-				v.phone.sms.forEach(m => { box.appendChild(el('li', null, el('span', { 'class': 'sbx-meta' }, m.time + ' '), m.text)); });
+				v.phone.sms.forEach(m => { box.appendChild(el('li', null, el('span', { 'class': 'sbx-meta' }, m.time + ' '), el('span', { lang: en }, m.text))); });
 			});
 			list('milestones', v.milestones, box => {
 				v.milestones.forEach(m => {
@@ -311,7 +314,7 @@
 			});
 			list('mistakes', [v.test.done, v.test.mistakes], box => {
 				if (!v.test.mistakes.length) box.appendChild(el('li', null, L.no_mistakes));
-				v.test.mistakes.forEach(m => { box.appendChild(el('li', null, m.screen + ': ' + m.msg, m.expected ? el('br') : null, m.expected ? L.expected + ': ' + m.expected : null)); });
+				v.test.mistakes.forEach(m => { box.appendChild(el('li', null, el('span', { lang: en }, m.screen + ': ' + m.msg), m.expected ? el('br') : null, m.expected ? L.expected + ': ' + m.expected : null)); });
 			});
 			$$('[data-sbx-scenario] option').forEach(o => { o.hidden = o.disabled = v.scenarios.indexOf(o.value) < 0; });
 		}
@@ -440,6 +443,8 @@
 				var txt = v.notice ? v.notice.text : '';
 				if (note.textContent !== txt) note.textContent = txt;
 				note.className = 'sbx-notice' + (v.notice ? ' sbx-' + v.notice.kind : '');
+				// in the mock screen (English), a method's explanation is guidance in the page's language
+				if (v.notice && v.notice.guide) note.setAttribute('lang', doc.documentElement.lang); else note.removeAttribute('lang');
 			}
 
 			// focus and announcements
@@ -491,6 +496,13 @@
 
 		// --- start
 
+		// kept out of the page's HTML (its size budget): no autofill and no password manager on
+		// any field; the headings that take the focus when a screen or step changes
+		$$('input,textarea').forEach(f => {
+			if (!f.hasAttribute('autocomplete')) f.setAttribute('autocomplete', 'off');
+			if (f.type === 'password') ['data-lpignore', 'data-1p-ignore', 'data-bwignore'].forEach(a => { f.setAttribute(a, 'true'); });
+		});
+		$$('[data-sbx-screen]>h2,[data-sbx-step-focus]').forEach(h => { h.tabIndex = -1; });
 		on(root, 'click', onClick);
 		on(root, 'change', onChange);
 		on(root, 'input', onInput);
