@@ -117,7 +117,7 @@ if (buildError) {
   // A guide whose sandbox goes through SAAS (its first screen: the CPMS 1.x login).
   const guide = 'paedcan';
 
-  // The practice sandbox in German and Italian: the same language switcher as every page,
+  // The practice sandbox in German and Italian: the same switcher and search box as every page,
   // its own controls in the page's language, the mock screens in English inside lang="en".
   const SANDBOX = {
     de: {
@@ -243,7 +243,9 @@ if (buildError) {
         for (const m of x.modes) assert.equal(await controls.getByRole('radio', { name: m }).count(), 1, `mode ${m}`);
         const devices = page.getByRole('group', { name: x.devices });
         assert.equal(await devices.getByRole('button', { name: x.phone }).count(), 1, 'Phone');
-        await devices.getByRole('button', { name: x.inbox }).click();
+        // (the practice state, and so the open Inbox, is kept across the languages' pages)
+        const inboxButton = devices.getByRole('button', { name: x.inbox });
+        if ((await inboxButton.getAttribute('aria-expanded')) !== 'true') await inboxButton.click();
         const inbox = page.getByRole('region', { name: x.inbox });
         await inbox.getByText(x.empty).waitFor({ timeout: 5000 });
         assert.equal(await page.locator('summary', { hasText: x.trainer }).count(), 1, 'Trainer panel');
@@ -255,16 +257,21 @@ if (buildError) {
         // What sandbox.js adds to the page's fields and headings (kept out of its HTML).
         const missing = await page.evaluate(() => [
           ...[...document.querySelectorAll('.sbx input, .sbx textarea')]
+            .filter((f) => f.type !== 'radio' && f.type !== 'checkbox')
             .filter((f) => !f.hasAttribute('autocomplete') || (f.type === 'password' && f.getAttribute('data-lpignore') !== 'true')),
-          ...document.querySelectorAll('[data-sbx-screen] > h2:not([tabindex="-1"]), [data-sbx-step-focus]:not([tabindex="-1"])'),
+          ...document.querySelectorAll('[data-s-screen] > h2:not([tabindex="-1"]), [data-s-step-focus]:not([tabindex="-1"])'),
         ].map((e) => e.id || e.outerHTML.slice(0, 80)));
         assert.deepEqual(missing, []);
         const violations = await lib.runAxe(page);
         assert.equal(violations.length, 0, lib.formatViolations(violations, `${lang} sandbox page`));
       });
 
-      it(`(${lang}) the switcher goes to the same sandbox in another language`, { timeout: TIMEOUT }, async () => {
+      it(`(${lang}) search works on the sandbox page; the switcher goes to the same sandbox in another language`, { timeout: TIMEOUT }, async () => {
         await page.goto(`${server.url}${lang}/${guide}/sandbox/index.html`);
+        const r = await search(page, x.query);
+        assert.ok(r.options.some((o) => o.text.includes(x.hit)), `"${x.hit}" not found: ${JSON.stringify(r.options.slice(0, 5))}`);
+        await page.keyboard.press('Escape');
+        assert.equal(await page.getByRole('search').getByRole('combobox').getAttribute('aria-expanded'), 'false');
         await page.getByRole('navigation', { name: x.nav }).getByRole('link', { name: x.other }).click();
         const to = x.other === 'Deutsch' ? 'de' : 'it';
         await page.waitForURL(new RegExp(`/${to}/${guide}/sandbox/index\\.html$`));

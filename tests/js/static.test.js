@@ -25,7 +25,7 @@ test('flow.js loads as a classic script (no module, no DOM) and exposes ErnSandb
   assert.equal(typeof ctx.ErnSandboxFlow.initialState, 'function');
   const src = code(read('flow.js'));
   assert.doesNotMatch(src, /\b(document|window|localStorage|sessionStorage|location)\b/, 'flow.js is pure');
-  for (const f of ['flow.js', 'sandbox.js']) assert.doesNotMatch(read(f), /^\s*(import|export)\s/m, `${f}: no ES module syntax`);
+  for (const f of ['flow.js', 'flow-saas.js', 'flow-cpms2.js', 'sandbox.js']) assert.doesNotMatch(read(f), /^\s*(import|export)\s/m, `${f}: no ES module syntax`);
 });
 
 test('sandbox.js: one instance per call, no network, data as text only', () => {
@@ -38,7 +38,7 @@ test('sandbox.js: one instance per call, no network, data as text only', () => {
 });
 
 test('no literal space inside a regular expression (the generator\'s JS minifier would drop it: write \\x20)', () => {
-  for (const f of ['flow.js', 'sandbox.js']) {
+  for (const f of ['flow.js', 'flow-saas.js', 'flow-cpms2.js', 'sandbox.js']) {
     for (const line of code(read(f)).split('\n')) {
       // a regex literal after ( , = : ! & | ? { } ; or return
       for (const m of line.matchAll(/(?:[(,=:!&|?{};]|return)\s*\/((?:\\.|\[(?:\\.|[^\]\\])*\]|[^/\\\[\n])+)\/[gimsuy]*/g)) {
