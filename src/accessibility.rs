@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::content::data::{is_iso_date, line_of};
+use crate::content::data::is_iso_date;
+use crate::content::positions::{statement_line, StatementValue};
 use crate::content::IsoDate;
 use crate::error::{parse_yaml, Result, SourceError};
 use crate::input::read_text;
@@ -154,21 +155,27 @@ impl Statement {
     /// Parses and validates the statement's YAML.
     pub fn parse(text: &str, path: &Path) -> Result<Statement, SourceError> {
         let mut s: Statement = parse_yaml(text, path, 0)?;
-        let at = |needle: &str, msg: String| SourceError::new(path, line_of(text, needle), msg);
-        for (field, value) in [
-            ("prepared_on", &s.prepared_on),
-            ("last_reviewed", &s.last_reviewed),
+        let at = |value: StatementValue, msg: String| {
+            SourceError::new(path, statement_line(text, value), msg)
+        };
+        for (field, value, pos) in [
+            ("prepared_on", &s.prepared_on, StatementValue::PreparedOn),
+            (
+                "last_reviewed",
+                &s.last_reviewed,
+                StatementValue::LastReviewed,
+            ),
         ] {
             if !is_iso_date(value) {
                 return Err(at(
-                    &format!("{field}:"),
+                    pos,
                     format!("`{field}: {value}` is not a date (YYYY-MM-DD)"),
                 ));
             }
         }
         if s.last_reviewed < s.prepared_on {
             return Err(at(
-                "last_reviewed:",
+                StatementValue::LastReviewed,
                 format!(
                     "`last_reviewed: {}` is before `prepared_on: {}`",
                     s.last_reviewed, s.prepared_on
@@ -178,7 +185,7 @@ impl Statement {
         if let Some(c) = s.feedback.get() {
             if !crate::config::is_email(&c.email) {
                 return Err(at(
-                    &c.email,
+                    StatementValue::FeedbackEmail,
                     format!("feedback e-mail `{}` is not an e-mail address", c.email),
                 ));
             }
@@ -186,14 +193,14 @@ impl Statement {
         if let Some(e) = s.enforcement.get() {
             if !e.url.starts_with("https://") {
                 return Err(at(
-                    &e.url,
+                    StatementValue::EnforcementUrl,
                     format!("enforcement url `{}` must be an https:// address", e.url),
                 ));
             }
         }
         if s.status != Status::NotAssessed && s.tests.is_empty() {
             return Err(at(
-                "status:",
+                StatementValue::Status,
                 "a statement with a compliance status must say how it was tested: add `tests:`"
                     .into(),
             ));
@@ -213,7 +220,7 @@ impl Statement {
         }
         Some(SourceError::new(
             file,
-            line_of(&self.text, "last_reviewed:"),
+            statement_line(&self.text, StatementValue::LastReviewed),
             format!(
                 "the accessibility statement was last reviewed on {}, more than {interval_days} days before as_of {as_of}: review it and update `last_reviewed`",
                 self.last_reviewed
@@ -240,8 +247,10 @@ prepared_on: 2026-12-01
 last_reviewed: 2026-12-01
 ";
 
+    const DATA_FILE_PATH: &str = "content/data/accessibility.yaml";
+
     fn parse(text: &str) -> Result<Statement, SourceError> {
-        Statement::parse(text, Path::new("content/data/accessibility.yaml"))
+        Statement::parse(text, Path::new(DATA_FILE_PATH))
     }
 
     #[test]
@@ -284,6 +293,40 @@ last_reviewed: 2026-12-01
         let e = parse(&GOOD.replace("last_reviewed: 2026-12-01", "last_reviewed: 2026-11-01"))
             .unwrap_err();
         assert!(e.to_string().contains("before `prepared_on"), "{e}");
+    }
+
+    #[test]
+    fn errors_name_the_line_of_the_value_not_of_an_earlier_mention() {
+        // Each value's text also appears on an earlier line: a search for it would point there.
+        let head = "# last_reviewed: prepared_on: status: nope http://old.example\n";
+        let good = format!("{head}{GOOD}");
+        let e =
+            parse(&good.replace("last_reviewed: 2026-12-01", "last_reviewed: soon")).unwrap_err();
+        assert_eq!(
+            (e.file.as_path(), e.line),
+            (Path::new(DATA_FILE_PATH), 12),
+            "{e}"
+        );
+        let e =
+            parse(&good.replace("prepared_on: 2026-12-01", "prepared_on: 2027-01-01")).unwrap_err();
+        assert_eq!(e.line, 12, "last_reviewed is before prepared_on: {e}");
+        let e = parse(&good.replace("feedback: unknown", "feedback: { name: A, email: nope }"))
+            .unwrap_err();
+        assert_eq!(e.line, 9, "{e}");
+        let e = parse(&good.replace(
+            "enforcement: unknown",
+            "enforcement:\n  name: B\n  url: \"http://old.example\"",
+        ))
+        .unwrap_err();
+        assert_eq!(e.line, 12, "{e}");
+        let e =
+            parse(&good.replace("tests:\n  - \"axe-core rules on every page\"\n", "")).unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        let w = parse(&good)
+            .unwrap()
+            .review_warning("2028-01-02", 365)
+            .unwrap();
+        assert_eq!(w.line, 12, "{w}");
     }
 
     #[test]

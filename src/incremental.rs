@@ -11,18 +11,22 @@
 //!   or through other fragments (recorded by the content templates, `PageInfo::includes`);
 //! - `site.toml`, `content/data/`, `content/networks/`, `themes/`, `screenshots/` -> every page.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Component, Path, PathBuf};
+use std::time::Instant;
 
+use rayon::prelude::*;
 use serde_json::json;
 
 use crate::content::{Guide, Library};
 use crate::error::Result;
 use crate::images::Encode;
+use crate::lint::links::LinkIndex;
 use crate::output::Output;
-use crate::pipeline::{self, Built, Warning};
+use crate::pipeline::{self, timing, Built, Warning};
 use crate::render::page::{guide_rel, step_rel};
 use crate::render::{PageInfo, Selection};
+use crate::search::{self, IndexBuilder, PagePart};
 
 /// What a changed path (relative to the site folder) is, for deciding what to rebuild.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,19 +133,112 @@ impl RebuildStats {
     }
 }
 
-/// Files of `new` that are not in `old` or differ, and files of `old` missing from `new`.
-fn output_diff(old: &Output, new: &Output) -> (Vec<String>, Vec<String>) {
-    let changed = new
-        .files()
-        .filter(|(rel, bytes)| old.get(rel) != Some(*bytes))
-        .map(|(rel, _)| rel.to_string())
+/// Of the output files `touched` (written or removed by a rebuild), those of `new` that are not
+/// in `old` or differ, and those of `old` missing from `new` (each list sorted).
+fn output_diff<'a>(
+    old: &Output,
+    new: &Output,
+    touched: impl Iterator<Item = &'a str>,
+) -> (Vec<String>, Vec<String>) {
+    let touched: BTreeSet<&str> = touched.collect();
+    let changed = touched
+        .iter()
+        .filter(|rel| {
+            new.get(rel)
+                .is_some_and(|bytes| old.get(rel) != Some(bytes))
+        })
+        .map(|rel| rel.to_string())
         .collect();
-    let removed = old
-        .files()
-        .filter(|(rel, _)| !new.contains(rel))
-        .map(|(rel, _)| rel.to_string())
+    let removed = touched
+        .iter()
+        .filter(|rel| old.contains(rel) && !new.contains(rel))
+        .map(|rel| rel.to_string())
         .collect();
     (changed, removed)
+}
+
+/// Each language's search index in parts, one per guide and step page (what
+/// [`pipeline::search`] builds at once): a rebuild analyses only the pages rendered again and
+/// puts the indexes together anew from the parts.
+struct SearchParts {
+    default: String,
+    others: Vec<String>,
+    /// Language -> page folder -> the page's part.
+    parts: BTreeMap<String, BTreeMap<String, PagePart>>,
+}
+
+impl SearchParts {
+    fn new(lib: &Library) -> SearchParts {
+        let default = lib.config.language.clone();
+        let others = lib.config.languages.clone();
+        let parts = std::iter::once(&default)
+            .chain(&others)
+            .map(|l| (l.clone(), BTreeMap::new()))
+            .collect();
+        SearchParts {
+            default,
+            others,
+            parts,
+        }
+    }
+
+    /// Analyses the pages `rels` of `built` again (a page no longer there, or not a guide or
+    /// step page, leaves the index).
+    fn update(&mut self, built: &Built, rels: &[&str]) {
+        let md: HashSet<&str> = built
+            .pages
+            .iter()
+            .filter(|p| p.source.extension().is_some_and(|x| x == "md"))
+            .map(|p| p.rel.as_str())
+            .collect();
+        let (default, others) = (&self.default, &self.others);
+        let analysed: Vec<(&str, String, Option<PagePart>)> = rels
+            .par_iter()
+            .map(|rel| {
+                let (lang, folder) = search::page_place(rel, default, others);
+                let part = md
+                    .contains(rel)
+                    .then(|| built.output.get(rel))
+                    .flatten()
+                    .and_then(|b| std::str::from_utf8(b).ok())
+                    .and_then(search::page_content)
+                    .map(|(title, content)| {
+                        IndexBuilder::new(lang).page_part(&folder, &title, content)
+                    });
+                (lang, folder, part)
+            })
+            .collect();
+        for (lang, folder, part) in analysed {
+            let Some(pages) = self.parts.get_mut(lang) else {
+                continue;
+            };
+            match part {
+                Some(part) => pages.insert(folder, part),
+                None => pages.remove(&folder),
+            };
+        }
+    }
+
+    /// Writes each language's `search/<lang>.js` into `built` from the parts.
+    fn write(&self, built: &mut Built) {
+        let indexes: Vec<(String, String, search::IndexStats)> = self
+            .parts
+            .par_iter()
+            .map(|(lang, pages)| {
+                let mut b = IndexBuilder::new(lang);
+                for part in pages.values() {
+                    b.add_part(part);
+                }
+                let (js, stats) = b.finish();
+                (lang.clone(), js, stats)
+            })
+            .collect();
+        built.search.clear();
+        for (lang, js, stats) in indexes {
+            built.output.add(format!("search/{lang}.js"), js);
+            built.search.push((lang, stats));
+        }
+    }
 }
 
 /// A loaded and rendered site that can be rebuilt from a list of changed files.
@@ -151,25 +248,78 @@ pub struct Site {
     canonical_dir: PathBuf,
     lib: Library,
     rendered: Built,
+    /// The pages' ids and links, to check only the links a rebuild can have broken.
+    links: LinkIndex,
+    /// The search indexes in parts, to analyse only the pages a rebuild rendered.
+    search: SearchParts,
     warnings: Vec<Warning>,
     /// Changes (relative to the site folder) not yet built successfully: a failed rebuild's
     /// changes are built again with the next one.
     pending: BTreeSet<PathBuf>,
 }
 
+/// A whole site rendered, indexed and linted: what [`Site`] keeps.
+struct Whole {
+    lib: Library,
+    rendered: Built,
+    links: LinkIndex,
+    search: SearchParts,
+    warnings: Vec<Warning>,
+}
+
+impl Whole {
+    /// Loads, renders, indexes and link-checks the site at `site_dir`, like `build` without
+    /// writing.
+    fn build(site_dir: &Path) -> Result<Whole> {
+        let lib = pipeline::load(site_dir)?;
+        let (mut rendered, _) = pipeline::assemble(&lib, &Selection::All, Encode::Full)?;
+        let t = Instant::now();
+        let mut search = SearchParts::new(&lib);
+        let all: Vec<&str> = rendered.pages.iter().map(|p| p.rel.as_str()).collect();
+        search.update(&rendered, &all);
+        search.write(&mut rendered);
+        timing("search", t);
+        let t = Instant::now();
+        let links = LinkIndex::new(&rendered);
+        let check = rendered.pages.iter().map(|p| p.rel.clone()).collect();
+        let warnings = lint(&lib, &rendered, &links, &check)?;
+        timing("lint", t);
+        Ok(Whole {
+            lib,
+            rendered,
+            links,
+            search,
+            warnings,
+        })
+    }
+}
+
+/// The link check of the pages `check` (the other pages' links cannot have changed), and the
+/// content warnings.
+fn lint(
+    lib: &Library,
+    built: &Built,
+    links: &LinkIndex,
+    check: &HashSet<String>,
+) -> Result<Vec<Warning>> {
+    if let Some(first) = links.problems(lib, built, check).into_iter().next() {
+        return Err(first.into());
+    }
+    Ok(crate::lint::stale::stale_content_warnings(lib))
+}
+
 impl Site {
     /// Loads, renders and link-checks the site at `site_dir`, like `build` without writing.
     pub fn load(site_dir: &Path) -> Result<Site> {
-        let lib = pipeline::load(site_dir)?;
-        let (mut rendered, _) = pipeline::assemble(&lib, &Selection::All, Encode::Full)?;
-        pipeline::search(&lib, &mut rendered);
-        let warnings = pipeline::lint(&lib, &rendered)?;
+        let whole = Whole::build(site_dir)?;
         Ok(Site {
             site_dir: site_dir.to_path_buf(),
             canonical_dir: canonical(site_dir),
-            lib,
-            rendered,
-            warnings,
+            lib: whole.lib,
+            rendered: whole.rendered,
+            links: whole.links,
+            search: whole.search,
+            warnings: whole.warnings,
             pending: BTreeSet::new(),
         })
     }
@@ -236,25 +386,30 @@ impl Site {
 
     /// Loads and renders everything again.
     fn rebuild_all(&mut self) -> Result<RebuildStats> {
-        let lib = pipeline::load(&self.site_dir)?;
-        let (mut rendered, _) = pipeline::assemble(&lib, &Selection::All, Encode::Full)?;
-        pipeline::search(&lib, &mut rendered);
-        let warnings = pipeline::lint(&lib, &rendered)?;
-        let (changed, removed) = output_diff(&self.rendered.output, &rendered.output);
+        let whole = Whole::build(&self.site_dir)?;
+        let old = &self.rendered.output;
+        let new = &whole.rendered.output;
+        let (changed, removed) = output_diff(old, new, old.files().chain(new.files()).map(|f| f.0));
         let stats = RebuildStats {
             full: true,
-            rendered: rendered.pages.iter().map(|p| p.rel.clone()).collect(),
+            rendered: whole.rendered.pages.iter().map(|p| p.rel.clone()).collect(),
             changed,
             removed,
-            pages: rendered.pages.len(),
+            pages: whole.rendered.pages.len(),
         };
-        self.lib = lib;
-        self.rendered = rendered;
-        self.warnings = warnings;
+        self.lib = whole.lib;
+        self.rendered = whole.rendered;
+        self.links = whole.links;
+        self.search = whole.search;
+        self.warnings = whole.warnings;
         Ok(stats)
     }
 
-    /// Renders the pages that depend on guide files or shared fragments.
+    /// Renders the pages that depend on guide files or shared fragments, and merges them into
+    /// the site: only their links, and the links into them, are checked again, and only their
+    /// part of the search indexes is analysed again. The site's files are shared with the
+    /// last good site (a clone of [`Output`] copies no bytes), which stays as it was if a step
+    /// fails.
     fn rebuild_some(&mut self, kinds: &[ChangeKind]) -> Result<RebuildStats> {
         // Guide sources and shared fragments are read and validated with the rest of the
         // library (a few ms); only rendering is selective.
@@ -265,7 +420,6 @@ impl Site {
         } else {
             select_pages(&self.lib, lib, &self.rendered.pages, kinds)
         };
-        let want = |rel: &str| selection.wants(rel);
         // Only guide files and shared fragments changed (anything else rebuilds everything), so
         // the static files are those of the last build; only the highlight CSS may be new.
         let rendered = pipeline::render(lib, &selection)?;
@@ -274,29 +428,33 @@ impl Site {
             pipeline::static_files(lib, true, &mut part_output)?;
         }
         pipeline::images(lib, rendered.image_jobs, Encode::Full, &mut part_output)?;
-        let part = Built {
-            output: part_output,
-            pages: rendered.pages,
-            search: Vec::new(),
-        };
 
+        let t = Instant::now();
         let mut output = self.rendered.output.clone();
+        // Output files written or removed, and pages rendered again or gone.
+        let mut touched: BTreeSet<String> = BTreeSet::new();
+        let mut redone: Vec<String> = Vec::new();
         let mut pages = Vec::with_capacity(self.rendered.pages.len());
         for p in &self.rendered.pages {
-            if want(&p.rel) {
+            if selection.wants(&p.rel) {
                 // a page not rendered again is gone (a step removed or renamed)
                 output.remove(&p.rel);
+                touched.insert(p.rel.clone());
+                redone.push(p.rel.clone());
             } else {
                 pages.push(p.clone());
             }
         }
-        for (rel, bytes) in part.output.files() {
+        for (rel, bytes) in part_output.files() {
             output.add(rel, bytes);
+            touched.insert(rel.to_string());
         }
-        let rendered: Vec<String> = part.pages.iter().map(|p| p.rel.clone()).collect();
-        pages.extend(part.pages);
+        let rendered_pages = rendered.pages;
+        let rendered: Vec<String> = rendered_pages.iter().map(|p| p.rel.clone()).collect();
+        redone.extend(rendered.iter().cloned());
+        pages.extend(rendered_pages);
         // Image files no page shows any more (a figure changed or was removed) go too.
-        let shown: std::collections::HashSet<&str> = pages
+        let shown: HashSet<&str> = pages
             .iter()
             .flat_map(|p| p.images.iter().map(String::as_str))
             .collect();
@@ -306,17 +464,58 @@ impl Site {
             .filter(|rel| rel.starts_with("images/") && !shown.contains(rel))
             .map(String::from)
             .collect();
-        for rel in orphans {
-            output.remove(&rel);
+        for rel in &orphans {
+            output.remove(rel);
+            touched.insert(rel.clone());
         }
         let mut merged = Built {
             output,
             pages,
             search: Vec::new(),
         };
-        pipeline::search(lib, &mut merged);
-        let warnings = pipeline::lint(lib, &merged)?;
-        let (changed, removed) = output_diff(&self.rendered.output, &merged.output);
+        redone.sort();
+        redone.dedup();
+        let redone: Vec<&str> = redone.iter().map(String::as_str).collect();
+        timing("merge", t);
+
+        let t = Instant::now();
+        let mut search = std::mem::replace(&mut self.search, SearchParts::new(lib));
+        search.update(&merged, &redone);
+        search.write(&mut merged);
+        for lang in std::iter::once(&lib.config.language).chain(&lib.config.languages) {
+            touched.insert(format!("search/{lang}.js"));
+        }
+        timing("search", t);
+
+        let t = Instant::now();
+        let mut links = std::mem::take(&mut self.links);
+        links.update(&merged, &redone);
+        // A page's links can break when it changed, or when a file it links to changed its
+        // ids (a page) or is gone.
+        let check = links.affected(
+            redone
+                .iter()
+                .copied()
+                .chain(orphans.iter().map(String::as_str)),
+        );
+        let linted = lint(lib, &merged, &links, &check);
+        timing("lint", t);
+        let warnings = match linted {
+            Ok(w) => w,
+            Err(e) => {
+                // The index goes back to the last good site's pages.
+                links.update(&self.rendered, &redone);
+                search.update(&self.rendered, &redone);
+                self.links = links;
+                self.search = search;
+                return Err(e);
+            }
+        };
+        let (changed, removed) = output_diff(
+            &self.rendered.output,
+            &merged.output,
+            touched.iter().map(String::as_str),
+        );
         let stats = RebuildStats {
             full: false,
             rendered,
@@ -326,6 +525,8 @@ impl Site {
         };
         self.lib = new;
         self.rendered = merged;
+        self.links = links;
+        self.search = search;
         self.warnings = warnings;
         Ok(stats)
     }

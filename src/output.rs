@@ -17,6 +17,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -129,9 +130,11 @@ fn is_ours_or_empty(dir: &Path) -> bool {
 }
 
 /// Generated files by relative path (`/`-separated), sorted: writing is deterministic.
+/// Cloning shares the files' bytes (`serve` keeps the last good site while it rebuilds, and
+/// hands each new one to the server, without copying the images).
 #[derive(Debug, Default, Clone)]
 pub struct Output {
-    files: BTreeMap<String, Vec<u8>>,
+    files: BTreeMap<String, Arc<Vec<u8>>>,
 }
 
 impl Output {
@@ -140,7 +143,7 @@ impl Output {
     }
 
     pub fn add(&mut self, rel: impl Into<String>, bytes: impl Into<Vec<u8>>) {
-        self.files.insert(rel.into(), bytes.into());
+        self.files.insert(rel.into(), Arc::new(bytes.into()));
     }
 
     /// Removes a file (a page whose source was deleted); returns whether it was there.
@@ -149,7 +152,7 @@ impl Output {
     }
 
     pub fn get(&self, rel: &str) -> Option<&[u8]> {
-        self.files.get(rel).map(Vec::as_slice)
+        self.files.get(rel).map(|b| b.as_slice())
     }
 
     pub fn contains(&self, rel: &str) -> bool {
@@ -237,6 +240,7 @@ impl Output {
             std::fs::create_dir_all(p).with_context(|| format!("creating {}", p.display()))
         })?;
         self.files.par_iter().try_for_each(|(rel, bytes)| {
+            let bytes = bytes.as_slice();
             let path = dir.join(rel);
             if let Some(old) = previous.map(|p| p.join(rel)) {
                 if same_contents(&old, bytes) && std::fs::hard_link(&old, &path).is_ok() {

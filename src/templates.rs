@@ -425,6 +425,39 @@ impl PageTemplates {
             };
             Value::from_safe_string(format!("<a href=\"{}\">{text}</a>", html_escape(&href)))
         });
+        // `english(text)`: English data (a source document's title, a contact's name) as safe
+        // HTML for a UI string's placeholder, inside `<span lang="en">` on a page in another
+        // language, so that screen readers read it in English.
+        env.add_function(
+            "english",
+            |state: &minijinja::State, text: Value| -> Value {
+                let text = if text.is_safe() {
+                    text.to_string()
+                } else {
+                    html_escape(&text.to_string())
+                };
+                let lang = state.lookup("lang");
+                if lang
+                    .as_ref()
+                    .and_then(Value::as_str)
+                    .is_none_or(|l| l == "en")
+                {
+                    Value::from_safe_string(text)
+                } else {
+                    Value::from_safe_string(format!("<span lang=\"en\">{text}</span>"))
+                }
+            },
+        );
+        // `kbd(label)`: a key's name (e.g. the result of `t("Space")`) as `<kbd>`, for a UI
+        // string's placeholder.
+        env.add_function("kbd", |label: Value| -> Value {
+            let label = if label.is_safe() {
+                label.to_string()
+            } else {
+                html_escape(&label.to_string())
+            };
+            Value::from_safe_string(format!("<kbd>{label}</kbd>"))
+        });
         let mut pages = PageTemplates { env, theme };
         pages.set_catalog(std::sync::Arc::new(crate::i18n::Catalog::empty("")));
         pages

@@ -265,12 +265,10 @@ fn every_img_has_width_and_height_and_figures_are_accessible() {
         .match_indices("<img")
         .map(|(i, _)| &step[i..i + step[i..].find('>').unwrap()])
         .collect();
-    assert!(
-        !tags[0].contains("loading="),
-        "the first figure loads eagerly: {}",
-        tags[0]
-    );
-    assert!(tags[1].contains("loading=\"lazy\""), "{}", tags[1]);
+    // every figure loads lazily, the first too: the page's text comes first
+    for tag in &tags {
+        assert!(tag.contains("loading=\"lazy\""), "{tag}");
+    }
     assert!(
         tags[0].contains("width=\"1000\" height=\"320\""),
         "{}",

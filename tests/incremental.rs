@@ -456,3 +456,39 @@ fn a_first_code_block_added_by_a_step_edit_brings_the_highlight_stylesheet() {
     assert!(site.output().get("static/highlight.css").is_some());
     assert_eq!(files(&site), full_build(&t.site()));
 }
+
+/// A rebuild checks the links of the pages it rendered and of the pages that link into them:
+/// renaming a heading of one step breaks a link of another step, which was not rendered again.
+#[test]
+fn a_changed_anchor_fails_the_pages_that_link_to_it() {
+    let t = TestSite::from_fixture("basic");
+    let request = "content/guides/demo/02-request-access.md";
+    let create = "content/guides/demo/01-create-eu-login.md";
+    t.edit(
+        request,
+        "{% include \"request.md\" %}",
+        "{% include \"request.md\" %}\n\nForgot a field? See [the form](../create-eu-login/index.html#fill-in-the-form).",
+    );
+    let mut site = Site::load(&t.site()).unwrap();
+    let good = files(&site);
+    t.edit(create, "# Fill in the form", "# Complete the form");
+    let err = site.rebuild(&[t.path(create)]).unwrap_err();
+    let report = ernguide::error::report(&err);
+    assert!(
+        report.contains(&format!("{request}:7")) && report.contains("fill-in-the-form"),
+        "{report}"
+    );
+    assert_eq!(files(&site), good, "the last good site is kept");
+    // fixing the link builds again
+    t.edit(request, "#fill-in-the-form", "#complete-the-form");
+    let stats = site.rebuild(&[t.path(request)]).unwrap();
+    assert!(!stats.full);
+    assert_eq!(files(&site), full_build(&t.site()));
+    // and breaking it from the linking side fails too
+    t.edit(request, "#complete-the-form", "#no-such-heading");
+    let err = site.rebuild(&[t.path(request)]).unwrap_err();
+    assert!(
+        ernguide::error::report(&err).contains(&format!("{request}:7")),
+        "{err:#}"
+    );
+}

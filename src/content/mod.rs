@@ -4,7 +4,7 @@
 pub(crate) mod data;
 pub(crate) mod date;
 pub(crate) mod guide;
-mod positions;
+pub(crate) mod positions;
 pub(crate) mod sandbox;
 pub(crate) mod shared;
 

@@ -128,9 +128,153 @@ pub(crate) fn network_line(text: &str, value: NetworkValue) -> usize {
     }
 }
 
+#[derive(Deserialize)]
+struct StatementPos {
+    status: Pos,
+    prepared_on: Pos,
+    last_reviewed: Pos,
+}
+
+#[derive(Deserialize)]
+struct FeedbackPos {
+    feedback: EmailPos,
+}
+
+#[derive(Deserialize)]
+struct EmailPos {
+    email: Pos,
+}
+
+#[derive(Deserialize)]
+struct EnforcementPos {
+    enforcement: UrlPos,
+}
+
+#[derive(Deserialize)]
+struct UrlPos {
+    url: Pos,
+}
+
+/// A value of `accessibility.yaml` that a check names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StatementValue {
+    Status,
+    PreparedOn,
+    LastReviewed,
+    FeedbackEmail,
+    EnforcementUrl,
+}
+
+/// The line of `value` in the text of an `accessibility.yaml`.
+pub(crate) fn statement_line(text: &str, value: StatementValue) -> usize {
+    match value {
+        StatementValue::FeedbackEmail => {
+            serde_saphyr::from_str::<FeedbackPos>(text).map_or(0, |f| line(&f.feedback.email))
+        }
+        StatementValue::EnforcementUrl => {
+            serde_saphyr::from_str::<EnforcementPos>(text).map_or(0, |e| line(&e.enforcement.url))
+        }
+        _ => serde_saphyr::from_str::<StatementPos>(text).map_or(0, |s| {
+            line(match value {
+                StatementValue::Status => &s.status,
+                StatementValue::PreparedOn => &s.prepared_on,
+                _ => &s.last_reviewed,
+            })
+        }),
+    }
+}
+
+/// A map's keys with their positions (the values ignored).
+type KeysPos = std::collections::HashMap<Spanned<String>, IgnoredAny>;
+
+#[derive(Deserialize)]
+struct SandboxPos {
+    #[serde(default)]
+    methods: KeysPos,
+    #[serde(default)]
+    networks: KeysPos,
+    password_variant: Pos,
+}
+
+/// A value of the sandbox flow (`sandbox.yaml`) that a check names.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum SandboxValue<'a> {
+    /// The key of `methods` with this name.
+    Method(&'a str),
+    /// The key of `networks` with this name.
+    Network(&'a str),
+    PasswordVariant,
+}
+
+/// The line of `value` in the text of a `sandbox.yaml`.
+pub(crate) fn sandbox_line(text: &str, value: SandboxValue) -> usize {
+    let Ok(s) = serde_saphyr::from_str::<SandboxPos>(text) else {
+        return 0;
+    };
+    let key =
+        |keys: &KeysPos, name: &str| keys.keys().find(|k| k.value == name).map_or(0, yaml_line);
+    match value {
+        SandboxValue::Method(name) => key(&s.methods, name),
+        SandboxValue::Network(name) => key(&s.networks, name),
+        SandboxValue::PasswordVariant => line(&s.password_variant),
+    }
+}
+
+#[derive(Deserialize)]
+struct ConfigPos {
+    #[serde(default)]
+    contacts: Vec<ConfigContactPos>,
+    portal: Option<ConfigContactPos>,
+}
+
+#[derive(Deserialize)]
+struct ConfigContactPos {
+    email: Option<toml::Spanned<IgnoredAny>>,
+}
+
+/// An e-mail address of `site.toml` that a check names.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ConfigEmail {
+    /// The `email` of the `[[contacts]]` entry at this index.
+    Contact(usize),
+    /// `[portal] email`.
+    Portal,
+}
+
+/// The line of an e-mail address in the text of `site.toml`.
+pub(crate) fn config_email_line(text: &str, value: ConfigEmail) -> usize {
+    let Ok(c) = toml::from_str::<ConfigPos>(text) else {
+        return 0;
+    };
+    let pos = match value {
+        ConfigEmail::Contact(i) => c.contacts.get(i).and_then(|c| c.email.as_ref()),
+        ConfigEmail::Portal => c.portal.as_ref().and_then(|p| p.email.as_ref()),
+    };
+    pos.and_then(|p| text.get(..p.span().start))
+        .map_or(0, |before| before.matches('\n').count() + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn config_emails_at_their_own_line() {
+        let text = "# a@x.example.org, b@x.example.org were the old addresses\ntitle = \"T\"\n\n[portal]\nemail = \"b@x.example.org\"\n\n[[contacts]]\nname = \"A\"\nemail = \"a@x.example.org\"\n\n[[contacts]]\nname = \"C\"\n";
+        assert_eq!(config_email_line(text, ConfigEmail::Portal), 5);
+        assert_eq!(config_email_line(text, ConfigEmail::Contact(0)), 9);
+        assert_eq!(config_email_line(text, ConfigEmail::Contact(1)), 0);
+    }
+
+    #[test]
+    fn sandbox_keys_at_their_own_line() {
+        let text = "# sms: networks: password_variant: were renamed\nmethods:\n  app: { label: A }\n  sms:\n    label: S\nnetworks:\n  sms: {}\npassword_variant: strict\n";
+        assert_eq!(sandbox_line(text, SandboxValue::Method("sms")), 4);
+        assert_eq!(sandbox_line(text, SandboxValue::Method("app")), 3);
+        assert_eq!(sandbox_line(text, SandboxValue::Network("sms")), 7);
+        assert_eq!(sandbox_line(text, SandboxValue::PasswordVariant), 8);
+        assert_eq!(sandbox_line(text, SandboxValue::Network("nope")), 0);
+    }
 
     #[test]
     fn lines_of_the_values_not_of_their_first_mention() {

@@ -113,15 +113,14 @@ pub fn missing_figure(spec: &FigureSpec) -> String {
     )
 }
 
-/// The whole `<figure>`. `root` is the relative prefix to the site root; `eager` is true for
-/// the first figure of a page (all others load lazily).
+/// The whole `<figure>`. `root` is the relative prefix to the site root. Every figure loads
+/// lazily: a page's text comes first (a browser loads lazy images before it prints).
 pub fn figure(
     spec: &FigureSpec,
     variants: &[Variant],
     src_w: u32,
     src_h: u32,
     root: &str,
-    eager: bool,
 ) -> String {
     let Some(largest) = variants.last() else {
         return String::new();
@@ -145,13 +144,12 @@ pub fn figure(
     );
     let _ = write!(
         out,
-        "<img src=\"{root}{src}\" srcset=\"{srcset}\" sizes=\"{SIZES}\" width=\"{w}\" height=\"{h}\" alt=\"{alt}\" decoding=\"async\"{lazy}>",
+        "<img src=\"{root}{src}\" srcset=\"{srcset}\" sizes=\"{SIZES}\" width=\"{w}\" height=\"{h}\" alt=\"{alt}\" decoding=\"async\" loading=\"lazy\">",
         src = default.rel,
         srcset = srcset.join(", "),
         w = largest.width,
         h = largest.height,
         alt = esc(&spec.alt),
-        lazy = if eager { "" } else { " loading=\"lazy\"" },
     );
     out.push_str("<span class=\"eg-vh\"> (open the full-size image)</span></a>");
     out.push_str(&overlay(spec, src_w, src_h));
@@ -199,11 +197,11 @@ mod tests {
             1,
         )
         .unwrap();
-        let html = figure(&s, &variants(), 1280, 900, "../../", true);
+        let html = figure(&s, &variants(), 1280, 900, "../../");
         assert!(html.contains("<img src=\"../../images/a-0123-960.png\" srcset=\"../../images/a-0123-480.png 480w, ../../images/a-0123-960.png 960w, ../../images/a-0123-1280.png 1280w\""), "{html}");
         assert!(
             html.contains(
-                "width=\"1280\" height=\"900\" alt=\"The &lt;form&gt;\" decoding=\"async\">"
+                "width=\"1280\" height=\"900\" alt=\"The &lt;form&gt;\" decoding=\"async\" loading=\"lazy\">"
             ),
             "{html}"
         );
@@ -218,9 +216,6 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("Fill &amp; go"), "{html}");
-        assert!(!html.contains("loading="), "{html}");
-        let lazy = figure(&s, &variants(), 1280, 900, "../", false);
-        assert!(lazy.contains(" loading=\"lazy\""), "{lazy}");
     }
 
     #[test]
@@ -231,7 +226,7 @@ mod tests {
             height: 200,
             rel: "images/a-1-300.png".into(),
         }];
-        let html = figure(&s, &v, 300, 200, "", false);
+        let html = figure(&s, &v, 300, 200, "");
         assert!(!html.contains("<svg"));
         assert!(!html.contains("figcaption"));
         assert!(

@@ -18,7 +18,6 @@ pub(crate) use encode::{cache_dir, process, Encode, ImageStats};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Cursor;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use image::{ImageFormat, ImageReader};
@@ -403,7 +402,6 @@ pub struct FigureHook<'a> {
     /// True when Jinja changed the text (lines must be searched for, not offset).
     expanded: bool,
     root: String,
-    count: AtomicUsize,
     /// Every figure's problem (the page fails with all of them, not just the first).
     errors: Mutex<Vec<SourceError>>,
     /// The output paths of the image variants the page shows.
@@ -428,7 +426,6 @@ impl<'a> FigureHook<'a> {
             body,
             expanded: body != rendered,
             root,
-            count: AtomicUsize::new(0),
             errors: Mutex::new(Vec::new()),
             images: Mutex::new(Vec::new()),
         }
@@ -481,14 +478,12 @@ impl<'a> FigureHook<'a> {
         if let Ok(mut images) = self.images.lock() {
             images.extend(variants.iter().map(|v| v.rel.clone()));
         }
-        let eager = self.count.fetch_add(1, Ordering::Relaxed) == 0;
         Ok(html::figure(
             &spec,
             &variants,
             source.width,
             source.height,
             &self.root,
-            eager,
         ))
     }
 }

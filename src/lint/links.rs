@@ -1,8 +1,9 @@
 //! Links: every relative link and `#anchor` of the generated pages must resolve, and external
 //! `http(s):`/`mailto:` links must be well formed (no network access).
 
-use std::borrow::Cow;
+use std::borrow::{Borrow, Cow};
 use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
 
 use rayon::prelude::*;
 
@@ -13,6 +14,7 @@ use crate::error::{Result, SourceError};
 use crate::html::scan_attrs;
 use crate::output::Output;
 use crate::pipeline::Built;
+use crate::render::PageInfo;
 
 /// Every relative link and `#anchor` in the generated HTML must resolve; fails on the first
 /// broken link ([`link_problems`] lists them all).
@@ -57,53 +59,175 @@ pub(crate) fn link_problems(lib: &Library, site: &Built) -> Vec<SourceError> {
         .pages
         .par_iter()
         .zip(links.par_iter())
-        .map(|(p, targets)| {
-            let mut out = Vec::new();
-            let mut text = None;
-            // How many times each address was reported on this page.
-            let mut seen: HashMap<&str, usize> = HashMap::new();
-            for target in targets.iter().flatten() {
-                if let Some(problem) = link_problem(&p.rel, target, &site.output, &ids) {
-                    let message = format!("broken link `{target}` on page {}: {problem}", p.rel);
-                    // A link of the page's Markdown is reported where its source wrote it (its
-                    // n-th occurrence at the n-th such link); a link the template made, at the
-                    // line of the page's source that names it.
-                    let n = seen.entry(target.as_ref()).or_insert(0);
-                    *n += 1;
-                    let written = p.links.iter().filter(|l| l.url == *target);
-                    match written.clone().nth(*n - 1).or_else(|| written.last()) {
-                        Some(l) => {
-                            out.push(SourceError::new(&l.origin.file, l.origin.line, message))
-                        }
-                        None => {
-                            let text = text
-                                .get_or_insert_with(|| lib.source_text(&p.source).unwrap_or(""));
-                            out.push(SourceError::new(
-                                &p.source,
-                                link_line(text, target),
-                                message,
-                            ));
-                        }
-                    }
-                }
-            }
-            out
+        .map(|(p, targets)| match targets {
+            Some(targets) => page_problems(lib, p, targets, &site.output, &ids),
+            None => Vec::new(),
         })
         .collect();
-    // The slides and handouts are made from the same Markdown as the other pages: their
-    // problems are reported only when those pages have none (a problem of their own making),
-    // so a broken link in a step is reported once, at its step.
-    let (derived, own): (Vec<_>, Vec<_>) = site
-        .pages
-        .iter()
-        .zip(per_page)
-        .partition(|(p, _)| is_derived_page(&p.rel));
+    reported(site.pages.iter().zip(per_page))
+}
+
+/// The broken links of page `p` (its `targets`, read from its HTML), each at the line that
+/// wrote it.
+fn page_problems<T, K, S>(
+    lib: &Library,
+    p: &PageInfo,
+    targets: &[T],
+    output: &Output,
+    ids: &HashMap<K, HashSet<S>>,
+) -> Vec<SourceError>
+where
+    T: AsRef<str>,
+    K: Borrow<str> + Eq + Hash,
+    S: Borrow<str> + Eq + Hash,
+{
+    let mut out = Vec::new();
+    let mut text = None;
+    // How many times each address was reported on this page.
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for target in targets {
+        let target = target.as_ref();
+        if let Some(problem) = link_problem(&p.rel, target, output, ids) {
+            let message = format!("broken link `{target}` on page {}: {problem}", p.rel);
+            // A link of the page's Markdown is reported where its source wrote it (its
+            // n-th occurrence at the n-th such link); a link the template made, at the
+            // line of the page's source that names it.
+            let n = seen.entry(target).or_insert(0);
+            *n += 1;
+            let written = p.links.iter().filter(|l| l.url == target);
+            match written.clone().nth(*n - 1).or_else(|| written.last()) {
+                Some(l) => out.push(SourceError::new(&l.origin.file, l.origin.line, message)),
+                None => {
+                    let text = text.get_or_insert_with(|| lib.source_text(&p.source).unwrap_or(""));
+                    out.push(SourceError::new(
+                        &p.source,
+                        link_line(text, target),
+                        message,
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The problems to report from each page's: the slides and handouts are made from the same
+/// Markdown as the other pages, so their problems are reported only when those pages have
+/// none (a problem of their own making), and a broken link in a step is reported once, at
+/// its step.
+fn reported<'p>(
+    per_page: impl Iterator<Item = (&'p PageInfo, Vec<SourceError>)>,
+) -> Vec<SourceError> {
+    let (derived, own): (Vec<_>, Vec<_>) = per_page.partition(|(p, _)| is_derived_page(&p.rel));
     let own: Vec<SourceError> = own.into_iter().flat_map(|(_, e)| e).collect();
     if own.is_empty() {
         derived.into_iter().flat_map(|(_, e)| e).collect()
     } else {
         own
     }
+}
+
+/// What `serve` keeps between rebuilds to check only the links that can have changed: each
+/// page's ids and links (read from its HTML), and which pages link to each output file.
+#[derive(Default)]
+pub(crate) struct LinkIndex {
+    ids: HashMap<String, HashSet<String>>,
+    links: HashMap<String, Vec<String>>,
+    /// Output file -> the pages with a relative link to it (or to an anchor in it).
+    into: HashMap<String, HashSet<String>>,
+}
+
+impl LinkIndex {
+    /// The index of every page of `site`.
+    pub fn new(site: &Built) -> LinkIndex {
+        let mut index = LinkIndex::default();
+        let all: Vec<&str> = site.pages.iter().map(|p| p.rel.as_str()).collect();
+        index.update(site, &all);
+        index
+    }
+
+    /// Reads again the pages `changed` (output paths) from `site`; a page no longer in the
+    /// site is forgotten.
+    pub fn update(&mut self, site: &Built, changed: &[&str]) {
+        let scanned: Vec<(&str, Option<(HashSet<String>, Vec<String>)>)> = changed
+            .par_iter()
+            .map(|rel| {
+                let attrs = site.output.get(rel).map(|bytes| {
+                    let html = String::from_utf8_lossy(bytes);
+                    let a = scan_attrs(&html);
+                    let ids = a.ids.into_iter().map(Cow::into_owned).collect();
+                    let links = a.links.into_iter().map(Cow::into_owned).collect();
+                    (ids, links)
+                });
+                (*rel, attrs)
+            })
+            .collect();
+        for (rel, attrs) in scanned {
+            self.ids.remove(rel);
+            for target in self.links.remove(rel).iter().flatten() {
+                if let Some(file) = target_file(rel, target) {
+                    if let Some(from) = self.into.get_mut(&file) {
+                        from.remove(rel);
+                    }
+                }
+            }
+            let Some((ids, links)) = attrs else { continue };
+            for target in &links {
+                if let Some(file) = target_file(rel, target) {
+                    self.into.entry(file).or_default().insert(rel.to_string());
+                }
+            }
+            self.ids.insert(rel.to_string(), ids);
+            self.links.insert(rel.to_string(), links);
+        }
+    }
+
+    /// The pages whose links can have changed when the output files `changed` were written
+    /// again or removed: those pages themselves and every page that links to one of them.
+    pub fn affected<'a>(&self, changed: impl Iterator<Item = &'a str>) -> HashSet<String> {
+        let mut out = HashSet::new();
+        for rel in changed {
+            if self.links.contains_key(rel) {
+                out.insert(rel.to_string());
+            }
+            out.extend(self.into.get(rel).into_iter().flatten().cloned());
+        }
+        out
+    }
+
+    /// The broken links of the pages `check` of `site` (as [`link_problems`] reports them;
+    /// the same when the other pages have none).
+    pub fn problems(
+        &self,
+        lib: &Library,
+        site: &Built,
+        check: &HashSet<String>,
+    ) -> Vec<SourceError> {
+        let pages: Vec<&PageInfo> = site
+            .pages
+            .iter()
+            .filter(|p| check.contains(&p.rel))
+            .collect();
+        let per_page: Vec<Vec<SourceError>> = pages
+            .par_iter()
+            .map(|p| match self.links.get(&p.rel) {
+                Some(targets) => page_problems(lib, p, targets, &site.output, &self.ids),
+                None => Vec::new(),
+            })
+            .collect();
+        reported(pages.into_iter().zip(per_page))
+    }
+}
+
+/// The output file a relative link of page `page` leads to (`None` for other links and
+/// links that do not resolve).
+fn target_file(page: &str, target: &str) -> Option<String> {
+    let t = target.trim();
+    if t.is_empty() || t.contains(':') || t.starts_with('/') {
+        return None;
+    }
+    let path_part = t.split('#').next().unwrap_or("");
+    resolve(page, path_part.split('?').next().unwrap_or("")).ok()
 }
 
 /// A guide's slides or handout: pages made from the guide's other pages' sources.
@@ -135,12 +259,16 @@ fn link_line(source: &str, target: &str) -> usize {
     .unwrap_or(0)
 }
 
-fn link_problem<S: std::borrow::Borrow<str> + Eq + std::hash::Hash>(
+fn link_problem<K, S>(
     page: &str,
     target: &str,
     output: &Output,
-    ids: &HashMap<&str, HashSet<S>>,
-) -> Option<String> {
+    ids: &HashMap<K, HashSet<S>>,
+) -> Option<String>
+where
+    K: Borrow<str> + Eq + Hash,
+    S: Borrow<str> + Eq + Hash,
+{
     let t = target.trim();
     if t.is_empty() {
         return Some("empty link".into());
@@ -179,40 +307,9 @@ fn link_problem<S: std::borrow::Borrow<str> + Eq + std::hash::Hash>(
         None => (t, None),
     };
     let path_part = path_part.split('?').next().unwrap_or("");
-    let target_rel = if path_part.is_empty() {
-        page.to_string()
-    } else {
-        let base = match page.rfind('/') {
-            Some(i) => &page[..i],
-            None => "",
-        };
-        let mut parts: Vec<&str> = if base.is_empty() {
-            Vec::new()
-        } else {
-            base.split('/').collect()
-        };
-        for seg in path_part.split('/') {
-            match seg {
-                "" | "." => {}
-                ".." => {
-                    if parts.pop().is_none() {
-                        return Some("points above the site root".into());
-                    }
-                }
-                s => parts.push(s),
-            }
-        }
-        let mut joined = parts.join("/");
-        if path_part.ends_with('/') {
-            return Some(format!(
-                "links to a folder; link to {}index.html so it works from disk",
-                path_part
-            ));
-        }
-        if joined.is_empty() {
-            joined = "index.html".into();
-        }
-        joined
+    let target_rel = match resolve(page, path_part) {
+        Ok(rel) => rel,
+        Err(problem) => return Some(problem),
     };
     if !output.contains(&target_rel) {
         return Some(format!("no such file `{target_rel}` in the output"));
@@ -228,6 +325,45 @@ fn link_problem<S: std::borrow::Borrow<str> + Eq + std::hash::Hash>(
         }
     }
     None
+}
+
+/// The output file that the path part `path_part` of a relative link of `page` names, or
+/// why it names none.
+fn resolve(page: &str, path_part: &str) -> Result<String, String> {
+    if path_part.is_empty() {
+        return Ok(page.to_string());
+    }
+    let base = match page.rfind('/') {
+        Some(i) => &page[..i],
+        None => "",
+    };
+    let mut parts: Vec<&str> = if base.is_empty() {
+        Vec::new()
+    } else {
+        base.split('/').collect()
+    };
+    for seg in path_part.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Err("points above the site root".into());
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    if path_part.ends_with('/') {
+        return Err(format!(
+            "links to a folder; link to {path_part}index.html so it works from disk"
+        ));
+    }
+    let joined = parts.join("/");
+    Ok(if joined.is_empty() {
+        "index.html".into()
+    } else {
+        joined
+    })
 }
 
 #[cfg(test)]

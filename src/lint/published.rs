@@ -3,11 +3,10 @@
 //! words (`seed`, `TODO`, `FIXME`, `placeholder`, `lorem ipsum`) in the text a reader sees.
 //! Fictitious sample people (maria.example@example.org) stay: they are text, never a contact.
 
-use std::path::Path;
-
 use rayon::prelude::*;
 
 use crate::content::data::line_of;
+use crate::content::positions::{config_email_line, network_line, ConfigEmail, NetworkValue};
 use crate::content::Library;
 use crate::error::SourceError;
 use crate::pipeline::Built;
@@ -98,9 +97,17 @@ fn visible_text(html: &str) -> String {
 pub(crate) fn contact_problems(lib: &Library) -> Vec<SourceError> {
     let mut out = Vec::new();
     for net in lib.networks.values() {
+        let at = |value: NetworkValue| {
+            let text = crate::input::read_text(&net.source_file).unwrap_or_default();
+            network_line(&text, value)
+        };
         if let Some(h) = &net.helpdesk {
             if is_placeholder_address(&h.email) {
-                out.push(placeholder_error(&net.source_file, &h.email, "helpdesk"));
+                out.push(SourceError::new(
+                    &net.source_file,
+                    at(NetworkValue::HelpdeskEmail),
+                    placeholder_message(&h.email, "helpdesk"),
+                ));
             }
         }
         if let Some(url) = &net.web_page {
@@ -112,26 +119,30 @@ pub(crate) fn contact_problems(lib: &Library) -> Vec<SourceError> {
                 .next()
                 .unwrap_or("");
             if is_placeholder_address(host) {
-                out.push(placeholder_error(&net.source_file, url, "web page"));
+                out.push(SourceError::new(
+                    &net.source_file,
+                    at(NetworkValue::WebPage),
+                    placeholder_message(url, "web page"),
+                ));
             }
         }
     }
     let site_toml = lib.site_dir.join("site.toml");
-    let in_config = |value: &str, what: &str| {
+    let in_config = |value: &str, pos: ConfigEmail, what: &str| {
         SourceError::new(
             &site_toml,
-            line_of(&lib.config_text, value),
+            config_email_line(&lib.config_text, pos),
             placeholder_message(value, what),
         )
     };
-    for c in &lib.config.contacts {
+    for (i, c) in lib.config.contacts.iter().enumerate() {
         if is_placeholder_address(&c.email) {
-            out.push(in_config(&c.email, "contact"));
+            out.push(in_config(&c.email, ConfigEmail::Contact(i), "contact"));
         }
     }
     if let Some(email) = &lib.config.portal.email {
         if is_placeholder_address(email) {
-            out.push(in_config(email, "portal email"));
+            out.push(in_config(email, ConfigEmail::Portal, "portal email"));
         }
     }
     out
@@ -141,15 +152,6 @@ fn placeholder_message(value: &str, what: &str) -> String {
     format!(
         "{what} \"{value}\" is on a reserved example domain: a placeholder presented as a real contact. \
          If the real one is not known, leave it out (for a helpdesk: `helpdesk: null`) and the pages say so"
-    )
-}
-
-fn placeholder_error(file: &Path, value: &str, what: &str) -> SourceError {
-    let text = crate::input::read_text(file).unwrap_or_default();
-    SourceError::new(
-        file,
-        line_of(&text, value),
-        placeholder_message(value, what),
     )
 }
 
@@ -189,9 +191,20 @@ pub(crate) fn page_problems(lib: &Library, site: &Built) -> Vec<SourceError> {
                     .take_while(|c| !matches!(c, '"' | '\'' | '?' | '>' | ' '))
                     .collect();
                 if is_placeholder_address(&addr) {
+                    // A link of the page's Markdown is where its source wrote it; one the
+                    // template made, at the line of the page's source that names it.
+                    let written = p.links.iter().find(|l| {
+                        l.url
+                            .get(..7 + addr.len())
+                            .is_some_and(|u| u.eq_ignore_ascii_case(&format!("mailto:{addr}")))
+                    });
+                    let (file, line) = match written {
+                        Some(l) => (l.origin.file.clone(), l.origin.line),
+                        None => (p.source.clone(), line_of(&source_text(), &addr)),
+                    };
                     out.push((Some(addr.to_ascii_lowercase()), SourceError::new(
-                        &p.source,
-                        line_of(&source_text(), &addr),
+                        &file,
+                        line,
                         format!(
                             "page {} links to the placeholder address {addr} as a contact (mailto:); \
                              sample people may appear as text, never as a contact",

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use crate::content::data::line_of;
+use crate::content::positions::{sandbox_line, SandboxValue};
 use crate::content::{Guide, Library};
 use crate::error::SourceError;
 
@@ -138,7 +138,7 @@ fn sandbox(lib: &Library, errors: &mut Vec<SourceError>, warnings: &mut Vec<Sour
         {
             warnings.push(SourceError::new(
                 &file,
-                line_of(text, &format!("{id}:")),
+                sandbox_line(text, SandboxValue::Method(id)),
                 format!("methods: `{id}` is not a verification method of content/data/eu_login.yaml (unused)"),
             ));
         }
@@ -151,7 +151,7 @@ fn sandbox(lib: &Library, errors: &mut Vec<SourceError>, warnings: &mut Vec<Sour
         {
             warnings.push(SourceError::new(
                 &file,
-                line_of(text, &format!("{id}:")),
+                sandbox_line(text, SandboxValue::Network(id)),
                 format!("networks: `{id}` is not a network (no content/networks/{id}/network.yaml; unused)"),
             ));
         }
@@ -160,7 +160,7 @@ fn sandbox(lib: &Library, errors: &mut Vec<SourceError>, warnings: &mut Vec<Sour
         if !eu.password_rules.variants.iter().any(|v| &v.id == variant) {
             errors.push(SourceError::new(
                 &file,
-                line_of(text, "password_variant:"),
+                sandbox_line(text, SandboxValue::PasswordVariant),
                 format!("password_variant `{variant}` is not a password rule variant of content/data/eu_login.yaml"),
             ));
         }

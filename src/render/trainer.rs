@@ -13,7 +13,6 @@ use crate::content::Guide;
 use crate::error::{Context, Result};
 use crate::handout;
 use crate::html::{one_folder_down, prefix_ids};
-use crate::images;
 use crate::markdown::{self, RenderOptions};
 use crate::slides;
 
@@ -29,27 +28,16 @@ impl Renderer<'_> {
         let mut out = Vec::new();
         let mut images = Vec::new();
         let mut links = Vec::new();
-        let mut first_figure = true;
         for step in &g.steps {
             let expanded = self.expand(g, net, Some(step), 1, None)?;
             for slide in slides::split(&expanded.text) {
                 let Body {
-                    md: mut body,
+                    md: body,
                     images: shown,
                     links: found,
                 } = self.markdown_text(g, Some(step), &slide.body, &expanded, 1, 3)?;
                 images.extend(shown);
                 links.extend(found);
-                // Only the deck's first screenshot loads at once (each slide renders alone).
-                if images::page_has_figures(&body.html) {
-                    if !first_figure {
-                        body.html = body.html.replace(
-                            " decoding=\"async\">",
-                            " decoding=\"async\" loading=\"lazy\">",
-                        );
-                    }
-                    first_figure = false;
-                }
                 let notes = markdown::render(
                     &slide.notes,
                     &RenderOptions {

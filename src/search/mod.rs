@@ -341,6 +341,14 @@ impl IndexStats {
     }
 }
 
+/// One page's part of an index: its folder, title and sections (heading, anchor, terms).
+pub struct PagePart {
+    path: String,
+    title: String,
+    sections: Vec<(String, String, Vec<String>)>,
+    words: usize,
+}
+
 /// Builds one language's index, page by page.
 pub struct IndexBuilder {
     lang: String,
@@ -376,30 +384,25 @@ impl IndexBuilder {
     /// Adds a page: `path` is its folder relative to the language's root (`paedcan/sign-in`,
     /// `""` for the root), `title` its title (also indexed), `html` its content HTML.
     pub fn add_page(&mut self, path: &str, title: &str, html: &str) {
-        let page = self.page_count;
-        self.page_count += 1;
-        let title_id = self.strings.id(title);
-        push_varint(&mut self.pages, title_id);
-        let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        push_varint(&mut self.pages, segs.len() as u32);
-        for s in segs {
-            let id = self.strings.id(s);
-            push_varint(&mut self.pages, id);
-        }
+        let part = self.page_part(path, title, html);
+        self.add_part(&part);
+    }
+
+    /// A page's part of the index, analysed (what [`IndexBuilder::add_page`] adds; `serve`
+    /// keeps each page's between rebuilds and analyses only the pages rendered again).
+    pub fn page_part(&mut self, path: &str, title: &str, html: &str) -> PagePart {
+        let mut part = PagePart {
+            path: path.to_string(),
+            title: title.to_string(),
+            sections: Vec::new(),
+            words: 0,
+        };
         for (i, sec) in sections(html).into_iter().enumerate() {
-            let id = self.section_count;
-            self.section_count += 1;
-            push_varint(&mut self.sections, page - self.last_section_page);
-            self.last_section_page = page;
             let heading = if sec.anchor.is_empty() {
                 title.to_string()
             } else {
                 sec.heading.clone()
             };
-            let h = self.strings.id(&heading);
-            push_varint(&mut self.sections, h);
-            let a = self.strings.id(&sec.anchor);
-            push_varint(&mut self.sections, a);
             let (mut text, english) = html_text(&sec.html);
             if i == 0 {
                 text.push(' ');
@@ -407,7 +410,7 @@ impl IndexBuilder {
             }
             let mut terms: HashSet<String> = HashSet::new();
             for w in words(&text) {
-                self.words += 1;
+                part.words += 1;
                 terms.insert(self.analyzer.term(&w));
             }
             if let Some(en) = self.english.as_mut() {
@@ -415,10 +418,43 @@ impl IndexBuilder {
                     terms.insert(en.term(&w));
                 }
             }
+            part.sections
+                .push((heading, sec.anchor, terms.into_iter().collect()));
+        }
+        part
+    }
+
+    /// Adds a page from its part ([`IndexBuilder::page_part`]).
+    pub fn add_part(&mut self, part: &PagePart) {
+        let page = self.page_count;
+        self.page_count += 1;
+        let title_id = self.strings.id(&part.title);
+        push_varint(&mut self.pages, title_id);
+        let segs: Vec<&str> = part.path.split('/').filter(|s| !s.is_empty()).collect();
+        push_varint(&mut self.pages, segs.len() as u32);
+        for s in segs {
+            let id = self.strings.id(s);
+            push_varint(&mut self.pages, id);
+        }
+        for (heading, anchor, terms) in &part.sections {
+            let id = self.section_count;
+            self.section_count += 1;
+            push_varint(&mut self.sections, page - self.last_section_page);
+            self.last_section_page = page;
+            let h = self.strings.id(heading);
+            push_varint(&mut self.sections, h);
+            let a = self.strings.id(anchor);
+            push_varint(&mut self.sections, a);
             for t in terms {
-                self.postings.entry(t).or_default().push(id);
+                match self.postings.get_mut(t.as_str()) {
+                    Some(list) => list.push(id),
+                    None => {
+                        self.postings.insert(t.clone(), vec![id]);
+                    }
+                }
             }
         }
+        self.words += part.words;
     }
 
     /// The script `search/<lang>.js` and its sizes.
@@ -502,6 +538,17 @@ pub fn page_content(html: &str) -> Option<(String, &str)> {
     ))
 }
 
+/// Where the page at output path `rel` belongs: its language (its first folder if that is one
+/// of `others`, else `default`) and its folder inside that language's root.
+pub fn page_place<'a>(rel: &'a str, default: &'a str, others: &[String]) -> (&'a str, String) {
+    let (lang, inner) = match rel.split_once('/') {
+        Some((first, rest)) if others.iter().any(|l| l == first) => (first, rest),
+        _ => (default, rel),
+    };
+    let folder = inner.strip_suffix("index.html").unwrap_or(inner);
+    (lang, folder.trim_end_matches('/').to_string())
+}
+
 /// Builds each language's index from the rendered pages: `pages` are (output path, HTML) of
 /// guide and step pages; a page belongs to the language of its first folder if that is one of
 /// `others`, else to `default`. Returns `search/<lang>.js` files and their sizes.
@@ -516,17 +563,11 @@ pub fn build_indexes<'a>(
         docs.entry(l.clone()).or_default();
     }
     for (rel, html) in pages {
-        let (lang, inner) = match rel.split_once('/') {
-            Some((first, rest)) if others.iter().any(|l| l == first) => (first.to_string(), rest),
-            _ => (default.to_string(), rel),
-        };
+        let (lang, folder) = page_place(rel, default, others);
         if let Some((title, content)) = page_content(html) {
-            let folder = inner.strip_suffix("index.html").unwrap_or(inner);
-            docs.entry(lang).or_default().push((
-                folder.trim_end_matches('/').to_string(),
-                title,
-                content,
-            ));
+            docs.entry(lang.to_string())
+                .or_default()
+                .push((folder, title, content));
         }
     }
     docs.into_iter()

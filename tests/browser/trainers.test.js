@@ -165,6 +165,23 @@ describe('trainers: slides, speaker view, handout, statement', () => {
     assert.deepEqual(guard.external, [], guard.report());
   });
 
+  it('slides in German and Italian: buttons, count and announcements in the page language', { timeout: T }, async () => {
+    for (const [lang, start, next, slideOf] of [['de', 'Präsentation starten', 'Weiter', 'Folie'], ['it', 'Avvia la presentazione', 'Avanti', 'Diapositiva']]) {
+      await page.goto(server.url + `${lang}/${slidesRel}`);
+      assert.equal(await page.evaluate(() => document.documentElement.lang), lang);
+      const n = await slideCount(page);
+      await page.getByRole('button', { name: start }).click();
+      await page.getByRole('button', { name: next, exact: true }).click();
+      const title2 = (await currentSlide(page)).title;
+      await page.waitForFunction((t) => document.querySelector('[data-eg-live]').textContent.includes(t), title2);
+      const of = lang === 'de' ? 'von' : 'di';
+      assert.match(await page.locator('[data-eg-live]').textContent(), new RegExp(`^${slideOf} 2 ${of} ${n}: `));
+      assert.equal((await page.locator('[data-eg-deck-count]').textContent()).trim(), `${slideOf} 2 ${of} ${n}`);
+      await axeClean(page, `${lang} slides presenting`);
+    }
+    assert.deepEqual(guard.external, [], guard.report());
+  });
+
   it('speaker view: a second window from file:// stays in sync both ways', { timeout: T }, async () => {
     const audience = page;
     await audience.goto(lib.fileUrl(path.join(out, slidesRel)));
@@ -256,6 +273,10 @@ describe('trainers: slides, speaker view, handout, statement', () => {
     await page.emulateMedia({ media: null });
     const pagesText = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8', maxBuffer: 64 << 20 }).split('\f');
     if (pagesText[pagesText.length - 1].trim() === '') pagesText.pop();
+    // every figure's screenshot is on paper (they load lazily on screen)
+    needTool('pdfimages', 'install poppler-utils');
+    const images = execFileSync('pdfimages', ['-list', pdf], { encoding: 'utf8' }).trim().split('\n').slice(2);
+    assert.ok(images.length >= want.figures, `${images.length} images in the PDF for ${want.figures} figures`);
     const total = pagesText.length;
     const flat = (s) => s.replace(/\s+/g, '');
     // one cover, on the first page

@@ -40,6 +40,15 @@
     returnFocus: null
   };
 
+  // The deck's UI strings in the page's language (data-* attributes of the deck, made by t()
+  // in slides.html); `{name}` placeholders are filled from `vars`.
+  function msg(name, vars) {
+    var text = root.getAttribute("data-" + name) || "";
+    return text.replace(/\{(\w+)\}/g, function (all, key) {
+      return vars && Object.prototype.hasOwnProperty.call(vars, key) ? String(vars[key]) : all;
+    });
+  }
+
   function title(i) {
     var h = slides[i].querySelector("h2");
     return h ? h.textContent.replace(/\s+/g, " ").trim() : "";
@@ -98,13 +107,13 @@
       var lazy = slides[n + 1].querySelectorAll("img[loading=lazy]");
       for (var l = 0; l < lazy.length; l++) lazy[l].setAttribute("loading", "eager");
     }
-    if (count) count.textContent = "Slide " + (n + 1) + " of " + slides.length;
+    if (count) count.textContent = msg("slide-of", { n: n + 1, total: slides.length });
     if (state.presenting && !state.speaker && window.history && history.replaceState) {
       history.replaceState(null, "", "#slide-" + (n + 1));
     }
     if (state.speaker) renderSpeaker();
     if (changed || !fromPartner) {
-      announce("Slide " + (n + 1) + " of " + slides.length + ": " + title(n));
+      announce(msg("slide-of", { n: n + 1, total: slides.length }) + ": " + title(n));
     }
     if (!fromPartner) send({ type: "go", index: n });
   }
@@ -113,7 +122,7 @@
     state.blank = !!on;
     if (!state.speaker && blankLayer) blankLayer.hidden = !state.blank;
     if (state.speaker) renderSpeakerStatus();
-    announce(state.blank ? "Screen blanked. Press B to show the slide again." : "Slide " + (state.index + 1) + " shown again.");
+    announce(state.blank ? msg("blanked") : msg("shown", { n: state.index + 1 }));
     if (!fromPartner) send({ type: "blank", on: state.blank });
   }
 
@@ -138,7 +147,7 @@
       history.replaceState(null, "", location.pathname + location.search);
     }
     slides[state.index].scrollIntoView();
-    announce("Stopped presenting.");
+    announce(msg("stopped"));
   }
 
   /* ---------------------------------------------------------------- speaker view */
@@ -151,7 +160,7 @@
     var url = location.href.split("#")[0] + "#speaker";
     var w = window.open(url, "eg-speaker", "popup,width=1100,height=760");
     if (!w) {
-      announce("The speaker view did not open: allow pop-ups for this page, then press S again.");
+      announce(msg("popup"));
       return;
     }
     state.partner = w;
@@ -196,17 +205,17 @@
     if (!status) return;
     var linked = state.partner && !state.partner.closed;
     status.textContent =
-      "Slide " + (state.index + 1) + " of " + slides.length +
-      (linked ? "" : " (not connected to the audience window: open the speaker view from the slides with S)") +
-      (state.blank ? ". The audience screen is blank." : ".");
+      msg("slide-of", { n: state.index + 1, total: slides.length }) +
+      (linked ? "" : " " + msg("unlinked")) +
+      (state.blank ? ". " + msg("blank-now") : ".");
   }
 
   function renderSpeaker() {
     var i = state.index;
-    fill(q("[data-eg-speaker-now]"), copyOf(slides[i]), "Slide " + (i + 1) + ": " + title(i));
+    fill(q("[data-eg-speaker-now]"), copyOf(slides[i]), msg("slide-title", { n: i + 1, title: title(i) }));
     var next = i + 1 < slides.length ? i + 1 : -1;
     fill(q("[data-eg-speaker-next]"), next < 0 ? null : copyOf(slides[next]),
-      next < 0 ? "This is the last slide." : "Slide " + (next + 1) + ": " + title(next));
+      next < 0 ? msg("last") : msg("slide-title", { n: next + 1, title: title(next) }));
     var notes = q("[data-eg-speaker-notes]");
     if (notes) {
       while (notes.firstChild) notes.removeChild(notes.firstChild);
@@ -216,7 +225,7 @@
       } else {
         var none = document.createElement("p");
         none.className = "eg-muted";
-        none.textContent = "No notes for this slide.";
+        none.textContent = msg("no-notes");
         notes.appendChild(none);
       }
     }
@@ -246,7 +255,7 @@
   function startSpeaker() {
     html.classList.add("eg-speaker-mode");
     if (speakerPane) speakerPane.hidden = false;
-    document.title = "Speaker view: " + document.title;
+    document.title = msg("speaker", { title: document.title });
     state.partner = window.opener || null;
     tick();
     window.setInterval(tick, 1000);
