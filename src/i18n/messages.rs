@@ -391,6 +391,9 @@ fn data_texts(lib: &Library) -> Vec<(String, String)> {
     for f in &lib.data.facts {
         out.push((format!("facts.{}.text", f.id), f.text.clone()));
     }
+    for m in &lib.data.eu_login.methods {
+        out.push((format!("eu_login.methods.{}.note", m.id), m.note.clone()));
+    }
     for l in &lib.data.links {
         out.push((format!("links.{}.title", l.id), l.title.clone()));
         out.push((format!("links.{}.description", l.id), l.description.clone()));

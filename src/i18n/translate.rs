@@ -137,6 +137,11 @@ pub(crate) fn translate_data(
     for f in &mut d.facts {
         tr(&mut f.text);
     }
+    // A method's note is the portal's advice; its label and description are EU Login's own
+    // screen texts and stay English.
+    for m in &mut d.eu_login.methods {
+        tr(&mut m.note);
+    }
     for l in &mut d.links {
         tr(&mut l.title);
         tr(&mut l.description);

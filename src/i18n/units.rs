@@ -1,7 +1,8 @@
 //! Block-level translation units of a Markdown source, read *before* Jinja runs (so a shared
 //! step's `{{ network.name }}` stays a placeholder and one translation serves every network):
 //! paragraphs, list items, headings, table cells and admonition bodies, and the alt text,
-//! caption and call-out labels of `figure` blocks. Other fenced code and raw HTML are not units.
+//! caption and call-out labels of `figure` blocks, and the Markdown inside a slide deck's
+//! `notes` blocks (speaker notes). Other fenced code and raw HTML are not units.
 //!
 //! [`translate`] puts translations back into the source text; a unit without a usable
 //! translation keeps its English text between [`UNTRANSLATED_START`] and
@@ -133,6 +134,8 @@ pub fn units(src: &str, line_offset: usize) -> Vec<Unit> {
     let mut skip = 0usize; // inside code blocks / HTML blocks
                            // Inside a `figure` block: the byte range of its YAML so far.
     let mut figure: Option<Option<Range<usize>>> = None;
+    // Inside a `notes` block: the byte range of its Markdown so far.
+    let mut notes: Option<Option<Range<usize>>> = None;
     let flush = |leaf: &mut Option<(UnitKind, Option<Range<usize>>)>, out: &mut Vec<Unit>| {
         if let Some((kind, Some(range))) = leaf.take() {
             if let Some(u) = make_unit(src, kind, range, &line_at, line_offset) {
@@ -147,7 +150,7 @@ pub fn units(src: &str, line_offset: usize) -> Vec<Unit> {
                 Event::Start(Tag::CodeBlock(_)) | Event::Start(Tag::HtmlBlock) => skip += 1,
                 Event::End(TagEnd::CodeBlock) | Event::End(TagEnd::HtmlBlock) => skip -= 1,
                 Event::Text(_) => {
-                    if let Some(r) = figure.as_mut() {
+                    if let Some(r) = figure.as_mut().or(notes.as_mut()) {
                         *r = Some(match r.take() {
                             Some(old) => old.start.min(range.start)..old.end.max(range.end),
                             None => range,
@@ -160,6 +163,9 @@ pub fn units(src: &str, line_offset: usize) -> Vec<Unit> {
                 if let Some(Some(r)) = figure.take() {
                     out.extend(figure_units(src, r, &line_at, line_offset));
                 }
+                if let Some(Some(r)) = notes.take() {
+                    out.extend(notes_units(src, r, &line_at, line_offset));
+                }
             }
             continue;
         }
@@ -170,6 +176,9 @@ pub fn units(src: &str, line_offset: usize) -> Vec<Unit> {
                 let is_figure = matches!(&kind, CodeBlockKind::Fenced(info)
                     if info.split_whitespace().next() == Some("figure"));
                 figure = is_figure.then_some(None);
+                let is_notes = matches!(&kind, CodeBlockKind::Fenced(info)
+                    if info.split_whitespace().next() == Some("notes"));
+                notes = is_notes.then_some(None);
             }
             Event::Start(Tag::HtmlBlock) => {
                 flush(&mut leaf, &mut out);
@@ -269,6 +278,27 @@ fn figure_units(
             kind: UnitKind::Figure,
             range: range.start + r.start..range.start + r.end,
             line_prefixes: Vec::new(),
+        })
+        .collect()
+}
+
+/// The units of the Markdown of a `notes` block at `range` of `src` (speaker notes are
+/// Markdown: their paragraphs and list items are units like the page's own).
+fn notes_units(
+    src: &str,
+    range: Range<usize>,
+    line_at: &dyn Fn(usize) -> usize,
+    line_offset: usize,
+) -> Vec<Unit> {
+    let Some(body) = src.get(range.clone()) else {
+        return Vec::new();
+    };
+    units(body, 0)
+        .into_iter()
+        .map(|u| Unit {
+            line: line_at(range.start + u.range.start) + line_offset,
+            range: range.start + u.range.start..range.start + u.range.end,
+            ..u
         })
         .collect()
 }
@@ -474,6 +504,31 @@ A last paragraph.
         assert!(out.contains("```figure\nsrc: x.png\n```"));
         // Re-reading the translated source gives the same block structure.
         assert_eq!(units(&out, 0).len(), us.len());
+    }
+
+    #[test]
+    fn speaker_notes_are_units_translated_in_place() {
+        let src = "Intro.\n\n```notes\nAsk everyone to open their **inbox**.\n\n- Wait for the e-mail.\n```\n\n```yaml\nnot: a unit\n```\n";
+        let us = units(src, 10);
+        let texts: Vec<(&str, usize)> = us.iter().map(|u| (u.text.as_str(), u.line)).collect();
+        assert_eq!(
+            texts,
+            vec![
+                ("Intro.", 11),
+                ("Ask everyone to open their **inbox**.", 14),
+                ("Wait for the e-mail.", 16),
+            ]
+        );
+        let out = translate(src, &us, |u| match u.text.as_str() {
+            "Ask everyone to open their **inbox**." => {
+                Rendering::Translated("Alle sollen ihr **Postfach** öffnen.")
+            }
+            _ => Rendering::Source,
+        });
+        assert_eq!(
+            out,
+            "Intro.\n\n```notes\nAlle sollen ihr **Postfach** öffnen.\n\n- Wait for the e-mail.\n```\n\n```yaml\nnot: a unit\n```\n"
+        );
     }
 
     #[test]
