@@ -127,8 +127,13 @@ pub(crate) fn read_text(path: &Path) -> Result<String> {
     Ok(decode_text(path, read_bytes(path)?)?)
 }
 
-/// `bytes` (read from `path`) as UTF-8 text, or a [`SourceError`] at the first bad byte's line.
+/// `bytes` (read from `path`) as UTF-8 text without a byte-order mark (editors on Windows
+/// write one; it is not text), or a [`SourceError`] at the first bad byte's line.
 pub(crate) fn decode_text(path: &Path, bytes: Vec<u8>) -> Result<String, SourceError> {
+    let bytes = match bytes.strip_prefix("\u{feff}".as_bytes()) {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..valid]

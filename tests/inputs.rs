@@ -272,3 +272,17 @@ fn hostile_data_values_are_text_in_the_bundled_portal() {
         "the values are on the pages, as text ({pages_with_values} pages)"
     );
 }
+
+#[test]
+fn a_byte_order_mark_at_the_start_of_a_shared_fragment_is_not_text() {
+    let site = TestSite::from_fixture("basic");
+    let text = std::fs::read_to_string(site.path("content/shared/request.md")).unwrap();
+    site.write(
+        "content/shared/request.md",
+        &format!("\u{feff}## Ask for access\n\n{text}"),
+    );
+    site.build().success();
+    let page = site.read("demo/request-access/index.html");
+    assert!(page.contains(">Ask for access</h2>"), "{page}");
+    assert!(!page.contains('\u{feff}'), "the mark is gone");
+}

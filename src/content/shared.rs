@@ -27,12 +27,10 @@ impl Shared {
         let mut fragments = Vec::new();
         for (file, name) in input::walk_files(dir)? {
             let text = input::read(&file)
+                .map_err(|e| format!("reading {name}: {e}"))
                 .and_then(|bytes| {
-                    String::from_utf8(bytes).map_err(|e| {
-                        std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error())
-                    })
-                })
-                .map_err(|e| format!("reading {name}: {e}"));
+                    input::decode_text(&file, bytes).map_err(|e| format!("reading {name}: {e}"))
+                });
             fragments.push((name, Fragment { file, text }));
         }
         Ok(Shared {

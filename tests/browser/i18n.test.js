@@ -192,6 +192,11 @@ if (buildError) {
       // An English screen label on German pages finds the German step.
       { lang: 'de', query: 'Manage my mobile devices', heading: 'Ihr Telefon als Mobilgerät hinzufügen', one: 'Ergebnis' },
       { lang: 'it', query: 'aggiungere dispositivo mobile', heading: 'Aggiungere il telefono come dispositivo mobile', one: 'risultat' },
+      // Prefixes, as the reader types: the first letters of each word.
+      { lang: 'en', query: 'mob devi', heading: 'Add your phone as a mobile device', one: 'result' },
+      { lang: 'it', query: 'dispos mob', heading: 'Aggiungere il telefono come dispositivo mobile', one: 'risultat' },
+      // A half-typed English screen label on German pages.
+      { lang: 'de', query: 'Manage my mob', heading: 'Ihr Telefon als Mobilgerät hinzufügen', one: 'Ergebnis' },
     ];
     for (const c of cases) {
       it(`search (${c.lang}) "${c.query}" finds "${c.heading}"`, { timeout: TIMEOUT }, async () => {

@@ -30,40 +30,69 @@
     return fold(s).split(/[^\p{L}\p{N}]+/u).filter(function (w) { return w.length > 0; });
   }
 
-  /* The decoded index of one language (decoded once, postings on demand). */
+  /* The decoded index of one language: pages, sections (numbered by the build so that the
+     same part of every guide is together), the sorted stems; a stem's sections (runs of
+     consecutive numbers) are decoded on demand. */
   function Index(raw) {
     this.strings = raw.s.split("\n");
-    var p = varints(raw.p), pages = [];
+    var p = varints(raw.p), titles = [], paths = [];
     for (var i = 0; i < p.length;) {
-      var title = p[i++], n = p[i++], segs = [];
+      titles.push(p[i++]);
+      var n = p[i++], segs = [];
       for (var j = 0; j < n; j++) segs.push(this.strings[p[i++]]);
-      pages.push({ title: this.strings[title], path: segs });
+      paths.push(segs.join("/"));
     }
-    this.pages = pages;
-    var c = varints(raw.c), secs = [], page = 0;
-    for (var k = 0; k < c.length; k += 3) {
-      page += c[k];
-      secs.push({ page: page, heading: this.strings[c[k + 1]], anchor: this.strings[c[k + 2]] });
+    this.titles = titles;
+    this.paths = paths;
+    var c = varints(raw.c), count = 0;
+    for (var g = 0; g < c.length; g += 3 + c[g]) count += c[g];
+    var page = new Int32Array(count), heading = new Int32Array(count), anchor = new Int32Array(count), s = 0;
+    for (var k = 0; k < c.length;) {
+      var len = c[k], h = c[k + 1], a = c[k + 2], last = 0;
+      k += 3;
+      for (var e = 0; e < len; e++) { last += c[k++]; page[s] = last; heading[s] = h; anchor[s] = a; s++; }
     }
-    this.sections = secs;
+    this.page = page;
+    this.heading = heading;
+    this.anchor = anchor;
     var t = raw.t.split(","), terms = [], prev = "";
     for (var m = 0; m < t.length; m++) {
-      var shared = t[m].charCodeAt(0) - 48;
-      prev = prev.slice(0, shared) + t[m].slice(1);
+      prev = prev.slice(0, t[m].charCodeAt(0) - 48) + t[m].slice(1);
       terms.push(prev);
     }
     this.terms = terms;
-    this.postingText = raw.d.split(",");
-    this.postings = {};
+    this.runText = raw.d.split(",");
+    this.runs = {};
+    /* Per search: how many query words hit each section, and which word last did. */
+    this.hits = new Uint8Array(count);
+    this.word = new Int32Array(count);
+    this.serial = 0;
+    this.tokens = {};
   }
 
-  Index.prototype.sectionsOf = function (ti) {
-    var got = this.postings[ti];
+  /* A stem's sections as [start, end] pairs (inclusive). */
+  Index.prototype.runsOf = function (ti) {
+    var got = this.runs[ti];
     if (got) return got;
-    var deltas = varints(this.postingText[ti]), out = [], last = 0;
-    for (var i = 0; i < deltas.length; i++) { last = i === 0 ? deltas[i] : last + deltas[i]; out.push(last); }
-    this.postings[ti] = out;
+    var v = varints(this.runText[ti]), out = [], next = 0;
+    for (var i = 0; i < v.length; i++) {
+      var start = next + Math.floor(v[i] / 2), end = start;
+      if (v[i] % 2) end = start + v[++i] + 1;
+      out.push(start, end);
+      next = end + 1;
+    }
+    this.runs[ti] = out;
     return out;
+  };
+
+  /* The first stem not sorted before `q` (binary search). */
+  Index.prototype.lowerBound = function (q) {
+    var lo = 0, hi = this.terms.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (this.terms[mid] < q) lo = mid + 1; else hi = mid;
+    }
+    return lo;
   };
 
   /* A query word matches a stem when the stem starts with it (the reader is typing), or when
@@ -74,42 +103,84 @@
     return core.length >= 3 && core.length * 2 >= q.length && q.lastIndexOf(core, 0) === 0;
   }
 
+  /* The stems a query word matches: all start with its first three letters. */
+  Index.prototype.matching = function (q) {
+    var head = q.slice(0, 3), out = [];
+    for (var i = this.lowerBound(head); i < this.terms.length && this.terms[i].lastIndexOf(head, 0) === 0; i++) {
+      if (matches(q, this.terms[i])) out.push(i);
+    }
+    return out;
+  };
+
+  /* Which query words (bit i for word i) match a word of string `id` (a title or heading). */
+  Index.prototype.mask = function (id, qs, cache) {
+    if (cache[id] !== undefined) return cache[id];
+    var words = this.tokens[id] || (this.tokens[id] = tokens(this.strings[id])), m = 0;
+    for (var a = 0; a < qs.length && a < 31; a++) {
+      for (var b = 0; b < words.length; b++) {
+        if (words[b].lastIndexOf(qs[a], 0) === 0 || matches(qs[a], words[b])) { m |= 1 << a; break; }
+      }
+    }
+    cache[id] = m;
+    return m;
+  };
+
+  function bits(m) {
+    var n = 0;
+    for (; m; m &= m - 1) n++;
+    return n;
+  }
+
+  /* The best sections for a query: most query words first, then words in the heading or the
+     page title, then site order; only the first MAX are kept (no sort of every hit). */
   Index.prototype.search = function (query) {
     var qs = tokens(query);
     if (!qs.length) return [];
-    var score = {}, hits = {};
+    var hits = this.hits, word = this.word, most = 0, touched = [];
+    var serial = this.serial;
     for (var qi = 0; qi < qs.length; qi++) {
-      var seen = {};
-      for (var ti = 0; ti < this.terms.length; ti++) {
-        if (!matches(qs[qi], this.terms[ti])) continue;
-        var ss = this.sectionsOf(ti);
-        for (var k = 0; k < ss.length; k++) seen[ss[k]] = true;
+      serial++;
+      var ms = this.matching(qs[qi]);
+      for (var x = 0; x < ms.length; x++) {
+        var r = this.runsOf(ms[x]);
+        for (var y = 0; y < r.length; y += 2) {
+          for (var s = r[y]; s <= r[y + 1]; s++) {
+            if (word[s] === serial) continue;
+            word[s] = serial;
+            if (hits[s] === 0) touched.push(s);
+            if (hits[s] < 255) hits[s]++;
+            if (hits[s] > most) most = hits[s];
+          }
+        }
       }
-      for (var s in seen) hits[s] = (hits[s] || 0) + 1;
     }
-    var all = [], some = [];
-    for (var key in hits) {
-      var sec = this.sections[+key], page = this.pages[sec.page];
-      var head = tokens(sec.heading + " " + page.title), bonus = 0;
-      for (var a = 0; a < qs.length; a++) {
-        for (var b = 0; b < head.length; b++) if (matches(qs[a], head[b]) || head[b].lastIndexOf(qs[a], 0) === 0) { bonus++; break; }
-      }
-      score[key] = hits[key] * 10 + bonus;
-      (hits[key] === qs.length ? all : some).push(+key);
+    this.serial = serial;
+    var floor = most === Math.min(qs.length, 255) ? most : 1, best = [], cache = {};
+    for (var i = 0; i < touched.length; i++) {
+      var sec = touched[i], n = hits[sec];
+      hits[sec] = 0;
+      if (n < floor) continue;
+      var pg = this.page[sec];
+      var score = n * 10 + bits(this.mask(this.heading[sec], qs, cache) | this.mask(this.titles[pg], qs, cache));
+      if (best.length === MAX && !better(score, pg, sec, best[MAX - 1])) continue;
+      var at = best.length === MAX ? MAX - 1 : best.length;
+      while (at > 0 && better(score, pg, sec, best[at - 1])) { best[at] = best[at - 1]; at--; }
+      best[at] = { score: score, page: pg, sec: sec };
     }
-    var list = all.length ? all : some;
-    list.sort(function (x, y) { return score[y] - score[x] || x - y; });
     var self = this;
-    return list.slice(0, MAX).map(function (i) {
-      var sec = self.sections[i], page = self.pages[sec.page];
-      var path = page.path.join("/");
+    return best.map(function (b) {
+      var anchor = self.strings[self.anchor[b.sec]], path = self.paths[b.page];
       return {
-        title: page.title,
-        heading: sec.anchor ? sec.heading : "",
-        href: (path ? path + "/" : "") + "index.html" + (sec.anchor ? "#" + sec.anchor : "")
+        title: self.strings[self.titles[b.page]],
+        heading: anchor ? self.strings[self.heading[b.sec]] : "",
+        href: (path ? path + "/" : "") + "index.html" + (anchor ? "#" + anchor : "")
       };
     });
   };
+
+  function better(score, page, sec, b) {
+    return score !== b.score ? score > b.score : page !== b.page ? page < b.page : sec < b.sec;
+  }
 
   function setup(box) {
     var input = box.querySelector("input");
@@ -209,6 +280,9 @@
     var form = box.closest("form");
     if (form) form.addEventListener("submit", function (e) { e.preventDefault(); });
   }
+
+  /* Under node (tests/js/search.test.js) the index's reader, without a page. */
+  if (typeof module === "object" && module.exports) { module.exports = { Index: Index }; return; }
 
   function init() {
     var boxes = document.querySelectorAll(".eg-search[data-index]");

@@ -1,0 +1,514 @@
+//! One language's index: words to terms (stemmed, folded), sections to their terms, and the
+//! compact script that the browser decodes (format in `search/mod.rs`).
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+use super::text::{fold, Section};
+
+/// Varint digits: 0-31 end a number, 32-63 continue it. JSON- and JS-string-safe.
+pub const VARINT: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVabcdefghijklmnopqrstuvwxyz_$WXYZ";
+
+/// The longest shared prefix (in UTF-16 units) that front coding records: one character
+/// `'0' + shared`, at most `'Z'`.
+const MAX_SHARED: usize = 42;
+
+/// The Snowball stemmer for a language, if `rust-stemmers` has one.
+pub fn algorithm(lang: &str) -> Option<Algorithm> {
+    Some(match lang {
+        "da" => Algorithm::Danish,
+        "de" => Algorithm::German,
+        "el" => Algorithm::Greek,
+        "en" => Algorithm::English,
+        "es" => Algorithm::Spanish,
+        "fi" => Algorithm::Finnish,
+        "fr" => Algorithm::French,
+        "hu" => Algorithm::Hungarian,
+        "it" => Algorithm::Italian,
+        "nl" => Algorithm::Dutch,
+        "pt" => Algorithm::Portuguese,
+        "ro" => Algorithm::Romanian,
+        "sv" => Algorithm::Swedish,
+        _ => return None,
+    })
+}
+
+/// Words of a text: runs of letters and digits.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// Interned strings: the index's terms, or its table of titles, headings and URL segments.
+#[derive(Default)]
+struct Interned {
+    list: Vec<String>,
+    ids: HashMap<String, u32>,
+}
+
+impl Interned {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.ids.get(s) {
+            return i;
+        }
+        let i = self.list.len() as u32;
+        self.list.push(s.to_string());
+        self.ids.insert(s.to_string(), i);
+        i
+    }
+}
+
+/// Words to terms of one language (stemmed, then folded), with a cache of the words seen.
+struct Analyzer {
+    stemmer: Option<Stemmer>,
+    cache: HashMap<String, u32>,
+}
+
+impl Analyzer {
+    fn new(lang: &str) -> Analyzer {
+        Analyzer {
+            stemmer: algorithm(lang).map(Stemmer::create),
+            cache: HashMap::new(),
+        }
+    }
+
+    /// The term of a word as it appears in the text.
+    fn term(&mut self, word: &str, terms: &mut Interned) -> u32 {
+        if let Some(&t) = self.cache.get(word) {
+            return t;
+        }
+        let lower = word.to_lowercase();
+        let stemmed = match &self.stemmer {
+            Some(s) if !lower.chars().any(|c| c.is_ascii_digit()) => s.stem(&lower).into_owned(),
+            _ => lower.clone(),
+        };
+        let mut t = fold(&stemmed);
+        if t.is_empty() {
+            t = fold(&lower);
+        }
+        // Folding may spell out a character with punctuation (compatibility forms); the
+        // format joins terms with commas.
+        t.retain(char::is_alphanumeric);
+        let id = terms.id(&t);
+        self.cache.insert(word.to_string(), id);
+        id
+    }
+}
+
+pub(super) fn push_varint(out: &mut String, mut n: u32) {
+    loop {
+        let digit = n & 31;
+        n >>= 5;
+        if n == 0 {
+            out.push(VARINT[digit as usize] as char);
+            return;
+        }
+        out.push(VARINT[(digit + 32) as usize] as char);
+    }
+}
+
+/// Sizes of a built index (for the benchmark).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IndexStats {
+    pub bytes: usize,
+    /// Words read from the pages (every occurrence).
+    pub words: usize,
+    pub terms: usize,
+    pub sections: usize,
+    pub pages: usize,
+}
+
+impl IndexStats {
+    pub fn bytes_per_word(&self) -> f64 {
+        if self.words == 0 {
+            0.0
+        } else {
+            self.bytes as f64 / self.words as f64
+        }
+    }
+}
+
+/// One page's part of an index: its folder, title and sections (heading, anchor, terms).
+pub struct PagePart {
+    path: String,
+    title: String,
+    sections: Vec<(String, String, Vec<String>)>,
+    words: usize,
+}
+
+/// A string for the table joined by newlines.
+fn clean(s: &str) -> String {
+    s.replace(['\n', '\r'], " ")
+}
+
+/// A section as the builder keeps it: string ids and its terms (sorted, distinct).
+struct SectionRow {
+    page: u32,
+    heading: u32,
+    anchor: u32,
+    terms: Range<usize>,
+}
+
+/// Builds one language's index, page by page.
+pub struct IndexBuilder {
+    lang: String,
+    analyzer: Analyzer,
+    english: Option<Analyzer>,
+    terms: Interned,
+    strings: Interned,
+    /// Per page: its title and URL segments (string ids).
+    pages: Vec<(u32, Vec<u32>)>,
+    sections: Vec<SectionRow>,
+    section_terms: Vec<u32>,
+    words: usize,
+}
+
+impl IndexBuilder {
+    pub fn new(lang: &str) -> IndexBuilder {
+        IndexBuilder {
+            lang: lang.to_string(),
+            analyzer: Analyzer::new(lang),
+            english: (lang != "en").then(|| Analyzer::new("en")),
+            terms: Interned::default(),
+            strings: Interned::default(),
+            pages: Vec::new(),
+            sections: Vec::new(),
+            section_terms: Vec::new(),
+            words: 0,
+        }
+    }
+
+    /// Adds a page: `path` is its folder relative to the language's root (`paedcan/sign-in`,
+    /// `""` for the root), `title` its title (also indexed), `html` its content HTML.
+    #[cfg(test)]
+    pub fn add_page(&mut self, path: &str, title: &str, html: &str) {
+        self.add_sections(path, title, super::text::sections(html));
+    }
+
+    /// Adds a page from its [`sections`](super::text::sections) (see
+    /// [`IndexBuilder::add_page`]).
+    pub fn add_sections(&mut self, path: &str, title: &str, secs: Vec<Section>) {
+        let (page, title_id) = self.add_page_row(path, title);
+        let mut found = Vec::new();
+        for (i, sec) in secs.iter().enumerate() {
+            let (heading, anchor) = self.heading_anchor(title_id, &sec.heading, &sec.anchor);
+            self.words += self.analyse(sec, if i == 0 { title } else { "" }, &mut found);
+            self.push_section(page, heading, anchor, &found);
+        }
+    }
+
+    /// A page's part of the index, analysed (what [`IndexBuilder::add_page`] adds; `serve`
+    /// keeps each page's between rebuilds and analyses only the pages rendered again).
+    pub fn page_part(&mut self, path: &str, title: &str, html: &str) -> PagePart {
+        let mut part = PagePart {
+            path: path.to_string(),
+            title: title.to_string(),
+            sections: Vec::new(),
+            words: 0,
+        };
+        let mut found = Vec::new();
+        for (i, sec) in super::text::sections(html).into_iter().enumerate() {
+            part.words += self.analyse(&sec, if i == 0 { title } else { "" }, &mut found);
+            let terms = found
+                .iter()
+                .map(|&t| self.terms.list[t as usize].clone())
+                .collect();
+            let heading = if sec.anchor.is_empty() {
+                title.to_string()
+            } else {
+                sec.heading
+            };
+            part.sections.push((heading, sec.anchor, terms));
+        }
+        part
+    }
+
+    /// Adds a page from its part ([`IndexBuilder::page_part`]): the same index as
+    /// [`IndexBuilder::add_sections`].
+    pub fn add_part(&mut self, part: &PagePart) {
+        let (page, title_id) = self.add_page_row(&part.path, &part.title);
+        let mut found = Vec::new();
+        for (heading, anchor, terms) in &part.sections {
+            let (heading, anchor) = self.heading_anchor(title_id, heading, anchor);
+            found.clear();
+            found.extend(terms.iter().map(|t| self.terms.id(t)));
+            found.sort_unstable();
+            self.push_section(page, heading, anchor, &found);
+        }
+        self.words += part.words;
+    }
+
+    /// A new page's number and its title's string id.
+    fn add_page_row(&mut self, path: &str, title: &str) -> (u32, u32) {
+        let page = self.pages.len() as u32;
+        let title_id = self.strings.id(&clean(title));
+        let segs = path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| self.strings.id(&clean(s)))
+            .collect();
+        self.pages.push((title_id, segs));
+        (page, title_id)
+    }
+
+    /// String ids of a section's heading (the page's title for its top) and anchor.
+    fn heading_anchor(&mut self, title_id: u32, heading: &str, anchor: &str) -> (u32, u32) {
+        let heading = if anchor.is_empty() {
+            title_id
+        } else {
+            self.strings.id(&clean(heading))
+        };
+        (heading, self.strings.id(&clean(anchor)))
+    }
+
+    /// A section's distinct terms into `found` (sorted): the words of its text and of
+    /// `title_words`, and its English as English. Returns the number of words read.
+    fn analyse(&mut self, sec: &Section, title_words: &str, found: &mut Vec<u32>) -> usize {
+        found.clear();
+        let mut count = 0;
+        for w in words(&sec.text).chain(words(title_words)) {
+            count += 1;
+            found.push(self.analyzer.term(w, &mut self.terms));
+        }
+        if let Some(en) = self.english.as_mut() {
+            found.extend(words(&sec.english).map(|w| en.term(w, &mut self.terms)));
+        }
+        found.sort_unstable();
+        found.dedup();
+        count
+    }
+
+    fn push_section(&mut self, page: u32, heading: u32, anchor: u32, terms: &[u32]) {
+        let start = self.section_terms.len();
+        self.section_terms.extend_from_slice(terms);
+        self.sections.push(SectionRow {
+            page,
+            heading,
+            anchor,
+            terms: start..self.section_terms.len(),
+        });
+    }
+
+    /// The script `search/<lang>.js` and its sizes.
+    pub fn finish(self) -> (String, IndexStats) {
+        // Sections with the same anchor and heading (the same step's part in every guide and
+        // network) get neighbouring numbers, so a term's sections form long runs.
+        let mut order: Vec<usize> = (0..self.sections.len()).collect();
+        order.sort_by_key(|&s| {
+            let r = &self.sections[s];
+            (r.anchor, r.heading, r.page)
+        });
+        let mut postings: Vec<Vec<u32>> = vec![Vec::new(); self.terms.list.len()];
+        for (k, &s) in order.iter().enumerate() {
+            for &t in &self.section_terms[self.sections[s].terms.clone()] {
+                postings[t as usize].push(k as u32);
+            }
+        }
+        let mut c = String::new();
+        for group in order.chunk_by(|&a, &b| {
+            let (a, b) = (&self.sections[a], &self.sections[b]);
+            (a.anchor, a.heading) == (b.anchor, b.heading)
+        }) {
+            let first = &self.sections[group[0]];
+            push_varint(&mut c, group.len() as u32);
+            push_varint(&mut c, first.heading);
+            push_varint(&mut c, first.anchor);
+            let mut last = 0;
+            for &s in group {
+                push_varint(&mut c, self.sections[s].page - last);
+                last = self.sections[s].page;
+            }
+        }
+        let mut p = String::new();
+        for (title, segs) in &self.pages {
+            push_varint(&mut p, *title);
+            push_varint(&mut p, segs.len() as u32);
+            for &s in segs {
+                push_varint(&mut p, s);
+            }
+        }
+        // Sorted as JavaScript compares strings (UTF-16 units), for its binary search.
+        let mut by_text: Vec<usize> = (0..self.terms.list.len()).collect();
+        by_text.sort_by(|&a, &b| {
+            let (a, b) = (&self.terms.list[a], &self.terms.list[b]);
+            a.encode_utf16().cmp(b.encode_utf16())
+        });
+        let mut t = String::new();
+        let mut d = String::new();
+        let mut prev = "";
+        for (i, &term) in by_text.iter().enumerate() {
+            if i > 0 {
+                t.push(',');
+                d.push(',');
+            }
+            let text = self.terms.list[term].as_str();
+            front_code(&mut t, prev, text);
+            prev = text;
+            push_runs(&mut d, &postings[term]);
+        }
+        let json_str = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+        // `</` cannot end the script early: the file is loaded by src, but keep it safe to
+        // inline too.
+        let strings = json_str(&self.strings.list.join("\n")).replace("</", "<\\/");
+        let js = format!(
+            "(window.__ernSearch=window.__ernSearch||{{}})[{lang}]={{v:2,s:{strings},p:{p},c:{c},t:{t},d:{d}}};\n",
+            lang = json_str(&self.lang),
+            p = json_str(&p),
+            c = json_str(&c),
+            t = json_str(&t),
+            d = json_str(&d),
+        );
+        let stats = IndexStats {
+            bytes: js.len(),
+            words: self.words,
+            terms: self.terms.list.len(),
+            sections: self.sections.len(),
+            pages: self.pages.len(),
+        };
+        (js, stats)
+    }
+}
+
+/// `text` after `prev`: one character `'0' + shared prefix length` in UTF-16 units (never
+/// splitting a character), then the rest.
+fn front_code(out: &mut String, prev: &str, text: &str) {
+    let mut units = 0;
+    let mut bytes = 0;
+    for (a, b) in prev.chars().zip(text.chars()) {
+        if a != b || units + a.len_utf16() > MAX_SHARED {
+            break;
+        }
+        units += a.len_utf16();
+        bytes += a.len_utf8();
+    }
+    out.push((b'0' + units as u8) as char);
+    out.push_str(&text[bytes..]);
+}
+
+/// Ascending section numbers as runs: per run, the varint `2 * gap + (1 if longer than one)`
+/// (gap: numbers skipped since the last run), then for a longer run the varint `length - 2`.
+fn push_runs(out: &mut String, secs: &[u32]) {
+    let mut next = 0;
+    let mut i = 0;
+    while i < secs.len() {
+        let start = secs[i];
+        let mut end = i;
+        while end + 1 < secs.len() && secs[end + 1] == secs[end] + 1 {
+            end += 1;
+        }
+        let long = end > i;
+        push_varint(out, 2 * (start - next) + u32::from(long));
+        if long {
+            push_varint(out, (end - i - 1) as u32);
+        }
+        next = secs[end] + 1;
+        i = end + 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn term(a: &mut Analyzer, terms: &mut Interned, word: &str) -> String {
+        let id = a.term(word, terms);
+        terms.list[id as usize].clone()
+    }
+
+    #[test]
+    fn stems_at_build_time() {
+        let mut terms = Interned::default();
+        let mut de = Analyzer::new("de");
+        assert_eq!(
+            term(&mut de, &mut terms, "Anmeldungen"),
+            term(&mut de, &mut terms, "anmeldung")
+        );
+        let mut it = Analyzer::new("it");
+        assert_eq!(
+            term(&mut it, &mut terms, "registrazione"),
+            term(&mut it, &mut terms, "registrazioni")
+        );
+        let mut pl = Analyzer::new("pl");
+        assert_eq!(term(&mut pl, &mut terms, "Rejestracja"), "rejestracja");
+        assert_eq!(term(&mut de, &mut terms, "Größe"), "gross");
+    }
+
+    #[test]
+    fn runs_and_front_coding() {
+        let mut d = String::new();
+        push_runs(&mut d, &[0, 1, 2, 3, 7, 9, 10]);
+        // Run 0-3: 2*0+1, length 4-2; 7 alone: 2*3; run 9-10: 2*1+1, 0.
+        assert_eq!(d, "12630");
+        let mut t = String::new();
+        front_code(&mut t, "anmeld", "anmerk");
+        front_code(&mut t, "a\u{1F600}b", "a\u{1F600}c");
+        assert_eq!(t, "4rk3c");
+    }
+
+    #[test]
+    fn index_is_compact_and_decodable() {
+        let mut b = IndexBuilder::new("de");
+        b.add_page(
+            "paedcan/two-factor",
+            "Zwei-Faktor-Authentifizierung",
+            "<p>Einleitung</p><h2 id=\"app\">App hinzufügen</h2><p>Öffnen Sie <strong>Manage my mobile devices</strong>.</p>",
+        );
+        let (js, stats) = b.finish();
+        assert!(js.starts_with("(window.__ernSearch=window.__ernSearch||{})[\"de\"]={v:2,"));
+        assert_eq!(stats.sections, 2);
+        assert_eq!(stats.pages, 1);
+        // English stems of the quoted label are there, and the German folded stem.
+        for t in ["devic", "manag", "offn"] {
+            assert!(js.contains(t), "{t} in {js}");
+        }
+        let mut v = String::new();
+        push_varint(&mut v, 1000);
+        assert_eq!(v.len(), 2);
+    }
+
+    #[test]
+    fn the_same_part_of_every_guide_forms_runs() {
+        let mut b = IndexBuilder::new("en");
+        for g in 0..40 {
+            b.add_page(
+                &format!("g{g}/sign-in"),
+                "Sign in",
+                &format!("<p>Guide {g}</p><h2 id=\"do-it\">Do it</h2><p>Press Next.</p>"),
+            );
+        }
+        let (js, stats) = b.finish();
+        assert_eq!(stats.sections, 80);
+        // "press" is in the 40 "Do it" sections, which are numbered 0-39: one run.
+        let d_start = js.find(",d:\"").unwrap() + 4;
+        let t_start = js.find(",t:\"").unwrap() + 4;
+        let terms: Vec<&str> = js[t_start..]
+            .split('"')
+            .next()
+            .unwrap()
+            .split(',')
+            .collect();
+        let runs: Vec<&str> = js[d_start..]
+            .split('"')
+            .next()
+            .unwrap()
+            .split(',')
+            .collect();
+        let mut prev = String::new();
+        let mut press = None;
+        for (i, t) in terms.iter().enumerate() {
+            let shared = (t.as_bytes()[0] - b'0') as usize;
+            prev = format!("{}{}", &prev[..shared], &t[1..]);
+            if prev == "press" {
+                press = Some(runs[i]);
+            }
+        }
+        // Do-it sections come after the tops (anchor ""): gap 40, one run of 40.
+        let mut want = String::new();
+        push_varint(&mut want, 2 * 40 + 1);
+        push_varint(&mut want, 38);
+        assert_eq!(press, Some(want.as_str()));
+        assert!(stats.bytes < 1200, "{} bytes: {js}", stats.bytes);
+    }
+}
