@@ -117,7 +117,7 @@ if (buildError) {
   // A guide whose sandbox goes through SAAS (its first screen: the CPMS 1.x login).
   const guide = 'paedcan';
 
-  // The practice sandbox in German and Italian: the same switcher and search box as every page,
+  // The practice sandbox in German and Italian: the same language switcher as every page,
   // its own controls in the page's language, the mock screens in English inside lang="en".
   const SANDBOX = {
     de: {
@@ -271,12 +271,8 @@ if (buildError) {
         assert.equal(violations.length, 0, lib.formatViolations(violations, `${lang} sandbox page`));
       });
 
-      it(`(${lang}) search works on the sandbox page; the switcher goes to the same sandbox in another language`, { timeout: TIMEOUT }, async () => {
+      it(`(${lang}) the switcher goes to the same sandbox in another language`, { timeout: TIMEOUT }, async () => {
         await page.goto(`${server.url}${lang}/${guide}/sandbox/index.html`);
-        const r = await search(page, x.query);
-        assert.ok(r.options.some((o) => o.text.includes(x.hit)), `"${x.hit}" not found: ${JSON.stringify(r.options.slice(0, 5))}`);
-        await page.keyboard.press('Escape');
-        assert.equal(await page.getByRole('search').getByRole('combobox').getAttribute('aria-expanded'), 'false');
         await page.getByRole('navigation', { name: x.nav }).getByRole('link', { name: x.other }).click();
         const to = x.other === 'Deutsch' ? 'de' : 'it';
         await page.waitForURL(new RegExp(`/${to}/${guide}/sandbox/index\\.html$`));
