@@ -54,6 +54,14 @@ fn record_include(key: String) {
     });
 }
 
+/// Records `keys` as included by the page being rendered on this thread (for work done
+/// once and reused by several pages).
+pub fn record_includes(keys: &BTreeSet<String>) {
+    for key in keys {
+        record_include(key.clone());
+    }
+}
+
 /// Runs `f` (which renders on this thread) and returns what it returned with the fragments of
 /// `content/shared/` that the content templates included meanwhile, directly or through other
 /// fragments, as named. Recordings nest: an enclosing recording also gets them.

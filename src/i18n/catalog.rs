@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::BufWriter;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use polib::catalog::Catalog as PoCatalog;
 use polib::message::{Message as PoMessage, MessageFlags};
@@ -48,6 +49,9 @@ pub struct Entry {
     pub hash: Option<String>,
     /// The line of its `msgid` in the PO file.
     pub line: usize,
+    /// Its [`Status`], worked out on the first lookup (a build looks each unit up several
+    /// times, and the status needs a hash of the English text).
+    status: OnceLock<Status>,
 }
 
 /// How a unit stands in one language.
@@ -65,7 +69,8 @@ pub enum Status {
 /// The translations of one language (theme UI catalog merged under the site's).
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
-    entries: HashMap<(String, String), Entry>,
+    /// Entries by context, then by English text (looked up without copying either).
+    entries: HashMap<String, HashMap<String, Entry>>,
     /// Entries by context, in file order (to pair stale translations with changed units).
     by_ctx: BTreeMap<String, Vec<String>>,
 }
@@ -184,6 +189,21 @@ fn hash_of(comments: &str) -> Option<String> {
         .map(|h| h.trim().to_string())
 }
 
+/// The status of entry `e` of (`ctx`, `id`), ignoring earlier-text pairing.
+fn entry_status(e: &Entry, ctx: &str, id: &str) -> Status {
+    if e.msgstr.trim().is_empty() {
+        Status::Missing
+    } else if e.fuzzy {
+        Status::Stale
+    } else if e.hash.as_deref().is_some_and(|h| h != source_hash(ctx, id)) {
+        Status::Stale
+    } else if !placeholders_kept(ctx, id, &e.msgstr) {
+        Status::Invalid
+    } else {
+        Status::Translated
+    }
+}
+
 impl Catalog {
     /// A catalog with no translations (`_lang` names it for readers of the code).
     pub fn empty(_lang: &str) -> Catalog {
@@ -214,18 +234,20 @@ impl Catalog {
             if m.is_plural() || m.msgid().is_empty() {
                 continue;
             }
-            let key = (m.msgctxt().unwrap_or("").to_string(), m.msgid().to_string());
+            let (ctx, id) = (m.msgctxt().unwrap_or(""), m.msgid());
             let entry = Entry {
                 msgstr: m.msgstr().unwrap_or("").to_string(),
                 fuzzy: m.is_fuzzy(),
                 hash: hash_of(m.extracted_comments()),
                 line: lines.get(i).copied().unwrap_or(0),
+                status: OnceLock::new(),
             };
-            let ids = self.by_ctx.entry(key.0.clone()).or_default();
-            if !self.entries.contains_key(&key) {
-                ids.push(key.1.clone());
+            let by_id = self.entries.entry(ctx.to_string()).or_default();
+            if !by_id.contains_key(id) {
+                let ids = self.by_ctx.entry(ctx.to_string()).or_default();
+                ids.push(id.to_string());
             }
-            self.entries.insert(key, entry);
+            by_id.insert(id.to_string(), entry);
         }
         Ok(())
     }
@@ -238,32 +260,27 @@ impl Catalog {
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.entries.values().map(HashMap::len).sum()
     }
 
     pub fn entry(&self, ctx: &str, id: &str) -> Option<&Entry> {
-        self.entries.get(&(ctx.to_string(), id.to_string()))
+        self.entries.get(ctx).and_then(|by_id| by_id.get(id))
     }
 
     /// The status of one message, ignoring earlier-text pairing (see [`Catalog::statuses`]).
     pub fn status(&self, ctx: &str, id: &str) -> Status {
         match self.entry(ctx, id) {
             None => Status::Missing,
-            Some(e) if e.msgstr.trim().is_empty() => Status::Missing,
-            Some(e) if e.fuzzy => Status::Stale,
-            Some(e) if e.hash.as_deref().is_some_and(|h| h != source_hash(ctx, id)) => {
-                Status::Stale
-            }
-            Some(e) if !placeholders_kept(ctx, id, &e.msgstr) => Status::Invalid,
-            Some(_) => Status::Translated,
+            Some(e) => *e.status.get_or_init(|| entry_status(e, ctx, id)),
         }
     }
 
     /// The translation to show, if it is usable (translated, not fuzzy or stale, placeholders
     /// kept).
     pub fn get(&self, ctx: &str, id: &str) -> Option<&str> {
-        match self.status(ctx, id) {
-            Status::Translated => self.entry(ctx, id).map(|e| e.msgstr.as_str()),
+        let e = self.entry(ctx, id)?;
+        match *e.status.get_or_init(|| entry_status(e, ctx, id)) {
+            Status::Translated => Some(e.msgstr.as_str()),
             _ => None,
         }
     }

@@ -11,6 +11,8 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::translate::{translate_data, translate_network};
 use super::{
     english_includes, page_share, rel_ctx, translate_markdown, translate_sandbox, translate_text,
@@ -45,39 +47,51 @@ pub(crate) fn translate_library(lib: &Library, catalog: &Catalog, threshold: f64
     let mut english_pages = HashSet::new();
     let under = |s: &Share| s.total > 0 && (s.translated as f64) < threshold * s.total as f64;
 
-    for g in &mut out.guides {
-        let ctx = rel_ctx(site, &g.source.file);
-        let mut front: Vec<&str> = vec![&g.meta.title, &g.meta.summary];
-        front.extend(g.meta.shortcuts.iter().map(|s| s.label.as_str()));
-        let share = page_share(catalog, &ctx, &front, &g.source.body, &fragment);
-        let english = under(&share);
-        shares.insert(g.source.file.clone(), share);
-        if english {
-            english_pages.insert(g.source.file.clone());
-            g.source.body = english_includes(&g.source.body);
-        } else {
-            g.meta.title = translate_text(catalog, &ctx, &g.meta.title).to_string();
-            g.meta.summary = translate_text(catalog, &ctx, &g.meta.summary).to_string();
-            for s in &mut g.meta.shortcuts {
-                s.label = translate_text(catalog, &ctx, &s.label).to_string();
-            }
-            g.source.body = translate_markdown(catalog, &ctx, &g.source.body);
-        }
-        for step in &mut g.steps {
-            let ctx = rel_ctx(site, &step.source.file);
-            let front = [step.meta.title.as_str(), step.meta.summary.as_str()];
-            let share = page_share(catalog, &ctx, &front, &step.source.body, &fragment);
+    // Each guide on its own thread (a large site has thousands of units per language).
+    let per_guide: Vec<Vec<(PathBuf, Share, bool)>> = out
+        .guides
+        .par_iter_mut()
+        .map(|g| {
+            let mut pages = Vec::with_capacity(g.steps.len() + 1);
+            let ctx = rel_ctx(site, &g.source.file);
+            let mut front: Vec<&str> = vec![&g.meta.title, &g.meta.summary];
+            front.extend(g.meta.shortcuts.iter().map(|s| s.label.as_str()));
+            let share = page_share(catalog, &ctx, &front, &g.source.body, &fragment);
             let english = under(&share);
-            shares.insert(step.source.file.clone(), share);
+            pages.push((g.source.file.clone(), share, english));
             if english {
-                english_pages.insert(step.source.file.clone());
-                step.source.body = english_includes(&step.source.body);
+                g.source.body = english_includes(&g.source.body);
             } else {
-                step.meta.title = translate_text(catalog, &ctx, &step.meta.title).to_string();
-                step.meta.summary = translate_text(catalog, &ctx, &step.meta.summary).to_string();
-                step.source.body = translate_markdown(catalog, &ctx, &step.source.body);
+                g.meta.title = translate_text(catalog, &ctx, &g.meta.title).to_string();
+                g.meta.summary = translate_text(catalog, &ctx, &g.meta.summary).to_string();
+                for s in &mut g.meta.shortcuts {
+                    s.label = translate_text(catalog, &ctx, &s.label).to_string();
+                }
+                g.source.body = translate_markdown(catalog, &ctx, &g.source.body);
             }
+            for step in &mut g.steps {
+                let ctx = rel_ctx(site, &step.source.file);
+                let front = [step.meta.title.as_str(), step.meta.summary.as_str()];
+                let share = page_share(catalog, &ctx, &front, &step.source.body, &fragment);
+                let english = under(&share);
+                pages.push((step.source.file.clone(), share, english));
+                if english {
+                    step.source.body = english_includes(&step.source.body);
+                } else {
+                    step.meta.title = translate_text(catalog, &ctx, &step.meta.title).to_string();
+                    step.meta.summary =
+                        translate_text(catalog, &ctx, &step.meta.summary).to_string();
+                    step.source.body = translate_markdown(catalog, &ctx, &step.source.body);
+                }
+            }
+            pages
+        })
+        .collect();
+    for (file, share, english) in per_guide.into_iter().flatten() {
+        if english {
+            english_pages.insert(file.clone());
         }
+        shares.insert(file, share);
     }
 
     // Shared fragments: translated under their own names, English under `@en/<name>`.

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use minijinja::value::{Serde, Value};
+use rayon::prelude::*;
 use serde_json::json;
 
 use super::library::{translate_library, Translated};
@@ -38,34 +39,43 @@ impl LanguageSet {
         let theme = Theme::new(&lib.site_dir, &lib.config.theme);
         let default = lib.config.language.clone();
         let ui_ids = ui_messages(&theme)?;
-        let mut languages = Vec::new();
-        for code in std::iter::once(&default).chain(lib.config.languages.iter()) {
-            let is_default = *code == default;
-            let catalog = if is_default {
-                super::Catalog::empty(code)
-            } else {
-                load_catalog(&lib.site_dir, &theme, code)?
-            };
-            let ui_share = Share {
-                translated: if is_default {
-                    ui_ids.len()
+        let codes: Vec<&String> = std::iter::once(&default)
+            .chain(lib.config.languages.iter())
+            .collect();
+        // Each language's catalog is read and its library translated on its own thread.
+        let languages = codes
+            .par_iter()
+            .map(|&code| -> Result<Language> {
+                let is_default = *code == default;
+                let catalog = if is_default {
+                    super::Catalog::empty(code)
                 } else {
-                    ui_ids
-                        .iter()
-                        .filter(|m| catalog.get(UI_CTX, &m.id).is_some())
-                        .count()
-                },
-                total: ui_ids.len(),
-            };
-            let translated = (!is_default)
-                .then(|| translate_library(lib, &catalog, lib.config.translation_threshold));
-            languages.push(Language {
-                code: code.clone(),
-                catalog: Arc::new(catalog),
-                translated,
-                ui_share,
-            });
-        }
+                    load_catalog(&lib.site_dir, &theme, code)?
+                };
+                let ui_share = Share {
+                    translated: if is_default {
+                        ui_ids.len()
+                    } else {
+                        ui_ids
+                            .iter()
+                            .filter(|m| catalog.get(UI_CTX, &m.id).is_some())
+                            .count()
+                    },
+                    total: ui_ids.len(),
+                };
+                let translated = (!is_default)
+                    .then(|| translate_library(lib, &catalog, lib.config.translation_threshold));
+                Ok(Language {
+                    code: code.clone(),
+                    catalog: Arc::new(catalog),
+                    translated,
+                    ui_share,
+                })
+            })
+            .collect::<Vec<Result<Language>>>()
+            // the first language's error, whichever thread finished first
+            .into_iter()
+            .collect::<Result<Vec<Language>>>()?;
         Ok(LanguageSet { default, languages })
     }
 

@@ -52,30 +52,37 @@ pub const FULL_SIZE: &str = "open the full-size image";
 /// region, the figures' full-size links) into the catalog's language.
 pub fn localize_markdown_labels(html: &str, catalog: &Catalog) -> String {
     let mut out = html.to_string();
+    // Replaces only what the page has (most pages have few of these labels; a replace of
+    // a missing text still copies the whole page).
+    let mut put = |from: String, to: String| {
+        if out.contains(&from) {
+            out = out.replace(&from, &to);
+        }
+    };
     for label in ["Note", "Tip", "Important", "Warning", "Caution"] {
         let t = ui(catalog, label);
         if t == label {
             continue;
         }
         let t = crate::templates::html_escape(t);
-        out = out.replace(
-            &format!("aria-label=\"{label}\"><p class=\"admonition-title\">{label}</p>"),
-            &format!("aria-label=\"{t}\"><p class=\"admonition-title\">{t}</p>"),
+        put(
+            format!("aria-label=\"{label}\"><p class=\"admonition-title\">{label}</p>"),
+            format!("aria-label=\"{t}\"><p class=\"admonition-title\">{t}</p>"),
         );
     }
     let t = ui(catalog, FULL_SIZE);
     if t != FULL_SIZE {
         let t = crate::templates::html_escape(t);
-        out = out.replace(
-            &format!("<span class=\"eg-vh\"> ({FULL_SIZE})</span>"),
-            &format!("<span class=\"eg-vh\"> ({t})</span>"),
+        put(
+            format!("<span class=\"eg-vh\"> ({FULL_SIZE})</span>"),
+            format!("<span class=\"eg-vh\"> ({t})</span>"),
         );
     }
     let t = ui(catalog, "Table");
     if t != "Table" {
-        out = out.replace(
-            "role=\"region\" aria-label=\"Table\"",
-            &format!(
+        put(
+            "role=\"region\" aria-label=\"Table\"".to_string(),
+            format!(
                 "role=\"region\" aria-label=\"{}\"",
                 crate::templates::html_escape(t)
             ),

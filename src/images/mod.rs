@@ -18,7 +18,7 @@ pub(crate) use encode::{cache_dir, process, Encode, ImageStats};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Cursor;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use image::{ImageFormat, ImageReader};
 
@@ -104,6 +104,11 @@ pub(crate) struct Figures {
     /// Regions files by path: the parsed file, or why it cannot be used.
     regions: Mutex<HashMap<PathBuf, Arc<std::result::Result<Regions, String>>>>,
     jobs: Mutex<BTreeMap<String, ImageJob>>,
+    /// The figure blocks of the shared fragments, by file (found on first use).
+    shared_blocks: OnceLock<Vec<(PathBuf, Vec<Block>)>>,
+    /// Each figure block parsed, by its text and where it is: a step's figure renders on its
+    /// page, its guide's slides and handout.
+    specs: Mutex<HashMap<SpecKey, Result<FigureSpec, SourceError>>>,
     /// A figure whose screenshot does not exist renders as a note with its alt text.
     allow_missing: bool,
 }
@@ -137,8 +142,14 @@ fn stem_of(src: &str) -> String {
     }
 }
 
-/// The lines of the fenced `figure` blocks in `text`: (1-based fence line, body lines).
-fn figure_blocks(text: &str) -> Vec<(usize, Vec<&str>)> {
+/// A figure block's body, its file and the line of its fence.
+type SpecKey = (String, PathBuf, usize);
+
+/// A fenced `figure` block of a text: its 1-based fence line and its body lines, trimmed.
+type Block = (usize, Vec<String>);
+
+/// The fenced `figure` blocks in `text`.
+fn figure_blocks(text: &str) -> Vec<Block> {
     let mut out = Vec::new();
     let lines: Vec<&str> = text.lines().collect();
     let mut i = 0;
@@ -150,7 +161,7 @@ fn figure_blocks(text: &str) -> Vec<(usize, Vec<&str>)> {
             let mut body = Vec::new();
             i += 1;
             while i < lines.len() && !lines[i].trim().starts_with(&fence) {
-                body.push(lines[i]);
+                body.push(lines[i].trim().to_string());
                 i += 1;
             }
             out.push((start + 1, body));
@@ -160,44 +171,44 @@ fn figure_blocks(text: &str) -> Vec<(usize, Vec<&str>)> {
     out
 }
 
-/// The fence line of the figure block in `text` whose body is `body` (compared line by line,
-/// ignoring indentation).
-fn find_block(text: &str, body: &str) -> Option<usize> {
+/// The fence line of the figure block of `blocks` whose body is `body` (compared line by
+/// line, ignoring indentation).
+fn find_block(blocks: &[Block], body: &str) -> Option<usize> {
     let want: Vec<&str> = body.lines().map(str::trim).collect();
-    figure_blocks(text)
-        .into_iter()
-        .find(|(_, lines)| lines.iter().map(|l| l.trim()).eq(want.iter().copied()))
-        .map(|(line, _)| line)
+    blocks
+        .iter()
+        .find(|(_, lines)| lines.iter().map(String::as_str).eq(want.iter().copied()))
+        .map(|(line, _)| *line)
 }
 
-/// The fence line of the figure block in `text` that is `body` once its Jinja lines (those with
-/// `{{` or `{%`) are expanded: the other lines are equal, and there are as many.
-fn find_block_templated(text: &str, body: &str) -> Option<usize> {
+/// The fence line of the figure block of `blocks` that is `body` once its Jinja lines (those
+/// with `{{` or `{%`) are expanded: the other lines are equal, and there are as many.
+fn find_block_templated(blocks: &[Block], body: &str) -> Option<usize> {
     let want: Vec<&str> = body.lines().map(str::trim).collect();
-    figure_blocks(text)
-        .into_iter()
+    blocks
+        .iter()
         .find(|(_, lines)| {
             lines.len() == want.len()
-                && lines.iter().zip(&want).all(|(l, w)| {
-                    let l = l.trim();
-                    l == *w || l.contains("{{") || l.contains("{%")
-                })
+                && lines
+                    .iter()
+                    .zip(&want)
+                    .all(|(l, w)| l == w || l.contains("{{") || l.contains("{%"))
         })
-        .map(|(line, _)| line)
+        .map(|(line, _)| *line)
 }
 
-/// The fence line of the only figure block in `text` with the same `src:` line as `body`
+/// The fence line of the only figure block of `blocks` with the same `src:` line as `body`
 /// (for blocks whose other lines Jinja changed).
-fn find_block_by_src(text: &str, body: &str) -> Option<usize> {
+fn find_block_by_src(blocks: &[Block], body: &str) -> Option<usize> {
     let src = body
         .lines()
         .map(str::trim)
         .find(|l| l.starts_with("src:"))?;
-    let mut found = figure_blocks(text)
-        .into_iter()
-        .filter(|(_, lines)| lines.iter().any(|l| l.trim() == src));
+    let mut found = blocks
+        .iter()
+        .filter(|(_, lines)| lines.iter().any(|l| l == src));
     match (found.next(), found.next()) {
-        (Some((line, _)), None) => Some(line),
+        (Some((line, _)), None) => Some(*line),
         _ => None,
     }
 }
@@ -210,6 +221,8 @@ impl Figures {
             sources: Mutex::new(HashMap::new()),
             regions: Mutex::new(HashMap::new()),
             jobs: Mutex::new(BTreeMap::new()),
+            shared_blocks: OnceLock::new(),
+            specs: Mutex::new(HashMap::new()),
             allow_missing: false,
         }
     }
@@ -219,6 +232,28 @@ impl Figures {
     pub fn allow_missing(mut self, allow: bool) -> Figures {
         self.allow_missing = allow;
         self
+    }
+
+    /// The figure blocks of each shared fragment.
+    fn shared_blocks(&self) -> &[(PathBuf, Vec<Block>)] {
+        self.shared_blocks.get_or_init(|| {
+            (self.shared.texts())
+                .map(|(path, text)| (path.to_path_buf(), figure_blocks(text)))
+                .collect()
+        })
+    }
+
+    /// The figure block `body` at `fence_line` of `file` parsed (once per render).
+    fn parse(&self, body: &str, file: &Path, fence_line: usize) -> Result<FigureSpec, SourceError> {
+        let key = (body.to_string(), file.to_path_buf(), fence_line);
+        if let Some(known) = self.specs.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return known;
+        }
+        let parsed = spec::parse(body, file, fence_line);
+        if let Ok(mut m) = self.specs.lock() {
+            m.insert(key, parsed.clone());
+        }
+        parsed
     }
 
     /// Reads and sizes `screenshots/<spec.src>` (once per render).
@@ -401,6 +436,8 @@ pub struct FigureHook<'a> {
     body: &'a str,
     /// True when Jinja changed the text (lines must be searched for, not offset).
     expanded: bool,
+    /// The figure blocks of `body` (found on first use).
+    body_blocks: OnceLock<Vec<Block>>,
     root: String,
     /// Every figure's problem (the page fails with all of them, not just the first).
     errors: Mutex<Vec<SourceError>>,
@@ -425,6 +462,7 @@ impl<'a> FigureHook<'a> {
             body_line,
             body,
             expanded: body != rendered,
+            body_blocks: OnceLock::new(),
             root,
             errors: Mutex::new(Vec::new()),
             images: Mutex::new(Vec::new()),
@@ -445,13 +483,14 @@ impl<'a> FigureHook<'a> {
         if !self.expanded {
             return (self.file.to_path_buf(), line + offset);
         }
+        let own = self.body_blocks.get_or_init(|| figure_blocks(self.body));
         for find in [find_block, find_block_templated, find_block_by_src] {
-            if let Some(l) = find(self.body, body) {
+            if let Some(l) = find(own, body) {
                 return (self.file.to_path_buf(), l + offset);
             }
-            for (path, text) in self.figures.shared.texts() {
-                if let Some(l) = find(text, body) {
-                    return (path.to_path_buf(), l);
+            for (path, blocks) in self.figures.shared_blocks() {
+                if let Some(l) = find(blocks, body) {
+                    return (path.clone(), l);
                 }
             }
         }
@@ -461,7 +500,7 @@ impl<'a> FigureHook<'a> {
 
     fn render(&self, body: &str, line: usize) -> Result<String, SourceError> {
         let (file, fence_line) = self.locate(body, line);
-        let mut spec = spec::parse(body, &file, fence_line)?;
+        let mut spec = self.figures.parse(body, &file, fence_line)?;
         let checked = self.figures.source(&spec).and_then(|source| {
             self.figures.resolve_regions(&mut spec, &source)?;
             spec.check_bounds(source.width, source.height)?;
@@ -530,7 +569,8 @@ mod tests {
 
     #[test]
     fn finds_blocks_by_body() {
-        let text = "intro\n\n```figure\nsrc: a.png\nalt: A\n```\n\n- item\n\n  ```figure\n  src: b.png\n  alt: B\n  ```\n";
+        let text = figure_blocks("intro\n\n```figure\nsrc: a.png\nalt: A\n```\n\n- item\n\n  ```figure\n  src: b.png\n  alt: B\n  ```\n");
+        let text = &text[..];
         assert_eq!(find_block(text, "src: a.png\nalt: A\n"), Some(3));
         assert_eq!(find_block(text, "src: b.png\nalt: B\n"), Some(10));
         assert_eq!(find_block(text, "src: c.png\n"), None);
@@ -538,7 +578,8 @@ mod tests {
             find_block_by_src(text, "src: b.png\nalt: Rendered {{ x }}\n"),
             Some(10)
         );
-        let templated = "```figure\nsrc: \"{{ network.id }}/a.png\"\nalt: A\n```\n";
+        let templated = figure_blocks("```figure\nsrc: \"{{ network.id }}/a.png\"\nalt: A\n```\n");
+        let templated = &templated[..];
         assert_eq!(
             find_block_templated(templated, "src: \"demo/a.png\"\nalt: A\n"),
             Some(1)
@@ -549,7 +590,7 @@ mod tests {
         );
         assert_eq!(
             find_block_by_src(
-                "```figure\nsrc: a.png\n```\n```figure\nsrc: a.png\n```\n",
+                &figure_blocks("```figure\nsrc: a.png\n```\n```figure\nsrc: a.png\n```\n"),
                 "src: a.png\n"
             ),
             None

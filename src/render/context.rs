@@ -8,8 +8,9 @@ use std::sync::{Arc, OnceLock};
 
 use minijinja::value::{merge_maps, Serde, Value};
 
-use super::origin::{LineOrigins, PageLink};
+use super::origin::{self, LineOrigins, PageLink};
 use super::page::{root_prefix, step_url, Page};
+use super::shared_work::{Expanded, StepExpansions};
 use super::values::{
     step_summaries, AccessibilityPageContext, BaseContext, BodyContext, ContentContext,
     GuideContext, GuideInfo, GuideListItem, GuidePageContext, HelpdeskItem, PrintPageContext,
@@ -53,6 +54,8 @@ pub(crate) struct Renderer<'a> {
     data: Value,
     guides: Value,
     guide_values: HashMap<&'a str, OnceLock<GuideValues>>,
+    /// Each step's Markdown after Jinja, shared by its page and the slides.
+    step_expansions: StepExpansions<'a>,
     /// Collects the figures' image work while pages render.
     pub figures: images::Figures,
 }
@@ -130,12 +133,6 @@ impl Own {
     }
 }
 
-/// Markdown after Jinja, and the fragments of `content/shared/` it included.
-pub(super) struct Expanded {
-    pub text: String,
-    pub includes: BTreeSet<String>,
-}
-
 /// Rendered Markdown, the image files its figures show and its links with their source lines.
 pub(super) struct Body {
     pub md: markdown::Rendered,
@@ -190,6 +187,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|g| (g.slug.as_str(), OnceLock::new()))
                 .collect(),
+            step_expansions: StepExpansions::new(lib),
             figures: images::Figures::new(&lib.site_dir, lib.shared.clone())
                 .allow_missing(lib.allow_missing_screenshots),
         }
@@ -293,9 +291,14 @@ impl<'a> Renderer<'a> {
             self.content
                 .render(&source.file, source.body_line, &source.body, &ctx)
         });
-        Ok(Expanded {
-            text: text?,
-            includes,
+        Ok(Expanded::new(text?, includes))
+    }
+
+    /// Step `i` of `g` through Jinja as its page sees it (also the slides' text): expanded
+    /// once per language and shared.
+    pub(super) fn step_expanded(&self, g: &Guide, i: usize) -> Result<Arc<Expanded>> {
+        self.step_expansions.get(g, i, || {
+            self.expand(g, self.lib.network_of(g), g.steps.get(i), 1, None)
         })
     }
 
@@ -352,11 +355,14 @@ impl<'a> Renderer<'a> {
                 .filter_map(|name| self.lib.shared.get(name))
                 .filter_map(|f| Some((f.file.as_path(), f.text.as_deref().ok()?)))
                 .collect();
+            let aligned =
+                (from.aligned).get_or_init(|| origin::align_lines(&source.body, &from.text));
             let origins = LineOrigins::new(
                 &source.file,
                 source.body_line,
                 &source.body,
                 &from.text,
+                aligned,
                 fragments,
             );
             (md.links.iter())
@@ -437,7 +443,9 @@ impl<'a> Renderer<'a> {
             }
             Page::Step(g, i) => {
                 let step = &g.steps[i];
-                let Body { md, images, links } = self.markdown(g, Some(step), 1)?;
+                let expanded = self.step_expanded(g, i)?;
+                let Body { md, images, links } =
+                    self.markdown_text(g, Some(step), &expanded.text, &expanded, 1, 2)?;
                 let gv = self.guide_values(g);
                 let item = |k: Option<usize>| {
                     k.and_then(|k| gv.step_items.get(k))

@@ -5,6 +5,7 @@
 mod context;
 mod origin;
 pub(crate) mod page;
+mod shared_work;
 mod trainer;
 mod values;
 
@@ -71,28 +72,38 @@ pub(crate) fn render(lib: &Library, selection: &Selection) -> Result<Rendered> {
         let renderer = context::Renderer::new(lib, &langs, &lang.code);
         let mut pages = page::all_pages(lib);
         pages.retain(|p| selection.wants(&p.rel()));
-        let results: Vec<Result<context::RenderedPage>> =
-            pages.par_iter().map(|p| renderer.render_page(p)).collect();
         let mark = langs.mark(&lang.code);
+        // Each page is finished (markers, labels, asset addresses) on the thread that
+        // rendered it: done here one after the other, this was a large serial part of a
+        // build in several languages.
+        let results: Vec<Result<(context::RenderedPage, bool)>> = pages
+            .par_iter()
+            .map(|p| {
+                let mut page = renderer.render_page(p)?;
+                let has_code = page.html.contains("class=\"hl-");
+                let mut html = i18n::mark_untranslated(&page.html, &mark);
+                if !is_default {
+                    html = i18n::localize_markdown_labels(&html, &lang.catalog);
+                    html = i18n::pages::relocate_assets(
+                        &html,
+                        &page::root_prefix(page.rel.matches('/').count()),
+                    );
+                }
+                page.html = html;
+                Ok((page, has_code))
+            })
+            .collect();
         for r in results {
-            let page = match r {
+            let (page, code) = match r {
                 Ok(page) => page,
                 Err(e) => {
                     errors.push(e);
                     continue;
                 }
             };
-            has_code |= page.html.contains("class=\"hl-");
-            let mut html = i18n::mark_untranslated(&page.html, &mark);
-            if !is_default {
-                html = i18n::localize_markdown_labels(&html, &lang.catalog);
-                html = i18n::pages::relocate_assets(
-                    &html,
-                    &page::root_prefix(page.rel.matches('/').count()),
-                );
-            }
+            has_code |= code;
             let rel = i18n::pages::lang_rel(&lang.code, &langs.default, &page.rel);
-            output.add(rel.clone(), html);
+            output.add(rel.clone(), page.html);
             infos.push(PageInfo {
                 rel,
                 source: page.source,

@@ -31,8 +31,9 @@ pub(super) struct LineOrigins<'a> {
     body_line: usize,
     body: Vec<&'a str>,
     expanded: Vec<&'a str>,
-    /// For each expanded line, the body line it is (0-based), if it is one unchanged.
-    same: Vec<Option<usize>>,
+    /// For each expanded line, the body line it is (0-based), if it is one unchanged
+    /// ([`align_lines`]).
+    same: &'a [Option<usize>],
     /// The included fragments: file and text.
     fragments: Vec<(&'a Path, &'a str)>,
 }
@@ -43,11 +44,11 @@ impl<'a> LineOrigins<'a> {
         body_line: usize,
         body: &'a str,
         expanded: &'a str,
+        same: &'a [Option<usize>],
         fragments: Vec<(&'a Path, &'a str)>,
     ) -> LineOrigins<'a> {
         let body: Vec<&str> = body.lines().collect();
         let expanded: Vec<&str> = expanded.lines().collect();
-        let same = align(&body, &expanded);
         LineOrigins {
             file,
             body_line,
@@ -120,6 +121,13 @@ impl<'a> LineOrigins<'a> {
 
 /// For each line of `b`, the line of `a` it is in a longest common subsequence of equal lines
 /// (common first and last lines are matched directly).
+/// For each line of `expanded`, the line of `body` (0-based) it is unchanged, if any.
+pub(super) fn align_lines(body: &str, expanded: &str) -> Vec<Option<usize>> {
+    let body: Vec<&str> = body.lines().collect();
+    let expanded: Vec<&str> = expanded.lines().collect();
+    align(&body, &expanded)
+}
+
 fn align(a: &[&str], b: &[&str]) -> Vec<Option<usize>> {
     let mut same = vec![None; b.len()];
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
@@ -178,7 +186,8 @@ mod tests {
         expanded: &'a str,
         frags: Vec<(&'a Path, &'a str)>,
     ) -> LineOrigins<'a> {
-        LineOrigins::new(Path::new("s.md"), 5, body, expanded, frags)
+        let same = Box::leak(align_lines(body, expanded).into_boxed_slice());
+        LineOrigins::new(Path::new("s.md"), 5, body, expanded, same, frags)
     }
 
     fn line(o: &LineOrigins, line: usize, needle: &str) -> (String, usize) {

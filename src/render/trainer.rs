@@ -24,12 +24,11 @@ type Handout<'g> = (String, Vec<HandoutStep<'g>>, Vec<String>, Vec<PageLink>);
 impl Renderer<'_> {
     /// The slides of a guide's deck, the image files they show and their links.
     pub(super) fn slides<'g>(&self, g: &'g Guide) -> Result<Slides<'g>> {
-        let net = self.lib.network_of(g);
         let mut out = Vec::new();
         let mut images = Vec::new();
         let mut links = Vec::new();
-        for step in &g.steps {
-            let expanded = self.expand(g, net, Some(step), 1, None)?;
+        for (i, step) in g.steps.iter().enumerate() {
+            let expanded = self.step_expanded(g, i)?;
             for slide in slides::split(&expanded.text) {
                 let Body {
                     md: body,

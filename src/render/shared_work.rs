@@ -1,0 +1,72 @@
+//! Work that several pages of a guide share, done once per language: a step's Markdown after
+//! Jinja is the same on the step's page and on the guide's slides (each slide is a part of
+//! it), and so is the alignment of its lines with the source body that traces its links.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, OnceLock};
+
+use crate::content::{Guide, Library};
+use crate::error::Result;
+use crate::templates;
+
+/// A Markdown source after Jinja, with the fragments it included.
+pub(super) struct Expanded {
+    pub text: String,
+    pub includes: BTreeSet<String>,
+    /// For each line of `text`, the source body line it is unchanged (see `origin.rs`),
+    /// aligned on first use.
+    pub aligned: OnceLock<Vec<Option<usize>>>,
+}
+
+impl Expanded {
+    pub fn new(text: String, includes: BTreeSet<String>) -> Expanded {
+        Expanded {
+            text,
+            includes,
+            aligned: OnceLock::new(),
+        }
+    }
+}
+
+/// Each step's Markdown after Jinja as its own page sees it (one folder inside the guide,
+/// `step_url()` pointing at the step pages), by guide slug and step index.
+pub(super) struct StepExpansions<'a> {
+    cells: HashMap<&'a str, Vec<OnceLock<Arc<Expanded>>>>,
+}
+
+impl<'a> StepExpansions<'a> {
+    pub fn new(lib: &'a Library) -> StepExpansions<'a> {
+        let cells = (lib.guides.iter())
+            .map(|g| {
+                let steps = g.steps.iter().map(|_| OnceLock::new()).collect();
+                (g.slug.as_str(), steps)
+            })
+            .collect();
+        StepExpansions { cells }
+    }
+
+    /// Step `i` of `g` expanded (by `make` the first time; a failure is not kept, so each
+    /// page that needs it reports it). The fragments it included are recorded for the page
+    /// being rendered, as if it had been expanded for it.
+    pub fn get(
+        &self,
+        g: &Guide,
+        i: usize,
+        make: impl FnOnce() -> Result<Expanded>,
+    ) -> Result<Arc<Expanded>> {
+        let cell = self.cells.get(g.slug.as_str()).and_then(|c| c.get(i));
+        let expanded = match cell.and_then(OnceLock::get) {
+            Some(e) => e.clone(),
+            None => {
+                let e = Arc::new(make()?);
+                if let Some(cell) = cell {
+                    // another thread may have made it meanwhile: the same text either way
+                    let _ = cell.set(e.clone());
+                }
+                e
+            }
+        };
+        templates::record_includes(&expanded.includes);
+        Ok(expanded)
+    }
+}
