@@ -70,6 +70,11 @@ pub fn report(err: &anyhow::Error) -> String {
     }
 }
 
+/// How far a YAML file may expand through aliases (`*name`), in parser events replayed: data
+/// written by hand repeats a few blocks; an alias bomb (10^5 nodes from a few lines, which
+/// would grow every page that shows the data) is refused.
+const MAX_ALIAS_EVENTS: usize = 10_000;
+
 /// Parses YAML into `T`, turning a parse error into a [`SourceError`].
 /// `line_offset` is added to the YAML line (front matter starts after the `---` line).
 pub fn parse_yaml<T: serde::de::DeserializeOwned>(
@@ -77,7 +82,9 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(
     file: &Path,
     line_offset: usize,
 ) -> Result<T, SourceError> {
-    serde_saphyr::from_str::<T>(text).map_err(|e| {
+    let mut options = serde_saphyr::Options::default();
+    options.alias_limits.max_total_replayed_events = MAX_ALIAS_EVENTS;
+    serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| {
         let line = e
             .location()
             .map(|l| l.line() as usize)
@@ -119,6 +126,22 @@ mod tests {
         assert_eq!(err.line, 3, "{err}");
         assert!(err.message.contains('b'), "{err}");
         assert!(err.to_string().starts_with("x.md:3: invalid YAML"), "{err}");
+    }
+
+    #[test]
+    fn an_alias_bomb_is_refused_and_a_few_aliases_are_not() {
+        // 10 x 10 x 10 x 10 x 10 = 10^5 strings from six short lines
+        let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n\
+                    b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n\
+                    c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n\
+                    d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n\
+                    e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n";
+        let err = parse_yaml::<serde_json::Value>(bomb, Path::new("sandbox.yaml"), 0).unwrap_err();
+        assert!(err.to_string().starts_with("sandbox.yaml:"), "{err}");
+        assert!(err.line >= 1, "{err}");
+        let few = "base: &base { label: A, hint: B }\none: *base\ntwo: *base\n";
+        let v = parse_yaml::<serde_json::Value>(few, Path::new("f.yaml"), 0).unwrap();
+        assert_eq!(v["two"]["hint"], "B");
     }
 
     #[test]

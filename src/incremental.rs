@@ -20,6 +20,7 @@ use serde_json::json;
 
 use crate::content::{Guide, Library};
 use crate::error::Result;
+use crate::i18n::site::LanguageSet;
 use crate::images::Encode;
 use crate::lint::links::LinkIndex;
 use crate::output::Output;
@@ -41,6 +42,8 @@ pub enum ChangeKind {
     Theme,
     /// `screenshots/**`
     Screenshots,
+    /// `i18n/**` (translation catalogs)
+    Translations,
     /// `content/shared/<name>`: a fragment, named as `{% include %}` names it.
     Shared(String),
     /// `content/guides/<slug>/<file>` (`file` is empty for the guide folder itself).
@@ -72,6 +75,7 @@ impl ChangeKind {
             ["site.toml"] => ChangeKind::Config,
             ["themes", ..] => ChangeKind::Theme,
             ["screenshots", ..] => ChangeKind::Screenshots,
+            ["i18n", ..] => ChangeKind::Translations,
             ["content", "data", ..] => ChangeKind::Data,
             ["content", "networks", ..] => ChangeKind::Network,
             ["content", "shared", rest @ ..] if !rest.is_empty() => {
@@ -95,6 +99,7 @@ impl ChangeKind {
                 | ChangeKind::Network
                 | ChangeKind::Theme
                 | ChangeKind::Screenshots
+                | ChangeKind::Translations
                 | ChangeKind::OtherContent
         )
     }
@@ -247,6 +252,9 @@ pub struct Site {
     /// `site_dir`, absolute and with symlinks resolved, to recognise the paths a watcher reports.
     canonical_dir: PathBuf,
     lib: Library,
+    /// The site's languages: catalogs and translated libraries (only changed guides are
+    /// translated again).
+    langs: LanguageSet,
     rendered: Built,
     /// The pages' ids and links, to check only the links a rebuild can have broken.
     links: LinkIndex,
@@ -261,6 +269,7 @@ pub struct Site {
 /// A whole site rendered, indexed and linted: what [`Site`] keeps.
 struct Whole {
     lib: Library,
+    langs: LanguageSet,
     rendered: Built,
     links: LinkIndex,
     search: SearchParts,
@@ -272,7 +281,20 @@ impl Whole {
     /// writing.
     fn build(site_dir: &Path) -> Result<Whole> {
         let lib = pipeline::load(site_dir)?;
-        let (mut rendered, _) = pipeline::assemble(&lib, &Selection::All, Encode::Full)?;
+        let t = Instant::now();
+        let langs = LanguageSet::load(&lib)?;
+        timing("languages", t);
+        let t = Instant::now();
+        let part = crate::render::render_in(&lib, &langs, &Selection::All)?;
+        timing("render", t);
+        let mut output = part.output;
+        pipeline::static_files(&lib, part.has_code, &mut output)?;
+        pipeline::images(&lib, part.image_jobs, Encode::Full, &mut output)?;
+        let mut rendered = Built {
+            output,
+            pages: part.pages,
+            search: Vec::new(),
+        };
         let t = Instant::now();
         let mut search = SearchParts::new(&lib);
         let all: Vec<&str> = rendered.pages.iter().map(|p| p.rel.as_str()).collect();
@@ -286,6 +308,7 @@ impl Whole {
         timing("lint", t);
         Ok(Whole {
             lib,
+            langs,
             rendered,
             links,
             search,
@@ -316,6 +339,7 @@ impl Site {
             site_dir: site_dir.to_path_buf(),
             canonical_dir: canonical(site_dir),
             lib: whole.lib,
+            langs: whole.langs,
             rendered: whole.rendered,
             links: whole.links,
             search: whole.search,
@@ -398,6 +422,7 @@ impl Site {
             pages: whole.rendered.pages.len(),
         };
         self.lib = whole.lib;
+        self.langs = whole.langs;
         self.rendered = whole.rendered;
         self.links = whole.links;
         self.search = whole.search;
@@ -422,7 +447,26 @@ impl Site {
         };
         // Only guide files and shared fragments changed (anything else rebuilds everything), so
         // the static files are those of the last build; only the highlight CSS may be new.
-        let rendered = pipeline::render(lib, &selection)?;
+        // The catalogs are the last build's (a catalog change rebuilds everything); the guides
+        // are translated again if they changed, every guide if a shared fragment changed (a
+        // page's translated share counts its fragments).
+        let t = Instant::now();
+        let unchanged: BTreeSet<&str> = lib
+            .guides
+            .iter()
+            .filter(|g| self.lib.guide(&g.slug).map(guide_key) == Some(guide_key(g)))
+            .map(|g| g.slug.as_str())
+            .collect();
+        let is_unchanged = |slug: &str| unchanged.contains(slug);
+        let shared_changed = kinds.iter().any(|k| matches!(k, ChangeKind::Shared(_)));
+        let langs = self.langs.update(
+            lib,
+            (!shared_changed).then_some(&is_unchanged as &(dyn Fn(&str) -> bool + Sync)),
+        );
+        timing("languages", t);
+        let t = Instant::now();
+        let rendered = crate::render::render_in(lib, &langs, &selection)?;
+        timing("render", t);
         let mut part_output = rendered.output;
         if rendered.has_code && !self.rendered.output.contains("static/highlight.css") {
             pipeline::static_files(lib, true, &mut part_output)?;
@@ -524,6 +568,7 @@ impl Site {
             pages: merged.pages.len(),
         };
         self.lib = new;
+        self.langs = langs;
         self.rendered = merged;
         self.links = links;
         self.search = search;
@@ -545,6 +590,21 @@ fn guide_list(lib: &Library) -> serde_json::Value {
         .iter()
         .map(|g| json!([g.slug, g.meta, g.steps.len()]))
         .collect()
+}
+
+/// Everything of a guide that its translation is made from.
+fn guide_key(g: &Guide) -> serde_json::Value {
+    json!([
+        g.slug,
+        g.meta,
+        g.template,
+        g.source.file,
+        g.source.text,
+        g.steps
+            .iter()
+            .map(|s| json!([s.slug, s.number, s.meta, s.source.file, s.source.text]))
+            .collect::<Vec<_>>()
+    ])
 }
 
 /// What every page of one guide shows of its steps (titles, numbers, sandbox links).
@@ -673,6 +733,8 @@ mod tests {
         ] {
             assert_eq!(k(ignored), ChangeKind::Ignored, "{ignored}");
         }
+        assert_eq!(k("i18n/de.po"), ChangeKind::Translations);
+        assert!(k("i18n/de.po").affects_everything());
         assert!(k("content/data/erns.yaml").affects_everything());
         assert!(!k("content/shared/a.md").affects_everything());
         assert!(!k("content/guides/demo/_index.md").affects_everything());

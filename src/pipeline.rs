@@ -90,8 +90,10 @@ pub(crate) fn render(lib: &Library, selection: &Selection) -> Result<Rendered> {
 pub(crate) fn static_files(lib: &Library, has_code: bool, output: &mut Output) -> Result<()> {
     step("static files", || {
         let theme = Theme::new(&lib.site_dir, &lib.config.theme);
-        for (rel, bytes) in theme.static_files()? {
-            let bytes = theme::compact(&rel, &bytes);
+        let files = theme.static_files()?;
+        for (rel, bytes) in &files {
+            let bytes = theme::inline_imports(rel, bytes, &files)?;
+            let bytes = theme::compact(rel, &bytes);
             output.add(format!("static/{rel}"), bytes);
         }
         if has_code && !output.contains("static/highlight.css") {

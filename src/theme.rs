@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::error::Result;
+use crate::error::{Result, SourceError};
 use crate::input;
 
 mod embedded {
@@ -68,6 +68,57 @@ impl Theme {
         }
         Ok(files)
     }
+}
+
+/// Puts each `@import "name.css";` line of a stylesheet in `static/` in place, with the static
+/// file it names (relative to the stylesheet's folder): a part of a stylesheet can be loaded
+/// alone (the sandbox page loads `base.css` only) while the whole stays one request. Other files
+/// are returned unchanged. An import of a file that is not there is an error naming the line.
+pub fn inline_imports(
+    rel: &str,
+    bytes: &[u8],
+    files: &BTreeMap<String, Cow<'static, [u8]>>,
+) -> Result<Vec<u8>> {
+    let Some(text) = rel
+        .ends_with(".css")
+        .then(|| std::str::from_utf8(bytes).ok())
+        .flatten()
+        .filter(|t| t.contains("@import"))
+    else {
+        return Ok(bytes.to_vec());
+    };
+    let dir = rel.rfind('/').map_or("", |i| &rel[..=i]);
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.lines().enumerate() {
+        let Some(arg) = line.trim().strip_prefix("@import") else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        let name = arg
+            .trim()
+            .trim_end_matches(';')
+            .trim()
+            .trim_start_matches("url(")
+            .trim_end_matches(')')
+            .trim_matches(|c| c == '"' || c == '\'');
+        let target = format!("{dir}{name}");
+        match files.get(&target) {
+            Some(b) if target.ends_with(".css") && target != rel => {
+                out.push_str(&String::from_utf8_lossy(b));
+                out.push('\n');
+            }
+            _ => {
+                return Err(SourceError::new(
+                    format!("static/{rel}"),
+                    i + 1,
+                    format!("`@import` of `{name}`, which is not another stylesheet of the theme's static/ folder"),
+                )
+                .into())
+            }
+        }
+    }
+    Ok(out.into_bytes())
 }
 
 /// Shrinks a CSS or JS file without changing what it does: the `minifier` crate's token-based
@@ -163,6 +214,29 @@ mod tests {
                 "{f} not embedded"
             );
         }
+    }
+
+    #[test]
+    fn imports_are_inlined_and_a_missing_one_is_an_error() {
+        let mut files: BTreeMap<String, Cow<'static, [u8]>> = BTreeMap::new();
+        files.insert("base.css".into(), Cow::Borrowed(b".b { color: red; }\n"));
+        let out = inline_imports(
+            "site.css",
+            b"/* x */\n@import \"base.css\";\n.s { margin: 0; }\n",
+            &files,
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "/* x */\n.b { color: red; }\n\n.s { margin: 0; }\n"
+        );
+        assert_eq!(
+            inline_imports("a.js", b"@import x", &files).unwrap(),
+            b"@import x"
+        );
+        let err =
+            inline_imports("site.css", b".a{}\n@import url(gone.css);\n", &files).unwrap_err();
+        assert_eq!(err.to_string(), "static/site.css:2: `@import` of `gone.css`, which is not another stylesheet of the theme's static/ folder");
     }
 
     #[test]

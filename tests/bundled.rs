@@ -562,7 +562,7 @@ fn saas_practice_pages_show_each_offered_profile_with_its_description() {
     assert_eq!(profiles.len(), 6, "{profiles:?}");
     for (guide, offered) in [("paedcan", 6), ("ern-rnd", 4)] {
         let page = site.read(&format!("{guide}/sandbox/index.html"));
-        let rows = page.matches("data-sbx-field=\"profiles\"").count();
+        let rows = page.matches("data-s-field=\"profiles\"").count();
         assert_eq!(rows, offered, "{guide}: profile rows");
         for (name, description) in &profiles {
             let row = format!("value=\"{name}\"");

@@ -126,7 +126,9 @@ fn a_broken_link_is_reported_at_the_line_that_wrote_it() {
          {# the old page was ../gone/index.html #}\n\
          {% include \"request.md\" %}\n\
          \n\
-         Then read [the old page](../gone/index.html).\n",
+         Then read [the old page](../gone/index.html).\n\
+         \n\
+         Not [a scheme](java&#x09;script:alert(1)) either.\n",
     );
     site.edit(
         "content/shared/request.md",
@@ -136,7 +138,14 @@ fn a_broken_link_is_reported_at_the_line_that_wrote_it() {
     let (code, out) = check(&site, false);
     assert_eq!(code, Some(1), "{out}");
     let errors: Vec<&str> = out.lines().filter(|l| l.contains(": error: ")).collect();
-    assert_eq!(errors.len(), 2, "{out}");
+    assert_eq!(errors.len(), 3, "{out}");
+    // the page has the address percent-encoded (`java%09script:`), the Markdown does not
+    assert!(
+        errors.iter().any(|e| e.starts_with(
+            "site/content/guides/demo/02-request-access.md:10: error: broken link `java%09script:alert(1)`"
+        )),
+        "{out}"
+    );
     assert!(
         errors.iter().any(|e| e.starts_with(
             "site/content/shared/request.md:1: error: broken link `../nohelp/index.html`"

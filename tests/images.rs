@@ -282,7 +282,7 @@ fn every_img_has_width_and_height_and_figures_are_accessible() {
     );
     assert!(step.contains("aria-hidden=\"true\""));
     assert!(
-        step.contains("<script src=\"../../static/figure.js\"></script>"),
+        step.contains("<script src=\"../../static/figure.js\" data-close=\"Close\"></script>"),
         "figure.js on a page with figures"
     );
     assert!(
@@ -294,7 +294,7 @@ fn every_img_has_width_and_height_and_figures_are_accessible() {
     assert!(site.out().join("static/figure.js").is_file());
 
     let overview = site.read("demo/index.html");
-    assert!(overview.contains("<script src=\"../static/figure.js\"></script>"));
+    assert!(overview.contains("<script src=\"../static/figure.js\" data-close=\"Close\"></script>"));
     let jpg = srcset(&overview);
     assert_eq!(jpg.iter().map(|v| v.1).collect::<Vec<_>>(), [480, 600]);
     for (url, _) in jpg {

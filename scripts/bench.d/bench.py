@@ -326,9 +326,14 @@ def bundled_portal(ernguide: Path, work: Path, runs: int) -> dict:
     p = subprocess.run(cmd, capture_output=True, text=True, env=env)
     timings = [l for l in p.stderr.splitlines() if l.startswith("timing")]
 
-    # Bytes per page: every step page and every sandbox page.
+    # Bytes per page: every step page and every sandbox page, in every language (the default
+    # language's guides at <guide>/, the others' at <lang>/<guide>/; a language folder has a
+    # two-letter name, a guide's slug is longer).
     step_sizes, sandbox_sizes = [], []
-    for page in sorted(out.glob("*/*/index.html")):
+    langs = {d.name for d in out.iterdir() if d.is_dir() and len(d.name) == 2 and (d / "index.html").is_file()}
+    pages = [p for p in out.glob("*/*/index.html") if p.parent.parent.name not in langs]
+    pages += [p for p in out.glob("*/*/*/index.html") if p.parent.parent.parent.name in langs]
+    for page in sorted(pages):
         kind = page.parent.name
         if page.parent.parent.name == "static":
             continue

@@ -433,7 +433,8 @@ as_of = "{AS_OF}"
     write(root / "layouts/shortcodes/link.html", HUGO_SC_LINK)
     # The same stylesheet as ernguide's pages.
     (root / "static").mkdir(parents=True, exist_ok=True)
-    shutil.copy(repo / "themes/default/static/site.css", root / "static/site.css")
+    for css in ("site.css", "base.css"):  # site.css imports base.css
+        shutil.copy(repo / "themes/default/static" / css, root / "static" / css)
     for i in range(NETWORKS):
         n = network(i)
         write(root / f"data/networks/{n['id']}.yaml", f"""name: {yaml_str(n['name'])}

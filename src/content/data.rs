@@ -310,6 +310,18 @@ impl Data {
         let sandbox_path = data_dir.join("sandbox.yaml");
         let (sandbox, sandbox_file, sandbox_text) = if sandbox_path.exists() {
             let text = read(&sandbox_path)?;
+            // An empty flow would pass as a flow of nothing, and fail in the theme's template.
+            if text
+                .lines()
+                .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+            {
+                return Err(SourceError::new(
+                    &sandbox_path,
+                    1,
+                    "the sandbox flow is empty: write the flow here, or delete the file to use                      the theme's flow",
+                )
+                .into());
+            }
             (
                 Some(parse_yaml(&text, &sandbox_path, 0)?),
                 Some(sandbox_path),

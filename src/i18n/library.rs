@@ -32,6 +32,24 @@ pub(crate) struct Translated {
 
 /// The library in the catalog's language (see the module doc).
 pub(crate) fn translate_library(lib: &Library, catalog: &Catalog, threshold: f64) -> Translated {
+    translate(lib, catalog, threshold, None)
+}
+
+/// What a translation can take from an earlier one (`serve`'s rebuild after guide files
+/// changed): the earlier translation, of a library with the same shared fragments, data,
+/// networks and configuration, and which guides are unchanged since (by slug).
+pub(crate) struct Reuse<'a> {
+    pub earlier: &'a Translated,
+    pub unchanged: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+/// The library in the catalog's language, taking from `reuse` what did not change.
+pub(crate) fn translate(
+    lib: &Library,
+    catalog: &Catalog,
+    threshold: f64,
+    reuse: Option<Reuse>,
+) -> Translated {
     let site = &lib.site_dir;
     let shared = &lib.shared;
     let fragment = |name: &str| -> Option<(String, String)> {
@@ -53,6 +71,21 @@ pub(crate) fn translate_library(lib: &Library, catalog: &Catalog, threshold: f64
         .par_iter_mut()
         .map(|g| {
             let mut pages = Vec::with_capacity(g.steps.len() + 1);
+            let earlier = reuse
+                .as_ref()
+                .filter(|r| (r.unchanged)(&g.slug))
+                .and_then(|r| r.earlier.lib.guide(&g.slug).map(|t| (t, r.earlier)));
+            if let Some((t, earlier)) = earlier {
+                let files =
+                    std::iter::once(&t.source.file).chain(t.steps.iter().map(|s| &s.source.file));
+                for file in files {
+                    if let Some(share) = earlier.shares.get(file) {
+                        pages.push((file.clone(), *share, earlier.english_pages.contains(file)));
+                    }
+                }
+                *g = t.clone();
+                return pages;
+            }
             let ctx = rel_ctx(site, &g.source.file);
             let mut front: Vec<&str> = vec![&g.meta.title, &g.meta.summary];
             front.extend(g.meta.shortcuts.iter().map(|s| s.label.as_str()));
@@ -94,6 +127,19 @@ pub(crate) fn translate_library(lib: &Library, catalog: &Catalog, threshold: f64
         shares.insert(file, share);
     }
 
+    if let Some(r) = reuse {
+        // What else is translated is the earlier translation's (the same sources).
+        let earlier = &r.earlier.lib;
+        out.shared = earlier.shared.clone();
+        out.config = earlier.config.clone();
+        out.data = earlier.data.clone();
+        out.networks = earlier.networks.clone();
+        return Translated {
+            lib: out,
+            shares,
+            english_pages,
+        };
+    }
     // Shared fragments: translated under their own names, English under `@en/<name>`.
     let mut fragments = Vec::with_capacity(shared.fragments.len() * 2);
     for (name, f) in &shared.fragments {

@@ -176,8 +176,99 @@ pub(crate) fn ui_messages_with(theme: &Theme, site_theme: Option<&Path>) -> Resu
     Ok(out)
 }
 
+/// The sandbox's own `labels` (its toolbar, modes, simulated devices, progress, test result,
+/// certificate and Trainer panel, and the texts its script shows), which are translated; every
+/// other label is a mock screen's and stays the real product's English. `dialogs` (the sandbox's
+/// confirmations) is translated whole.
+pub(super) const SANDBOX_OWN_LABELS: &[&str] = &[
+    "practice",
+    "lead",
+    "needs_js",
+    "never_password",
+    "address",
+    "bookmarks",
+    "controls",
+    "sample_account",
+    "sample_email",
+    "sample_password",
+    "sample_pin",
+    "system_saas",
+    "mode",
+    "mode_guided",
+    "mode_guided_text",
+    "mode_practice",
+    "mode_practice_text",
+    "mode_test",
+    "mode_test_text",
+    "mode_now",
+    "reset",
+    "undo",
+    "undone",
+    "devices",
+    "inbox",
+    "inbox_empty",
+    "phone",
+    "phone_messages",
+    "phone_none",
+    "from",
+    "received",
+    "clock",
+    "hint",
+    "expected",
+    "guide_step",
+    "checklist",
+    "done",
+    "todo",
+    "screen_prefix",
+    "new_mail",
+    "new_phone",
+    "new_badge",
+    "test_result",
+    "finish_test",
+    "mistakes",
+    "no_mistakes",
+    "pass",
+    "fail",
+    "test_time",
+    "cert_title",
+    "cert_help",
+    "cert_name",
+    "session_code",
+    "cert_show",
+    "cert_need_name",
+    "cert_heading",
+    "cert_text",
+    "cert_code",
+    "cert_note",
+    "print",
+    "trainer",
+    "scenario",
+    "jump",
+    "forward_label",
+    "ff_minutes",
+    "ff_hour",
+    "ff_hours",
+    "ff_day",
+    "ff_days",
+    "approve",
+    "reject",
+    "nothing_pending",
+    "session_title",
+    "session_help",
+    "session_set",
+    "session_group",
+    "verify_title",
+    "verify_date",
+    "verify_done",
+    "verify_btn",
+    "verify_ok",
+    "verify_bad",
+    "screens_title",
+];
+
 /// Where in the sandbox flow guidance texts live: hints, method explanations, milestones,
-/// scenario names, and e-mail body lines that are practice notes (in parentheses).
+/// scenario names, e-mail body lines that are practice notes (in parentheses), and the
+/// sandbox's own labels ([`SANDBOX_OWN_LABELS`]).
 pub(super) fn sandbox_texts(flow: &Json) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut push = |path: String, v: &Json| {
@@ -185,6 +276,18 @@ pub(super) fn sandbox_texts(flow: &Json) -> Vec<(String, String)> {
             out.push((path, s.to_string()));
         }
     };
+    if let Some(labels) = flow.get("labels") {
+        for k in SANDBOX_OWN_LABELS {
+            if let Some(v) = labels.get(*k) {
+                push(format!("labels.{k}"), v);
+            }
+        }
+        if let Some(dialogs) = labels.get("dialogs").and_then(Json::as_object) {
+            for (k, v) in dialogs {
+                push(format!("labels.dialogs.{k}"), v);
+            }
+        }
+    }
     if let Some(hints) = flow.get("hints").and_then(Json::as_object) {
         for (k, v) in hints {
             match v {
@@ -342,6 +445,43 @@ pub(crate) fn all_messages(lib: &Library, theme: &Theme) -> Result<Vec<Message>>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sandbox_own_labels_are_texts_and_the_mock_screens_labels_are_not() {
+        let flow = serde_json::json!({
+            "labels": {"mode": "Mode", "inbox": "Inbox", "c2_login": "Login", "cancel": "Cancel",
+                       "dialogs": {"reset_title": "Start again?", "cancel": "Cancel"}}
+        });
+        let paths: Vec<String> = sandbox_texts(&flow).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(
+            paths,
+            vec![
+                "labels.mode",
+                "labels.inbox",
+                "labels.dialogs.cancel",
+                "labels.dialogs.reset_title"
+            ]
+        );
+    }
+
+    #[test]
+    fn every_own_label_is_in_the_default_flow() {
+        let (_, yaml) = crate::theme::embedded_files()
+            .iter()
+            .find(|(p, _)| *p == "data/sandbox.yaml")
+            .unwrap();
+        let yaml = String::from_utf8_lossy(yaml);
+        // `labels:` runs to the next top-level key
+        let labels = yaml.split("\nlabels:\n").nth(1).unwrap();
+        let labels = labels.split("\n\n").next().unwrap();
+        let labels = &labels[..labels.find("\n#").unwrap_or(labels.len())];
+        for k in SANDBOX_OWN_LABELS {
+            assert!(
+                labels.contains(&format!("\n  {k}: ")) || labels.starts_with(&format!("  {k}: ")),
+                "labels.{k} missing"
+            );
+        }
+    }
 
     #[test]
     fn finds_ui_strings() {

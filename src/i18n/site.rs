@@ -9,7 +9,7 @@ use minijinja::value::{Serde, Value};
 use rayon::prelude::*;
 use serde_json::json;
 
-use super::library::{translate_library, Translated};
+use super::library::{translate, translate_library, Reuse, Translated};
 use super::pages::{lang_rel, language_links, site_prefix};
 use super::{load_catalog, own_name, ui, ui_messages, Catalog, Share, UI_CTX};
 use crate::content::Library;
@@ -77,6 +77,34 @@ impl LanguageSet {
             .into_iter()
             .collect::<Result<Vec<Language>>>()?;
         Ok(LanguageSet { default, languages })
+    }
+
+    /// The languages of `lib`, a library loaded again after only guide files or shared
+    /// fragments changed (`serve`): the catalogs are this set's; with `unchanged_guides` (the
+    /// shared fragments are the same), only the other guides are translated again.
+    pub fn update(
+        &self,
+        lib: &Library,
+        unchanged_guides: Option<&(dyn Fn(&str) -> bool + Sync)>,
+    ) -> LanguageSet {
+        let threshold = lib.config.translation_threshold;
+        let languages = self
+            .languages
+            .iter()
+            .map(|l| Language {
+                code: l.code.clone(),
+                catalog: l.catalog.clone(),
+                translated: l.translated.as_ref().map(|earlier| {
+                    let reuse = unchanged_guides.map(|unchanged| Reuse { earlier, unchanged });
+                    translate(lib, &l.catalog, threshold, reuse)
+                }),
+                ui_share: l.ui_share,
+            })
+            .collect();
+        LanguageSet {
+            default: self.default.clone(),
+            languages,
+        }
     }
 
     pub fn codes(&self) -> Vec<String> {

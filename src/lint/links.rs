@@ -94,7 +94,12 @@ where
             // line of the page's source that names it.
             let n = seen.entry(target).or_insert(0);
             *n += 1;
-            let written = p.links.iter().filter(|l| l.url == target);
+            // The HTML writes an address percent-encoded where the Markdown may not have
+            // (`java&#x09;script:` is `java%09script:` in the page).
+            let written = p
+                .links
+                .iter()
+                .filter(|l| l.url == target || percent_decoded(&l.url) == percent_decoded(target));
             match written.clone().nth(*n - 1).or_else(|| written.last()) {
                 Some(l) => out.push(SourceError::new(&l.origin.file, l.origin.line, message)),
                 None => {
@@ -228,6 +233,32 @@ fn target_file(page: &str, target: &str) -> Option<String> {
     }
     let path_part = t.split('#').next().unwrap_or("");
     resolve(page, path_part.split('?').next().unwrap_or("")).ok()
+}
+
+/// `s` with its `%XX` escapes decoded (invalid escapes and UTF-8 kept as they are).
+fn percent_decoded(s: &str) -> Cow<'_, str> {
+    if !s.contains('%') {
+        return Cow::Borrowed(s);
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = s
+            .get(i + 1..i + 3)
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// A guide's slides or handout: pages made from the guide's other pages' sources.
@@ -369,6 +400,14 @@ fn resolve(page: &str, path_part: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decoded("java%09script:x"), "java\tscript:x");
+        assert_eq!(percent_decoded("a%2"), "a%2");
+        assert_eq!(percent_decoded("%zz%41"), "%zzA");
+        assert_eq!(percent_decoded("plain"), "plain");
+    }
 
     #[test]
     fn link_resolution() {

@@ -226,12 +226,10 @@ impl<'a> Renderer<'a> {
         };
         let mut langs: BTreeMap<&str, Value> = BTreeMap::new();
         for (k, v) in self.langs.page_values(&self.code, &page.rel(), source) {
-            // The sandbox is a practice app within its page budget (150 KB): no search box,
-            // no language switcher there. The handout is a page to print and needs no
-            // JavaScript: no search box (its switcher is plain links).
+            // The handout is a page to print and needs no JavaScript: no search box (its
+            // switcher is plain links).
             let v = match (page, k) {
-                (Page::Sandbox(_) | Page::Print(_), "search") => Value::from(()),
-                (Page::Sandbox(_), "languages") => Value::from(Vec::<Value>::new()),
+                (Page::Print(_), "search") => Value::from(()),
                 _ => v,
             };
             langs.insert(k, v);

@@ -60,7 +60,16 @@ pub(crate) struct Rendered {
 /// default language at the root, the others from their translated library into `<lang>/`.
 /// When pages fail, the error is the first failure, or [`RenderErrors`] holding all of them.
 pub(crate) fn render(lib: &Library, selection: &Selection) -> Result<Rendered> {
-    let langs = LanguageSet::load(lib)?;
+    render_in(lib, &LanguageSet::load(lib)?, selection)
+}
+
+/// [`render`] with the site's languages loaded already (`serve` keeps them between
+/// rebuilds).
+pub(crate) fn render_in(
+    lib: &Library,
+    langs: &LanguageSet,
+    selection: &Selection,
+) -> Result<Rendered> {
     let mut output = Output::new();
     let mut infos = Vec::new();
     let mut has_code = false;
@@ -69,7 +78,7 @@ pub(crate) fn render(lib: &Library, selection: &Selection) -> Result<Rendered> {
     for lang in &langs.languages {
         let is_default = lang.code == langs.default;
         let lib = lang.translated.as_ref().map_or(lib, |t| &t.lib);
-        let renderer = context::Renderer::new(lib, &langs, &lang.code);
+        let renderer = context::Renderer::new(lib, langs, &lang.code);
         let mut pages = page::all_pages(lib);
         pages.retain(|p| selection.wants(&p.rel()));
         let mark = langs.mark(&lang.code);

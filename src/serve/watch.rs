@@ -1,4 +1,4 @@
-//! Watches the site's sources (`content/`, `themes/`, `screenshots/`, `site.toml`) with
+//! Watches the site's sources (`content/`, `themes/`, `screenshots/`, `i18n/`, `site.toml`) with
 //! notify-debouncer-full and hands batches of changed source files to the rebuild loop; the
 //! rebuild classifies them ([`ChangeKind`]).
 
@@ -23,7 +23,7 @@ pub const DEBOUNCE: Duration = Duration::from_millis(20);
 
 /// Folders watched recursively, relative to the site folder (the site folder itself is watched
 /// without recursion, for `site.toml` and for these folders appearing).
-const WATCHED_DIRS: &[&str] = &["content", "themes", "screenshots"];
+const WATCHED_DIRS: &[&str] = &["content", "themes", "screenshots", "i18n"];
 
 pub struct Watcher {
     debouncer: Debouncer<notify_debouncer_full::notify::RecommendedWatcher, RecommendedCache>,

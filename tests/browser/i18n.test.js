@@ -32,7 +32,8 @@ try {
 
 /** Search `query` in the page's search box; returns the options' texts and targets. */
 async function search(page, query) {
-  const box = page.getByRole('combobox');
+  // The search landmark's box (a sandbox page has other comboboxes: its selects).
+  const box = page.getByRole('search').getByRole('combobox');
   await box.click();
   await box.fill('');
   await box.pressSequentially(query, { delay: 5 });
@@ -44,7 +45,7 @@ async function search(page, query) {
       href: o.getAttribute('data-href'),
     })),
     status: document.querySelector('.eg-search [role=status]').textContent,
-    expanded: document.querySelector('[role=combobox]').getAttribute('aria-expanded'),
+    expanded: document.querySelector('.eg-search [role=combobox]').getAttribute('aria-expanded'),
   }));
 }
 
@@ -95,8 +96,6 @@ if (buildError) {
         if (!html.includes(`<html lang="${lang}"`)) problems.push(`${rel}: <html lang> is not ${lang}`);
         // <link rel="alternate"> needs full addresses: the bundled portal has no base_url, so none
         if (/<link rel="alternate"/.test(html)) problems.push(`${rel}: a hreflang alternate without base_url`);
-        // Sandbox pages (a practice app at its 150 KB budget) have no switcher.
-        if (rel.endsWith('/sandbox/index.html')) continue;
         const nav = /<nav class="eg-langs"[^>]*>([\s\S]*?)<\/nav>/.exec(html);
         if (!nav) { problems.push(`${rel}: no language switcher`); continue; }
         const alts = [...nav[1].matchAll(/<a href="([^"]+)" lang="([^"]+)" hreflang="([^"]+)">/g)].map((m) => [m[3], m[1]]);
@@ -114,6 +113,26 @@ if (buildError) {
       assert.deepEqual(problems, []);
     });
   });
+
+  // A guide whose sandbox goes through SAAS (its first screen: the CPMS 1.x login).
+  const guide = 'paedcan';
+
+  // The practice sandbox in German and Italian: the same language switcher as every page,
+  // its own controls in the page's language, the mock screens in English inside lang="en".
+  const SANDBOX = {
+    de: {
+      nav: 'Sprache', other: 'Italiano', heading: 'Übungsumgebung', query: 'Mobilgerät',
+      hit: 'Ihr Telefon als Mobilgerät hinzufügen', controls: 'Steuerung der Übungsumgebung',
+      reset: 'Zurücksetzen', modes: ['Geführt', 'Üben', 'Test'], devices: 'Ihre simulierten Geräte',
+      inbox: 'Posteingang', phone: 'Telefon', empty: 'Noch keine Nachrichten.', trainer: 'Trainer-Bereich',
+    },
+    it: {
+      nav: 'Lingua', other: 'Deutsch', heading: 'Ambiente di prova', query: 'dispositivo mobile',
+      hit: 'Aggiungere il telefono come dispositivo mobile', controls: "Comandi dell'ambiente di prova",
+      reset: 'Reimposta', modes: ['Guidata', 'Esercizio', 'Test'], devices: 'I vostri dispositivi simulati',
+      inbox: 'Posta in arrivo', phone: 'Telefono', empty: 'Ancora nessun messaggio.', trainer: 'Pannello Trainer',
+    },
+  };
 
   describe('over HTTP', () => {
     let w;
@@ -191,7 +210,7 @@ if (buildError) {
         assert.match(r.status, new RegExp(`${r.options.length}|${c.one}`), `status "${r.status}"`);
         // Keyboard: arrow down to the hit, Enter goes to its section.
         for (let i = 0; i <= hit; i++) await page.keyboard.press('ArrowDown');
-        const active = await page.getByRole('combobox').getAttribute('aria-activedescendant');
+        const active = await page.getByRole('search').getByRole('combobox').getAttribute('aria-activedescendant');
         assert.ok(active, 'no aria-activedescendant after ArrowDown');
         await page.keyboard.press('Enter');
         await page.waitForURL(/#add-your-phone|#ihr-telefon|#aggiungere-il-telefono/);
@@ -214,12 +233,94 @@ if (buildError) {
       assert.equal(violations.length, 0, lib.formatViolations(violations, 'German step page with search results open'));
       await page.keyboard.press('Escape');
       assert.equal(await page.getByRole('listbox').isVisible(), false);
-      assert.equal(await page.getByRole('combobox').getAttribute('aria-expanded'), 'false');
+      assert.equal(await page.getByRole('search').getByRole('combobox').getAttribute('aria-expanded'), 'false');
     });
+
+    // The practice sandbox in German and Italian.
+    for (const lang of LANGS) {
+      const x = SANDBOX[lang];
+      it(`(${lang}) labels its own controls in ${lang}, keeps the mock screens English in lang="en", axe clean`, { timeout: TIMEOUT }, async () => {
+        await page.goto(`${server.url}${lang}/${guide}/sandbox/index.html`);
+        assert.equal(await page.getAttribute('html', 'lang'), lang);
+        await page.getByRole('heading', { level: 1, name: x.heading }).waitFor({ timeout: 10_000 });
+        const controls = page.getByRole('group', { name: x.controls });
+        assert.equal(await controls.getByRole('button', { name: x.reset, exact: true }).count(), 1, 'Reset');
+        for (const m of x.modes) assert.equal(await controls.getByRole('radio', { name: m }).count(), 1, `mode ${m}`);
+        const devices = page.getByRole('group', { name: x.devices });
+        assert.equal(await devices.getByRole('button', { name: x.phone }).count(), 1, 'Phone');
+        // (the practice state, and so the open Inbox, is kept across the languages' pages)
+        const inboxButton = devices.getByRole('button', { name: x.inbox });
+        if ((await inboxButton.getAttribute('aria-expanded')) !== 'true') await inboxButton.click();
+        const inbox = page.getByRole('region', { name: x.inbox });
+        await inbox.getByText(x.empty).waitFor({ timeout: 5000 });
+        assert.equal(await page.locator('summary', { hasText: x.trainer }).count(), 1, 'Trainer panel');
+        // The mock screen (CPMS login) in English, inside an element with lang="en".
+        const login = page.getByRole('button', { name: 'Login via EU Login' });
+        await login.waitFor({ timeout: 5000 });
+        assert.equal(await login.evaluate((b) => b.closest('[lang]').getAttribute('lang')), 'en');
+        assert.equal(await page.getByRole('heading', { level: 1 }).evaluate((h) => h.closest('[lang]').getAttribute('lang')), lang);
+        // What sandbox.js adds to the page's fields and headings (kept out of its HTML).
+        const missing = await page.evaluate(() => [
+          ...[...document.querySelectorAll('.sbx input, .sbx textarea')]
+            .filter((f) => f.type !== 'radio' && f.type !== 'checkbox')
+            .filter((f) => !f.hasAttribute('autocomplete') || (f.type === 'password' && f.getAttribute('data-lpignore') !== 'true')),
+          ...document.querySelectorAll('[data-s-screen] > h2:not([tabindex="-1"]), [data-s-step-focus]:not([tabindex="-1"])'),
+        ].map((e) => e.id || e.outerHTML.slice(0, 80)));
+        assert.deepEqual(missing, []);
+        const violations = await lib.runAxe(page);
+        assert.equal(violations.length, 0, lib.formatViolations(violations, `${lang} sandbox page`));
+      });
+
+      it(`(${lang}) the switcher goes to the same sandbox in another language`, { timeout: TIMEOUT }, async () => {
+        await page.goto(`${server.url}${lang}/${guide}/sandbox/index.html`);
+        await page.getByRole('navigation', { name: x.nav }).getByRole('link', { name: x.other }).click();
+        const to = x.other === 'Deutsch' ? 'de' : 'it';
+        await page.waitForURL(new RegExp(`/${to}/${guide}/sandbox/index\\.html$`));
+        assert.equal(await page.getAttribute('html', 'lang'), to);
+        await page.getByRole('heading', { level: 1, name: SANDBOX[to].heading }).waitFor({ timeout: 10_000 });
+        await page.getByRole('navigation', { name: SANDBOX[to].nav }).getByRole('link', { name: 'English' }).click();
+        await page.waitForURL(new RegExp(`/${guide}/sandbox/index\\.html$`));
+        assert.equal(await page.getAttribute('html', 'lang'), 'en');
+        assert.ok(!/\/(de|it)\//.test(new URL(page.url()).pathname), page.url());
+      });
+    }
 
     it('made no request to any other host and raised no script error', () => {
       assert.equal(guard.external.length, 0, guard.report());
       assert.deepEqual(errors, []);
+    });
+  });
+
+  describe('translated breadcrumbs and figure dialog', () => {
+    const crumbs = { de: ['Startseite', 'Erklärung zur Barrierefreiheit', 'Handout zum Ausdrucken', 'Folien', 'Schließen'],
+      it: ['Pagina iniziale', 'Dichiarazione di accessibilità', 'Dispensa da stampare', 'Diapositive', 'Chiudi'] };
+    for (const lang of LANGS) {
+      it(`(${lang}) the statement, handout and slides pages have translated breadcrumbs`, () => {
+        const [home, statement, handout, slides] = crumbs[lang];
+        const nav = (rel) => /<nav class="eg-crumbs"[^>]*>([\s\S]*?)<\/nav>/.exec(fs.readFileSync(path.join(out, lang, rel), 'utf8'))[1];
+        const a = nav('accessibility/index.html');
+        assert.ok(a.includes(`>${home}</a>`) && a.includes(`aria-current="page">${statement}</a>`), a);
+        assert.ok(nav(`${guide}/print/index.html`).includes(`aria-current="page">${handout}</a>`));
+        assert.ok(nav(`${guide}/slides/index.html`).includes(`aria-current="page">${slides}</a>`));
+      });
+    }
+
+    it('(de) a figure\'s zoom dialog has a translated Close button', { timeout: TIMEOUT }, async () => {
+      const rel = lib.listHtmlFiles(path.join(out, 'de'))
+        .find((p) => p.split('/').length === 3 && fs.readFileSync(path.join(out, 'de', p), 'utf8').includes('<figure class="eg-figure">'));
+      assert.ok(rel, 'no German page with a figure');
+      const w2 = await lib.watchedBrowser();
+      try {
+        await w2.page.goto(lib.fileUrl(path.join(out, 'de', rel)));
+        await w2.page.locator('figure.eg-figure a.eg-figure-zoom').first().click();
+        const close = w2.page.getByRole('dialog').getByRole('button', { name: crumbs.de[4] });
+        await close.waitFor({ timeout: 5000 });
+        await close.click();
+        assert.equal(await w2.page.getByRole('dialog').count(), 0);
+        assert.deepEqual(w2.errors, []);
+      } finally {
+        await w2.close();
+      }
     });
   });
 

@@ -687,7 +687,7 @@ test('destroy() removes every listener and timer', async () => {
   await u.frame.getByRole('listitem').filter({ hasText: 'To create an EU login' }).getByRole('link', { name: 'click here' }).click();
   await u.page.getByRole('button', { name: /^Inbox/ }).click();
   assert.equal(await u.page.getByRole('region', { name: 'Inbox', exact: true }).isVisible(), false);
-  assert.equal(await u.page.locator('[data-sbx-screen="eul-create"]').isVisible(), false);
+  assert.equal(await u.page.locator('[data-s-screen="eul-create"]').isVisible(), false);
   assert.equal(before, 'cpms-login');
   await u.page.close();
 });
@@ -708,7 +708,7 @@ test('every "Try this step in the sandbox" link opens its screen with the earlie
     const screen = /#\/([a-z0-9-]+)/.exec(href)[1];
     await link.click();
     await page.waitForFunction((id) => location.hash === `#/${id}`, screen, TIMEOUT);
-    assert.ok(await page.locator(`[data-sbx-screen="${screen}"]`).isVisible(), `${f} -> ${screen}`);
+    assert.ok(await page.locator(`[data-s-screen="${screen}"]`).isVisible(), `${f} -> ${screen}`);
     tried++;
   }
   assert.ok(tried >= 10, `only ${tried} sandbox links`);
@@ -797,7 +797,7 @@ class Keys {
       const out = [];
       if (document.documentElement.scrollWidth > window.innerWidth) out.push(`page ${document.documentElement.scrollWidth}px wide`);
       for (const e of document.querySelectorAll('.sbx-browser *')) {
-        if (!e.getClientRects().length || e.closest('.sbx-scroll,[hidden],.sbx-vh')) continue;
+        if (!e.getClientRects().length || e.closest('.sbx-scroll,[hidden],.eg-sr')) continue;
         const r = e.getBoundingClientRect();
         if (r.width && r.right > frame.right + 1) out.push(`${e.tagName.toLowerCase()}.${e.className} "${(e.textContent || '').trim().slice(0, 30)}" ends at ${Math.round(r.right)} > ${Math.round(frame.right)}`);
       }

@@ -276,6 +276,10 @@ test('security key, eID, tokens: listed where offered and explained as not simul
   assert.match(s.notice.text, /staff/);
   s = act(s, paedcan, 'eid');
   assert.match(s.notice.text, /eID/);
+  // a method's own explanation is guidance (translated, in the page's language), not a screen text
+  assert.equal(s.notice.guide, true);
+  const other = act(s, paedcan, 'privacy-statement').notice;
+  assert.ok(other && other.text && !other.guide, 'a screen notice is not guidance');
   assert.ok(!F.view(s, paedcan).methods.some((m) => m.id === 'eid'), 'eID is a separate button');
 });
 

@@ -25,7 +25,7 @@ test('flow.js loads as a classic script (no module, no DOM) and exposes ErnSandb
   assert.equal(typeof ctx.ErnSandboxFlow.initialState, 'function');
   const src = code(read('flow.js'));
   assert.doesNotMatch(src, /\b(document|window|localStorage|sessionStorage|location)\b/, 'flow.js is pure');
-  for (const f of ['flow.js', 'sandbox.js']) assert.doesNotMatch(read(f), /^\s*(import|export)\s/m, `${f}: no ES module syntax`);
+  for (const f of ['flow.js', 'flow-saas.js', 'flow-cpms2.js', 'sandbox.js']) assert.doesNotMatch(read(f), /^\s*(import|export)\s/m, `${f}: no ES module syntax`);
 });
 
 test('sandbox.js: one instance per call, no network, data as text only', () => {
@@ -38,7 +38,7 @@ test('sandbox.js: one instance per call, no network, data as text only', () => {
 });
 
 test('no literal space inside a regular expression (the generator\'s JS minifier would drop it: write \\x20)', () => {
-  for (const f of ['flow.js', 'sandbox.js']) {
+  for (const f of ['flow.js', 'flow-saas.js', 'flow-cpms2.js', 'sandbox.js']) {
     for (const line of code(read(f)).split('\n')) {
       // a regex literal after ( , = : ! & | ? { } ; or return
       for (const m of line.matchAll(/(?:[(,=:!&|?{};]|return)\s*\/((?:\\.|\[(?:\\.|[^\]\\])*\]|[^/\\\[\n])+)\/[gimsuy]*/g)) {
@@ -56,9 +56,13 @@ test('templates: no <form>, no external script, password fields kept from passwo
     assert.doesNotMatch(t, /<script[^>]+src="https?:/, `${name}: no external script`);
     assert.doesNotMatch(t, /\|\s*safe\b/, `${name}: nothing printed unescaped`);
   }
+  // sandbox.js gives every field autocomplete="off" (unless the template set one) and every
+  // password field the password managers' "ignore" attributes (kept out of the page's HTML)
   const macros = templates().find(([n]) => n === 'sandbox/macros.html')[1];
-  assert.match(macros, /data-lpignore="true"/);
-  assert.match(macros, /autocomplete="\{\{ 'new-password' if auto == 'new' else 'off' \}\}"/);
+  assert.match(macros, /autocomplete="new-password"/);
+  const js = code(read('sandbox.js'));
+  assert.match(js, /if \(!f\.hasAttribute\('autocomplete'\)\) f\.setAttribute\('autocomplete', 'off'\)/);
+  assert.match(js, /if \(f\.type === 'password'\) \['data-lpignore', 'data-1p-ignore', 'data-bwignore'\]\.forEach/);
   assert.match(templates().find(([n]) => n === 'sandbox.html')[1], /<script type="application\/json" id="sbx-data">/);
 });
 

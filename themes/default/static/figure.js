@@ -5,6 +5,9 @@
 (function () {
   "use strict";
 
+  // The Close button's label in the page's language, from the script element's data-close.
+  var script = document.currentScript;
+  var closeLabel = (script && script.getAttribute("data-close")) || "Close";
   var dialog = null;
   var title = null;
   var media = null;
@@ -26,7 +29,7 @@
     title.id = "eg-figure-dialog-title";
     closeButton = el("button", "eg-button eg-figure-close");
     closeButton.type = "button";
-    closeButton.textContent = "Close";
+    closeButton.textContent = closeLabel;
     closeButton.addEventListener("click", function () {
       dialog.close();
     });

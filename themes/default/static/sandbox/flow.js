@@ -6,8 +6,12 @@
  * Classic script (window.ErnSandboxFlow) and CommonJS module, so it works from file://. */
 ((root, factory) => {
 	var api = factory();
-	if (typeof module === 'object' && module.exports) module.exports = api;
-	else root.ErnSandboxFlow = api;
+	if (typeof module === 'object' && module.exports) {
+		// in Node (the unit tests) with both systems' parts
+		module.exports = api;
+		require('./flow-saas.js');
+		require('./flow-cpms2.js');
+	} else root.ErnSandboxFlow = api;
 })(typeof self !== 'undefined' ? self : this, () => {
 	'use strict';
 
@@ -187,29 +191,6 @@
 		return e;
 	}
 
-	function checkSignup1(v) {
-		var e = [];
-		if (!v.role) e.push({ field: 'role', code: 'c2_role' });
-		if (v.member !== 'yes' && v.member !== 'no') e.push({ field: 'member', code: 'c2_member' });
-		if (v.member === 'yes') {
-			need(e, v, ['hospital'], 'c2_hospital');
-			need(e, v, ['ern'], 'c2_ern');
-		} else if (v.member === 'no') {
-			need(e, v, ['guest_hospital'], 'c2_hospital');
-			need(e, v, ['invited'], 'c2_invited');
-			need(e, v, ['country'], 'c2_country');
-		}
-		return e;
-	}
-
-	function checkSignup2(v, c) {
-		var e = [];
-		need(e, v, ['cares'], 'c2_cares');
-		need(e, v, ['profession'], 'c2_profession');
-		if ((compile(c).network.thematic_areas || []).length) need(e, v, ['areas'], 'c2_area');
-		return e;
-	}
-
 	// --- state
 
 	function emptyState(c, seed) {
@@ -291,32 +272,7 @@
 	function level(s) { return ['ern', 'country', 'institution'][Math.min(s.saas.path.length, 2)]; }
 	function hasDevice(s) { return s.devices.some(d => d.initialised); }
 	function request(s, c) { return c.system === 'cpms2' ? s.c2.request : s.saas.request; }
-	function hp(c) { return (find(c.profiles, p => p.name === 'HP') || c.profiles[0] || { name: 'HP' }).name; }
-
-	function sampleOrg(s, c) {
-		var i = c.institutions[0], g = c.network.guest_access || { code: '0000', label: 'Guest Access' };
-		s.saas.path = [c.ern.code, i ? i.country : ((c.network.countries || [])[0] || {}).name || ''];
-		s.saas.org = i ? { code: i.code, name: i.name, label: i.code + ' - ' + i.name } : { code: g.code, name: g.label, label: g.code + ' ' + g.label };
-	}
-	function page1(c) {
-		var i = c.institutions[0], k = ((c.network.countries || [])[0] || {}).name || (c.d.countries || [])[0] || '';
-		return i ? { role: 'Clinician', member: 'yes', hospital: i.name, ern: [c.ern.code], guest_hospital: '', invited: [], country: '' }
-			: { role: 'Clinician', member: 'no', hospital: '', ern: [], guest_hospital: c.sample.hospital || 'Hospital', invited: [c.ern.code], country: k };
-	}
-	function page2(c) { return { cares: ['Pediatric'], profession: c.sample.profession || 'Other', areas: (c.network.thematic_areas || []).slice(0, 1), subarea: '', focus: '' }; }
-
-	function submit(s, c) {
-		if (c.system === 'cpms2') {
-			s.c2.p1 = s.c2.p1 || page1(c);
-			s.c2.p2 = s.c2.p2 || page2(c);
-			s.c2.request = { status: 'pending', at: s.clock };
-		} else {
-			s.saas.app = s.saas.app || (c.sb.saas || {}).target_application || 'CPMS';
-			if (!s.saas.org) sampleOrg(s, c);
-			if (!s.saas.profiles.length) s.saas.profiles = [hp(c)];
-			s.saas.request = { status: 'pending', at: s.clock, org: s.saas.org, profiles: s.saas.profiles.slice(), comment: s.saas.comment };
-		}
-	}
+	function submit(s, c) { (part(c).submit || (() => {}))(s, c); }
 
 	function decide(s, c, status) {
 		var r = request(s, c);
@@ -377,15 +333,6 @@
 			case 'device_pending':
 				s.deviceQr = s.deviceQr || { name: p.device, pin: hash(p.pin), sample: true };
 				break;
-			case 'saas_app':
-				s.saas.app = s.saas.app || (c.sb.saas || {}).target_application || 'CPMS';
-				break;
-			case 'saas_org':
-				if (!s.saas.org) sampleOrg(s, c);
-				break;
-			case 'saas_profile':
-				if (!s.saas.profiles.length) s.saas.profiles = [hp(c)];
-				break;
 			case 'request':
 				fact(s, c, 'password');
 				if (!request(s, c)) submit(s, c);
@@ -394,13 +341,8 @@
 				fact(s, c, 'request');
 				if (request(s, c).status !== 'approved') { request(s, c).status = 'pending'; decide(s, c, 'approved'); }
 				break;
-			case 'c2_page1':
-				s.c2.p1 = s.c2.p1 || page1(c);
-				s.c2.member = s.c2.p1.member;
-				break;
-			case 'c2_page2':
-				s.c2.p2 = s.c2.p2 || page2(c);
-				break;
+			default:
+				if (part(c).fact) part(c).fact(s, c, f);
 		}
 	}
 
@@ -457,7 +399,8 @@
 	}
 	function E(s, c, f, k, p) { return errs(s, c, [{ field: f, code: k, params: p }]); }
 	function note(s, c, k, kind, x) { s.notice = { kind: kind || 'info', code: k, text: msg(s, c, k, x) }; }
-	function explain(s, c, m) { s.notice = { kind: 'info', text: (m && m.text) || msg(s, c, 'not_simulated') }; }
+	// a method's own explanation is guidance (translated); `guide` says so to the page
+	function explain(s, c, m) { s.notice = m && m.text ? { kind: 'info', text: m.text, guide: true } : { kind: 'info', text: msg(s, c, 'not_simulated') }; }
 	function appErr(s, c, k) { s.app.error = msg(s, c, k); }
 	function account(s, id) {
 		id = trim(id).toLowerCase();
@@ -467,9 +410,16 @@
 		var mfa = !!target(c, s.signin.target).mfa;
 		return c.methods.filter(m => m.offered && m.list && !(mfa && m.kind === 'password'));
 	}
-	function clearSaas(s) { s.saas.app = ''; s.saas.path = []; s.saas.org = null; s.saas.profiles = []; s.saas.search = ''; }
 	function home(c) { return c.system === 'cpms2' ? 'cpms2-home' : 'cpms-login'; }
 	function linkOf(s, token) { return find(s.links, x => x.token === token); }
+
+	// --- the systems' own parts: flow-saas.js (SAAS request pages) and flow-cpms2.js (CPMS 2.0
+	// sign-up), each added by the practice page of a guide on that system only (page budget):
+	// { actions, submit(s, c), fact(s, c, f), slots(s, c), org(s, c), api }
+
+	var SYSTEMS = {};
+	function part(c) { return SYSTEMS[c.system] || {}; }
+	function action(c, n) { return ACTIONS[n] || (part(c).actions || {})[n]; }
 
 	// --- actions (s, c, v, a)
 
@@ -700,47 +650,6 @@
 		},
 		'app-cancel': s => { s.app.step = 'idle'; s.app.error = ''; },
 
-		// SAAS
-		'saas-step1': (s, c) => { go(s, c, 'saas-app'); },
-		'saas-step2': (s, c, v) => {
-			var app = trim(v.app);
-			if (!app) return E(s, c, 'app', 'app_required');
-			if (app !== ((c.sb.saas || {}).target_application || 'CPMS')) return E(s, c, 'app', 'app_not_cpms');
-			s.saas.app = app;
-			go(s, c, 'saas-org');
-		},
-		'org-open': (s, c, v, a) => {
-			if (!s.saas.path.length && a !== c.ern.code) return E(s, c, 'org', 'org_other_ern');
-			if (s.saas.path.length < 2) { s.saas.path.push(a); s.saas.search = ''; s.saas.page = 1; }
-		},
-		'org-up': s => { s.saas.path.pop(); s.saas.search = ''; s.saas.page = 1; },
-		'org-search': (s, c, v) => { s.saas.search = str(v.value); s.saas.page = 1; },
-		'org-perpage': (s, c, v) => { s.saas.perPage = parseInt(v.value, 10) > 0 ? parseInt(v.value, 10) : 25; s.saas.page = 1; },
-		'org-page': (s, c, v, a) => { s.saas.page = Math.max(1, parseInt(a, 10) || 1); },
-		'org-select': (s, c, v) => {
-			var r = find(orgRows(s, c), x => x.key === str(v.value));
-			if (r && r.kind === 'radio') s.saas.org = { code: r.key, name: r.name, label: r.label };
-		},
-		'saas-step3': (s, c) => { if (!s.saas.org) return E(s, c, 'org', 'org_required'); go(s, c, 'saas-profile'); },
-		'saas-back2': (s, c) => { go(s, c, 'saas-org'); },
-		'saas-step4': (s, c, v) => {
-			s.saas.profiles = arr(v.profiles).filter(n => { return find(c.profiles, p => p.name === n); });
-			if (!s.saas.profiles.length) return E(s, c, 'profiles', 'profile_required');
-			go(s, c, 'saas-recap');
-		},
-		'saas-back3': (s, c) => { go(s, c, 'saas-profile'); },
-		'saas-submit': (s, c, v) => {
-			if (!s.saas.org) return E(s, c, 'org', 'org_required');
-			if (!s.saas.profiles.length) return E(s, c, 'profiles', 'profile_required');
-			s.saas.comment = str(v.comment);
-			submit(s, c);
-			s.screen = 'saas-pending';
-			note(s, c, 'request_submitted', 'success');
-		},
-		'comment-draft': (s, c, v) => { s.saas.comment = str(v.value); },
-		'saas-cancel': (s, c) => { clearSaas(s); go(s, c, s.saas.request ? 'saas-pending' : 'saas-app'); },
-		'saas-new': (s, c) => { clearSaas(s); s.saas.request = null; s.saas.comment = ''; go(s, c, 'saas-app'); },
-
 		// CPMS ERN Preferences
 		'prefs-save': (s, c, v) => {
 			var e = [];
@@ -752,30 +661,6 @@
 			s.prefs = { role: trim(v.role), areas: arr(v.areas), specialist: trim(v.specialist) };
 			note(s, c, 'prefs_saved', 'success');
 		},
-
-		// CPMS 2.0 sign-up
-		'c2-member': (s, c, v) => { s.c2.member = str(v.value); },
-		'c2-next1': (s, c, v) => {
-			s.c2.member = str(v.member) || s.c2.member;
-			if (errs(s, c, checkSignup1(v))) return;
-			s.c2.p1 = { role: str(v.role), member: v.member, hospital: trim(v.hospital), ern: arr(v.ern), guest_hospital: trim(v.guest_hospital), invited: arr(v.invited), country: trim(v.country) };
-			s.screen = 'cpms2-signup-2';
-		},
-		'c2-back': s => { s.screen = 'cpms2-signup-1'; },
-		'c2-next2': (s, c, v) => {
-			if (errs(s, c, checkSignup2(v, c))) return;
-			s.c2.p2 = { cares: arr(v.cares), profession: trim(v.profession), areas: arr(v.areas), subarea: trim(v.subarea), focus: trim(v.focus) };
-			s.screen = 'cpms2-signup-3';
-		},
-		'c2-edit': s => { s.screen = 'cpms2-signup-1'; },
-		'c2-submit': (s, c) => {
-			if (!s.c2.p1) { s.screen = 'cpms2-signup-1'; return E(s, c, 'role', 'c2_role'); }
-			if (!s.c2.p2) { s.screen = 'cpms2-signup-2'; return E(s, c, 'cares', 'c2_cares'); }
-			submit(s, c);
-			s.screen = 'cpms2-submitted';
-			note(s, c, 'c2_submitted', 'success');
-		},
-		'c2-signout': (s, c) => { s.auth = null; go(s, c, 'cpms2-home'); },
 
 		// the Inbox and Phone panels
 		panel: (s, c, v, a) => {
@@ -816,11 +701,11 @@
 		s = clone(state || initialState(c));
 		s.fill = null;
 		if (ev.type === 'go') { s.errors = []; s.notice = null; go(s, c, ev.screen, !!ev.deep); if (ev.deep && hasProgress(prev)) s.undo = prev; }
-		else if (ev.type === 'action' && ACTIONS[ev.name]) {
+		else if (ev.type === 'action' && action(c, ev.name)) {
 			var quiet = QUIET.test(ev.name), expected = hint(s, c), before = s.app.error, from = s.screen;
 			if (!quiet) { s.errors = []; s.notice = null; s.explain = ''; } else if (/^org-/.test(ev.name)) s.errors = [];
 			if (!/^(panel|comment-draft)$/.test(ev.name)) { s.actions++; s.undo = null; }
-			ACTIONS[ev.name](s, c, ev.values || {}, ev.arg);
+			action(c, ev.name)(s, c, ev.values || {}, ev.arg);
 			// one wrong action is one mistake, with what was expected
 			var wrong = s.errors.map(e => e.msg);
 			if (s.app.error && s.app.error !== before) wrong.push(s.app.error);
@@ -925,39 +810,6 @@
 
 	// --- view
 
-	function orgRows(s, c) {
-		var p = s.saas.path, rows;
-		if (!p.length) {
-			rows = (c.d.erns || []).map(e => ({ kind: 'open', key: e.code, label: e.code + ' - ' + e.name, name: e.name }));
-			((c.sb.saas || {}).extra_organisations || []).forEach(x => { rows.push({ kind: 'open', key: x, label: x, name: x }); });
-			// SAAS sorts by character code: upper case first ("eUROGEN" last)
-			return rows.sort((a, b) => a.label < b.label ? -1 : 1);
-		}
-		if (p.length === 1) {
-			return (c.network.countries || []).map(k => ({ kind: 'open', key: k.name, label: k.name, name: k.name, count: (k.institutions || []).length + 1 }));
-		}
-		var k = find(c.network.countries || [], x => x.name === p[1]) || {}, g = c.network.guest_access || { code: '0000', label: 'Guest Access' };
-		return [{ kind: 'radio', key: g.code, label: g.code + ' ' + g.label, name: g.label }].concat((k.institutions || []).map(i => {
-			return { kind: 'radio', key: i.code, label: i.code + ' - ' + i.name, name: i.name };
-		}));
-	}
-
-	function orgView(s, c) {
-		var q = trim(s.saas.search).toLowerCase(), per = s.saas.perPage || 25;
-		var rows = orgRows(s, c).filter(r => !q || r.label.toLowerCase().indexOf(q) >= 0);
-		var pages = Math.max(1, Math.ceil(rows.length / per)), pg = Math.min(s.saas.page || 1, pages), start = (pg - 1) * per;
-		var e = s.saas.path[0] && find(c.d.erns || [], x => x.code === s.saas.path[0]);
-		return {
-			level: level(s), page: pg, pages: pages, perPage: per, total: rows.length, search: s.saas.search,
-			unknown: level(s) === 'institution' && rows.length < 2 && !q ? msg(s, c, 'org_unknown', { country: s.saas.path[1] }) : '',
-			from: rows.length ? start + 1 : 0, to: Math.min(start + per, rows.length),
-			crumbs: s.saas.path.map((x, i) => i === 0 && e ? e.code + ' - ' + e.name : x),
-			rows: rows.slice(start, start + per).map(r => {
-				return { kind: r.kind, key: r.key, label: r.label, count: r.count, selected: !!(s.saas.org && r.kind === 'radio' && s.saas.org.code === r.key) };
-			})
-		};
-	}
-
 	function time(c, min) {
 		var st = str(c.clock.start || '09:00').split(':'), t = (+st[0] || 0) * 60 + (+st[1] || 0) + (min || 0);
 		var d = Math.floor(t / 1440), date = c.asOf;
@@ -1005,7 +857,7 @@
 
 	function view(state, config) {
 		var c = compile(config), s = state, d = def(c, s.screen) || {}, r = request(s, c), a = s.account || {}, p = c.sample, n = c.network;
-		var p1 = s.c2.p1 || {}, p2 = s.c2.p2 || {}, sel = method(c, s.signin.method), lv = level(s), mine = s.auth && r && r.status === 'approved';
+		var sel = method(c, s.signin.method), lv = level(s), mine = s.auth && r && r.status === 'approved';
 		var flags = ['mode-' + s.mode, 'pw-' + s.pw.state, 'si-' + s.signin.step, 'request-' + (r ? r.status : 'none'), 'org-' + lv];
 		var on = {
 			'signed-in': s.auth, sms: c.smsOffered, created: s.created, 'si-stronger': s.signin.target === 'device',
@@ -1016,18 +868,15 @@
 			progress: hasProgress(s), 'test-pass': testView(s, c, milestones(s, c)).pass
 		};
 		for (var f in on) if (on[f]) flags.push(f);
-		var roles = (c.sb.cpms2 || {}).role_overview || {}, member = p1.member === 'yes', ms = milestones(s, c);
+		var ms = milestones(s, c);
 		var slots = {
 			name: name(a), email: a.email || '', username: a.username || '', signin_email: s.signin.email, signin_phone: shown(s.signin.phone),
 			requires: target(c, s.signin.target).requires || '', challenge_number: s.challenge ? shown(s.challenge.number) : '',
 			saas_app: s.saas.app, saas_org: s.saas.org ? s.saas.org.label : '', saas_profiles: s.saas.profiles.join(', '),
 			clock: time(c, s.clock), explain: s.explain, samples: s.pw.samples.join(' '), network: n.name || '', helpdesk: (n.helpdesk || {}).name || '', helpdesk_email: (n.helpdesk || {}).email || '',
-			request_status: r ? r.status : '', helpdesk_contact: vars(s, c).helpdesk_contact, sample_email: p.email, sample_password: p.password, sample_pin: p.pin,
-			c2_name: name(a) || '-', c2_email: a.email || '-', c2_username: a.username || '-', c2_role: roles[p1.role] || p1.role || '-', c2_member: p1.member ? c.labels['c2_' + p1.member] || p1.member : '-',
-			c2_ern: arr(member ? p1.ern : p1.invited).join(', ') || '-', c2_hospital: (member ? p1.hospital : p1.guest_hospital) || '-',
-			c2_country: p1.country || '-', c2_cares: arr(p2.cares).join(', ') || '-', c2_profession: p2.profession || '-',
-			c2_area: arr(p2.areas).join(', ') || '-', c2_subarea: p2.subarea || '-', c2_focus: p2.focus || '-'
+			request_status: r ? r.status : '', helpdesk_contact: vars(s, c).helpdesk_contact, sample_email: p.email, sample_password: p.password, sample_pin: p.pin
 		};
+		extend(slots, part(c).slots ? part(c).slots(s, c) : {});
 		var ph = phoneView(s, c), unread = l => { return l.filter(m => !m.read).length; };
 		var step = guideStep(s, c);
 		return {
@@ -1041,7 +890,7 @@
 			methods: methodsFor(s, c).map(m => ({ id: m.id, label: m.label, description: m.description, selected: m.id === s.signin.method })),
 			captcha: s.captcha,
 			qr: s.screen === 'eul-device-qr' ? 'dev:' + (s.deviceQr ? s.deviceQr.name + s.deviceQr.pin : '') : s.signin.qr,
-			org: s.screen === 'saas-org' ? orgView(s, c) : null,
+			org: s.screen === 'saas-org' && part(c).org ? part(c).org(s, c) : null,
 			profiles: c.profiles,
 			requests: r && c.system === 'saas' ? [{ app: (c.sb.saas || {}).target_application || 'CPMS', org: r.org ? r.org.label : '',
 				profiles: (r.profiles || []).join(', '), time: time(c, r.at), status: r.status }] : [],
@@ -1081,17 +930,23 @@
 	function formatRoute(screen, scenario) { return '#/' + screen + (scenario ? '?scenario=' + encodeURIComponent(scenario) : ''); }
 
 	function withC(f) { return (x, y) => f(x, compile(y)); }
-	return {
+	var api = {
+		// a system's own part (flow-saas.js, flow-cpms2.js) adds itself: make(helpers) -> part;
+		// what the part exports (its `api`) is added to this module's functions
+		addSystem: (id, make) => {
+			var p = SYSTEMS[id] = make({ compile: compile, str: str, trim: trim, arr: arr, find: find, name: name, need: need, errs: errs, E: E, go: go, note: note, msg: msg, level: level });
+			extend(api, p.api);
+		},
 		compile: compile, initialState: initialState, transition: transition, view: view,
-		milestones: withC(milestones), hint: withC(hint), hintKey: withC(hintKey), orgRows: withC(orgRows), guideStep: withC(guideStep),
+		milestones: withC(milestones), hint: withC(hint), hintKey: withC(hintKey), guideStep: withC(guideStep),
 		pace: pace, certCode: certCode, hasProgress: hasProgress, screenGroups: c => screenGroups(compile(c)), isPracticeEmail: isPracticeEmail,
 		screenAllowed: (c, id) => allowed(compile(c), id),
 		isOffered: (c, id) => isOffered(compile(c), id),
 		offeredMethods: c => { return compile(c).methods.filter(m => m.offered); },
 		bannersFor: (c, screen) => banners(compile(c), screen),
 		checkPassword: checkPassword, checkCreateAccount: checkCreateAccount, checkDevice: checkDevice,
-		checkSignup1: checkSignup1, checkSignup2: checkSignup2,
 		isEmail: isEmail, isInternationalPhone: isInternationalPhone, isPin: isPin, passwordGroups: groups,
 		hash: hash, fill: fill, current: current, parseRoute: parseRoute, formatRoute: formatRoute
 	};
+	return api;
 });

@@ -12,6 +12,8 @@
 	function createSandbox(root, config) {
 		var cfg = F.compile(config), L = config.labels || {}, doc = root.ownerDocument, win = doc.defaultView;
 		var key = 'ernguide-sandbox:' + ((config.guide || {}).slug || 'guide');
+		// texts of the real products (English) on a page in another language are marked so
+		var en = doc.documentElement.lang && doc.documentElement.lang !== 'en' ? 'en' : null;
 		var offs = [], sigs = {}, counts = { mail: 0, phone: 0 }, errN = 0, state, since = 0, choices = null, opener = null, D = L.dlg || {};
 
 		function on(el, type, fn) { el.addEventListener(type, fn); offs.push(() => { el.removeEventListener(type, fn); }); }
@@ -33,7 +35,7 @@
 			}
 			return e;
 		}
-		function vh(t) { return el('span', { 'class': 'sbx-vh' }, t); }
+		function vh(t) { return el('span', { 'class': 'eg-sr' }, t); }
 		function btn(label, a, extra) { return el('button', extend({ 'class': 'sbx-btn sbx-small-btn' }, a), label, extra); }
 		function extend(o, x) { for (var k in x) o[k] = x[k]; return o; }
 		function empty(e) { while (e.firstChild) e.removeChild(e.firstChild); return e; }
@@ -53,12 +55,12 @@
 
 		// --- form values
 
-		function scopeOf(e) { return e.closest('[data-sbx-form]') || e.closest('[data-sbx-screen]') || root; }
+		function scopeOf(e) { return e.closest('[data-s-form]') || e.closest('[data-s-screen]') || root; }
 		function collect(scope) {
 			var v = {};
-			$$('[data-sbx-field]', scope).forEach(f => {
+			$$('[data-s-field]', scope).forEach(f => {
 				if (!seen(f)) return;
-				var n = attr(f, 'data-sbx-field');
+				var n = attr(f, 'data-s-field');
 				// a checkbox with a value is one of a group (a list); without one it is yes/no
 				if (f.type === 'checkbox' && f.hasAttribute('value')) { v[n] = v[n] || []; if (f.checked) v[n].push(f.value); }
 				else if (f.type === 'radio') { if (f.checked) v[n] = f.value; else if (!(n in v)) v[n] = ''; }
@@ -67,8 +69,8 @@
 			return v;
 		}
 		function setValues(scope, values, clear) {
-			$$('[data-sbx-field]', scope).forEach(f => {
-				var n = attr(f, 'data-sbx-field'), box = f.type === 'checkbox' || f.type === 'radio', val;
+			$$('[data-s-field]', scope).forEach(f => {
+				var n = attr(f, 'data-s-field'), box = f.type === 'checkbox' || f.type === 'radio', val;
 				if (f.type === 'password' || !values || !(n in values)) {
 					if (clear) { if (box) f.checked = false; else f.value = f.tagName === 'SELECT' && f.options[0].value ? f.options[0].value : ''; }
 					return;
@@ -82,11 +84,11 @@
 		// --- events
 
 		function onClick(e) {
-			var t = e.target.closest('[data-sbx-action],[data-sbx-cmd],[data-sbx-toggle],[data-sbx-choice]');
+			var t = e.target.closest('[data-s-action],[data-s-cmd],[data-s-toggle],[data-s-choice]');
 			if (!t || !root.contains(t)) return;
-			if (t.hasAttribute('data-sbx-choice')) return choose(+attr(t, 'data-sbx-choice'));
+			if (t.hasAttribute('data-s-choice')) return choose(+attr(t, 'data-s-choice'));
 			if (t.tagName === 'A') e.preventDefault();
-			var tog = attr(t, 'data-sbx-toggle'), cmd = attr(t, 'data-sbx-cmd'), arg = attr(t, 'data-sbx-arg'), name = attr(t, 'data-sbx-action');
+			var tog = attr(t, 'data-s-toggle'), cmd = attr(t, 'data-s-cmd'), arg = attr(t, 'data-s-arg'), name = attr(t, 'data-s-action');
 			if (tog) {
 				var open = attr(t, 'aria-expanded') !== 'true', target = doc.getElementById(tog);
 				t.setAttribute('aria-expanded', String(open));
@@ -97,7 +99,7 @@
 			if (cmd === 'reset') return confirmLoss(D.reset_title, D.reset_text, D.reset_yes, reset);
 			if (cmd === 'scenario') {
 				return confirmLoss(D.jump_title, D.jump_text, D.jump_yes, () => {
-					dispatch({ type: 'scenario', scenario: ($('[data-sbx-scenario]') || {}).value || 'new-user', seed: seed() }, { clear: true, focus: true });
+					dispatch({ type: 'scenario', scenario: ($('[data-s-scenario]') || {}).value || 'new-user', seed: seed() }, { clear: true, focus: true });
 				});
 			}
 			if (cmd === 'jump') return confirmLoss(D.jump_title, D.jump_text, D.jump_yes, () => { dispatch({ type: 'go', screen: arg, deep: true }, { clear: true, focus: true }); });
@@ -105,43 +107,43 @@
 			if (cmd === 'cert') return certificate();
 			if (cmd === 'verify') return verify();
 			if (cmd === 'print') return win.print();
-			if (cmd === 'session') return dispatch({ type: 'session', code: ($('[data-sbx-session]') || {}).value || '' }, { keep: true });
+			if (cmd === 'session') return dispatch({ type: 'session', code: ($('[data-s-session]') || {}).value || '' }, { keep: true });
 			if (cmd) return dispatch(cmd === 'tick' ? { type: 'tick', minutes: +arg } : { type: cmd }, { focus: cmd === 'finish-test' });
 			dispatch({ type: 'action', name: name, arg: arg, values: collect(scopeOf(t)) }, { source: t, panel: name === 'panel' ? arg : '' });
 		}
 		function onChange(e) {
-			var t = e.target, name = attr(t, 'data-sbx-change');
-			if (t.hasAttribute('data-sbx-mode')) return changeMode(t.value);
+			var t = e.target, name = attr(t, 'data-s-change');
+			if (t.hasAttribute('data-s-mode')) return changeMode(t.value);
 			fix(t);
 			if (name) dispatch({ type: 'action', name: name, values: { value: t.value } }, { keep: true });
 		}
 		function onInput(e) {
-			var name = attr(e.target, 'data-sbx-input');
+			var name = attr(e.target, 'data-s-input');
 			fix(e.target);
 			if (name) dispatch({ type: 'action', name: name, values: { value: e.target.value } }, { keep: true });
 		}
 		// an answered field loses its error at once (not at the next "Next")
 		function fix(t) {
-			var f = attr(t, 'data-sbx-field');
+			var f = attr(t, 'data-s-field');
 			if (f && state.errors.some(x => x.field === f) && (t.type !== 'checkbox' && t.type !== 'radio' ? t.value : t.checked)) dispatch({ type: 'fix', field: f }, { keep: true });
 		}
 
 		// --- dialogs: confirmation and choice (a modal <dialog>: focus in, Escape, focus back)
 
 		function ask(title, text, list) {
-			var d = $('[data-sbx-dialog]');
+			var d = $('[data-s-dialog]');
 			if (!d || !d.showModal) return list[0].fn();
 			opener = doc.activeElement;
 			choices = list;
-			$('[data-sbx-dialog-title]', d).textContent = title;
-			$('[data-sbx-dialog-text]', d).textContent = text;
-			var box = empty($('[data-sbx-dialog-buttons]', d));
-			list.forEach((c, i) => { box.appendChild(el('button', { 'class': 'sbx-btn' + (i ? '' : ' sbx-primary'), 'data-sbx-choice': i }, c.label)); box.appendChild(doc.createTextNode(' ')); });
+			$('[data-s-dialog-title]', d).textContent = title;
+			$('[data-s-dialog-text]', d).textContent = text;
+			var box = empty($('[data-s-dialog-buttons]', d));
+			list.forEach((c, i) => { box.appendChild(el('button', { 'class': 'sbx-btn' + (i ? '' : ' sbx-primary'), 'data-s-choice': i }, c.label)); box.appendChild(doc.createTextNode(' ')); });
 			d.showModal();
 			box.firstChild.focus();
 		}
 		function choose(i) {
-			var c = choices && choices[i], d = $('[data-sbx-dialog]');
+			var c = choices && choices[i], d = $('[data-s-dialog]');
 			choices = null;
 			if (c && c.fn) opener = null;
 			if (d && d.open) d.close();
@@ -155,14 +157,14 @@
 		}
 		function confirmLoss(title, text, yes, fn) {
 			if (!F.hasProgress(state)) return fn();
-			ask(title, text, [{ label: yes, fn: fn }, { label: L.cancel }]);
+			ask(title, text, [{ label: yes, fn: fn }, { label: D.cancel }]);
 		}
 		function changeMode(m) {
-			$$('[data-sbx-mode]').forEach(i => { i.checked = i.value === state.mode; });
+			$$('[data-s-mode]').forEach(i => { i.checked = i.value === state.mode; });
 			var start = () => { dispatch({ type: 'mode', mode: 'test', seed: seed() }, { clear: true, focus: true }); };
-			if (m === 'test') return F.hasProgress(state) ? ask(D.test_title, D.test_text, [{ label: D.test_yes, fn: start }, { label: L.cancel }]) : start();
+			if (m === 'test') return F.hasProgress(state) ? ask(D.test_title, D.test_text, [{ label: D.test_yes, fn: start }, { label: D.cancel }]) : start();
 			var to = () => { dispatch({ type: 'mode', mode: m }); };
-			if (state.test && !state.test.end) return ask(D.stop_title, D.stop_text, [{ label: D.stop_yes, fn: to }, { label: L.cancel }]);
+			if (state.test && !state.test.end) return ask(D.stop_title, D.stop_text, [{ label: D.stop_yes, fn: to }, { label: D.cancel }]);
 			to();
 		}
 		// a guide's "Try this step" link: the learner's own progress is never replaced without asking
@@ -177,27 +179,27 @@
 		// --- the certificate of practice: the name lives in the page only, never in storage
 
 		function certificate() {
-			var v = F.view(state, cfg), t = v.test, name = ($('[data-sbx-cert="name"]') || {}).value || '', err = $('[data-sbx-cert="error"]'), box = $('.sbx-cert');
+			var v = F.view(state, cfg), t = v.test, name = ($('[data-s-cert="name"]') || {}).value || '', err = $('[data-s-cert="error"]'), box = $('.sbx-cert');
 			if (!t.pass || !box) return;
 			name = name.trim();
 			err.hidden = !!name;
 			err.textContent = name ? '' : L.cert_need_name;
-			if (!name) return $('[data-sbx-cert="name"]').focus();
-			var session = ($('[data-sbx-cert="session"]') || {}).value || state.session;
-			$('[data-sbx-cert="text"]').textContent = fill(L.cert_text, { name: name, network: (config.network || {}).name || '', system: (cfg.sb.sites || {})[cfg.system === 'cpms2' ? 'cpms2' : 'cpms'] || '',
+			if (!name) return $('[data-s-cert="name"]').focus();
+			var session = ($('[data-s-cert="session"]') || {}).value || state.session;
+			$('[data-s-cert="text"]').textContent = fill(L.cert_text, { name: name, network: (config.network || {}).name || '', system: (cfg.sb.sites || {})[cfg.system === 'cpms2' ? 'cpms2' : 'cpms'] || '',
 				date: t.date, completed: t.completed, total: t.total });
-			$('[data-sbx-cert="code"]').textContent = F.certCode(name, t.date, t.completed + '/' + t.total, session);
+			$('[data-s-cert="code"]').textContent = F.certCode(name, t.date, t.completed + '/' + t.total, session);
 			box.hidden = false;
 			$('#sbx-cert-h').focus();
 		}
 		function verify() {
-			var g = k => ($('[data-sbx-verify="' + k + '"]') || {}).value || '', total = F.milestones(state, cfg).length;
+			var g = k => ($('[data-s-verify="' + k + '"]') || {}).value || '', total = F.milestones(state, cfg).length;
 			var ok = F.certCode(g('name'), g('date'), g('done') + '/' + total, g('session')) === g('code').trim().toUpperCase();
-			$('[data-sbx-verify="result"]').textContent = ok ? L.verify_ok : L.verify_bad;
+			$('[data-s-verify="result"]').textContent = ok ? L.verify_ok : L.verify_bad;
 		}
 		// Enter in a field presses the visible main button of its block; Escape closes the menu
 		function onKey(e) {
-			var t = e.target, form = t.closest('[data-sbx-form]');
+			var t = e.target, form = t.closest('[data-s-form]');
 			var dev = t.closest('#sbx-inbox,#sbx-phone');
 			if (e.key === 'Escape' && dev && !t.closest('dialog')) return dispatch({ type: 'action', name: 'panel', arg: dev.id.slice(4) }, { panel: dev.id.slice(4) });
 			if (e.key === 'Escape') return closeMenus(true);
@@ -206,9 +208,9 @@
 			if (b) { e.preventDefault(); b.click(); }
 		}
 		function closeMenus(refocus) {
-			$$('.sbx-gear [aria-expanded="true"],[data-sbx-menu] [aria-expanded="true"]').forEach(b => {
+			$$('.sbx-gear [aria-expanded="true"],[data-s-menu] [aria-expanded="true"]').forEach(b => {
 				b.setAttribute('aria-expanded', 'false');
-				doc.getElementById(attr(b, 'data-sbx-toggle')).hidden = true;
+				doc.getElementById(attr(b, 'data-s-toggle')).hidden = true;
 				if (refocus) b.focus();
 			});
 		}
@@ -222,10 +224,10 @@
 
 		function list(name, sig, build) {
 			var s = JSON.stringify(sig);
-			if (sigs[name] !== s) { sigs[name] = s; $$('[data-sbx-list="' + name + '"]').forEach(b => { build(empty(b)); }); }
+			if (sigs[name] !== s) { sigs[name] = s; $$('[data-s-list="' + name + '"]').forEach(b => { build(empty(b)); }); }
 		}
 		function check(name, rows) {
-			$$('[data-sbx-list="' + name + '"] input').forEach(i => {
+			$$('[data-s-list="' + name + '"] input').forEach(i => {
 				i.checked = rows.some(r => r.selected && (r.id || r.key) === i.value);
 			});
 		}
@@ -235,7 +237,7 @@
 				v.methods.forEach(m => {
 					var id = 'sbx-m-' + m.id;
 					box.appendChild(el('div', { 'class': 'sbx-method' },
-						el('input', { type: 'radio', name: 'sbx-method', id: id, value: m.id, 'data-sbx-field': 'method', 'data-sbx-change': 'method', 'aria-describedby': id + '-d' }),
+						el('input', { type: 'radio', name: 'sbx-method', id: id, value: m.id, 'data-s-field': 'method', 'data-s-change': 'method', 'aria-describedby': id + '-d' }),
 						el('label', { 'for': id }, m.label), el('p', { id: id + '-d', 'class': 'sbx-help' }, m.description)));
 				});
 			});
@@ -247,9 +249,9 @@
 					o.rows.forEach((r, i) => {
 						var did = 'sbx-od-' + i;
 						box.appendChild(el('tr', null,
-							el('td', null, r.kind === 'radio' ? el('label', null, el('input', { type: 'radio', name: 'sbx-org', value: r.key, 'data-sbx-change': 'org-select' }), ' ' + r.label) : r.label),
-							el('td', null, r.kind === 'open' ? btn(L.open, { 'data-sbx-action': 'org-open', 'data-sbx-arg': r.key }, vh(' ' + r.label)) : null, ' ',
-								btn(L.details, { 'data-sbx-toggle': did, 'aria-expanded': 'false' }, vh(' ' + r.label)),
+							el('td', null, r.kind === 'radio' ? el('label', null, el('input', { type: 'radio', name: 'sbx-org', value: r.key, 'data-s-change': 'org-select' }), ' ' + r.label) : r.label),
+							el('td', null, r.kind === 'open' ? btn(L.open, { 'data-s-action': 'org-open', 'data-s-arg': r.key }, vh(' ' + r.label)) : null, ' ',
+								btn(L.details, { 'data-s-toggle': did, 'aria-expanded': 'false' }, vh(' ' + r.label)),
 								el('p', { id: did, 'class': 'sbx-help', hidden: true },
 									o.level === 'institution' ? fill(L.details_org, { code: r.key }) : o.level === 'country' ? fill(L.details_country, { n: r.count }) : fill(L.details_ern, { name: r.label })))));
 					});
@@ -258,7 +260,7 @@
 				list('pager', [o.pages, o.page], box => {
 					if (o.pages < 2) return;
 					var ul = box.appendChild(el('ul', { 'aria-label': L.page }));
-					for (var p = 1; p <= o.pages; p++) ul.appendChild(el('li', null, btn(vh(L.page + ' '), { 'data-sbx-action': 'org-page', 'data-sbx-arg': p, 'aria-current': p === o.page ? 'page' : null }, String(p))));
+					for (var p = 1; p <= o.pages; p++) ul.appendChild(el('li', null, btn(vh(L.page + ' '), { 'data-s-action': 'org-page', 'data-s-arg': p, 'aria-current': p === o.page ? 'page' : null }, String(p))));
 				});
 				var per = $('#sbx-org-per'), q = $('#sbx-org-search');
 				if (per && +per.value !== o.perPage) per.value = String(o.perPage);
@@ -282,16 +284,17 @@
 				// the newest e-mail open, the older ones folded
 				v.inbox.forEach((m, i) => {
 					var art = box.appendChild(el('details', { 'class': 'sbx-mail', open: !i },
-						el('summary', null, el('strong', null, m.subject), el('span', { 'class': 'sbx-meta' }, ' \u00b7 ' + L.from + ': ' + m.from + ' \u00b7 ' + L.received + ': ' + m.time))));
+						el('summary', null, el('strong', { lang: en }, m.subject), el('span', { 'class': 'sbx-meta' }, ' \u00b7 ' + L.from + ': ', el('span', { lang: en }, m.from), ' \u00b7 ' + L.received + ': ' + m.time))));
+					// the e-mail is the real one's English; its practice notes (in parentheses) are guidance
 					m.body.forEach(b => {
-						art.appendChild(b.link ? el('p', null, el('a', { href: '#/eul-password', 'data-sbx-action': b.action, 'data-sbx-arg': b.arg }, b.link))
-							: el('p', b.code ? { 'class': 'sbx-mono' } : null, b.code || b.text));
+						art.appendChild(b.link ? el('p', { lang: en }, el('a', { href: '#/eul-password', 'data-s-action': b.action, 'data-s-arg': b.arg }, b.link))
+							: el('p', b.code ? { 'class': 'sbx-mono' } : { lang: /^\s*\(/.test(b.text) ? null : en }, b.code || b.text));
 					});
 				});
 			});
 			list('sms', v.phone.sms, box => {
 				if (!v.phone.sms.length) box.appendChild(el('li', { 'class': 'sbx-muted' }, L.phone_none));
-				v.phone.sms.forEach(m => { box.appendChild(el('li', null, el('span', { 'class': 'sbx-meta' }, m.time + ' '), m.text)); });
+				v.phone.sms.forEach(m => { box.appendChild(el('li', null, el('span', { 'class': 'sbx-meta' }, m.time + ' '), el('span', { lang: en }, m.text))); });
 			});
 			list('milestones', v.milestones, box => {
 				v.milestones.forEach(m => {
@@ -302,7 +305,7 @@
 				v.screens.forEach(g => {
 					box.appendChild(el('h4', null, g.name));
 					var ul = box.appendChild(el('ul', { 'class': 'sbx-screens' }));
-					g.screens.forEach(x => { ul.appendChild(el('li', null, el('button', { 'class': 'sbx-linkish', 'data-sbx-cmd': 'jump', 'data-sbx-arg': x.id }, x.name))); });
+					g.screens.forEach(x => { ul.appendChild(el('li', null, el('button', { 'class': 'sbx-linkish', 'data-s-cmd': 'jump', 'data-s-arg': x.id }, x.name))); });
 				});
 			});
 			list('rules', v.rules, box => { v.rules.forEach(r => { box.appendChild(el('li', null, r)); }); });
@@ -311,14 +314,14 @@
 			});
 			list('mistakes', [v.test.done, v.test.mistakes], box => {
 				if (!v.test.mistakes.length) box.appendChild(el('li', null, L.no_mistakes));
-				v.test.mistakes.forEach(m => { box.appendChild(el('li', null, m.screen + ': ' + m.msg, m.expected ? el('br') : null, m.expected ? L.expected + ': ' + m.expected : null)); });
+				v.test.mistakes.forEach(m => { box.appendChild(el('li', null, el('span', { lang: en }, m.screen + ': ' + m.msg), m.expected ? el('br') : null, m.expected ? L.expected + ': ' + m.expected : null)); });
 			});
-			$$('[data-sbx-scenario] option').forEach(o => { o.hidden = o.disabled = v.scenarios.indexOf(o.value) < 0; });
+			$$('[data-s-scenario] option').forEach(o => { o.hidden = o.disabled = v.scenarios.indexOf(o.value) < 0; });
 		}
 
 		// the "Enter the code" picture: its code is its accessible name
 		function renderCaptcha(code) {
-			var box = $('[data-sbx-captcha]');
+			var box = $('[data-s-captcha]');
 			if (!box || attr(box, 'data-code') === code) return;
 			box.setAttribute('data-code', code);
 			box.setAttribute('aria-label', (L.code_img || 'Code') + ': ' + code.split('').join(' '));
@@ -329,7 +332,7 @@
 		}
 		// a QR-like picture drawn from the flow's code (what scanning it does is up to the flow)
 		function renderQr(text) {
-			$$('[data-sbx-qr]').forEach(svg => {
+			$$('[data-s-qr]').forEach(svg => {
 				if (!seen(svg) || attr(svg, 'data-code') === text) return;
 				svg.setAttribute('data-code', text);
 				var d = '', h = text, n = 25, x, y, fx, fy, on;
@@ -349,7 +352,7 @@
 		}
 
 		function announce(text) {
-			var live = $('[data-sbx-live]');
+			var live = $('[data-s-live]');
 			if (!live || !text) return;
 			live.textContent = '';
 			later(() => { live.textContent = text; }, 30);
@@ -357,16 +360,16 @@
 
 		// errors go under their field (added to its description), the others into the alert area
 		function renderErrors(v, screenEl) {
-			var loose = [], first = null, box = $('[data-sbx-alert]');
-			$$('[data-sbx-error]').forEach(e => { e.hidden = true; e.textContent = ''; });
+			var loose = [], first = null, box = $('[data-s-alert]');
+			$$('[data-s-error]').forEach(e => { e.hidden = true; e.textContent = ''; });
 			$$('[aria-invalid]').forEach(e => { e.removeAttribute('aria-invalid'); });
 			v.errors.forEach(er => {
-				var field = screenEl && $$('[data-sbx-field="' + er.field + '"]', screenEl).filter(seen)[0];
-				var spot = screenEl && $$('[data-sbx-error="' + er.field + '"]', screenEl).filter(e => seen(e.parentNode))[0];
+				var field = screenEl && $$('[data-s-field="' + er.field + '"]', screenEl).filter(seen)[0];
+				var spot = screenEl && $$('[data-s-error="' + er.field + '"]', screenEl).filter(e => seen(e.parentNode))[0];
 				if (!spot && field) {
 					var host = field.closest('fieldset,.sbx-field');
 					if (host) {
-						spot = host.appendChild(el('p', { 'class': 'sbx-err', id: 'sbx-err-' + (++errN), 'data-sbx-error': er.field }));
+						spot = host.appendChild(el('p', { 'class': 'sbx-err', id: 'sbx-err-' + (++errN), 'data-s-error': er.field }));
 						var d = host.tagName === 'FIELDSET' ? host : field;
 						d.setAttribute('aria-describedby', ((attr(d, 'aria-describedby') || '') + ' ' + spot.id).trim());
 					}
@@ -385,14 +388,14 @@
 			flags['app-initialise'] = ph.buttons.indexOf('initialise') >= 0;
 			flags['app-scan'] = ph.buttons.indexOf('scan') >= 0;
 			var screenChanged = !pv || pv.screen !== v.screen, stepChanged = !pv || pv.stepKey !== v.stepKey;
-			if (o.clear) { setValues(root, null, true); $$('[data-sbx-captcha]').forEach(b => { b.removeAttribute('data-code'); }); }
+			if (o.clear) { setValues(root, null, true); $$('[data-s-captcha]').forEach(b => { b.removeAttribute('data-code'); }); }
 
-			$$('[data-sbx-site]').forEach(e => { e.hidden = attr(e, 'data-sbx-site') !== v.site; });
-			$$('[data-sbx-screen]').forEach(e => { e.hidden = attr(e, 'data-sbx-screen') !== v.screen; });
-			$$('[data-sbx-when]').forEach(e => {
-				e.hidden = !attr(e, 'data-sbx-when').split(' ').every(f => f.charAt(0) === '!' ? !flags[f.slice(1)] : !!flags[f]);
+			$$('[data-s-site]').forEach(e => { e.hidden = attr(e, 'data-s-site') !== v.site; });
+			$$('[data-s-screen]').forEach(e => { e.hidden = attr(e, 'data-s-screen') !== v.screen; });
+			$$('[data-s-when]').forEach(e => {
+				e.hidden = !attr(e, 'data-s-when').split(' ').every(f => f.charAt(0) === '!' ? !flags[f.slice(1)] : !!flags[f]);
 			});
-			$$('[data-sbx-banner]').forEach(e => { e.hidden = v.banners.indexOf(e.textContent) < 0; });
+			$$('[data-s-banner]').forEach(e => { e.hidden = v.banners.indexOf(e.textContent) < 0; });
 
 			var st = (L.status || {})[v.slots.request_status] || v.slots.request_status;
 			var slots = extend(extend({}, v.slots), {
@@ -404,8 +407,8 @@
 				test_time: fill(L.test_time, { min: Math.floor(v.test.seconds / 60), sec: v.test.seconds % 60, sim: v.test.minutes }),
 				test_verdict: fill(v.test.pass ? L.pass : L.fail, { completed: v.test.completed, total: v.test.total, need: v.test.need, max: v.test.max, mistakes: v.test.mistakes.length })
 			});
-			$$('[data-sbx-slot]').forEach(e => {
-				var val = slots[attr(e, 'data-sbx-slot')];
+			$$('[data-s-slot]').forEach(e => {
+				var val = slots[attr(e, 'data-s-slot')];
 				val = val == null ? '' : String(val);
 				if (e.textContent !== val) e.textContent = val;
 			});
@@ -413,13 +416,13 @@
 			['inbox', 'phone'].forEach(p => {
 				var box = $('#sbx-' + p);
 				if (box) box.hidden = !v.ui[p];
-				$$('[data-sbx-arg="' + p + '"]').forEach(b => { b.setAttribute('aria-expanded', String(!!v.ui[p])); });
+				$$('[data-s-arg="' + p + '"]').forEach(b => { b.setAttribute('aria-expanded', String(!!v.ui[p])); });
 			});
-			$$('[data-sbx-mode]').forEach(i => { i.checked = i.value === v.mode; });
-			var cert = $('.sbx-cert'), ses = $('[data-sbx-cert="session"]');
+			$$('[data-s-mode]').forEach(i => { i.checked = i.value === v.mode; });
+			var cert = $('.sbx-cert'), ses = $('[data-s-cert="session"]');
 			if (cert && !v.test.pass) cert.hidden = true;
 			if (ses && !ses.value && state.session) ses.value = state.session;
-			var sc = $('[data-sbx-scenario]'), g = $('[data-sbx-guide]'), a = $('[data-sbx-guide-link]');
+			var sc = $('[data-s-scenario]'), g = $('[data-s-guide]'), a = $('[data-s-guide-link]');
 			if (sc && (o.clear || o.initial)) sc.value = v.scenario;
 			if (g) g.hidden = !v.guideStep;
 			if (a && v.guideStep) { a.textContent = v.guideStep.title; a.setAttribute('href', v.guideStep.url); }
@@ -428,18 +431,20 @@
 			renderCaptcha(v.captcha);
 			renderQr(v.qr || '');
 
-			var screenEl = $('[data-sbx-screen="' + v.screen + '"]');
+			var screenEl = $('[data-s-screen="' + v.screen + '"]');
 			// prefill after a reload or a jump; "Fill in the example person"
 			if (screenEl && (o.initial || o.clear) && v.prefill) setValues(screenEl, v.prefill, false);
 			if (screenEl && v.fill) setValues(screenEl, v.fill, false);
 			// a password never stays in a field that is not on screen
 			$$('input[type="password"]').forEach(i => { if (!seen(i) || i.id === 'sbx-app-pin' && ph.error) i.value = ''; });
 
-			var er = renderErrors(v, screenEl), note = $('[data-sbx-notice]');
+			var er = renderErrors(v, screenEl), note = $('[data-s-notice]');
 			if (note) {
 				var txt = v.notice ? v.notice.text : '';
 				if (note.textContent !== txt) note.textContent = txt;
 				note.className = 'sbx-notice' + (v.notice ? ' sbx-' + v.notice.kind : '');
+				// in the mock screen (English), a method's explanation is guidance in the page's language
+				if (v.notice && v.notice.guide) note.setAttribute('lang', doc.documentElement.lang); else note.removeAttribute('lang');
 			}
 
 			// focus and announcements
@@ -454,20 +459,20 @@
 				var opened = o.panel && $('#sbx-' + o.panel), ph3 = $('#sbx-phone');
 				// a panel that opens gets the focus on its first control; one that closes gives it back
 				if (opened && v.ui[o.panel]) firstControl(opened).focus();
-				else if (opened) { var tb = $('.sbx-devbar [data-sbx-arg="' + o.panel + '"]'); if (tb) tb.focus(); }
+				else if (opened) { var tb = $('.sbx-devbar [data-s-arg="' + o.panel + '"]'); if (tb) tb.focus(); }
 				else if (v.errors.length && er.first && !(fromPhone && !screenChanged)) { er.first.focus(); news.unshift(v.errors.map(e => e.msg).join(' ')); }
 				else if (fromPhone && !screenChanged && !seen(o.source) && ph3 && seen(ph3)) firstControl(ph3).focus();
 				else if (v.errors.length && !screenChanged) news.unshift(er.loose.join(' '));
 				else if ((screenChanged || stepChanged || o.focus) && screenEl && !o.keep) {
 					if (v.errors.length) news.push(er.loose.join(' '));
-					var ft = $$('[data-sbx-step-focus]', screenEl).filter(seen)[0] || $('h2', screenEl);
+					var ft = $$('[data-s-step-focus]', screenEl).filter(seen)[0] || $('h2', screenEl);
 					if (ft) ft.focus();
 					if (screenChanged) news.unshift(L.screen_prefix + ' ' + v.title + '.');
 				}
 			}
 			announce(news.join(' '));
 			if (flags['test-done'] && pv && !pv.test.done) { var res = $('.sbx-result'); if (res) res.focus(); }
-			if (v.mode !== (pv || {}).mode && pv) announce(fill(L.mode_now, { mode: (($('[data-sbx-mode][value="' + v.mode + '"]') || {}).parentNode || {}).textContent + ' ' + ($('#sbx-mode-' + v.mode) || {}).textContent }));
+			if (v.mode !== (pv || {}).mode && pv) announce(fill(L.mode_now, { mode: (($('[data-s-mode][value="' + v.mode + '"]') || {}).parentNode || {}).textContent + ' ' + ($('#sbx-mode-' + v.mode) || {}).textContent }));
 
 			// route and title
 			var route = F.formatRoute(v.screen);
@@ -491,13 +496,20 @@
 
 		// --- start
 
+		// kept out of the page's HTML (its size budget): no autofill and no password manager on
+		// any field; the headings that take the focus when a screen or step changes
+		$$('input,textarea').forEach(f => {
+			if (!f.hasAttribute('autocomplete')) f.setAttribute('autocomplete', 'off');
+			if (f.type === 'password') ['data-lpignore', 'data-1p-ignore', 'data-bwignore'].forEach(a => { f.setAttribute(a, 'true'); });
+		});
+		$$('[data-s-screen]>h2,[data-s-step-focus]').forEach(h => { h.tabIndex = -1; });
 		on(root, 'click', onClick);
 		on(root, 'change', onChange);
 		on(root, 'input', onInput);
 		on(root, 'keydown', onKey);
 		on(win, 'hashchange', onHash);
 		on(win, 'popstate', onHash);
-		var dlg = $('[data-sbx-dialog]'), tr = $('[data-sbx-trainer]'), tkey = key + ':trainer';
+		var dlg = $('[data-s-dialog]'), tr = $('[data-s-trainer]'), tkey = key + ':trainer';
 		if (dlg) on(dlg, 'close', onClose);
 		// the Trainer panel stays open across reloads
 		if (tr) {
@@ -521,11 +533,11 @@
 		return {
 			dispatch: dispatch, reset: reset,
 			getState: () => state,
-			destroy: () => { offs.forEach(f => { f(); }); offs = []; var d = $('[data-sbx-dialog]'); if (d && d.open) d.close(); }
+			destroy: () => { offs.forEach(f => { f(); }); offs = []; var d = $('[data-s-dialog]'); if (d && d.open) d.close(); }
 		};
 	}
 
 	w.ErnSandbox = { createSandbox: createSandbox };
-	var d = w.document, data = d && d.getElementById('sbx-data'), rootEl = d && d.querySelector('[data-sbx-root]');
+	var d = w.document, data = d && d.getElementById('sbx-data'), rootEl = d && d.querySelector('[data-s-root]');
 	if (data && rootEl && F) w.ernSandbox = createSandbox(rootEl, JSON.parse(data.textContent));
 })(window);
