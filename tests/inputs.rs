@@ -167,9 +167,15 @@ fn hostile_e_mail_addresses_and_urls_are_refused() {
 }
 
 /// Every element name of an HTML text (`<a`, `<img`, ...), counted.
+/// Leaves out the `<span lang="en">` around quotes of the mock screens' texts, which depend on
+/// the data's values (`i18n/screen_text.rs`: a value with a `"` in it pairs quotation marks
+/// differently).
 fn element_counts(html: &str) -> std::collections::BTreeMap<String, usize> {
     let mut counts = std::collections::BTreeMap::new();
     for (i, _) in html.match_indices('<') {
+        if html[i..].starts_with("<span lang=\"en\">") {
+            continue;
+        }
         let name: String = html[i + 1..]
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric())

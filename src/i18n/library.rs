@@ -65,6 +65,24 @@ pub(crate) fn translate(
     let mut english_pages = HashSet::new();
     let under = |s: &Share| s.total > 0 && (s.translated as f64) < threshold * s.total as f64;
 
+    // One page (a guide's overview or a step) from `file`: its share; its front-matter texts
+    // and Markdown translated, or, under the threshold, its includes pointing at the English
+    // fragments.
+    let page = |file: &PathBuf, texts: Vec<&mut String>, body: &mut String| {
+        let ctx = rel_ctx(site, file);
+        let front: Vec<&str> = texts.iter().map(|t| t.as_str()).collect();
+        let share = page_share(catalog, &ctx, &front, body, &fragment);
+        let english = under(&share);
+        if english {
+            *body = english_includes(body);
+        } else {
+            for t in texts {
+                *t = translate_text(catalog, &ctx, t).to_string();
+            }
+            *body = translate_markdown(catalog, &ctx, body);
+        }
+        (file.clone(), share, english)
+    };
     // Each guide on its own thread (a large site has thousands of units per language).
     let per_guide: Vec<Vec<(PathBuf, Share, bool)>> = out
         .guides
@@ -86,36 +104,12 @@ pub(crate) fn translate(
                 *g = t.clone();
                 return pages;
             }
-            let ctx = rel_ctx(site, &g.source.file);
-            let mut front: Vec<&str> = vec![&g.meta.title, &g.meta.summary];
-            front.extend(g.meta.shortcuts.iter().map(|s| s.label.as_str()));
-            let share = page_share(catalog, &ctx, &front, &g.source.body, &fragment);
-            let english = under(&share);
-            pages.push((g.source.file.clone(), share, english));
-            if english {
-                g.source.body = english_includes(&g.source.body);
-            } else {
-                g.meta.title = translate_text(catalog, &ctx, &g.meta.title).to_string();
-                g.meta.summary = translate_text(catalog, &ctx, &g.meta.summary).to_string();
-                for s in &mut g.meta.shortcuts {
-                    s.label = translate_text(catalog, &ctx, &s.label).to_string();
-                }
-                g.source.body = translate_markdown(catalog, &ctx, &g.source.body);
-            }
+            let mut texts = vec![&mut g.meta.title, &mut g.meta.summary];
+            texts.extend(g.meta.shortcuts.iter_mut().map(|s| &mut s.label));
+            pages.push(page(&g.source.file, texts, &mut g.source.body));
             for step in &mut g.steps {
-                let ctx = rel_ctx(site, &step.source.file);
-                let front = [step.meta.title.as_str(), step.meta.summary.as_str()];
-                let share = page_share(catalog, &ctx, &front, &step.source.body, &fragment);
-                let english = under(&share);
-                pages.push((step.source.file.clone(), share, english));
-                if english {
-                    step.source.body = english_includes(&step.source.body);
-                } else {
-                    step.meta.title = translate_text(catalog, &ctx, &step.meta.title).to_string();
-                    step.meta.summary =
-                        translate_text(catalog, &ctx, &step.meta.summary).to_string();
-                    step.source.body = translate_markdown(catalog, &ctx, &step.source.body);
-                }
+                let texts = vec![&mut step.meta.title, &mut step.meta.summary];
+                pages.push(page(&step.source.file, texts, &mut step.source.body));
             }
             pages
         })

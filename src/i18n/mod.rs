@@ -19,6 +19,7 @@ mod figure;
 pub(crate) mod library;
 pub(crate) mod messages;
 pub mod pages;
+pub(crate) mod screen_text;
 pub(crate) mod site;
 pub mod translate;
 pub mod units;

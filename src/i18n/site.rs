@@ -11,6 +11,7 @@ use serde_json::json;
 
 use super::library::{translate, translate_library, Reuse, Translated};
 use super::pages::{lang_rel, language_links, site_prefix};
+use super::screen_text::ScreenText;
 use super::{load_catalog, own_name, ui, ui_messages, Catalog, Share, UI_CTX};
 use crate::content::Library;
 use crate::error::Result;
@@ -30,6 +31,8 @@ pub(crate) struct Language {
 pub(crate) struct LanguageSet {
     pub default: String,
     pub languages: Vec<Language>,
+    /// The mock screens' texts, marked `lang="en"` on pages in other languages.
+    pub screen_text: ScreenText,
 }
 
 impl LanguageSet {
@@ -76,7 +79,11 @@ impl LanguageSet {
             // the first language's error, whichever thread finished first
             .into_iter()
             .collect::<Result<Vec<Language>>>()?;
-        Ok(LanguageSet { default, languages })
+        Ok(LanguageSet {
+            default,
+            languages,
+            screen_text: ScreenText::new(lib),
+        })
     }
 
     /// The languages of `lib`, a library loaded again after only guide files or shared
@@ -104,6 +111,7 @@ impl LanguageSet {
         LanguageSet {
             default: self.default.clone(),
             languages,
+            screen_text: ScreenText::new(lib),
         }
     }
 

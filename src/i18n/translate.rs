@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use serde_json::Value as Json;
 
 use super::messages::sandbox_texts;
+use super::screen_text::{ENGLISH_END, ENGLISH_START};
 use super::units::{self, Rendering, UNTRANSLATED_END, UNTRANSLATED_START};
 use super::{include_names, Catalog, Share, DATA_CTX, SANDBOX_CTX, UI_CTX};
 
@@ -265,9 +266,15 @@ pub fn translate_text<'a>(catalog: &'a Catalog, ctx: &str, text: &'a str) -> &'a
 /// Turns the untranslated-block markers of rendered HTML into `<span lang="en">` with a small
 /// marker saying so (`mark`: "not yet translated" in the page's language, already plain text).
 /// Markers inside a tag (an attribute value such as a figure's `alt`) are dropped and the
-/// element gets `lang="en"` instead.
+/// element gets `lang="en"` instead. The English screen-text markers
+/// ([`super::screen_text::ENGLISH_START`]) become `<span lang="en">` without the marker.
 pub fn mark_untranslated(html: &str, mark: &str) -> String {
-    if !html.contains(UNTRANSLATED_START) && !html.contains(UNTRANSLATED_END) {
+    if !html.contains([
+        UNTRANSLATED_START,
+        UNTRANSLATED_END,
+        ENGLISH_START,
+        ENGLISH_END,
+    ]) {
         return html.to_string();
     }
     let open = "<span lang=\"en\" class=\"eg-untranslated\">";
@@ -280,9 +287,14 @@ pub fn mark_untranslated(html: &str, mark: &str) -> String {
     let mut tag: Option<(usize, bool)> = None;
     for c in html.chars() {
         match (c, tag.as_mut()) {
-            (UNTRANSLATED_START | UNTRANSLATED_END, Some((_, english))) => *english = true,
+            (
+                UNTRANSLATED_START | UNTRANSLATED_END | ENGLISH_START | ENGLISH_END,
+                Some((_, english)),
+            ) => *english = true,
             (UNTRANSLATED_START, None) => out.push_str(open),
             (UNTRANSLATED_END, None) => out.push_str(&close),
+            (ENGLISH_START, None) => out.push_str("<span lang=\"en\">"),
+            (ENGLISH_END, None) => out.push_str("</span>"),
             ('<', _) => {
                 tag = Some((out.len(), false));
                 out.push(c);
@@ -323,6 +335,20 @@ mod tests {
         assert_eq!(
             mark_untranslated(&html, "noch nicht übersetzt"),
             "<p><span lang=\"en\" class=\"eg-untranslated\">Hello <b>x</b></span> <small class=\"eg-untranslated-mark\">(noch nicht übersetzt)</small></p>"
+        );
+    }
+
+    #[test]
+    fn english_screen_text_becomes_lang_en_without_a_mark() {
+        use super::super::screen_text::english_marked;
+        let html = format!(
+            "<li><strong>HP</strong>: {}</li><img alt=\"{}\">",
+            english_marked("healthcare professional"),
+            english_marked("a screen")
+        );
+        assert_eq!(
+            mark_untranslated(&html, "nicht übersetzt"),
+            "<li><strong>HP</strong>: <span lang=\"en\">healthcare professional</span></li><img lang=\"en\" alt=\"a screen\">"
         );
     }
 

@@ -267,19 +267,18 @@ fn figure_units(
     line_at: &dyn Fn(usize) -> usize,
     line_offset: usize,
 ) -> Vec<Unit> {
-    let Some(body) = src.get(range.clone()) else {
-        return Vec::new();
-    };
-    figure::texts(body)
-        .into_iter()
-        .map(|(r, text)| Unit {
-            text,
-            line: line_at(range.start + r.start) + line_offset,
-            kind: UnitKind::Figure,
-            range: range.start + r.start..range.start + r.end,
-            line_prefixes: Vec::new(),
-        })
-        .collect()
+    inner_units(src, range, line_at, line_offset, |body| {
+        figure::texts(body)
+            .into_iter()
+            .map(|(r, text)| Unit {
+                text,
+                line: 0,
+                kind: UnitKind::Figure,
+                range: r,
+                line_prefixes: Vec::new(),
+            })
+            .collect()
+    })
 }
 
 /// The units of the Markdown of a `notes` block at `range` of `src` (speaker notes are
@@ -290,10 +289,22 @@ fn notes_units(
     line_at: &dyn Fn(usize) -> usize,
     line_offset: usize,
 ) -> Vec<Unit> {
+    inner_units(src, range, line_at, line_offset, |body| units(body, 0))
+}
+
+/// The units that `scan` finds in `range` of `src` (ranges relative to it), placed in `src`:
+/// their ranges shifted and their lines those of `src`.
+fn inner_units(
+    src: &str,
+    range: Range<usize>,
+    line_at: &dyn Fn(usize) -> usize,
+    line_offset: usize,
+    scan: impl Fn(&str) -> Vec<Unit>,
+) -> Vec<Unit> {
     let Some(body) = src.get(range.clone()) else {
         return Vec::new();
     };
-    units(body, 0)
+    scan(body)
         .into_iter()
         .map(|u| Unit {
             line: line_at(range.start + u.range.start) + line_offset,

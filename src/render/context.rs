@@ -158,6 +158,7 @@ impl<'a> Renderer<'a> {
             Arc::new(lib.data.clone()),
             as_of.clone(),
             lib.guides.iter().map(|g| g.slug.clone()).collect(),
+            code != "en",
         );
         let site = SiteValue {
             config: &lib.config,

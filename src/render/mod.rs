@@ -91,6 +91,9 @@ pub(crate) fn render_in(
                 let mut page = renderer.render_page(p)?;
                 let has_code = page.html.contains("class=\"hl-");
                 let mut html = i18n::mark_untranslated(&page.html, &mark);
+                if lang.code != "en" {
+                    html = langs.screen_text.mark(&html);
+                }
                 if !is_default {
                     html = i18n::localize_markdown_labels(&html, &lang.catalog);
                     html = i18n::pages::relocate_assets(

@@ -75,7 +75,15 @@ impl ContentTemplates {
         data: Arc<Data>,
         as_of: String,
         guide_slugs: Vec<String>,
+        marks_english: bool,
     ) -> ContentTemplates {
+        // On a page in another language, the descriptions of methods and profiles (screen
+        // text, printed inside translated sentences) are marked English.
+        let data = if marks_english {
+            Arc::new(screen_descriptions_marked(&data))
+        } else {
+            data
+        };
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_debug(true);
@@ -247,6 +255,20 @@ impl ContentTemplates {
             })
         })
     }
+}
+
+/// `data` with the verification methods' and access profiles' descriptions between the
+/// English markers ([`crate::i18n::screen_text::ENGLISH_START`]).
+fn screen_descriptions_marked(data: &Data) -> Data {
+    use crate::i18n::screen_text::english_marked;
+    let mut d = data.clone();
+    for m in &mut d.eu_login.methods {
+        m.description = english_marked(&m.description);
+    }
+    for p in &mut d.profiles {
+        p.description = english_marked(&p.description);
+    }
+    d
 }
 
 /// Markdown's heading attribute `{#id}` (`## Title {#id}`) would open a Jinja comment: at the

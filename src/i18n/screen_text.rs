@@ -1,0 +1,363 @@
+//! What stays English on a page in another language (issue 14, WCAG 3.1.2 "language of parts"):
+//! the texts of the mock screens of EU Login, SAAS and CPMS, which translated guides quote in
+//! English ("Klicken Sie auf **Create an account** (Konto erstellen)").
+//!
+//! [`ScreenText`] is every text those screens show, collected from where the screens get it:
+//! the sandbox flow (its mock-screen labels, screen titles, site names, lists, e-mail links and
+//! the example person; not the sandbox's own translated labels, [`SANDBOX_OWN_LABELS`]) and the
+//! reference data the screens list (verification methods, access profiles, countries,
+//! institutions, ERNs, each network's thematic areas, guest access and menu wording), and the
+//! English names guides quote beside them (each network's helpdesk).
+//!
+//! After a page in another language is rendered, [`ScreenText::mark`] gives `lang="en"` to each
+//! `<strong>` and `<li>` whose whole text is one of them (a quoted label, a listed thematic
+//! area): exact matches only, so a German word in bold is left alone unless it is a screen's
+//! label. Longer screen texts that guides print inside a sentence (a profile's or a method's
+//! description) are put between [`ENGLISH_START`] and [`ENGLISH_END`] by the content templates'
+//! data functions, and become `<span lang="en">` with the untranslated markers
+//! ([`super::mark_untranslated`]).
+
+use std::collections::HashSet;
+
+use serde_json::Value as Json;
+
+use super::messages::SANDBOX_OWN_LABELS;
+use crate::content::Library;
+
+/// Opens English screen text printed inside translated Markdown (see the module's text). A
+/// Unicode punctuation character, like [`super::units::UNTRANSLATED_START`].
+pub const ENGLISH_START: char = '\u{2E22}';
+/// Closes English screen text (see [`ENGLISH_START`]).
+pub const ENGLISH_END: char = '\u{2E23}';
+
+/// `text` between the English markers.
+pub fn english_marked(text: &str) -> String {
+    format!("{ENGLISH_START}{text}{ENGLISH_END}")
+}
+
+/// The texts of the mock screens, compared by [`key`].
+#[derive(Debug, Default)]
+pub(crate) struct ScreenText {
+    texts: HashSet<String>,
+    /// Every text, joined by spaces.
+    corpus: String,
+}
+
+/// The elements whose whole text may be a screen text (name, closing tag).
+const ELEMENTS: &[(&str, &str)] = &[("strong", "</strong>"), ("li", "</li>")];
+
+impl ScreenText {
+    /// Every screen text of `lib` (the library as loaded, in English).
+    pub fn new(lib: &Library) -> ScreenText {
+        let mut st = ScreenText::default();
+        if let Some(flow) = &lib.data.sandbox {
+            if let Some(labels) = flow.labels.as_object() {
+                for (k, v) in labels {
+                    // The e-mail languages are each in its own language ("Deutsch (de)").
+                    if !SANDBOX_OWN_LABELS.contains(&k.as_str())
+                        && k != "dialogs"
+                        && k != "email_langs"
+                    {
+                        st.add_json(v);
+                    }
+                }
+            }
+            for s in flow.screens.values() {
+                st.add_json(&s.title);
+            }
+            for v in [&flow.sites, &flow.saas, &flow.cpms2, &flow.sample] {
+                st.add_json(v);
+            }
+            st.add_json(&flow.targets);
+            if let Some(emails) = flow.emails.as_object() {
+                for e in emails.values() {
+                    st.add_json(&e["subject"]);
+                    for line in e["body"].as_array().into_iter().flatten() {
+                        st.add_json(&line["link"]);
+                    }
+                }
+            }
+        }
+        let d = &lib.data;
+        for m in &d.eu_login.methods {
+            st.add(&m.label);
+            st.add(&m.description);
+        }
+        for p in &d.profiles {
+            st.add(&p.name);
+            st.add(&p.description);
+            st.add(&p.status);
+        }
+        for c in &d.countries {
+            st.add(c);
+        }
+        for e in &d.erns {
+            st.add(&format!("{} - {}", e.code, e.name));
+        }
+        for n in lib.networks.values() {
+            for c in &n.countries {
+                st.add(&c.name);
+                for i in &c.institutions {
+                    st.add(&format!("{} - {}", i.code, i.name));
+                }
+            }
+            for a in &n.thematic_areas {
+                st.add(a);
+            }
+            if let Some(g) = &n.guest_access {
+                st.add(&format!("{} {}", g.code, g.label));
+            }
+            if let Some(h) = &n.helpdesk {
+                st.add(&h.name);
+            }
+            st.add(&n.wording.preferences_menu);
+            st.add(&n.wording.comment_hint);
+            st.add(&n.wording.profession_example);
+        }
+        st
+    }
+
+    fn add(&mut self, text: &str) {
+        let k = key(text);
+        if !k.is_empty() && k.chars().any(char::is_alphabetic) {
+            self.corpus
+                .push_str(&text.split_whitespace().collect::<Vec<_>>().join(" "));
+            self.corpus.push(' ');
+            self.texts.insert(k);
+        }
+    }
+
+    /// Whether `text` quotes the screens: a run of words made of parts of screen texts (whole
+    /// words; a screen's adjacent labels read as one sentence), one of them at least three
+    /// words long (a shorter quote, such as "(CPMS 2.0)", is left alone).
+    fn quotes(&self, text: &str) -> bool {
+        let q = key(text);
+        let words: Vec<&str> = q.split(' ').collect();
+        if words.len() < 3 {
+            return false;
+        }
+        let (mut i, mut longest) = (0, 0);
+        while i < words.len() {
+            // the longest run from word i found in the corpus (a run not found does not
+            // grow into one that is)
+            let mut j = i;
+            while j < words.len() && self.in_corpus(&words[i..=j].join(" ")) {
+                j += 1;
+            }
+            if j == i {
+                return false;
+            }
+            longest = longest.max(j - i);
+            i = j;
+        }
+        longest >= 3
+    }
+
+    /// Whether `words` occur in the corpus as whole words.
+    fn in_corpus(&self, words: &str) -> bool {
+        let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+        self.corpus.match_indices(words).any(|(i, _)| {
+            boundary(self.corpus[..i].chars().next_back())
+                && boundary(self.corpus[i + words.len()..].chars().next())
+        })
+    }
+
+    /// Every string inside `v` (lists and maps too).
+    fn add_json(&mut self, v: &Json) {
+        match v {
+            Json::String(s) => self.add(s),
+            Json::Array(items) => items.iter().for_each(|i| self.add_json(i)),
+            Json::Object(map) => map.values().for_each(|i| self.add_json(i)),
+            _ => {}
+        }
+    }
+
+    /// Whether `html` (the text of an element, HTML-escaped) is a screen text.
+    pub fn contains(&self, html: &str) -> bool {
+        self.texts.contains(&key(&unescape(html)))
+    }
+
+    /// `html` (a page in another language) with `lang="en"` on each `<strong>` and `<li>`
+    /// whose whole text is a screen text, and each quote of a screen's text in `"..."` or
+    /// `(...)` inside `<span lang="en">`; nothing inside an element that is English already.
+    pub fn mark(&self, html: &str) -> String {
+        let mut out = String::with_capacity(html.len() + 256);
+        // The element marked `lang="en"` that the text is in: its name and how many elements
+        // of that name are open inside it.
+        let mut english: Option<(&str, usize)> = None;
+        let mut rest = html;
+        while let Some(lt) = rest.find('<') {
+            if english.is_none() {
+                self.mark_text(&rest[..lt], &mut out);
+            } else {
+                out.push_str(&rest[..lt]);
+            }
+            let gt = rest[lt..].find('>').map_or(rest.len(), |g| lt + g + 1);
+            let tag = &rest[lt..gt];
+            rest = &rest[gt..];
+            let closing = tag.starts_with("</");
+            let name_at = if closing { 2 } else { 1 };
+            let name_len = tag[name_at..]
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .unwrap_or(tag.len() - name_at);
+            let name = &tag[name_at..name_at + name_len];
+            match english.as_mut() {
+                Some((n, depth)) if *n == name => {
+                    if closing {
+                        *depth -= 1;
+                        if *depth == 0 {
+                            english = None;
+                        }
+                    } else if !tag.ends_with("/>") {
+                        *depth += 1;
+                    }
+                }
+                Some(_) => {}
+                None if !closing && tag.contains(" lang=\"en\"") && !VOID.contains(&name) => {
+                    english = Some((name, 1));
+                }
+                None => {}
+            }
+            out.push_str(tag);
+            if english.is_none() && !closing && tag == format!("<{name}>") {
+                if let Some(text) = self.whole_text(name, rest) {
+                    out.truncate(out.len() - 1);
+                    out.push_str(" lang=\"en\">");
+                    out.push_str(text);
+                    rest = &rest[text.len()..];
+                }
+            }
+            // script and style content is not text
+            if !closing && (name == "script" || name == "style") {
+                let end = rest.find(&format!("</{name}>")).unwrap_or(rest.len());
+                out.push_str(&rest[..end]);
+                rest = &rest[end..];
+            }
+        }
+        self.mark_text(rest, &mut out);
+        out
+    }
+
+    /// The text after `<name>` when `name` is one of [`ELEMENTS`], the element holds only
+    /// text, and that text is a screen text.
+    fn whole_text<'h>(&self, name: &str, after: &'h str) -> Option<&'h str> {
+        let close = ELEMENTS.iter().find(|(n, _)| *n == name)?.1;
+        let text = &after[..after.find('<')?];
+        (after[text.len()..].starts_with(close) && self.contains(text)).then_some(text)
+    }
+}
+
+/// Elements without content.
+const VOID: &[&str] = &[
+    "img", "input", "br", "hr", "meta", "link", "source", "wbr", "area",
+];
+
+impl ScreenText {
+    /// One text run (HTML-escaped, no tag) into `out`, its quotes of screen text marked.
+    fn mark_text(&self, text: &str, out: &mut String) {
+        let mut rest = text;
+        while let Some((open, close)) = rest.char_indices().find_map(|(i, c)| match c {
+            '"' => Some((i, '"')),
+            '(' => Some((i, ')')),
+            _ => None,
+        }) {
+            let Some(len) = rest[open + 1..].find(close) else {
+                break;
+            };
+            let end = open + 1 + len + 1;
+            let inner = &rest[open + 1..end - 1];
+            if self.quotes(&unescape(inner)) {
+                out.push_str(&rest[..open]);
+                out.push_str("<span lang=\"en\">");
+                out.push_str(&rest[open..end]);
+                out.push_str("</span>");
+                rest = &rest[end..];
+            } else {
+                out.push_str(&rest[..open + 1]);
+                rest = &rest[open + 1..];
+            }
+        }
+        out.push_str(rest);
+    }
+}
+
+/// A text as compared: entities decoded, spaces collapsed, and without the decoration that a
+/// screen adds or a guide leaves out (a label's `:` or `*`, a button's arrows, `Next >`).
+fn key(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let joined = words.join(" ");
+    let decoration = |c: char| matches!(c, ':' | '.' | '*' | '>' | '←' | '→') || c.is_whitespace();
+    joined
+        .trim_start_matches(decoration)
+        .trim_end_matches(decoration)
+        .to_string()
+}
+
+/// The text of HTML without tags: the five entities the page escapes decoded.
+fn unescape(html: &str) -> std::borrow::Cow<'_, str> {
+    if !html.contains('&') {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    std::borrow::Cow::Owned(
+        html.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn screen(texts: &[&str]) -> ScreenText {
+        let mut st = ScreenText::default();
+        for t in texts {
+            st.add(t);
+        }
+        st
+    }
+
+    #[test]
+    fn quoted_labels_get_lang_en_and_german_words_do_not() {
+        let st = screen(&[
+            "Create an account",
+            "Next",
+            "Help & Support",
+            "*Organisations",
+        ]);
+        let html = "<p>Klicken Sie auf <strong>Create an account</strong> (Konto erstellen), \
+                    dann <strong>Next &gt;</strong>. <strong>Wichtig:</strong> <strong>Help &amp; Support</strong>, \
+                    <strong>Organisations</strong> <strong>Next <em>x</em></strong></p><ul><li>Next</li><li>Weiter</li></ul>";
+        assert_eq!(
+            st.mark(html),
+            "<p>Klicken Sie auf <strong lang=\"en\">Create an account</strong> (Konto erstellen), \
+             dann <strong lang=\"en\">Next &gt;</strong>. <strong>Wichtig:</strong> <strong lang=\"en\">Help &amp; Support</strong>, \
+             <strong lang=\"en\">Organisations</strong> <strong>Next <em>x</em></strong></p><ul><li lang=\"en\">Next</li><li>Weiter</li></ul>"
+        );
+        assert_eq!(st.mark("<p>nichts</p>"), "<p>nichts</p>");
+    }
+
+    #[test]
+    fn quotes_of_screen_sentences_get_lang_en() {
+        let st = screen(&[
+            "here",
+            "To access this system, you need an EU Login account.",
+            "ERN-RND - Neurological Diseases",
+            "Click",
+            "to create one, if needed",
+        ]);
+        let html = "<p>Die Seite sagt (\"To access this system, you need an EU Login account. Click here\") \
+                    und \"Sie brauchen ein Konto\" (Konto erstellen) für ERN-RND (ERN-RND - Neurological Diseases) \
+                    \"need an EU\" \"ccess this system\" \"Click here\" \"to create one, in Italia\"</p><script>let a = \"here\";</script>\
+                    <div lang=\"en\"><div><p>(To access this system,)</p></div><p><strong>Click</strong></p></div><p><strong>Click</strong></p>";
+        assert_eq!(
+            st.mark(html),
+            "<p>Die Seite sagt (<span lang=\"en\">\"To access this system, you need an EU Login account. Click here\"</span>) \
+             und \"Sie brauchen ein Konto\" (Konto erstellen) für ERN-RND <span lang=\"en\">(ERN-RND - Neurological Diseases)</span> \
+             <span lang=\"en\">\"need an EU\"</span> \"ccess this system\" \"Click here\" \"to create one, in Italia\"</p><script>let a = \"here\";</script>\
+             <div lang=\"en\"><div><p>(To access this system,)</p></div><p><strong>Click</strong></p></div><p><strong lang=\"en\">Click</strong></p>"
+        );
+    }
+}
