@@ -16,7 +16,7 @@ use crate::lint;
 use crate::markdown;
 use crate::output::Output;
 use crate::render::{self, PageInfo, Rendered, Selection, TrainerCache};
-use crate::theme::{self, Theme};
+use crate::theme::Theme;
 
 /// What `build` needs to know.
 #[derive(Debug, Clone)]
@@ -104,10 +104,7 @@ pub(crate) fn render(
 pub(crate) fn static_files(lib: &Library, has_code: bool, output: &mut Output) -> Result<()> {
     step("static files", || {
         let theme = Theme::new(&lib.site_dir, &lib.config.theme);
-        let files = theme.static_files()?;
-        for (rel, bytes) in &files {
-            let bytes = theme::inline_imports(rel, bytes, &files)?;
-            let bytes = theme::compact(rel, &bytes);
+        for (rel, bytes) in theme.shipped_static_files()? {
             output.add(format!("static/{rel}"), bytes);
         }
         if has_code && !output.contains("static/highlight.css") {

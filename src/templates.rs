@@ -501,6 +501,41 @@ impl PageTemplates {
             };
             Value::from_safe_string(format!("<kbd>{label}</kbd>"))
         });
+        // `style(rel)`: the shipped stylesheet `static/<rel>` in the page as `<style>`
+        // ([`crate::theme::style_element`]), or a `<link>` to it when it cannot move.
+        let shipped = std::sync::Arc::new(std::sync::OnceLock::new());
+        let styles_theme = theme.clone();
+        env.add_function(
+            "style",
+            move |state: &minijinja::State, rel: &str| -> Result<Value, minijinja::Error> {
+                let files = shipped
+                    .get_or_init(|| {
+                        styles_theme
+                            .shipped_static_files()
+                            .map_err(|e| format!("{e:#}"))
+                    })
+                    .as_ref()
+                    .map_err(|e| minijinja::Error::new(ErrorKind::InvalidOperation, e.clone()))?;
+                let css = files.get(rel).ok_or_else(|| {
+                    minijinja::Error::new(
+                        ErrorKind::InvalidOperation,
+                        format!("style(): the theme has no static/{rel}"),
+                    )
+                })?;
+                Ok(Value::from_safe_string(
+                    crate::theme::style_element(css).unwrap_or_else(|| {
+                        let root = state
+                            .lookup("root")
+                            .and_then(|r| r.as_str().map(str::to_string))
+                            .unwrap_or_default();
+                        format!(
+                            "<link rel=\"stylesheet\" href=\"{}\">",
+                            html_escape(&format!("{root}static/{rel}"))
+                        )
+                    }),
+                ))
+            },
+        );
         let mut pages = PageTemplates { env, theme };
         pages.set_catalog(std::sync::Arc::new(crate::i18n::Catalog::empty("")));
         pages
