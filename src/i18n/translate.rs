@@ -307,7 +307,12 @@ pub fn mark_untranslated(html: &str, mark: &str) -> String {
     let mut out = String::with_capacity(html.len() + 256);
     // The open tag: where it starts in `out`, and whether one of its attributes is English.
     let mut tag: Option<(usize, bool)> = None;
-    let special = |c: char| matches!(c, UNTRANSLATED_START | UNTRANSLATED_END | '<' | '>');
+    let special = |c: char| {
+        matches!(
+            c,
+            UNTRANSLATED_START | UNTRANSLATED_END | ENGLISH_START | ENGLISH_END | '<' | '>'
+        )
+    };
     let mut rest = html;
     // Ordinary text is copied a run at a time, up to the next character that matters.
     while let Some(i) = rest.find(special) {
