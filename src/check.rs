@@ -9,7 +9,7 @@ use crate::cli::Format;
 use crate::error::{source_error, SourceError};
 use crate::images::Encode;
 use crate::lint;
-use crate::pipeline::{self, Built};
+use crate::pipeline;
 use crate::render::{RenderErrors, Selection};
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -156,15 +156,9 @@ pub fn check(site_dir: &Path) -> CheckReport {
     for w in warnings {
         report.push(Finding::warning(&w));
     }
-    let assembled = pipeline::render(&lib, &Selection::All).and_then(|rendered| {
-        let mut output = rendered.output;
-        pipeline::static_files(&lib, rendered.has_code, &mut output)?;
-        pipeline::images(&lib, rendered.image_jobs, Encode::PlanOnly, &mut output)?;
-        let mut built = Built {
-            output,
-            pages: rendered.pages,
-            search: Vec::new(),
-        };
+    let assembled = pipeline::languages(&lib).and_then(|langs| {
+        let (mut built, _) =
+            pipeline::assemble(&lib, &langs, &Selection::All, Encode::PlanOnly, None)?;
         pipeline::search(&lib, &mut built);
         Ok(built)
     });

@@ -10,12 +10,13 @@ use std::path::PathBuf;
 
 use crate::content::Library;
 use crate::error::{Context, Result, SourceError};
+use crate::i18n::site::LanguageSet;
 use crate::images::{self, Encode, ImageStats};
 use crate::lint;
 use crate::markdown;
 use crate::output::Output;
-use crate::render::{self, PageInfo, Rendered, Selection};
-use crate::theme::{self, Theme};
+use crate::render::{self, PageInfo, Rendered, Selection, TrainerCache};
+use crate::theme::Theme;
 
 /// What `build` needs to know.
 #[derive(Debug, Clone)]
@@ -80,9 +81,22 @@ pub(crate) fn load(site_dir: &std::path::Path) -> Result<Library> {
     step("load", || Library::load(site_dir))
 }
 
-/// Step `render`: the selected pages, in memory.
-pub(crate) fn render(lib: &Library, selection: &Selection) -> Result<Rendered> {
-    step("render", || render::render(lib, selection))
+/// Step `languages`: the site's languages (catalogs read, the library translated).
+pub(crate) fn languages(lib: &Library) -> Result<LanguageSet> {
+    step("languages", || LanguageSet::load(lib))
+}
+
+/// Step `render`: the selected pages, in memory (`serve` keeps each step's part of the slides
+/// and handouts in `trainer` between rebuilds).
+pub(crate) fn render(
+    lib: &Library,
+    langs: &LanguageSet,
+    selection: &Selection,
+    trainer: Option<&TrainerCache>,
+) -> Result<Rendered> {
+    step("render", || {
+        render::render_in(lib, langs, selection, trainer)
+    })
 }
 
 /// Step `static files`: the theme's static files (and the highlight CSS when a page has
@@ -90,10 +104,7 @@ pub(crate) fn render(lib: &Library, selection: &Selection) -> Result<Rendered> {
 pub(crate) fn static_files(lib: &Library, has_code: bool, output: &mut Output) -> Result<()> {
     step("static files", || {
         let theme = Theme::new(&lib.site_dir, &lib.config.theme);
-        let files = theme.static_files()?;
-        for (rel, bytes) in &files {
-            let bytes = theme::inline_imports(rel, bytes, &files)?;
-            let bytes = theme::compact(rel, &bytes);
+        for (rel, bytes) in theme.shipped_static_files()? {
             output.add(format!("static/{rel}"), bytes);
         }
         if has_code && !output.contains("static/highlight.css") {
@@ -149,13 +160,16 @@ pub(crate) fn search(lib: &Library, built: &mut Built) {
     })
 }
 
-/// Steps render, static files and images: the selected pages with everything they use.
+/// Steps render, static files and images: the selected pages with everything they use
+/// (`build`, `check` and `serve`'s first build).
 pub(crate) fn assemble(
     lib: &Library,
+    langs: &LanguageSet,
     selection: &Selection,
     encode: Encode,
+    trainer: Option<&TrainerCache>,
 ) -> Result<(Built, ImageStats)> {
-    let rendered = render(lib, selection)?;
+    let rendered = render(lib, langs, selection, trainer)?;
     let mut output = rendered.output;
     static_files(lib, rendered.has_code, &mut output)?;
     let stats = images(lib, rendered.image_jobs, encode, &mut output)?;
@@ -190,7 +204,8 @@ pub(crate) fn write(output: &Output, out_dir: &std::path::Path) -> Result<()> {
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let mut lib = load(&opts.site_dir)?;
     lib.allow_missing_screenshots = opts.allow_missing_screenshots;
-    let (mut built, images) = assemble(&lib, &Selection::All, Encode::Full)?;
+    let langs = languages(&lib)?;
+    let (mut built, images) = assemble(&lib, &langs, &Selection::All, Encode::Full, None)?;
     search(&lib, &mut built);
     let warnings = lint(&lib, &built)?;
     write(&built.output, &opts.out_dir)?;

@@ -170,3 +170,32 @@ fn a_review_date_that_is_not_in_the_calendar_is_an_error() {
             "_index.md:7: `reviewed: 2026-02-30` is not a date (YYYY-MM-DD)",
         ));
 }
+
+#[test]
+fn the_practice_page_carries_its_stylesheets_inline_unless_one_points_at_a_file() {
+    let site = TestSite::from_fixture("basic");
+    site.build().success();
+    let page = site.read("demo/sandbox/index.html");
+    let head = &page[..page.find("</head>").expect("a head")];
+    assert!(
+        !head.contains("rel=\"stylesheet\""),
+        "no stylesheet request before the first paint: {head}"
+    );
+    let shipped = site.read("static/sandbox/sandbox.css");
+    assert!(
+        head.contains(&format!("<style>{shipped}</style>")),
+        "the shipped (compacted) sandbox.css, unchanged, in the page"
+    );
+    // A stylesheet with `url(...)` would resolve against the page if moved into it: linked.
+    site.write(
+        "themes/default/static/sandbox/sandbox.css",
+        ".sbx{background:url(bg.png)}\n",
+    );
+    site.build().success();
+    let page = site.read("demo/sandbox/index.html");
+    assert!(
+        page.contains("<link rel=\"stylesheet\" href=\"../../static/sandbox/sandbox.css\">"),
+        "a stylesheet with url() stays a link"
+    );
+    assert!(!page.contains("url(bg.png)}</style>"));
+}

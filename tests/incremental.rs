@@ -492,3 +492,85 @@ fn a_changed_anchor_fails_the_pages_that_link_to_it() {
         "{err:#}"
     );
 }
+
+/// The bundled portal (three languages): steps edited one after the other render again each
+/// edited step's part of its guide's slides and handout (the parts of the other steps are
+/// kept between rebuilds), and every file, pages in each language and search indexes
+/// included, is what a fresh build makes.
+#[test]
+fn step_edits_on_the_bundled_portal_match_a_full_build_in_every_language() {
+    let t = TestSite::bundled();
+    // Site::load runs in this process: the bundled tests' shared image cache.
+    std::env::set_var("ERNGUIDE_CACHE_DIR", common::shared_image_cache());
+    let mut site = Site::load(&t.site()).unwrap();
+    let two = "content/guides/paedcan/02-two-factor.md";
+    let one = "content/guides/paedcan/01-create-eu-login.md";
+    let original = std::fs::read_to_string(t.path(two)).unwrap();
+    let rebuild = |site: &mut Site, rel: &str| {
+        let stats = site.rebuild(&[t.path(rel)]).unwrap();
+        assert!(!stats.full);
+        stats
+    };
+    let show = |site: &Site, rel: &str| {
+        String::from_utf8_lossy(site.output().get(rel).unwrap()).into_owned()
+    };
+
+    // The notes are on the slides only; the paragraph on the step's page and the handout.
+    t.edit(
+        two,
+        "Ask everyone to have their smartphone",
+        "Ask each trainee to have a smartphone",
+    )
+    .edit(
+        two,
+        "you confirm every sign-in on your phone.",
+        "you confirm each sign-in on a phone.",
+    );
+    let stats = rebuild(&mut site, two);
+    for lang in ["", "de/", "it/"] {
+        for page in ["two-factor", "slides", "print"] {
+            let rel = format!("{lang}paedcan/{page}/index.html");
+            assert!(
+                stats.changed.contains(&rel),
+                "{rel} not changed: {:?}",
+                stats.changed
+            );
+        }
+        let search = format!(
+            "search/{}.js",
+            if lang.is_empty() { "en" } else { &lang[..2] }
+        );
+        assert!(stats.changed.contains(&search), "{search}");
+    }
+    assert!(
+        show(&site, "paedcan/slides/index.html").contains("Ask each trainee to have a smartphone")
+    );
+    assert!(
+        show(&site, "de/paedcan/print/index.html").contains("you confirm each sign-in on a phone.")
+    );
+    assert_eq!(files(&site), full_build(&t.site()));
+
+    // Another step: the first edit's parts are kept, this step's are made anew.
+    t.edit(
+        one,
+        "```notes\n",
+        "```notes\nA first line of notes for the test.\n",
+    );
+    rebuild(&mut site, one);
+    assert!(
+        show(&site, "it/paedcan/slides/index.html").contains("A first line of notes for the test.")
+    );
+    assert!(
+        show(&site, "paedcan/slides/index.html").contains("Ask each trainee to have a smartphone")
+    );
+    assert_eq!(files(&site), full_build(&t.site()));
+
+    // Undone: the step's parts as they were (not the kept ones of the edited text).
+    std::fs::write(t.path(two), &original).unwrap();
+    rebuild(&mut site, two);
+    assert!(!show(&site, "paedcan/slides/index.html").contains("Ask each trainee"));
+    assert!(
+        show(&site, "paedcan/slides/index.html").contains("A first line of notes for the test.")
+    );
+    assert_eq!(files(&site), full_build(&t.site()));
+}

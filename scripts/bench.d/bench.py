@@ -284,12 +284,36 @@ def run_i18n(size: dict, runs: int, ernguide: Path, work: Path) -> dict:
                 f"max {q['max_ms']:.2f} ms ({q['queries']} queries; index loaded in {q['load_ms']} ms)")
     rm(out_base)
     hugo = size["tools"].get("hugo")
+    hugo_i18n = run_hugo_i18n(work / f"site-{pages}" / "hugo", work / f"site-{pages}-i18n-hugo", runs) if hugo else None
     return {"pages": pages, "sources": size["info"]["sources"], "filled": filled, "runs": len(samples),
             "wall": med([m.wall for m in samples]), "rss": med([m.rss_kib for m in samples]),
             "walls": [round(m.wall, 3) for m in samples], "html_files": html, "index": stats,
             "queries": queries,
             "hugo_wall": hugo["wall"] if hugo else None,
+            "hugo_i18n": hugo_i18n,
             "english_wall": size["tools"]["ernguide"]["wall"]}
+
+
+def run_hugo_i18n(site: Path, dest: Path, runs: int) -> dict | None:
+    """Hugo building the same corpus in the same three languages (same pseudo-translations, as
+    translated content folders): the comparison for issue 14's build-time target."""
+    if not site.is_dir():
+        return None
+    log(f"  Hugo, same corpus in {', '.join(['en'] + i18n_bench.LANGUAGES)}")
+    translated = i18n_bench.prepare_hugo(site, dest)
+    out_base = dest.parent / f"{dest.name}-runs"
+    rm(out_base)
+    measure(build_cmd("hugo", Path(), dest, out_base / "warm-up"))
+    samples = []
+    for r in range(runs):
+        m = measure(build_cmd("hugo", Path(), dest, out_base / f"run-{r + 1}"))
+        samples.append(m)
+        log(f"  hugo run {r + 1} {fmt_s(m.wall):>9s} {fmt_mib(m.rss_kib):>9s}")
+    html = count_files(out_base / "run-1")
+    rm(out_base)
+    return {"runs": len(samples), "wall": med([m.wall for m in samples]),
+            "rss": med([m.rss_kib for m in samples]), "walls": [round(m.wall, 3) for m in samples],
+            "html_files": html, "translated_files": translated}
 
 
 def bundled_portal(ernguide: Path, work: Path, runs: int) -> dict:
@@ -397,9 +421,16 @@ def targets(sizes, portal, reload, serve=None, i18n=None) -> list[list[str]]:
     yes = lambda ok: "yes" if ok else "**no**"  # noqa: E731
     if i18n:
         n = i18n["sources"]
+        hi = i18n.get("hugo_i18n")
+        if hi:
+            r = i18n["wall"] / hi["wall"]
+            rows.append([f"{n} sources, 3 languages with search: wall time <= 0.3x Hugo's on the same "
+                         "3-language corpus (issue 14)",
+                         f"{r:.2f}x ({fmt_s(i18n['wall'])} vs {fmt_s(hi['wall'])})", yes(r <= 0.3)])
         if i18n["hugo_wall"]:
             r = i18n["wall"] / i18n["hugo_wall"]
-            rows.append([f"{n} sources, 3 languages with search: wall time <= 0.3x Hugo's (issue 14)",
+            rows.append([f"{n} sources, 3 languages with search: wall time <= 0.3x Hugo's English-only build "
+                         "(the stricter reading, issue 14)",
                          f"{r:.2f}x ({fmt_s(i18n['wall'])} vs {fmt_s(i18n['hugo_wall'])})", yes(r <= 0.3)])
         for lang, st in sorted(i18n["index"].items()):
             rows.append([f"{n} sources: search/{lang}.js <= 1.5 MB and <= 4 bytes per indexed word (issue 14)",
@@ -495,6 +526,12 @@ def report(args, machine, versions, loads, sizes, portal, reload, serve=None, i1
           "index per language. Median of "
           f"{i18n['runs']} full builds: {fmt_s(i18n['wall'])}, peak RSS {fmt_mib(i18n['rss'])} "
           f"({i18n['html_files']} HTML files; English only: {fmt_s(i18n['english_wall'])}).\n")
+        hi = i18n.get("hugo_i18n")
+        if hi:
+            w(f"Hugo on the same corpus in the same three languages (the same pseudo-translations as translated "
+              f"content folders, `content.de/`, `content.it/`, and translated shared fragments; "
+              f"`scripts/bench.d/i18n.py` `prepare_hugo`), no search index: median of {hi['runs']} full builds "
+              f"{fmt_s(hi['wall'])}, peak RSS {fmt_mib(hi['rss'])} ({hi['html_files']} HTML files).\n")
         w("| Index | Bytes | Indexed words | Bytes per word |")
         w("|---|---:|---:|---:|")
         for lang, st in sorted(i18n["index"].items()):

@@ -46,7 +46,7 @@ pub(crate) struct Renderer<'a> {
     pub(super) lib: &'a Library,
     /// The site's languages, and the one this renderer writes.
     langs: &'a LanguageSet,
-    code: String,
+    pub(super) code: String,
     content: ContentTemplates,
     pages: PageTemplates,
     /// `site`, `data` and `guides` as template values, converted once and shared (cheap clones).
@@ -59,6 +59,8 @@ pub(crate) struct Renderer<'a> {
     step_expansions: StepExpansions<'a>,
     /// Collects the figures' image work while pages render.
     pub figures: images::Figures,
+    /// Each step's part of the slides and handouts, kept between `serve`'s rebuilds.
+    pub(super) trainer_cache: Option<&'a super::TrainerCache>,
 }
 
 /// The template, the `page_kind` and (for messages) what rendering a page is called.
@@ -191,6 +193,7 @@ impl<'a> Renderer<'a> {
             step_expansions: StepExpansions::new(lib),
             figures: images::Figures::new(&lib.site_dir)
                 .allow_missing(lib.allow_missing_screenshots),
+            trainer_cache: None,
         }
     }
 

@@ -17,6 +17,7 @@ use crate::i18n::{self, site::LanguageSet};
 use crate::images::ImageJob;
 use crate::output::Output;
 pub(crate) use page::{PageInfo, Selection};
+pub(crate) use trainer::TrainerCache;
 
 /// Several pages failed to render. Reads as the first failure (its source chain leads to that
 /// failure's [`crate::error::SourceError`], so `file:line` reports work); `check` lists them all.
@@ -60,15 +61,17 @@ pub(crate) struct Rendered {
 /// default language at the root, the others from their translated library into `<lang>/`.
 /// When pages fail, the error is the first failure, or [`RenderErrors`] holding all of them.
 pub(crate) fn render(lib: &Library, selection: &Selection) -> Result<Rendered> {
-    render_in(lib, &LanguageSet::load(lib)?, selection)
+    render_in(lib, &LanguageSet::load(lib)?, selection, None)
 }
 
 /// [`render`] with the site's languages loaded already (`serve` keeps them between
-/// rebuilds).
+/// rebuilds), taking each step's part of the slides and handouts from `trainer` when it is
+/// there and made from the same sources (and keeping the parts it renders there).
 pub(crate) fn render_in(
     lib: &Library,
     langs: &LanguageSet,
     selection: &Selection,
+    trainer: Option<&TrainerCache>,
 ) -> Result<Rendered> {
     let mut output = Output::new();
     let mut infos = Vec::new();
@@ -78,7 +81,8 @@ pub(crate) fn render_in(
     for lang in &langs.languages {
         let is_default = lang.code == langs.default;
         let lib = lang.translated.as_ref().map_or(lib, |t| &t.lib);
-        let renderer = context::Renderer::new(lib, langs, &lang.code);
+        let mut renderer = context::Renderer::new(lib, langs, &lang.code);
+        renderer.trainer_cache = trainer;
         let mut pages = page::all_pages(lib);
         pages.retain(|p| selection.wants(&p.rel()));
         let mark = langs.mark(&lang.code);

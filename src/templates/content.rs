@@ -1,34 +1,18 @@
-//! The two template environments (minijinja):
-//! - [`ContentTemplates`] runs a guide's Markdown through Jinja before Markdown rendering:
-//!   `{% include %}` of shared steps from `content/shared/`, per-network variables and the
-//!   data functions `link`, `method`, `offered`, `profile`, `step_url`; every printed value
-//!   is escaped for Markdown ([`crate::markdown_value`]).
-//! - [`PageTemplates`] renders pages with the theme's templates (embedded default, site
-//!   overrides by file name).
+//! [`ContentTemplates`]: Jinja over a guide's Markdown sources (before Markdown rendering),
+//! with the shared fragments as includes (each recorded for the page that includes it) and
+//! the data functions.
 
 use std::collections::BTreeSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, ErrorKind, State, UndefinedBehavior};
 
+use super::{invalid, safe_relative, to_source_error, FUEL};
 use crate::content::{Data, Shared};
-use crate::error::{Result, SourceError};
+use crate::error::SourceError;
 use crate::included::Included;
-use crate::theme::Theme;
-
-fn invalid(msg: String) -> minijinja::Error {
-    minijinja::Error::new(ErrorKind::InvalidOperation, msg)
-}
-
-/// Rejects include names that could leave their folder.
-fn safe_relative(name: &str) -> Option<PathBuf> {
-    let p = Path::new(name);
-    p.components()
-        .all(|c| matches!(c, Component::Normal(_)))
-        .then(|| p.to_path_buf())
-}
 
 /// The name of the fragment of `content/shared/` an include names (`a//b.md` is `a/b.md`);
 /// `None` for a name that could leave the folder.
@@ -80,67 +64,11 @@ pub fn recording_includes<T>(f: impl FnOnce() -> T) -> (T, BTreeSet<String>) {
     (out, mine)
 }
 
-/// The innermost error of a minijinja chain that knows its template and line.
-fn located(err: &minijinja::Error) -> (&minijinja::Error, Option<&str>, usize) {
-    let mut best = (err, err.name(), err.line().unwrap_or(0));
-    let mut cur: &(dyn std::error::Error + 'static) = err;
-    while let Some(next) = cur.source() {
-        if let Some(e) = next.downcast_ref::<minijinja::Error>() {
-            if e.line().is_some() {
-                best = (e, e.name(), e.line().unwrap_or(0));
-            }
-        }
-        cur = next;
-    }
-    best
-}
-
-/// One-line message of a minijinja error without its location suffix.
-fn message(err: &minijinja::Error) -> String {
-    let what = match err.kind() {
-        ErrorKind::TemplateNotFound => "include not found",
-        ErrorKind::SyntaxError => "template syntax error",
-        ErrorKind::UndefinedError => "unknown variable",
-        ErrorKind::UnknownFunction => "unknown function",
-        ErrorKind::UnknownFilter => "unknown filter",
-        _ => "template error",
-    };
-    match err.detail() {
-        Some(d) => format!("{what}: {d}"),
-        None => what.to_string(),
-    }
-}
-
-/// Maps a template error to a file and line using `resolve(template name) -> (file, line offset)`.
-pub fn to_source_error(
-    err: &minijinja::Error,
-    resolve: &dyn Fn(&str) -> (PathBuf, usize),
-) -> SourceError {
-    let (inner, name, line) = located(err);
-    let (file, offset) = resolve(name.unwrap_or(""));
-    let mut msg = message(inner);
-    if inner.kind() == ErrorKind::UndefinedError && inner.detail().is_none() {
-        if let Some(src) = inner.template_source() {
-            if let Some(r) = inner.range() {
-                if let Some(expr) = src.get(r) {
-                    msg = format!("unknown variable or attribute `{expr}`");
-                }
-            }
-        }
-    }
-    SourceError::new(file, if line > 0 { line + offset } else { 0 }, msg)
-}
-
 /// Jinja preprocessing of Markdown sources.
 pub struct ContentTemplates {
     env: Environment<'static>,
     shared_dir: PathBuf,
 }
-
-/// The most instructions one render may run (minijinja's fuel): a real page needs a small part
-/// of it; a runaway loop (`range(100000)` inside `range(100000)`) stops with an error instead of
-/// hanging the build. The recursion limit is minijinja's own.
-const FUEL: u64 = 50_000_000;
 
 impl ContentTemplates {
     pub fn new(
@@ -389,187 +317,6 @@ fn shot_src(screenshots: &Path, state: &State, name: &str) -> Result<String, min
     Ok(format!("{}/{name}.png", attr("system")?))
 }
 
-/// The theme's page templates.
-pub struct PageTemplates {
-    env: Environment<'static>,
-    theme: Theme,
-}
-
-impl PageTemplates {
-    /// Adds the UI-string function `t("English text", name=value, ...)` in the catalog's
-    /// language (see [`crate::i18n::ui_html`]); without a call, `t` still works, in English.
-    pub fn set_catalog(&mut self, catalog: std::sync::Arc<crate::i18n::Catalog>) {
-        self.env.add_function(
-            "t",
-            move |id: String,
-                  kwargs: minijinja::value::Kwargs|
-                  -> Result<Value, minijinja::Error> {
-                let mut args = Vec::new();
-                for key in kwargs.args() {
-                    args.push((key, kwargs.get::<Value>(key)?));
-                }
-                Ok(Value::from_safe_string(crate::i18n::ui_html(
-                    &catalog, &id, &args,
-                )))
-            },
-        );
-    }
-
-    pub fn new(theme: Theme) -> PageTemplates {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_debug(true);
-        env.set_fuel(Some(FUEL));
-        let t = theme.clone();
-        env.set_loader(move |name| {
-            let Some(rel) = safe_relative(name) else {
-                return Ok(None);
-            };
-            let rel = format!("templates/{}", rel.display());
-            match t.get(&rel) {
-                Ok(Some((bytes, _))) => {
-                    String::from_utf8(bytes.into_owned())
-                        .map(Some)
-                        .map_err(|_| {
-                            minijinja::Error::new(
-                                ErrorKind::InvalidOperation,
-                                format!("{rel} is not UTF-8"),
-                            )
-                        })
-                }
-                Ok(None) => Ok(None),
-                Err(e) => Err(minijinja::Error::new(
-                    ErrorKind::InvalidOperation,
-                    format!("{e:#}"),
-                )),
-            }
-        });
-        // Compact JSON that is safe inside <script> and attributes (`tojson` adds spaces).
-        env.add_filter("json", |v: Value| -> Result<Value, minijinja::Error> {
-            let text = serde_json::to_string(&v).map_err(|e| {
-                minijinja::Error::new(ErrorKind::InvalidOperation, format!("json: {e}"))
-            })?;
-            Ok(Value::from_safe_string(json_for_html(&text)))
-        });
-        // Escape like the default formatter, but leave `/` alone: URLs stay readable.
-        env.set_formatter(|out, state, value| {
-            if *state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() {
-                if let Some(s) = value.as_str() {
-                    return write_html_escaped(out, s).map_err(|_| {
-                        minijinja::Error::new(ErrorKind::WriteFailure, "writing the page")
-                    });
-                }
-            }
-            minijinja::escape_formatter(out, state, value)
-        });
-        // `html_link(href, text)`: a safe `<a>` (href and text escaped, unless the text is
-        // already safe HTML such as the result of `t()`), for links inside UI strings.
-        env.add_function("html_link", |href: String, text: Value| -> Value {
-            let text = if text.is_safe() {
-                text.to_string()
-            } else {
-                html_escape(&text.to_string())
-            };
-            Value::from_safe_string(format!("<a href=\"{}\">{text}</a>", html_escape(&href)))
-        });
-        // `english(text)`: English data (a source document's title, a contact's name) as safe
-        // HTML for a UI string's placeholder, inside `<span lang="en">` on a page in another
-        // language, so that screen readers read it in English.
-        env.add_function(
-            "english",
-            |state: &minijinja::State, text: Value| -> Value {
-                let text = if text.is_safe() {
-                    text.to_string()
-                } else {
-                    html_escape(&text.to_string())
-                };
-                let lang = state.lookup("lang");
-                if lang
-                    .as_ref()
-                    .and_then(Value::as_str)
-                    .is_none_or(|l| l == "en")
-                {
-                    Value::from_safe_string(text)
-                } else {
-                    Value::from_safe_string(format!("<span lang=\"en\">{text}</span>"))
-                }
-            },
-        );
-        // `kbd(label)`: a key's name (e.g. the result of `t("Space")`) as `<kbd>`, for a UI
-        // string's placeholder.
-        env.add_function("kbd", |label: Value| -> Value {
-            let label = if label.is_safe() {
-                label.to_string()
-            } else {
-                html_escape(&label.to_string())
-            };
-            Value::from_safe_string(format!("<kbd>{label}</kbd>"))
-        });
-        let mut pages = PageTemplates { env, theme };
-        pages.set_catalog(std::sync::Arc::new(crate::i18n::Catalog::empty("")));
-        pages
-    }
-
-    /// Renders the template `name` (e.g. `step.html`) with `ctx`.
-    pub fn render(&self, name: &str, ctx: &Value) -> Result<String> {
-        let tmpl = self.env.get_template(name).map_err(|e| self.error(&e))?;
-        tmpl.render(ctx).map_err(|e| self.error(&e).into())
-    }
-
-    fn error(&self, e: &minijinja::Error) -> SourceError {
-        to_source_error(e, &|n| {
-            let rel = format!("templates/{n}");
-            let origin = match self.theme.get(&rel) {
-                Ok(Some((_, origin))) => origin,
-                _ => rel,
-            };
-            (PathBuf::from(origin), 0)
-        })
-    }
-}
-
-/// Makes JSON text safe to embed in HTML (no `<`, `>`, `&`, `'` characters left).
-pub fn json_for_html(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\'' => out.push_str("\\u0027"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// Escapes text for HTML content and double- or single-quoted attributes.
-pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    // Writing to a String cannot fail.
-    let _ = write_html_escaped(&mut out, s);
-    out
-}
-
-/// [`html_escape`] straight into `out`: unescaped runs are copied whole, nothing is allocated.
-pub fn write_html_escaped(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Result {
-    let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.write_str(&s[start..i])?;
-        out.write_str(entity)?;
-        start = i + 1;
-    }
-    out.write_str(&s[start..])
-}
-
 #[cfg(test)]
 mod tests {
     use super::heading_ids_raw;
@@ -585,56 +332,5 @@ mod tests {
             heading_ids_raw("Plain {# x #}\n"),
             std::borrow::Cow::Borrowed(_)
         ));
-    }
-
-    use super::*;
-
-    #[test]
-    fn escapes_like_the_reference() {
-        for s in [
-            "",
-            "plain",
-            "a & b",
-            "<a href=\"x\">it's</a>",
-            "&&",
-            "ünï & <ç>",
-            "x'",
-        ] {
-            let reference: String = s
-                .chars()
-                .map(|c| match c {
-                    '&' => "&amp;".to_string(),
-                    '<' => "&lt;".to_string(),
-                    '>' => "&gt;".to_string(),
-                    '"' => "&quot;".to_string(),
-                    '\'' => "&#39;".to_string(),
-                    c => c.to_string(),
-                })
-                .collect();
-            assert_eq!(html_escape(s), reference);
-        }
-    }
-
-    #[test]
-    fn json_filter_is_compact_and_html_safe() {
-        let t = PageTemplates::new(Theme::embedded_only());
-        let out = t
-            .env
-            .render_str(
-                "{{ v|json }}",
-                minijinja::context! { v => minijinja::context! { a => "</script><b>&'", n => 1 } },
-            )
-            .unwrap();
-        assert_eq!(
-            out,
-            r#"{"a":"\u003c/script\u003e\u003cb\u003e\u0026\u0027","n":1}"#
-        );
-    }
-
-    #[test]
-    fn safe_names() {
-        assert!(safe_relative("eu-login/create.md").is_some());
-        assert!(safe_relative("../secret").is_none());
-        assert!(safe_relative("/etc/passwd").is_none());
     }
 }

@@ -1,0 +1,237 @@
+//! [`PageTemplates`]: the theme's page templates, with the functions they use to put UI
+//! strings (`t`), links, keys and English data (`english`, `en`) into a page.
+
+use std::path::PathBuf;
+
+use minijinja::value::Value;
+use minijinja::{Environment, ErrorKind, UndefinedBehavior};
+
+use super::{html_escape, json_for_html, safe_relative, to_source_error, write_html_escaped, FUEL};
+use crate::error::{Result, SourceError};
+use crate::theme::Theme;
+
+/// The theme's page templates.
+pub struct PageTemplates {
+    env: Environment<'static>,
+    theme: Theme,
+}
+
+impl PageTemplates {
+    /// Adds the UI-string function `t("English text", name=value, ...)` in the catalog's
+    /// language (see [`crate::i18n::ui_html`]); without a call, `t` still works, in English.
+    pub fn set_catalog(&mut self, catalog: std::sync::Arc<crate::i18n::Catalog>) {
+        self.env.add_function(
+            "t",
+            move |id: String,
+                  kwargs: minijinja::value::Kwargs|
+                  -> Result<Value, minijinja::Error> {
+                let mut args = Vec::new();
+                for key in kwargs.args() {
+                    args.push((key, kwargs.get::<Value>(key)?));
+                }
+                Ok(Value::from_safe_string(crate::i18n::ui_html(
+                    &catalog, &id, &args,
+                )))
+            },
+        );
+    }
+
+    pub fn new(theme: Theme) -> PageTemplates {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_debug(true);
+        env.set_fuel(Some(FUEL));
+        let t = theme.clone();
+        env.set_loader(move |name| {
+            let Some(rel) = safe_relative(name) else {
+                return Ok(None);
+            };
+            let rel = format!("templates/{}", rel.display());
+            match t.get(&rel) {
+                Ok(Some((bytes, _))) => {
+                    String::from_utf8(bytes.into_owned())
+                        .map(Some)
+                        .map_err(|_| {
+                            minijinja::Error::new(
+                                ErrorKind::InvalidOperation,
+                                format!("{rel} is not UTF-8"),
+                            )
+                        })
+                }
+                Ok(None) => Ok(None),
+                Err(e) => Err(minijinja::Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("{e:#}"),
+                )),
+            }
+        });
+        // Compact JSON that is safe inside <script> and attributes (`tojson` adds spaces).
+        env.add_filter("json", |v: Value| -> Result<Value, minijinja::Error> {
+            let text = serde_json::to_string(&v).map_err(|e| {
+                minijinja::Error::new(ErrorKind::InvalidOperation, format!("json: {e}"))
+            })?;
+            Ok(Value::from_safe_string(json_for_html(&text)))
+        });
+        // Escape like the default formatter, but leave `/` alone: URLs stay readable.
+        env.set_formatter(|out, state, value| {
+            if *state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() {
+                if let Some(s) = value.as_str() {
+                    return write_html_escaped(out, s).map_err(|_| {
+                        minijinja::Error::new(ErrorKind::WriteFailure, "writing the page")
+                    });
+                }
+            }
+            minijinja::escape_formatter(out, state, value)
+        });
+        // `html_link(href, text)`: a safe `<a>` (href and text escaped, unless the text is
+        // already safe HTML such as the result of `t()`), for links inside UI strings.
+        env.add_function("html_link", |href: String, text: Value| -> Value {
+            let text = if text.is_safe() {
+                text.to_string()
+            } else {
+                html_escape(&text.to_string())
+            };
+            Value::from_safe_string(format!("<a href=\"{}\">{text}</a>", html_escape(&href)))
+        });
+        // `english(text)`: English data (a source document's title, a contact's name) as safe
+        // HTML for a UI string's placeholder, inside `<span lang="en">` on a page in another
+        // language, so that screen readers read it in English.
+        env.add_function(
+            "english",
+            |state: &minijinja::State, text: Value| -> Value {
+                let text = if text.is_safe() {
+                    text.to_string()
+                } else {
+                    html_escape(&text.to_string())
+                };
+                if in_english(state) {
+                    Value::from_safe_string(text)
+                } else {
+                    Value::from_safe_string(format!("<span lang=\"en\">{text}</span>"))
+                }
+            },
+        );
+        // `<p{{ en() }}>`: the attribute ` lang="en"` for an element that shows English data
+        // (a source's title, an ERN's official name) on a page in another language.
+        env.add_function("en", |state: &minijinja::State| -> Value {
+            Value::from_safe_string(if in_english(state) {
+                String::new()
+            } else {
+                " lang=\"en\"".to_string()
+            })
+        });
+        // `kbd(label)`: a key's name (e.g. the result of `t("Space")`) as `<kbd>`, for a UI
+        // string's placeholder.
+        env.add_function("kbd", |label: Value| -> Value {
+            let label = if label.is_safe() {
+                label.to_string()
+            } else {
+                html_escape(&label.to_string())
+            };
+            Value::from_safe_string(format!("<kbd>{label}</kbd>"))
+        });
+        // `style(rel)`: the shipped stylesheet `static/<rel>` in the page as `<style>`
+        // ([`crate::theme::style_element`]), or a `<link>` to it when it cannot move.
+        let shipped = std::sync::Arc::new(std::sync::OnceLock::new());
+        let styles_theme = theme.clone();
+        env.add_function(
+            "style",
+            move |state: &minijinja::State, rel: &str| -> Result<Value, minijinja::Error> {
+                let files = shipped
+                    .get_or_init(|| {
+                        styles_theme
+                            .shipped_static_files()
+                            .map_err(|e| format!("{e:#}"))
+                    })
+                    .as_ref()
+                    .map_err(|e| minijinja::Error::new(ErrorKind::InvalidOperation, e.clone()))?;
+                let css = files.get(rel).ok_or_else(|| {
+                    minijinja::Error::new(
+                        ErrorKind::InvalidOperation,
+                        format!("style(): the theme has no static/{rel}"),
+                    )
+                })?;
+                Ok(Value::from_safe_string(
+                    crate::theme::style_element(css).unwrap_or_else(|| {
+                        let root = state
+                            .lookup("root")
+                            .and_then(|r| r.as_str().map(str::to_string))
+                            .unwrap_or_default();
+                        format!(
+                            "<link rel=\"stylesheet\" href=\"{}\">",
+                            html_escape(&format!("{root}static/{rel}"))
+                        )
+                    }),
+                ))
+            },
+        );
+        let mut pages = PageTemplates { env, theme };
+        pages.set_catalog(std::sync::Arc::new(crate::i18n::Catalog::empty("")));
+        pages
+    }
+
+    /// Renders the template `name` (e.g. `step.html`) with `ctx`.
+    pub fn render(&self, name: &str, ctx: &Value) -> Result<String> {
+        let tmpl = self.env.get_template(name).map_err(|e| self.error(&e))?;
+        tmpl.render(ctx).map_err(|e| self.error(&e).into())
+    }
+
+    fn error(&self, e: &minijinja::Error) -> SourceError {
+        to_source_error(e, &|n| {
+            let rel = format!("templates/{n}");
+            let origin = match self.theme.get(&rel) {
+                Ok(Some((_, origin))) => origin,
+                _ => rel,
+            };
+            (PathBuf::from(origin), 0)
+        })
+    }
+}
+
+/// Whether the page being rendered is in English (its `lang`; a template rendered without one
+/// is English): the one test of [`PageTemplates`]' `english()` and `en()`.
+fn in_english(state: &minijinja::State) -> bool {
+    state
+        .lookup("lang")
+        .as_ref()
+        .and_then(Value::as_str)
+        .is_none_or(|l| l == "en")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_filter_is_compact_and_html_safe() {
+        let t = PageTemplates::new(Theme::embedded_only());
+        let out = t
+            .env
+            .render_str(
+                "{{ v|json }}",
+                minijinja::context! { v => minijinja::context! { a => "</script><b>&'", n => 1 } },
+            )
+            .unwrap();
+        assert_eq!(
+            out,
+            r#"{"a":"\u003c/script\u003e\u003cb\u003e\u0026\u0027","n":1}"#
+        );
+    }
+
+    #[test]
+    fn english_marks_only_pages_in_other_languages() {
+        let t = PageTemplates::new(Theme::embedded_only());
+        let tmpl = "<p{{ en() }}>{{ english(name) }}</p>";
+        let render = |lang: Option<&str>| {
+            t.env
+                .render_str(tmpl, minijinja::context! { lang => lang, name => "A & B" })
+                .unwrap()
+        };
+        assert_eq!(render(Some("en")), "<p>A &amp; B</p>");
+        assert_eq!(render(None), "<p>A &amp; B</p>");
+        assert_eq!(
+            render(Some("de")),
+            "<p lang=\"en\"><span lang=\"en\">A &amp; B</span></p>"
+        );
+    }
+}
