@@ -130,8 +130,9 @@ enum Field {
     Other,
 }
 
-/// A PO string's content without its quotes, unescaped.
-fn unescape(quoted: &str) -> String {
+/// A PO string's content without its quotes, unescaped (as polib does); an unknown escape is
+/// returned as the error.
+fn unescape(quoted: &str) -> std::result::Result<String, char> {
     let mut out = String::with_capacity(quoted.len());
     let mut chars = quoted.chars();
     while let Some(c) = chars.next() {
@@ -143,11 +144,12 @@ fn unescape(quoted: &str) -> String {
             Some('n') => out.push('\n'),
             Some('t') => out.push('\t'),
             Some('r') => out.push('\r'),
-            Some(other) => out.push(other),
+            Some(c @ ('"' | '\\')) => out.push(c),
+            Some(other) => return Err(other),
             None => out.push('\\'),
         }
     }
-    out
+    Ok(out)
 }
 
 /// Checks the PO syntax line by line (polib panics on some malformed lines and gives no line
@@ -220,7 +222,13 @@ fn validate(text: &str, file: &Path) -> Result<Vec<EntryAt>, SourceError> {
         });
         match quoted {
             Some(q) if ok => {
-                let content = unescape(&q[..q.len() - 1]);
+                let content = unescape(&q[..q.len() - 1]).map_err(|c| {
+                    SourceError::new(
+                        file,
+                        n,
+                        format!("unknown escape `\\{c}` in a PO string (use \\n, \\t, \\r, \\\" or \\\\): `{line}`"),
+                    )
+                })?;
                 match (field, ctx.as_mut(), entry.as_mut()) {
                     (Field::Ctx, Some(c), _) => c.push_str(&content),
                     (Field::Id, _, Some(e)) => e.id.push_str(&content),
@@ -586,6 +594,14 @@ mod tests {
             .add_po("msgid \"a\"\nbogus\n", Path::new("it.po"))
             .unwrap_err();
         assert_eq!(crate::error::source_error(&err).unwrap().line, 2);
+        // polib refuses an unknown escape without a line
+        let err = c
+            .add_po(
+                "msgid \"a\"\nmsgstr \"\"\n\nmsgid \"b\"\nmsgstr \"x\\qy\"\n",
+                Path::new("it.po"),
+            )
+            .unwrap_err();
+        assert_eq!(crate::error::source_error(&err).unwrap().line, 5, "{err:#}");
     }
 
     #[test]

@@ -132,9 +132,7 @@ fn made_mailto_origin(
 /// Where the page `p` shows `word`: the body of its source, the fragments it includes, or
 /// the front matter's values; else the source at line 0 (the word came from data).
 fn word_line(lib: &Library, p: &crate::render::page::PageInfo, word: &str) -> (PathBuf, usize) {
-    let source = (lib.guides.iter())
-        .flat_map(|g| std::iter::once(&g.source).chain(g.steps.iter().map(|s| &s.source)))
-        .find(|s| s.file == p.source);
+    let source = lib.source(&p.source);
     if let Some(src) = source {
         if let Some(l) = shown_word_line(&src.body, word) {
             return (src.file.clone(), src.body_line + l - 1);
