@@ -212,15 +212,11 @@ pub fn render(text: &str, opts: &RenderOptions) -> Result<Rendered> {
         .collect();
     let line_at = |offset: usize| line_starts.partition_point(|&s| s <= offset);
 
-    let top = Parser::new_ext(text, options)
-        .filter_map(|e| match e {
-            Event::Start(Tag::Heading { level, .. }) => Some(level_num(level)),
-            _ => None,
-        })
-        .min()
-        .unwrap_or(1);
     let mut events: Vec<Event> = Vec::new();
     let mut headings = Vec::new();
+    // Each heading's level as written, its inner HTML and where its HTML goes in `events`:
+    // the levels are shifted once the shallowest one is known (one parse of the text).
+    let mut heading_html: Vec<(u8, String, String, usize)> = Vec::new();
     let mut used_ids: HashMap<String, usize> = HashMap::new();
     let mut has_code = false;
 
@@ -283,10 +279,8 @@ pub fn render(text: &str, opts: &RenderOptions) -> Result<Rendered> {
                 *n += 1;
                 let mut inner_html = String::new();
                 html::push_html(&mut inner_html, inner.into_iter());
-                events.push(Event::Html(CowStr::from(format!(
-                    "<h{level} id=\"{}\">{inner_html}</h{level}>\n",
-                    html_escape(&id)
-                ))));
+                heading_html.push((level, html_escape(&id), inner_html, events.len()));
+                events.push(Event::Html(CowStr::Borrowed("")));
                 headings.push(Heading { level, id, text });
             } else {
                 buf.push(event);
@@ -295,8 +289,7 @@ pub fn render(text: &str, opts: &RenderOptions) -> Result<Rendered> {
         }
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                let level = (level_num(level) - top + opts.min_heading_level).min(6);
-                heading = Some((level, id.map(|s| s.to_string()), Vec::new()));
+                heading = Some((level_num(level), id.map(|s| s.to_string()), Vec::new()));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
@@ -331,6 +324,18 @@ pub fn render(text: &str, opts: &RenderOptions) -> Result<Rendered> {
             Event::Html(h) | Event::InlineHtml(h) => events.push(Event::Text(h)),
             other => events.push(other),
         }
+    }
+    // The shallowest heading becomes `min_heading_level`, the others keep their distance.
+    let top = headings.iter().map(|h| h.level).min().unwrap_or(1);
+    let shift = |level: u8| (level - top + opts.min_heading_level).min(6);
+    for h in &mut headings {
+        h.level = shift(h.level);
+    }
+    for (level, id, inner_html, at) in heading_html {
+        let level = shift(level);
+        events[at] = Event::Html(CowStr::from(format!(
+            "<h{level} id=\"{id}\">{inner_html}</h{level}>\n"
+        )));
     }
     let mut out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());

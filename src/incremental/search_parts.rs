@@ -7,16 +7,25 @@ use rayon::prelude::*;
 
 use crate::content::Library;
 use crate::pipeline::Built;
-use crate::search::{self, IndexBuilder, PagePart};
+use crate::search::{self, IndexBuilder, PagePart, TermTable};
 
 /// Each language's search index in parts, one per guide and step page (what
 /// [`pipeline::search`] builds at once): a rebuild analyses only the pages rendered again and
-/// puts the indexes together anew from the parts.
+/// puts the indexes together anew from the parts, whose terms are numbered in the language's
+/// [`TermTable`] (no term is looked up or sorted again).
 pub(super) struct SearchParts {
     default: String,
     others: Vec<String>,
-    /// Language -> page folder -> the page's part.
-    parts: BTreeMap<String, BTreeMap<String, PagePart>>,
+    /// Language -> its terms and its pages' parts.
+    parts: BTreeMap<String, Language>,
+}
+
+/// One language's index in parts.
+#[derive(Default)]
+struct Language {
+    terms: TermTable,
+    /// Page folder -> the page's part.
+    pages: BTreeMap<String, PagePart<u32>>,
 }
 
 impl SearchParts {
@@ -25,7 +34,7 @@ impl SearchParts {
         let others = lib.config.languages.clone();
         let parts = std::iter::once(&default)
             .chain(&others)
-            .map(|l| (l.clone(), BTreeMap::new()))
+            .map(|l| (l.clone(), Language::default()))
             .collect();
         SearchParts {
             default,
@@ -60,15 +69,21 @@ impl SearchParts {
                 (lang, folder, part)
             })
             .collect();
+        let mut by_lang: BTreeMap<&str, Vec<(String, Option<PagePart>)>> = BTreeMap::new();
         for (lang, folder, part) in analysed {
-            let Some(pages) = self.parts.get_mut(lang) else {
-                continue;
-            };
-            match part {
-                Some(part) => pages.insert(folder, part),
-                None => pages.remove(&folder),
-            };
+            by_lang.entry(lang).or_default().push((folder, part));
         }
+        let work: Vec<(&mut Language, Vec<(String, Option<PagePart>)>)> = (self.parts.iter_mut())
+            .filter_map(|(lang, l)| Some((l, by_lang.remove(lang.as_str())?)))
+            .collect();
+        work.into_par_iter().for_each(|(l, pages)| {
+            for (folder, part) in pages {
+                match part {
+                    Some(part) => l.pages.insert(folder, l.terms.number(part)),
+                    None => l.pages.remove(&folder),
+                };
+            }
+        });
     }
 
     /// Writes each language's `search/<lang>.js` into `built` from the parts.
@@ -76,12 +91,12 @@ impl SearchParts {
         let indexes: Vec<(String, String, search::IndexStats)> = self
             .parts
             .par_iter()
-            .map(|(lang, pages)| {
+            .map(|(lang, l)| {
                 let mut b = IndexBuilder::new(lang);
-                for part in pages.values() {
-                    b.add_part(part);
+                for part in l.pages.values() {
+                    b.add_numbered(part);
                 }
-                let (js, stats) = b.finish();
+                let (js, stats) = b.finish_numbered(&l.terms);
                 (lang.clone(), js, stats)
             })
             .collect();

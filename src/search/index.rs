@@ -131,11 +131,58 @@ impl IndexStats {
 }
 
 /// One page's part of an index: its folder, title and sections (heading, anchor, terms).
-pub struct PagePart {
+/// `T` is how a term is named: by its text, or by its number in a [`TermTable`].
+pub struct PagePart<T = String> {
     path: String,
     title: String,
-    sections: Vec<(String, String, Vec<String>)>,
+    sections: Vec<(String, String, Vec<T>)>,
     words: usize,
+}
+
+/// Terms by number, kept across builds (`serve` keeps one table per language): the parts it
+/// keeps name their terms by number ([`TermTable::number`]), so an index put together from
+/// them ([`IndexBuilder::add_numbered`], [`IndexBuilder::finish_numbered`]) looks no term up
+/// and sorts none. Terms no part uses any more stay in the table and out of the index.
+#[derive(Default)]
+pub struct TermTable {
+    terms: Interned,
+    /// Every term's number, in the order the index lists terms (see [`sort_terms`]).
+    sorted: Vec<u32>,
+}
+
+impl TermTable {
+    /// `part` with its terms numbered in this table.
+    pub fn number(&mut self, part: PagePart) -> PagePart<u32> {
+        let known = self.terms.list.len();
+        let sections = (part.sections.into_iter())
+            .map(|(heading, anchor, terms)| {
+                let mut ids: Vec<u32> = terms.iter().map(|t| self.terms.id(t)).collect();
+                ids.sort_unstable();
+                (heading, anchor, ids)
+            })
+            .collect();
+        if self.terms.list.len() > known {
+            self.sorted
+                .extend(known as u32..self.terms.list.len() as u32);
+            // sorted already up to the new terms: the sort merges them in
+            sort_terms(&mut self.sorted, &self.terms.list);
+        }
+        PagePart {
+            path: part.path,
+            title: part.title,
+            sections,
+            words: part.words,
+        }
+    }
+}
+
+/// Term numbers in the order the index lists the terms: as JavaScript compares strings (UTF-16
+/// units), for its binary search.
+fn sort_terms(ids: &mut [u32], terms: &[String]) {
+    ids.sort_by(|&a, &b| {
+        let (a, b) = (&terms[a as usize], &terms[b as usize]);
+        a.encode_utf16().cmp(b.encode_utf16())
+    });
 }
 
 /// A string for the table joined by newlines.
@@ -200,7 +247,8 @@ impl IndexBuilder {
     }
 
     /// A page's part of the index, analysed (what [`IndexBuilder::add_page`] adds; `serve`
-    /// keeps each page's between rebuilds and analyses only the pages rendered again).
+    /// keeps each page's between rebuilds, numbered by [`TermTable::number`], and analyses only the
+    /// pages rendered again).
     pub fn page_part(&mut self, path: &str, title: &str, html: &str) -> PagePart {
         let mut part = PagePart {
             path: path.to_string(),
@@ -225,17 +273,13 @@ impl IndexBuilder {
         part
     }
 
-    /// Adds a page from its part ([`IndexBuilder::page_part`]): the same index as
-    /// [`IndexBuilder::add_sections`].
-    pub fn add_part(&mut self, part: &PagePart) {
+    /// Adds a page from its part with numbered terms ([`TermTable::number`]); the index is
+    /// finished with [`IndexBuilder::finish_numbered`] and the same table.
+    pub fn add_numbered(&mut self, part: &PagePart<u32>) {
         let (page, title_id) = self.add_page_row(&part.path, &part.title);
-        let mut found = Vec::new();
         for (heading, anchor, terms) in &part.sections {
             let (heading, anchor) = self.heading_anchor(title_id, heading, anchor);
-            found.clear();
-            found.extend(terms.iter().map(|t| self.terms.id(t)));
-            found.sort_unstable();
-            self.push_section(page, heading, anchor, &found);
+            self.push_section(page, heading, anchor, terms);
         }
         self.words += part.words;
     }
@@ -292,7 +336,22 @@ impl IndexBuilder {
     }
 
     /// The script `search/<lang>.js` and its sizes.
-    pub fn finish(self) -> (String, IndexStats) {
+    pub fn finish(mut self) -> (String, IndexStats) {
+        let terms = std::mem::take(&mut self.terms.list);
+        let mut sorted: Vec<u32> = (0..terms.len() as u32).collect();
+        sort_terms(&mut sorted, &terms);
+        self.write(&terms, &sorted)
+    }
+
+    /// [`IndexBuilder::finish`] for pages added by [`IndexBuilder::add_numbered`] with terms
+    /// numbered in `table`.
+    pub fn finish_numbered(self, table: &TermTable) -> (String, IndexStats) {
+        self.write(&table.terms.list, &table.sorted)
+    }
+
+    /// The script and its sizes: `terms` by number, `sorted` their numbers in the index's
+    /// order; a term in no section is left out.
+    fn write(self, terms: &[String], sorted: &[u32]) -> (String, IndexStats) {
         // Sections with the same anchor and heading (the same step's part in every guide and
         // network) get neighbouring numbers, so a term's sections form long runs.
         let mut order: Vec<usize> = (0..self.sections.len()).collect();
@@ -300,7 +359,7 @@ impl IndexBuilder {
             let r = &self.sections[s];
             (r.anchor, r.heading, r.page)
         });
-        let mut postings: Vec<Vec<u32>> = vec![Vec::new(); self.terms.list.len()];
+        let mut postings: Vec<Vec<u32>> = vec![Vec::new(); terms.len()];
         for (k, &s) in order.iter().enumerate() {
             for &t in &self.section_terms[self.sections[s].terms.clone()] {
                 postings[t as usize].push(k as u32);
@@ -329,24 +388,24 @@ impl IndexBuilder {
                 push_varint(&mut p, s);
             }
         }
-        // Sorted as JavaScript compares strings (UTF-16 units), for its binary search.
-        let mut by_text: Vec<usize> = (0..self.terms.list.len()).collect();
-        by_text.sort_by(|&a, &b| {
-            let (a, b) = (&self.terms.list[a], &self.terms.list[b]);
-            a.encode_utf16().cmp(b.encode_utf16())
-        });
         let mut t = String::new();
         let mut d = String::new();
         let mut prev = "";
-        for (i, &term) in by_text.iter().enumerate() {
-            if i > 0 {
+        let mut used = 0;
+        for &term in sorted {
+            let secs = &postings[term as usize];
+            if secs.is_empty() {
+                continue;
+            }
+            if used > 0 {
                 t.push(',');
                 d.push(',');
             }
-            let text = self.terms.list[term].as_str();
+            used += 1;
+            let text = terms[term as usize].as_str();
             front_code(&mut t, prev, text);
             prev = text;
-            push_runs(&mut d, &postings[term]);
+            push_runs(&mut d, secs);
         }
         let json_str = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
         // `</` cannot end the script early: the file is loaded by src, but keep it safe to
@@ -363,7 +422,7 @@ impl IndexBuilder {
         let stats = IndexStats {
             bytes: js.len(),
             words: self.words,
-            terms: self.terms.list.len(),
+            terms: used,
             sections: self.sections.len(),
             pages: self.pages.len(),
         };

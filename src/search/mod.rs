@@ -33,7 +33,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-pub use index::{IndexBuilder, IndexStats, PagePart};
+pub use index::{IndexBuilder, IndexStats, PagePart, TermTable};
 pub use text::page_content;
 use text::sections;
 
@@ -124,11 +124,23 @@ mod tests {
         assert!(de_js.contains(r"Anmelden\nnet\nsign-in\n"), "{de_js}");
         assert!(de_js.contains("druck") && de_js.contains("next"), "{de_js}");
         assert_eq!(built[2].2.pages, 0);
-        // Built from per-page parts (as `serve` does), the index is the same.
+        // Built from per-page parts with numbered terms (as `serve` does), the index is the
+        // same, also when the table holds terms no part uses (a page's text before an edit).
+        let mut table = TermTable::default();
+        let part = |html: &str| {
+            let (title, content) = page_content(html).unwrap();
+            IndexBuilder::new("de").page_part("net/sign-in", &title, content)
+        };
+        let old = page(
+            "Alt",
+            "<h2 id=\"x\">Zuvor</h2><p>Ältere Wörter, zuerst.</p>",
+        );
+        table.number(part(&old));
+        let numbered = table.number(part(&de));
         let mut b = IndexBuilder::new("de");
-        let (title, content) = page_content(&de).unwrap();
-        let part = IndexBuilder::new("de").page_part("net/sign-in", &title, content);
-        b.add_part(&part);
-        assert_eq!(&b.finish().0, de_js);
+        b.add_numbered(&numbered);
+        let (js, stats) = b.finish_numbered(&table);
+        assert_eq!(&js, de_js);
+        assert_eq!(&stats, de_stats);
     }
 }

@@ -16,10 +16,14 @@ use crate::error::{anyhow, Result};
 use crate::incremental::ChangeKind;
 
 /// How long a file must be quiet before its change is reported: editors write a file in
-/// several steps (an atomic save is a write and a rename within a millisecond or two); this is
-/// the main part of the edit-to-reload latency. A change caught half-written fails the rebuild,
-/// which is retried with the next event.
-pub const DEBOUNCE: Duration = Duration::from_millis(20);
+/// several steps. Measured with inotify on this project's machine: `sed -i` and an atomic save
+/// (write a temporary file, rename it) within one millisecond; vim truncates and writes the
+/// file within 0.2 ms, then, after its fsync (5-12 ms), changes attributes and closes it. So
+/// the content is complete within a millisecond or two, and a late event (vim's attributes)
+/// only rebuilds again without changing the output (no reload). A change caught half-written
+/// fails the rebuild, or reloads a page that the next event's rebuild corrects. The file is
+/// reported 10-12.5 ms after its last event (the debouncer checks every quarter of this).
+pub const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// Folders watched recursively, relative to the site folder (the site folder itself is watched
 /// without recursion, for `site.toml` and for these folders appearing).
