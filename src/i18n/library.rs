@@ -7,13 +7,13 @@
 //! page keeps its English sources (and includes the English copies of shared fragments,
 //! `@en/<name>`), and shows one banner.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::translate::{translate_data, translate_network};
+use super::translate::{translate_data, translate_network, FragmentShare};
 use super::{
     english_includes, page_share, rel_ctx, translate_markdown, translate_sandbox, translate_text,
     Catalog, Share, DATA_CTX, ENGLISH_INCLUDE_PREFIX,
@@ -52,13 +52,17 @@ pub(crate) fn translate(
 ) -> Translated {
     let site = &lib.site_dir;
     let shared = &lib.shared;
-    let fragment = |name: &str| -> Option<(String, String)> {
-        shared.get(name).and_then(|f| {
-            f.text
-                .as_ref()
-                .ok()
-                .map(|t| (rel_ctx(site, &f.file), t.clone()))
-        })
+    // Each fragment's share once (by name: the first of a name, as `Shared::get` finds it).
+    let mut fragment_shares: HashMap<&str, Option<FragmentShare>> = HashMap::new();
+    for (name, f) in &shared.fragments {
+        fragment_shares.entry(name.as_str()).or_insert_with(|| {
+            let text = f.text.as_ref().ok()?;
+            Some(FragmentShare::new(catalog, &rel_ctx(site, &f.file), text))
+        });
+    }
+    let fragment_shares = &fragment_shares;
+    let fragment = |name: &str| -> Option<&FragmentShare> {
+        fragment_shares.get(name).and_then(Option::as_ref)
     };
     let mut out = lib.clone();
     let mut shares = BTreeMap::new();

@@ -59,7 +59,13 @@ pub fn localize_markdown_labels(html: &str, catalog: &Catalog) -> String {
             out = out.replace(&from, &to);
         }
     };
+    // Each kind of label only on a page that has that kind of element (one search instead of
+    // one per label: this ran on every page of every other language).
+    let admonitions = html.contains("<p class=\"admonition-title\">");
     for label in ["Note", "Tip", "Important", "Warning", "Caution"] {
+        if !admonitions {
+            break;
+        }
         let t = ui(catalog, label);
         if t == label {
             continue;
@@ -71,7 +77,7 @@ pub fn localize_markdown_labels(html: &str, catalog: &Catalog) -> String {
         );
     }
     let t = ui(catalog, FULL_SIZE);
-    if t != FULL_SIZE {
+    if t != FULL_SIZE && html.contains("<span class=\"eg-vh\"> (") {
         let t = crate::templates::html_escape(t);
         put(
             format!("<span class=\"eg-vh\"> ({FULL_SIZE})</span>"),
@@ -228,12 +234,28 @@ pub fn english_includes(body: &str) -> String {
 /// The share of a page's units that `catalog` translates: its own front-matter texts and
 /// Markdown units, and those of the shared fragments it includes (recursively, each once).
 /// `fragment(name)` gives a fragment's context and text.
-pub fn page_share(
+/// A shared fragment's own share, and the fragments it includes (worked out once per
+/// language, not once per page that includes it).
+pub struct FragmentShare {
+    pub share: Share,
+    pub includes: Vec<String>,
+}
+
+impl FragmentShare {
+    pub fn new(catalog: &Catalog, ctx: &str, text: &str) -> FragmentShare {
+        FragmentShare {
+            share: markdown_share(catalog, ctx, text),
+            includes: include_names(text),
+        }
+    }
+}
+
+pub fn page_share<'f>(
     catalog: &Catalog,
     ctx: &str,
     front: &[&str],
     body: &str,
-    fragment: &dyn Fn(&str) -> Option<(String, String)>,
+    fragment: &dyn Fn(&str) -> Option<&'f FragmentShare>,
 ) -> Share {
     let mut share = Share {
         translated: front
@@ -249,9 +271,9 @@ pub fn page_share(
         if !seen.insert(name.clone()) {
             continue;
         }
-        if let Some((fctx, text)) = fragment(&name) {
-            share.add(markdown_share(catalog, &fctx, &text));
-            queue.extend(include_names(&text));
+        if let Some(f) = fragment(&name) {
+            share.add(f.share);
+            queue.extend(f.includes.iter().cloned());
         }
     }
     share
@@ -278,7 +300,13 @@ pub fn mark_untranslated(html: &str, mark: &str) -> String {
     let mut out = String::with_capacity(html.len() + 256);
     // The open tag: where it starts in `out`, and whether one of its attributes is English.
     let mut tag: Option<(usize, bool)> = None;
-    for c in html.chars() {
+    let special = |c: char| matches!(c, UNTRANSLATED_START | UNTRANSLATED_END | '<' | '>');
+    let mut rest = html;
+    // Ordinary text is copied a run at a time, up to the next character that matters.
+    while let Some(i) = rest.find(special) {
+        out.push_str(&rest[..i]);
+        let c = rest[i..].chars().next().unwrap_or('<');
+        rest = &rest[i + c.len_utf8()..];
         match (c, tag.as_mut()) {
             (UNTRANSLATED_START | UNTRANSLATED_END, Some((_, english))) => *english = true,
             (UNTRANSLATED_START, None) => out.push_str(open),
@@ -300,6 +328,7 @@ pub fn mark_untranslated(html: &str, mark: &str) -> String {
             _ => out.push(c),
         }
     }
+    out.push_str(rest);
     out
 }
 
