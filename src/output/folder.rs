@@ -1,8 +1,8 @@
 //! The folders on disk: a new site written beside the output and swapped in, what a stopped
-//! run left removed. Creating, linking and removing thousands of small files and folders is
-//! waiting, not work (on ext4 mounted with `discard`, removing one folder waits about 3 ms while
-//! hundreds at once take no longer than one): it runs on a pool of many threads of its own
-//! ([`io_pool`]), not on the rendering threads (one per core).
+//! run left removed. Removing thousands of folders is waiting, not work (on ext4 mounted with
+//! `discard`, removing one folder waits about 3 ms while hundreds at once take no longer than
+//! one): it runs on a pool of many threads of its own ([`io_pool`]), not on the rendering
+//! threads (one per core).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -14,8 +14,8 @@ use super::claim::{absolute, is_ours_or_empty, OutputRefused};
 use super::{MARKER, MARKER_TEXT};
 use crate::error::{Context, Result};
 
-/// The threads that create, link and remove files: far more than cores, since each mostly
-/// waits for the file system.
+/// The threads that remove the previous output: far more than cores, since each mostly waits
+/// for the file system.
 fn io_pool() -> Option<&'static rayon::ThreadPool> {
     static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
     POOL.get_or_init(|| {
@@ -101,20 +101,20 @@ fn write_all(
         .keys()
         .filter_map(|rel| dir.join(rel).parent().map(Path::to_path_buf))
         .collect();
-    on_io_threads(|| {
-        folders.par_iter().try_for_each(|p| {
-            std::fs::create_dir_all(p).with_context(|| format!("creating {}", p.display()))
-        })?;
-        files.par_iter().try_for_each(|(rel, bytes)| {
-            let bytes = bytes.as_slice();
-            let path = dir.join(rel);
-            if let Some(old) = previous.map(|p| p.join(rel)) {
-                if same_contents(&old, bytes) && std::fs::hard_link(&old, &path).is_ok() {
-                    return Ok(());
-                }
+    // On the rendering threads: creating files takes the file system's locks, and more
+    // threads than cores made a fresh build's writing slower, not faster.
+    folders.par_iter().try_for_each(|p| {
+        std::fs::create_dir_all(p).with_context(|| format!("creating {}", p.display()))
+    })?;
+    files.par_iter().try_for_each(|(rel, bytes)| {
+        let bytes = bytes.as_slice();
+        let path = dir.join(rel);
+        if let Some(old) = previous.map(|p| p.join(rel)) {
+            if same_contents(&old, bytes) && std::fs::hard_link(&old, &path).is_ok() {
+                return Ok(());
             }
-            std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))
-        })
+        }
+        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))
     })
 }
 
