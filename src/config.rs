@@ -4,6 +4,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::content::positions::{config_line, ConfigValue};
 use crate::error::{Context, Result, SourceError};
 use crate::input::{self, decode_text};
 
@@ -114,15 +115,11 @@ impl SiteConfig {
 
     /// `text` is the file's, for line numbers.
     fn validate(&self, text: &str, path: &Path) -> Result<(), SourceError> {
-        let line = |key: &str| {
-            text.lines()
-                .position(|l| l.trim_start().starts_with(key))
-                .map_or(0, |i| i + 1)
-        };
+        let line = |value: ConfigValue| config_line(text, value);
         if self.title.trim().is_empty() {
             return Err(SourceError::new(
                 path,
-                line("title"),
+                line(ConfigValue::Title),
                 "`title` must not be empty",
             ));
         }
@@ -134,7 +131,7 @@ impl SiteConfig {
         {
             return Err(SourceError::new(
                 path,
-                line("theme"),
+                line(ConfigValue::Theme),
                 format!(
                     "`theme` \"{theme}\" must be the name of a folder in themes/ (no path): \
                      a theme is read only from inside the site folder"
@@ -144,18 +141,18 @@ impl SiteConfig {
         if !is_language_tag(&self.language) {
             return Err(SourceError::new(
                 path,
-                line("language"),
+                line(ConfigValue::Language),
                 format!(
                     "`language` \"{}\" is not a language tag such as \"en\"",
                     self.language
                 ),
             ));
         }
-        for lang in &self.languages {
+        for (i, lang) in self.languages.iter().enumerate() {
             if !is_language_tag(lang) || lang == &self.language {
                 return Err(SourceError::new(
                     path,
-                    line("languages"),
+                    line(ConfigValue::Languages(i)),
                     format!(
                         "`languages`: \"{lang}\" must be a language tag such as \"de\", other than `language` (\"{}\")",
                         self.language
@@ -167,7 +164,7 @@ impl SiteConfig {
             if !is_email(email) {
                 return Err(SourceError::new(
                     path,
-                    line("email"),
+                    line(ConfigValue::PortalEmail),
                     format!("portal email \"{email}\" is not a valid e-mail address"),
                 ));
             }
@@ -176,7 +173,7 @@ impl SiteConfig {
             if !crate::content::data::is_http_url(url) || url.contains(['?', '#']) {
                 return Err(SourceError::new(
                     path,
-                    line("base_url"),
+                    line(ConfigValue::BaseUrl),
                     format!(
                         "`base_url` \"{url}\" is not the web address of a folder, such as \"https://help.example.org/portal/\""
                     ),
@@ -186,19 +183,15 @@ impl SiteConfig {
         if !(0.0..=1.0).contains(&self.translation_threshold) {
             return Err(SourceError::new(
                 path,
-                line("translation_threshold"),
+                line(ConfigValue::TranslationThreshold),
                 "`translation_threshold` must be a share between 0 and 1 (for example 0.8)",
             ));
         }
-        for c in &self.contacts {
+        for (i, c) in self.contacts.iter().enumerate() {
             if !is_email(&c.email) {
-                let at = text
-                    .lines()
-                    .position(|l| l.contains(&c.email))
-                    .map_or(0, |i| i + 1);
                 return Err(SourceError::new(
                     path,
-                    at,
+                    line(ConfigValue::ContactEmail(i)),
                     format!(
                         "contact `{}`: \"{}\" is not a valid e-mail address",
                         c.id, c.email
@@ -297,6 +290,23 @@ mod tests {
             )
             .unwrap_err();
             assert!(err.to_string().starts_with("site.toml:3:"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn checked_values_are_named_at_their_own_line() {
+        // each bad value comes after a line that starts with its key or holds its text
+        let cases = [
+            ("description = \"\"\"\ntitle = a\n\"\"\"\ntitle = \" \"\nas_of = 2026-11-22\n", 4),
+            ("title = \"T\"\nas_of = 2026-11-22\n[[contacts]]\nid = \"a\"\nname = \"A\"\nemail = \"a@b.org\"\n[portal]\nemail = \"bad\"\n", 8),
+            ("title = \"T\"\nas_of = 2026-11-22\nlanguages = [\n  \"de\",\n  \"en\",\n]\n", 5),
+            ("title = \"T\"\nas_of = 2026-11-22\n[[contacts]]\nid = \"a\"\nname = \"x@\"\nemail = \"x@\"\n[[contacts]]\nid = \"b\"\nname = \"B\"\nemail = \"x@\"\n", 6),
+            ("title = \"T\"\ndescription = \"\"\"\ntheme = \"a/b\"\n\"\"\"\nas_of = 2026-11-22\ntheme = \"a/b\"\n", 6),
+        ];
+        for (text, line) in cases {
+            let err = SiteConfig::parse(text, Path::new("site.toml")).unwrap_err();
+            let s = err.to_string();
+            assert!(s.starts_with(&format!("site.toml:{line}:")), "{text}\n{s}");
         }
     }
 

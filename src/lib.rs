@@ -18,6 +18,7 @@ mod handout;
 mod html;
 mod i18n;
 mod images;
+mod included;
 pub mod incremental;
 mod input;
 mod lint;

@@ -279,14 +279,6 @@ pub(crate) fn yaml_line<T>(value: &Spanned<T>) -> usize {
     usize::try_from(value.referenced.line()).unwrap_or(0)
 }
 
-/// 1-based line of the first line containing `needle`, or 0.
-pub fn line_of(text: &str, needle: &str) -> usize {
-    text.lines()
-        .position(|l| l.contains(needle))
-        .map(|i| i + 1)
-        .unwrap_or(0)
-}
-
 fn read(path: &Path) -> Result<String> {
     read_text(path)
 }

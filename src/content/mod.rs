@@ -198,16 +198,12 @@ impl Library {
         &self.networks[&guide.meta.network]
     }
 
-    /// The text of a source file the library read (a guide's or step's Markdown, `site.toml`).
-    pub(crate) fn source_text(&self, file: &Path) -> Option<&str> {
-        if file == self.site_dir.join("site.toml") {
-            return Some(&self.config_text);
-        }
+    /// The Markdown source (a guide's `_index.md` or a step) read from `file`.
+    pub(crate) fn source(&self, file: &Path) -> Option<&guide::Source> {
         self.guides
             .iter()
             .flat_map(|g| std::iter::once(&g.source).chain(g.steps.iter().map(|s| &s.source)))
             .find(|s| s.file == file)
-            .map(|s| s.text.as_str())
     }
 
     pub(crate) fn guide(&self, slug: &str) -> Option<&Guide> {

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use super::data::yaml_line;
+use super::guide::{front_matter_line, split_front_matter, Source};
 
 type Pos = Option<Spanned<IgnoredAny>>;
 
@@ -220,8 +221,77 @@ pub(crate) fn sandbox_line(text: &str, value: SandboxValue) -> usize {
     }
 }
 
+/// The texts of a Markdown source's front matter that are translated.
+#[derive(Deserialize)]
+struct FrontPos {
+    title: Pos,
+    summary: Pos,
+    #[serde(default)]
+    shortcuts: Vec<ShortcutPos>,
+}
+
+#[derive(Deserialize)]
+struct ShortcutPos {
+    label: Pos,
+}
+
+/// A text of the front matter.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum FrontText {
+    Title,
+    Summary,
+    /// The `label` of the shortcut at this index (a guide's `_index.md`).
+    ShortcutLabel(usize),
+}
+
+/// The file line of a text of `source`'s front matter (0 when it has none).
+pub(crate) fn front_text_line(source: &Source, value: FrontText) -> usize {
+    let Ok((yaml, _, _)) = split_front_matter(&source.text, &source.file) else {
+        return 0;
+    };
+    let Ok(front) = serde_saphyr::from_str::<FrontPos>(&yaml) else {
+        return 0;
+    };
+    let pos = match value {
+        FrontText::Title => front.title.as_ref(),
+        FrontText::Summary => front.summary.as_ref(),
+        FrontText::ShortcutLabel(i) => front.shortcuts.get(i).and_then(|s| s.label.as_ref()),
+    };
+    pos.map_or(0, front_matter_line)
+}
+
+/// The file lines of each top-level value of `source`'s front matter, in order: from the
+/// value's first line up to the next value's (comments between them included).
+pub(crate) fn front_value_lines(source: &Source) -> Vec<std::ops::Range<usize>> {
+    type Values = std::collections::BTreeMap<String, Spanned<IgnoredAny>>;
+    let Ok((yaml, first, _)) = split_front_matter(&source.text, &source.file) else {
+        return Vec::new();
+    };
+    let Ok(values) = serde_saphyr::from_str::<Values>(&yaml) else {
+        return Vec::new();
+    };
+    let mut starts: Vec<usize> = values
+        .values()
+        .map(front_matter_line)
+        .filter(|l| *l > 0)
+        .collect();
+    starts.sort_unstable();
+    let end = first + yaml.lines().count();
+    (0..starts.len())
+        .map(|i| starts[i]..starts.get(i + 1).copied().unwrap_or(end))
+        .collect()
+}
+
+type TomlPos = Option<toml::Spanned<IgnoredAny>>;
+
 #[derive(Deserialize)]
 struct ConfigPos {
+    title: TomlPos,
+    theme: TomlPos,
+    language: TomlPos,
+    languages: Option<Vec<toml::Spanned<IgnoredAny>>>,
+    base_url: TomlPos,
+    translation_threshold: TomlPos,
     #[serde(default)]
     contacts: Vec<ConfigContactPos>,
     portal: Option<ConfigContactPos>,
@@ -229,26 +299,39 @@ struct ConfigPos {
 
 #[derive(Deserialize)]
 struct ConfigContactPos {
-    email: Option<toml::Spanned<IgnoredAny>>,
+    email: TomlPos,
 }
 
-/// An e-mail address of `site.toml` that a check names.
+/// A value of `site.toml` that a check names.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum ConfigEmail {
+pub(crate) enum ConfigValue {
+    Title,
+    Theme,
+    Language,
+    /// The entry of `languages` at this index.
+    Languages(usize),
+    BaseUrl,
+    TranslationThreshold,
     /// The `email` of the `[[contacts]]` entry at this index.
-    Contact(usize),
+    ContactEmail(usize),
     /// `[portal] email`.
-    Portal,
+    PortalEmail,
 }
 
-/// The line of an e-mail address in the text of `site.toml`.
-pub(crate) fn config_email_line(text: &str, value: ConfigEmail) -> usize {
+/// The line of a value in the text of `site.toml` (0 when it is not there).
+pub(crate) fn config_line(text: &str, value: ConfigValue) -> usize {
     let Ok(c) = toml::from_str::<ConfigPos>(text) else {
         return 0;
     };
     let pos = match value {
-        ConfigEmail::Contact(i) => c.contacts.get(i).and_then(|c| c.email.as_ref()),
-        ConfigEmail::Portal => c.portal.as_ref().and_then(|p| p.email.as_ref()),
+        ConfigValue::Title => c.title.as_ref(),
+        ConfigValue::Theme => c.theme.as_ref(),
+        ConfigValue::Language => c.language.as_ref(),
+        ConfigValue::Languages(i) => c.languages.as_ref().and_then(|l| l.get(i)),
+        ConfigValue::BaseUrl => c.base_url.as_ref(),
+        ConfigValue::TranslationThreshold => c.translation_threshold.as_ref(),
+        ConfigValue::ContactEmail(i) => c.contacts.get(i).and_then(|c| c.email.as_ref()),
+        ConfigValue::PortalEmail => c.portal.as_ref().and_then(|p| p.email.as_ref()),
     };
     pos.and_then(|p| text.get(..p.span().start))
         .map_or(0, |before| before.matches('\n').count() + 1)
@@ -261,9 +344,9 @@ mod tests {
     #[test]
     fn config_emails_at_their_own_line() {
         let text = "# a@x.example.org, b@x.example.org were the old addresses\ntitle = \"T\"\n\n[portal]\nemail = \"b@x.example.org\"\n\n[[contacts]]\nname = \"A\"\nemail = \"a@x.example.org\"\n\n[[contacts]]\nname = \"C\"\n";
-        assert_eq!(config_email_line(text, ConfigEmail::Portal), 5);
-        assert_eq!(config_email_line(text, ConfigEmail::Contact(0)), 9);
-        assert_eq!(config_email_line(text, ConfigEmail::Contact(1)), 0);
+        assert_eq!(config_line(text, ConfigValue::PortalEmail), 5);
+        assert_eq!(config_line(text, ConfigValue::ContactEmail(0)), 9);
+        assert_eq!(config_line(text, ConfigValue::ContactEmail(1)), 0);
     }
 
     #[test]
@@ -274,6 +357,24 @@ mod tests {
         assert_eq!(sandbox_line(text, SandboxValue::Network("sms")), 7);
         assert_eq!(sandbox_line(text, SandboxValue::PasswordVariant), 8);
         assert_eq!(sandbox_line(text, SandboxValue::Network("nope")), 0);
+    }
+
+    #[test]
+    fn front_matter_texts_at_their_own_line() {
+        let text = "---\n# label: see below\ntitle: \"label: x\"\nshortcuts:\n  - label: A\n    step: a\n  - step: b\n    label: B\n---\nsummary: not front matter\n";
+        let (_, _, source) = split_front_matter(text, std::path::Path::new("g.md")).unwrap();
+        assert_eq!(front_text_line(&source, FrontText::Title), 3);
+        assert_eq!(front_text_line(&source, FrontText::ShortcutLabel(0)), 5);
+        assert_eq!(front_text_line(&source, FrontText::ShortcutLabel(1)), 8);
+        assert_eq!(front_text_line(&source, FrontText::ShortcutLabel(2)), 0);
+        assert_eq!(front_text_line(&source, FrontText::Summary), 0);
+    }
+
+    #[test]
+    fn front_matter_values_own_their_lines() {
+        let text = "---\ntitle: T\nshortcuts:\n  - label: A\n  # a note\nsource: S\n---\nbody\n";
+        let (_, _, source) = split_front_matter(text, std::path::Path::new("g.md")).unwrap();
+        assert_eq!(front_value_lines(&source), [2..4, 4..6, 6..7]);
     }
 
     #[test]

@@ -115,11 +115,52 @@ pub fn placeholders_kept(ctx: &str, msgid: &str, msgstr: &str) -> bool {
     true
 }
 
+/// Where an entry of a PO file is: its `msgid`'s line, its context and its id.
+struct EntryAt {
+    line: usize,
+    ctx: String,
+    id: String,
+}
+
+/// Which string a quoted continuation line belongs to.
+#[derive(Clone, Copy, PartialEq)]
+enum Field {
+    Ctx,
+    Id,
+    Other,
+}
+
+/// A PO string's content without its quotes, unescaped (as polib does); an unknown escape is
+/// returned as the error.
+fn unescape(quoted: &str) -> std::result::Result<String, char> {
+    let mut out = String::with_capacity(quoted.len());
+    let mut chars = quoted.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some(c @ ('"' | '\\')) => out.push(c),
+            Some(other) => return Err(other),
+            None => out.push('\\'),
+        }
+    }
+    Ok(out)
+}
+
 /// Checks the PO syntax line by line (polib panics on some malformed lines and gives no line
-/// numbers); returns the lines of the entries' `msgid`s, in order, header excluded.
-fn validate(text: &str, file: &Path) -> Result<Vec<usize>, SourceError> {
-    let mut msgid_lines = Vec::new();
+/// numbers); returns where each entry is (header excluded), read from the text itself: polib
+/// keeps one message of two with the same context and id, so its order is not the file's.
+fn validate(text: &str, file: &Path) -> Result<Vec<EntryAt>, SourceError> {
+    let mut entries = Vec::new();
     let mut header_seen = false;
+    let mut ctx: Option<String> = None;
+    let mut entry: Option<EntryAt> = None;
+    let mut field = Field::Other;
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim_end_matches('\r');
         let n = i + 1;
@@ -140,16 +181,26 @@ fn validate(text: &str, file: &Path) -> Result<Vec<usize>, SourceError> {
                     format!("not a PO line (expected msgctxt, msgid, msgstr, a quoted string or a # comment): `{line}`"),
                 ));
             }
-            if keyword == "msgid" {
-                if header_seen {
-                    msgid_lines.push(n);
-                } else {
-                    header_seen = true;
-                    if line != "msgid \"\"" {
-                        // No header: this is already an entry.
-                        msgid_lines.push(n);
-                    }
+            field = Field::Other;
+            if keyword == "msgctxt" {
+                entries.extend(entry.take());
+                ctx = Some(String::new());
+                field = Field::Ctx;
+            } else if keyword == "msgid" {
+                // the first `msgid ""` is the header; without one this is already an entry
+                let header = !header_seen && line == "msgid \"\"";
+                header_seen = true;
+                let ctx = ctx.take().unwrap_or_default();
+                if !header {
+                    entry = Some(EntryAt {
+                        line: n,
+                        ctx,
+                        id: String::new(),
+                    });
+                    field = Field::Id;
                 }
+            } else {
+                entries.extend(entry.take());
             }
             line[keyword_end..].trim_start().strip_prefix('"')
         };
@@ -169,17 +220,34 @@ fn validate(text: &str, file: &Path) -> Result<Vec<usize>, SourceError> {
             }
             closed_at == Some(q.len() - 1)
         });
-        if !ok {
-            return Err(SourceError::new(
-                file,
-                n,
-                format!(
+        match quoted {
+            Some(q) if ok => {
+                let content = unescape(&q[..q.len() - 1]).map_err(|c| {
+                    SourceError::new(
+                        file,
+                        n,
+                        format!("unknown escape `\\{c}` in a PO string (use \\n, \\t, \\r, \\\" or \\\\): `{line}`"),
+                    )
+                })?;
+                match (field, ctx.as_mut(), entry.as_mut()) {
+                    (Field::Ctx, Some(c), _) => c.push_str(&content),
+                    (Field::Id, _, Some(e)) => e.id.push_str(&content),
+                    _ => {}
+                }
+            }
+            _ => {
+                return Err(SourceError::new(
+                    file,
+                    n,
+                    format!(
                     "a PO string must be one line in double quotes (escape \" as \\\"): `{line}`"
                 ),
-            ));
+                ))
+            }
         }
     }
-    Ok(msgid_lines)
+    entries.extend(entry);
+    Ok(entries)
 }
 
 fn hash_of(comments: &str) -> Option<String> {
@@ -213,7 +281,11 @@ impl Catalog {
     /// Adds the entries of a PO file's text (later files override earlier ones). `file` names
     /// it in errors.
     pub fn add_po(&mut self, text: &str, file: &Path) -> Result<()> {
-        let lines = validate(text, file)?;
+        let at = validate(text, file)?;
+        // of two entries with the same context and id, the later one counts (as in polib)
+        let lines: HashMap<(&str, &str), usize> = (at.iter())
+            .map(|e| ((e.ctx.as_str(), e.id.as_str()), e.line))
+            .collect();
         // polib needs the header entry; a hand-written file may have none.
         let has_header = text
             .lines()
@@ -230,7 +302,7 @@ impl Catalog {
         };
         let po = polib::po_file::parse_from_reader(text.as_bytes())
             .map_err(|e| SourceError::new(file, 0, e.to_string()))?;
-        for (i, m) in po.messages().enumerate() {
+        for m in po.messages() {
             if m.is_plural() || m.msgid().is_empty() {
                 continue;
             }
@@ -239,7 +311,7 @@ impl Catalog {
                 msgstr: m.msgstr().unwrap_or("").to_string(),
                 fuzzy: m.is_fuzzy(),
                 hash: hash_of(m.extracted_comments()),
-                line: lines.get(i).copied().unwrap_or(0),
+                line: lines.get(&(ctx, id)).copied().unwrap_or(0),
                 status: OnceLock::new(),
             };
             let by_id = self.entries.entry(ctx.to_string()).or_default();
@@ -496,6 +568,21 @@ mod tests {
     }
 
     #[test]
+    fn entries_are_at_their_own_lines_after_a_duplicate() {
+        // the entry "B" is given twice: polib keeps one message for both, so the entries
+        // after it are one message earlier in its list than in the file
+        let po = "msgid \"\"\nmsgstr \"Language: de\\n\"\n\nmsgctxt \"a.md\"\nmsgid \"B\"\nmsgstr \"b1\"\n\nmsgctxt \"a.md\"\nmsgid \"B\"\nmsgstr \"b2\"\n\nmsgctxt \"a.md\"\nmsgid \"\"\n\"Two \\\"lines\\\"\"\nmsgstr \"Zwei\"\n\nmsgid \"No context\"\nmsgstr \"Ohne\"\n";
+        let mut c = Catalog::empty("de");
+        c.add_po(po, Path::new("de.po")).unwrap();
+        assert_eq!(
+            c.entry("a.md", "B").map(|e| (e.line, e.msgstr.as_str())),
+            Some((9, "b2"))
+        );
+        assert_eq!(c.entry("a.md", "Two \"lines\"").map(|e| e.line), Some(13));
+        assert_eq!(c.entry("", "No context").map(|e| e.line), Some(17));
+    }
+
+    #[test]
     fn malformed_line_is_located() {
         let mut c = Catalog::empty("de");
         let err = c
@@ -507,6 +594,14 @@ mod tests {
             .add_po("msgid \"a\"\nbogus\n", Path::new("it.po"))
             .unwrap_err();
         assert_eq!(crate::error::source_error(&err).unwrap().line, 2);
+        // polib refuses an unknown escape without a line
+        let err = c
+            .add_po(
+                "msgid \"a\"\nmsgstr \"\"\n\nmsgid \"b\"\nmsgstr \"x\\qy\"\n",
+                Path::new("it.po"),
+            )
+            .unwrap_err();
+        assert_eq!(crate::error::source_error(&err).unwrap().line, 5, "{err:#}");
     }
 
     #[test]

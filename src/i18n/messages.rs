@@ -9,6 +9,7 @@ use serde_json::Value as Json;
 
 use super::{rel_ctx, units, Message, DATA_CTX, SANDBOX_CTX, UI_CTX};
 use crate::content::guide::Source;
+use crate::content::positions::{front_text_line, FrontText};
 use crate::content::Library;
 use crate::error::Result;
 use crate::theme::Theme;
@@ -26,13 +27,18 @@ fn unit_messages(site_dir: &Path, file: &Path, body: &str, body_line: usize) -> 
         .collect()
 }
 
-/// A front-matter text of `src` (its line: that of `field:` in the file as read, else 1).
-fn front_message(site_dir: &Path, src: &Source, field: &str, text: &str) -> Option<Message> {
+/// A front-matter text of `src`, at its line (1 when it has none).
+fn front_message(site_dir: &Path, src: &Source, field: FrontText, text: &str) -> Option<Message> {
     if text.trim().is_empty() {
         return None;
     }
     let ctx = rel_ctx(site_dir, &src.file);
-    let line = crate::content::data::line_of(&src.text, &format!("{field}:")).max(1);
+    let line = front_text_line(src, field).max(1);
+    let field = match field {
+        FrontText::Title => "title",
+        FrontText::Summary => "summary",
+        FrontText::ShortcutLabel(_) => "label",
+    };
     Some(Message {
         source: format!("{ctx}:{line}"),
         ctx,
@@ -47,16 +53,27 @@ pub(crate) fn content_messages(lib: &Library) -> Vec<Message> {
     let mut out = Vec::new();
     for g in &lib.guides {
         let src = &g.source;
-        out.extend(front_message(site, src, "title", &g.meta.title));
-        out.extend(front_message(site, src, "summary", &g.meta.summary));
-        for s in &g.meta.shortcuts {
-            out.extend(front_message(site, src, "label", &s.label));
+        out.extend(front_message(site, src, FrontText::Title, &g.meta.title));
+        out.extend(front_message(
+            site,
+            src,
+            FrontText::Summary,
+            &g.meta.summary,
+        ));
+        for (i, s) in g.meta.shortcuts.iter().enumerate() {
+            let label = FrontText::ShortcutLabel(i);
+            out.extend(front_message(site, src, label, &s.label));
         }
         out.extend(unit_messages(site, &src.file, &src.body, src.body_line));
         for step in &g.steps {
             let src = &step.source;
-            out.extend(front_message(site, src, "title", &step.meta.title));
-            out.extend(front_message(site, src, "summary", &step.meta.summary));
+            out.extend(front_message(site, src, FrontText::Title, &step.meta.title));
+            out.extend(front_message(
+                site,
+                src,
+                FrontText::Summary,
+                &step.meta.summary,
+            ));
             out.extend(unit_messages(site, &src.file, &src.body, src.body_line));
         }
     }

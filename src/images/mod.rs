@@ -8,24 +8,24 @@
 //! variants and encode, with a content-hash cache in `<site>/.cache/images/`.
 
 mod encode;
+mod hook;
 pub mod html;
 pub mod pixels;
 mod regions;
 pub mod spec;
 
 pub(crate) use encode::{cache_dir, process, Encode, ImageStats};
+pub(crate) use hook::FigureHook;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Cursor;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use image::{ImageFormat, ImageReader};
 
-use crate::content::Shared;
 use crate::error::{Result, SourceError};
 use crate::input;
-use crate::markdown::BlockHook;
 use pixels::OutFormat;
 use regions::Regions;
 use spec::{FigureSpec, Redaction};
@@ -99,13 +99,10 @@ pub struct ImageJob {
 /// Collects the figures of a render: shared by every page's [`FigureHook`].
 pub(crate) struct Figures {
     screenshots: PathBuf,
-    shared: Arc<Shared>,
     sources: Mutex<HashMap<PathBuf, Arc<Source>>>,
     /// Regions files by path: the parsed file, or why it cannot be used.
     regions: Mutex<HashMap<PathBuf, Arc<std::result::Result<Regions, String>>>>,
     jobs: Mutex<BTreeMap<String, ImageJob>>,
-    /// The figure blocks of the shared fragments, by file (found on first use).
-    shared_blocks: OnceLock<Vec<(PathBuf, Vec<Block>)>>,
     /// Each figure block parsed, by its text and where it is: a step's figure renders on its
     /// page, its guide's slides and handout.
     specs: Mutex<HashMap<SpecKey, Result<FigureSpec, SourceError>>>,
@@ -145,83 +142,13 @@ fn stem_of(src: &str) -> String {
 /// A figure block's body, its file and the line of its fence.
 type SpecKey = (String, PathBuf, usize);
 
-/// A fenced `figure` block of a text: its 1-based fence line and its body lines, trimmed.
-type Block = (usize, Vec<String>);
-
-/// The fenced `figure` blocks in `text`.
-fn figure_blocks(text: &str) -> Vec<Block> {
-    let mut out = Vec::new();
-    let lines: Vec<&str> = text.lines().collect();
-    let mut i = 0;
-    while i < lines.len() {
-        let t = lines[i].trim_start();
-        let fence: String = t.chars().take_while(|c| *c == '`' || *c == '~').collect();
-        if fence.len() >= 3 && t[fence.len()..].split_whitespace().next() == Some("figure") {
-            let start = i;
-            let mut body = Vec::new();
-            i += 1;
-            while i < lines.len() && !lines[i].trim().starts_with(&fence) {
-                body.push(lines[i].trim().to_string());
-                i += 1;
-            }
-            out.push((start + 1, body));
-        }
-        i += 1;
-    }
-    out
-}
-
-/// The fence line of the figure block of `blocks` whose body is `body` (compared line by
-/// line, ignoring indentation).
-fn find_block(blocks: &[Block], body: &str) -> Option<usize> {
-    let want: Vec<&str> = body.lines().map(str::trim).collect();
-    blocks
-        .iter()
-        .find(|(_, lines)| lines.iter().map(String::as_str).eq(want.iter().copied()))
-        .map(|(line, _)| *line)
-}
-
-/// The fence line of the figure block of `blocks` that is `body` once its Jinja lines (those
-/// with `{{` or `{%`) are expanded: the other lines are equal, and there are as many.
-fn find_block_templated(blocks: &[Block], body: &str) -> Option<usize> {
-    let want: Vec<&str> = body.lines().map(str::trim).collect();
-    blocks
-        .iter()
-        .find(|(_, lines)| {
-            lines.len() == want.len()
-                && lines
-                    .iter()
-                    .zip(&want)
-                    .all(|(l, w)| l == w || l.contains("{{") || l.contains("{%"))
-        })
-        .map(|(line, _)| *line)
-}
-
-/// The fence line of the only figure block of `blocks` with the same `src:` line as `body`
-/// (for blocks whose other lines Jinja changed).
-fn find_block_by_src(blocks: &[Block], body: &str) -> Option<usize> {
-    let src = body
-        .lines()
-        .map(str::trim)
-        .find(|l| l.starts_with("src:"))?;
-    let mut found = blocks
-        .iter()
-        .filter(|(_, lines)| lines.iter().any(|l| l == src));
-    match (found.next(), found.next()) {
-        (Some((line, _)), None) => Some(*line),
-        _ => None,
-    }
-}
-
 impl Figures {
-    pub fn new(site_dir: &Path, shared: Arc<Shared>) -> Figures {
+    pub fn new(site_dir: &Path) -> Figures {
         Figures {
             screenshots: site_dir.join("screenshots"),
-            shared,
             sources: Mutex::new(HashMap::new()),
             regions: Mutex::new(HashMap::new()),
             jobs: Mutex::new(BTreeMap::new()),
-            shared_blocks: OnceLock::new(),
             specs: Mutex::new(HashMap::new()),
             allow_missing: false,
         }
@@ -232,15 +159,6 @@ impl Figures {
     pub fn allow_missing(mut self, allow: bool) -> Figures {
         self.allow_missing = allow;
         self
-    }
-
-    /// The figure blocks of each shared fragment.
-    fn shared_blocks(&self) -> &[(PathBuf, Vec<Block>)] {
-        self.shared_blocks.get_or_init(|| {
-            (self.shared.texts())
-                .map(|(path, text)| (path.to_path_buf(), figure_blocks(text)))
-                .collect()
-        })
     }
 
     /// The figure block `body` at `fence_line` of `file` parsed (once per render).
@@ -428,121 +346,6 @@ impl Figures {
     }
 }
 
-/// Renders the `figure` blocks of one page.
-pub struct FigureHook<'a> {
-    figures: &'a Figures,
-    file: &'a Path,
-    body_line: usize,
-    body: &'a str,
-    /// True when Jinja changed the text (lines must be searched for, not offset).
-    expanded: bool,
-    /// The figure blocks of `body` (found on first use).
-    body_blocks: OnceLock<Vec<Block>>,
-    root: String,
-    /// Every figure's problem (the page fails with all of them, not just the first).
-    errors: Mutex<Vec<SourceError>>,
-    /// The output paths of the image variants the page shows.
-    images: Mutex<Vec<String>>,
-}
-
-impl<'a> FigureHook<'a> {
-    /// `body` is the page's Markdown as written (starting at `body_line` of `file`),
-    /// `rendered` the same after Jinja, `root` the page's relative prefix to the site root.
-    pub fn new(
-        figures: &'a Figures,
-        file: &'a Path,
-        body_line: usize,
-        body: &'a str,
-        rendered: &str,
-        root: String,
-    ) -> Self {
-        FigureHook {
-            figures,
-            file,
-            body_line,
-            body,
-            expanded: body != rendered,
-            body_blocks: OnceLock::new(),
-            root,
-            errors: Mutex::new(Vec::new()),
-            images: Mutex::new(Vec::new()),
-        }
-    }
-
-    /// The problems of the page's figures (in page order), and the image files it shows.
-    pub fn finish(self) -> (Vec<SourceError>, Vec<String>) {
-        (
-            self.errors.into_inner().unwrap_or_default(),
-            self.images.into_inner().unwrap_or_default(),
-        )
-    }
-
-    /// The Markdown file and line of the fence of a block at `line` of the rendered text.
-    fn locate(&self, body: &str, line: usize) -> (PathBuf, usize) {
-        let offset = self.body_line.saturating_sub(1);
-        if !self.expanded {
-            return (self.file.to_path_buf(), line + offset);
-        }
-        let own = self.body_blocks.get_or_init(|| figure_blocks(self.body));
-        for find in [find_block, find_block_templated, find_block_by_src] {
-            if let Some(l) = find(own, body) {
-                return (self.file.to_path_buf(), l + offset);
-            }
-            for (path, blocks) in self.figures.shared_blocks() {
-                if let Some(l) = find(blocks, body) {
-                    return (path.clone(), l);
-                }
-            }
-        }
-        // Not found as written: the best guess is the rendered line.
-        (self.file.to_path_buf(), line + offset)
-    }
-
-    fn render(&self, body: &str, line: usize) -> Result<String, SourceError> {
-        let (file, fence_line) = self.locate(body, line);
-        let mut spec = self.figures.parse(body, &file, fence_line)?;
-        let checked = self.figures.source(&spec).and_then(|source| {
-            self.figures.resolve_regions(&mut spec, &source)?;
-            spec.check_bounds(source.width, source.height)?;
-            Ok(source)
-        });
-        let source = match checked {
-            Ok(source) => source,
-            // a screenshot not captured yet, or one that does not fit this guide's figure
-            // (the shared capture of another network): the capture run does not need it
-            Err(_) if self.figures.allow_missing => return Ok(html::missing_figure(&spec)),
-            Err(e) => return Err(e),
-        };
-        let variants = self.figures.add_job(&spec, source.clone());
-        if let Ok(mut images) = self.images.lock() {
-            images.extend(variants.iter().map(|v| v.rel.clone()));
-        }
-        Ok(html::figure(
-            &spec,
-            &variants,
-            source.width,
-            source.height,
-            &self.root,
-        ))
-    }
-}
-
-impl BlockHook for FigureHook<'_> {
-    fn render_block(&self, lang: &str, body: &str, line: usize) -> Option<Result<String>> {
-        // A broken figure is recorded and rendered as nothing, so that every figure of the page
-        // is checked; the page then fails with all of them (see `finish`).
-        (lang == "figure").then(|| match self.render(body, line) {
-            Ok(html) => Ok(html),
-            Err(e) => {
-                if let Ok(mut errors) = self.errors.lock() {
-                    errors.push(e);
-                }
-                Ok(String::new())
-            }
-        })
-    }
-}
-
 /// The output path of a variant: `images/<stem>-<key prefix>-<width>.<ext>`.
 fn variant_rel(stem: &str, key: &str, width: u32, format: OutFormat) -> String {
     format!("images/{stem}-{}-{width}.{}", &key[..12], format.ext())
@@ -565,36 +368,6 @@ mod tests {
         assert!(safe_src("../a.png").is_none());
         assert!(safe_src("/etc/a.png").is_none());
         assert!(safe_src("a\\..\\b.png").is_none());
-    }
-
-    #[test]
-    fn finds_blocks_by_body() {
-        let text = figure_blocks("intro\n\n```figure\nsrc: a.png\nalt: A\n```\n\n- item\n\n  ```figure\n  src: b.png\n  alt: B\n  ```\n");
-        let text = &text[..];
-        assert_eq!(find_block(text, "src: a.png\nalt: A\n"), Some(3));
-        assert_eq!(find_block(text, "src: b.png\nalt: B\n"), Some(10));
-        assert_eq!(find_block(text, "src: c.png\n"), None);
-        assert_eq!(
-            find_block_by_src(text, "src: b.png\nalt: Rendered {{ x }}\n"),
-            Some(10)
-        );
-        let templated = figure_blocks("```figure\nsrc: \"{{ network.id }}/a.png\"\nalt: A\n```\n");
-        let templated = &templated[..];
-        assert_eq!(
-            find_block_templated(templated, "src: \"demo/a.png\"\nalt: A\n"),
-            Some(1)
-        );
-        assert_eq!(
-            find_block_templated(templated, "src: \"demo/a.png\"\nalt: B\n"),
-            None
-        );
-        assert_eq!(
-            find_block_by_src(
-                &figure_blocks("```figure\nsrc: a.png\n```\n```figure\nsrc: a.png\n```\n"),
-                "src: a.png\n"
-            ),
-            None
-        );
     }
 
     #[test]

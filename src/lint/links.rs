@@ -8,7 +8,9 @@ use std::hash::Hash;
 use rayon::prelude::*;
 
 use crate::config::is_email;
-use crate::content::data::{is_http_url, line_of};
+use crate::content::data::is_http_url;
+use crate::content::guide::Source;
+use crate::content::positions::front_value_lines;
 use crate::content::Library;
 use crate::error::{Result, SourceError};
 use crate::html::scan_attrs;
@@ -82,7 +84,7 @@ where
     S: Borrow<str> + Eq + Hash,
 {
     let mut out = Vec::new();
-    let mut text = None;
+    let mut source = None;
     // How many times each address was reported on this page.
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for target in targets {
@@ -103,10 +105,10 @@ where
             match written.clone().nth(*n - 1).or_else(|| written.last()) {
                 Some(l) => out.push(SourceError::new(&l.origin.file, l.origin.line, message)),
                 None => {
-                    let text = text.get_or_insert_with(|| lib.source_text(&p.source).unwrap_or(""));
+                    let source = *source.get_or_insert_with(|| lib.source(&p.source));
                     out.push(SourceError::new(
                         &p.source,
-                        link_line(text, target),
+                        link_line(source, target),
                         message,
                     ));
                 }
@@ -266,9 +268,23 @@ fn is_derived_page(rel: &str) -> bool {
     rel.ends_with("/slides/index.html") || rel.ends_with("/print/index.html")
 }
 
-/// The line of the source that names the template-made link `target`: the URL itself, else its `#fragment`
-/// (the URL may come from `step_url()`), else its last folder name; 0 if none is found.
-fn link_line(source: &str, target: &str) -> usize {
+/// The line of the front-matter value of `source` that names the template-made link `target`
+/// (the page's Markdown links are recorded with their lines; a template makes its links from
+/// data, such as `related` guides): the URL itself, else its `#fragment`, else its last folder
+/// name; 0 if no value names it (the theme or a data file made it).
+fn link_line(source: Option<&Source>, target: &str) -> usize {
+    let Some(source) = source else {
+        return 0;
+    };
+    let lines: Vec<&str> = source.text.lines().collect();
+    let values: Vec<usize> = front_value_lines(source).into_iter().flatten().collect();
+    let value_naming = |needle: &str| {
+        values.iter().copied().find(|&l| {
+            let text = lines.get(l.wrapping_sub(1)).copied().unwrap_or("");
+            let value = text.split(" #").next().unwrap_or("");
+            !value.trim_start().starts_with('#') && value.contains(needle)
+        })
+    };
     let (path, fragment) = target.split_once('#').unwrap_or((target, ""));
     let folder = path
         .trim_end_matches("index.html")
@@ -285,8 +301,7 @@ fn link_line(source: &str, target: &str) -> usize {
     .into_iter()
     .flatten()
     .filter(|n| !n.is_empty())
-    .map(|n| line_of(source, n))
-    .find(|l| *l > 0)
+    .find_map(value_naming)
     .unwrap_or(0)
 }
 
@@ -400,6 +415,23 @@ fn resolve(page: &str, path_part: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_template_made_link_is_at_the_front_matter_value_that_names_it() {
+        let text = "---\ntitle: \"See old-guide\"\n# related: old-guide\nrelated:\n  - old-guide\n---\nThe old-guide page.\n";
+        let (_, _, source) =
+            crate::content::guide::split_front_matter(text, std::path::Path::new("g.md")).unwrap();
+        // the title names it first, as text: a value all the same
+        assert_eq!(link_line(Some(&source), "../old-guide/index.html"), 2);
+        let no_title = text.replace("See old-guide", "T");
+        let (_, _, source) =
+            crate::content::guide::split_front_matter(&no_title, std::path::Path::new("g.md"))
+                .unwrap();
+        assert_eq!(link_line(Some(&source), "../old-guide/index.html"), 5);
+        // only the body mentions it: the link was not made from this source
+        assert_eq!(link_line(Some(&source), "../page/index.html"), 0);
+        assert_eq!(link_line(None, "../old-guide/index.html"), 0);
+    }
 
     #[test]
     fn percent_decoding() {

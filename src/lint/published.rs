@@ -5,8 +5,12 @@
 
 use rayon::prelude::*;
 
-use crate::content::data::line_of;
-use crate::content::positions::{config_email_line, network_line, ConfigEmail, NetworkValue};
+use std::path::PathBuf;
+
+use crate::content::positions::{
+    config_line, front_value_lines, network_line, statement_line, ConfigValue, NetworkValue,
+    StatementValue,
+};
 use crate::content::Library;
 use crate::error::SourceError;
 use crate::pipeline::Built;
@@ -50,13 +54,118 @@ pub(crate) fn is_placeholder_address(address: &str) -> bool {
 /// The first internal word of `text` (whole words, case-insensitive), if any.
 pub(crate) fn internal_word(text: &str) -> Option<&'static str> {
     let lower = text.to_lowercase();
-    INTERNAL.iter().copied().find(|w| {
-        lower.match_indices(w).any(|(i, _)| {
-            let before = lower[..i].chars().next_back();
-            let after = lower[i + w.len()..].chars().next();
-            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-        })
+    INTERNAL
+        .iter()
+        .copied()
+        .find(|w| whole_words(&lower, w).next().is_some())
+}
+
+/// Where the word `w` (lowercase) occurs in `lower` as a whole word: byte offsets.
+fn whole_words<'t>(lower: &'t str, w: &'t str) -> impl Iterator<Item = usize> + 't {
+    lower.match_indices(w).map(|(i, _)| i).filter(move |&i| {
+        let before = lower[..i].chars().next_back();
+        let after = lower[i + w.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
     })
+}
+
+/// The 1-based line of `markdown` (a source body or a fragment, before Jinja) where Markdown
+/// shows `word` (lowercase) as text: in a text or code span of pulldown-cmark's events, outside
+/// Jinja's `{{ }}`, `{% %}` and `{# #}` (a comment is never shown, an expression shows its
+/// value, not its text).
+fn shown_word_line(markdown: &str, word: &str) -> Option<usize> {
+    use pulldown_cmark::{Event, Options, Parser};
+    let mut jinja = Vec::new();
+    for (open, close) in [("{{", "}}"), ("{%", "%}"), ("{#", "#}")] {
+        let mut from = 0;
+        while let Some(i) = markdown[from..].find(open) {
+            let start = from + i;
+            let end = markdown[start..]
+                .find(close)
+                .map_or(markdown.len(), |e| start + e + close.len());
+            jinja.push(start..end);
+            from = end;
+        }
+    }
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_GFM
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let at = Parser::new_ext(markdown, options)
+        .into_offset_iter()
+        .filter(|(e, _)| matches!(e, Event::Text(_) | Event::Code(_)))
+        .find_map(|(_, range)| {
+            let lower = markdown.get(range.clone())?.to_lowercase();
+            // lowercasing keeps byte offsets of ASCII words where the text before is ASCII;
+            // otherwise the offset is that of the range's start (same line or earlier)
+            let same_len = lower.len() == range.len();
+            let found = whole_words(&lower, word)
+                .map(|i| range.start + if same_len { i } else { 0 })
+                .find(|abs| !jinja.iter().any(|j| j.contains(abs)));
+            found
+        })?;
+    Some(markdown[..at].matches('\n').count() + 1)
+}
+
+/// Where the data that a template made a `mailto:` link of has the address `addr`: the
+/// accessibility statement's feedback contact (the other contact addresses are reported by
+/// [`contact_problems`]); else the page's source, line unknown (0).
+fn made_mailto_origin(
+    lib: &Library,
+    p: &crate::render::page::PageInfo,
+    addr: &str,
+) -> (PathBuf, usize) {
+    let statement = &lib.accessibility;
+    if let (Some(file), Some(c)) = (&statement.file, statement.feedback.get()) {
+        if c.email.eq_ignore_ascii_case(addr) {
+            let text = crate::input::read_text(file).unwrap_or_default();
+            return (
+                file.clone(),
+                statement_line(&text, StatementValue::FeedbackEmail),
+            );
+        }
+    }
+    (p.source.clone(), 0)
+}
+
+/// Where the page `p` shows `word`: the body of its source, the fragments it includes, or
+/// the front matter's values; else the source at line 0 (the word came from data).
+fn word_line(lib: &Library, p: &crate::render::page::PageInfo, word: &str) -> (PathBuf, usize) {
+    let source = lib.source(&p.source);
+    if let Some(src) = source {
+        if let Some(l) = shown_word_line(&src.body, word) {
+            return (src.file.clone(), src.body_line + l - 1);
+        }
+    }
+    for f in p.includes.iter().filter_map(|name| lib.shared.get(name)) {
+        if let Some(l) = f
+            .text
+            .as_deref()
+            .ok()
+            .and_then(|t| shown_word_line(t, word))
+        {
+            return (f.file.clone(), l);
+        }
+    }
+    if let Some(src) = source {
+        // a value of the front matter that the page shows (title, summary, source, ...)
+        let lines: Vec<&str> = src.text.lines().collect();
+        for range in front_value_lines(src) {
+            for l in range {
+                let text = lines.get(l.wrapping_sub(1)).copied().unwrap_or("");
+                let value = match text.find(" #") {
+                    Some(comment) => &text[..comment],
+                    None if text.trim_start().starts_with('#') => "",
+                    None => text,
+                };
+                if whole_words(&value.to_lowercase(), word).next().is_some() {
+                    return (src.file.clone(), l);
+                }
+            }
+        }
+    }
+    (p.source.clone(), 0)
 }
 
 /// The text a reader sees on an HTML page: the text outside tags, without `<script>`,
@@ -128,21 +237,21 @@ pub(crate) fn contact_problems(lib: &Library) -> Vec<SourceError> {
         }
     }
     let site_toml = lib.site_dir.join("site.toml");
-    let in_config = |value: &str, pos: ConfigEmail, what: &str| {
+    let in_config = |value: &str, pos: ConfigValue, what: &str| {
         SourceError::new(
             &site_toml,
-            config_email_line(&lib.config_text, pos),
+            config_line(&lib.config_text, pos),
             placeholder_message(value, what),
         )
     };
     for (i, c) in lib.config.contacts.iter().enumerate() {
         if is_placeholder_address(&c.email) {
-            out.push(in_config(&c.email, ConfigEmail::Contact(i), "contact"));
+            out.push(in_config(&c.email, ConfigValue::ContactEmail(i), "contact"));
         }
     }
     if let Some(email) = &lib.config.portal.email {
         if is_placeholder_address(email) {
-            out.push(in_config(email, ConfigEmail::Portal, "portal email"));
+            out.push(in_config(email, ConfigValue::PortalEmail, "portal email"));
         }
     }
     out
@@ -184,7 +293,6 @@ pub(crate) fn page_problems(lib: &Library, site: &Built) -> Vec<SourceError> {
             let bytes = site.output.get(&p.rel)?;
             let html = String::from_utf8_lossy(bytes);
             let mut out = Vec::new();
-            let source_text = || lib.source_text(&p.source).unwrap_or("").to_string();
             for part in html.split("mailto:").skip(1) {
                 let addr: String = part
                     .chars()
@@ -192,7 +300,7 @@ pub(crate) fn page_problems(lib: &Library, site: &Built) -> Vec<SourceError> {
                     .collect();
                 if is_placeholder_address(&addr) {
                     // A link of the page's Markdown is where its source wrote it; one the
-                    // template made, at the line of the page's source that names it.
+                    // template made, where the data gives the address.
                     let written = p.links.iter().find(|l| {
                         l.url
                             .get(..7 + addr.len())
@@ -200,7 +308,7 @@ pub(crate) fn page_problems(lib: &Library, site: &Built) -> Vec<SourceError> {
                     });
                     let (file, line) = match written {
                         Some(l) => (l.origin.file.clone(), l.origin.line),
-                        None => (p.source.clone(), line_of(&source_text(), &addr)),
+                        None => made_mailto_origin(lib, p, &addr),
                     };
                     out.push((Some(addr.to_ascii_lowercase()), SourceError::new(
                         &file,
@@ -215,9 +323,10 @@ pub(crate) fn page_problems(lib: &Library, site: &Built) -> Vec<SourceError> {
             }
             let text = visible_text(&html);
             if let Some(word) = internal_word(&text) {
+                let (file, line) = word_line(lib, p, word);
                 out.push((Some(format!("word:{word}")), SourceError::new(
-                    &p.source,
-                    line_of(&source_text().to_lowercase(), word),
+                    &file,
+                    line,
                     format!(
                         "page {} shows the internal word \"{word}\" to readers: published text names documents by title, without notes to authors",
                         p.rel
@@ -261,6 +370,14 @@ mod tests {
             None
         );
         assert_eq!(internal_word("Take your time."), None);
+    }
+
+    #[test]
+    fn a_shown_word_is_found_where_markdown_shows_it() {
+        let md = "{# TODO: a note #}\nThe todolist.\n\n<!-- todo -->\n{{ link(\"todo\").url }}\n\n- TODO: check\n";
+        assert_eq!(shown_word_line(md, "todo"), Some(7));
+        assert_eq!(shown_word_line("Just text.\n", "todo"), None);
+        assert_eq!(shown_word_line("a\n\n```\nseed 1\n```\n", "seed"), Some(4));
     }
 
     #[test]

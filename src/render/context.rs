@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 
 use minijinja::value::{merge_maps, Serde, Value};
 
-use super::origin::{self, LineOrigins, PageLink};
+use super::origin::{LineOrigins, PageLink, Trace, Written};
 use super::page::{root_prefix, step_url, Page};
 use super::shared_work::{Expanded, StepExpansions};
 use super::values::{
@@ -18,6 +18,7 @@ use super::values::{
     StepInfo, StepPageContext,
 };
 use super::RenderErrors;
+use crate::content::guide::Source;
 use crate::content::{Guide, Library, Network, Step};
 use crate::error::{Context, Result};
 use crate::handout;
@@ -191,7 +192,7 @@ impl<'a> Renderer<'a> {
                 .map(|g| (g.slug.as_str(), OnceLock::new()))
                 .collect(),
             step_expansions: StepExpansions::new(lib),
-            figures: images::Figures::new(&lib.site_dir, lib.shared.clone())
+            figures: images::Figures::new(&lib.site_dir)
                 .allow_missing(lib.allow_missing_screenshots),
             trainer_cache: None,
         }
@@ -295,7 +296,8 @@ impl<'a> Renderer<'a> {
             self.content
                 .render(&source.file, source.body_line, &source.body, &ctx)
         });
-        Ok(Expanded::new(text?, includes))
+        let (text, included) = text?;
+        Ok(Expanded::new(text, included, includes))
     }
 
     /// Step `i` of `g` through Jinja as its page sees it (also the slides' text): expanded
@@ -304,6 +306,35 @@ impl<'a> Renderer<'a> {
         self.step_expansions.get(g, i, || {
             self.expand(g, self.lib.network_of(g), g.steps.get(i), 1, None)
         })
+    }
+
+    /// The texts that went into `from`: `source`'s body, then each fragment it included.
+    fn writers<'s>(&'s self, source: &'s Source, from: &'s Expanded) -> Vec<Option<Written<'s>>> {
+        let body = Written {
+            file: &source.file,
+            first_line: source.body_line,
+            text: &source.body,
+        };
+        let fragments = (from.included.fragments.iter()).map(|name| {
+            let f = self.lib.shared.get(name)?;
+            Some(Written {
+                file: &f.file,
+                first_line: 1,
+                text: f.text.as_deref().ok()?,
+            })
+        });
+        std::iter::once(Some(body)).chain(fragments).collect()
+    }
+
+    /// Where each line of `from` came from (traced once per expansion).
+    fn line_origins<'s>(
+        &self,
+        writers: &'s [Option<Written<'s>>],
+        from: &'s Expanded,
+    ) -> LineOrigins<'s> {
+        let trace =
+            (from.trace).get_or_init(|| Trace::new(&from.text, &from.included.owners, writers));
+        LineOrigins { writers, trace }
     }
 
     /// Renders `text`, Markdown that came from `step` (or the guide's overview) through Jinja
@@ -320,14 +351,14 @@ impl<'a> Renderer<'a> {
     ) -> Result<Body> {
         let source = step.map(|s| &s.source).unwrap_or(&g.source);
         let root = root_prefix(depth_in_guide + 1);
-        let figures = images::FigureHook::new(
-            &self.figures,
-            &source.file,
-            source.body_line,
-            &source.body,
-            text,
-            root,
-        );
+        let writers = self.writers(source, from);
+        let origins = OnceLock::new();
+        let origins = || origins.get_or_init(|| self.line_origins(&writers, from));
+        let locate = |line: usize| {
+            let at = origins().locate(line, "");
+            (at.file, at.line)
+        };
+        let figures = images::FigureHook::new(&self.figures, &locate, root);
         let hook = slides::WithoutNotes(Some(&figures));
         let opts = RenderOptions {
             hook: Some(&hook),
@@ -352,30 +383,12 @@ impl<'a> Renderer<'a> {
                 .with_context(|| format!("rendering {}", source.file.display()))
             }
         }
-        let links = if md.links.is_empty() {
-            Vec::new()
-        } else {
-            let fragments = (from.includes.iter())
-                .filter_map(|name| self.lib.shared.get(name))
-                .filter_map(|f| Some((f.file.as_path(), f.text.as_deref().ok()?)))
-                .collect();
-            let aligned =
-                (from.aligned).get_or_init(|| origin::align_lines(&source.body, &from.text));
-            let origins = LineOrigins::new(
-                &source.file,
-                source.body_line,
-                &source.body,
-                &from.text,
-                aligned,
-                fragments,
-            );
-            (md.links.iter())
-                .map(|l| PageLink {
-                    url: l.url.clone(),
-                    origin: origins.locate(l.line, &l.url),
-                })
-                .collect()
-        };
+        let links = (md.links.iter())
+            .map(|l| PageLink {
+                url: l.url.clone(),
+                origin: origins().locate(l.line, &l.url),
+            })
+            .collect();
         Ok(Body { md, images, links })
     }
 

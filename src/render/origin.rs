@@ -1,7 +1,8 @@
 //! Where a line of a page's Markdown came from. Jinja runs before Markdown, so the text that
-//! Markdown sees (and whose lines its links carry) is not the source file: its lines are
-//! aligned with the source body (a longest common subsequence of lines), and a line that Jinja
-//! made is traced to the source lines it replaced or to the fragment it was included from.
+//! Markdown sees (and whose lines its links and figures carry) is not the source file. The
+//! content templates record which inclusion of a fragment wrote each line (`included.rs`);
+//! the lines each text wrote are aligned with that text (a longest common subsequence of
+//! lines), and a line that Jinja made is traced to the source lines it replaced.
 
 use std::path::{Path, PathBuf};
 
@@ -23,76 +24,109 @@ pub(crate) struct PageLink {
     pub origin: Origin,
 }
 
-/// The lines of an expanded Markdown text traced to the source body they came from and to
-/// the fragments the source included.
-pub(super) struct LineOrigins<'a> {
-    file: &'a Path,
-    /// 1-based line of the body's first line in `file`.
-    body_line: usize,
-    body: Vec<&'a str>,
-    expanded: Vec<&'a str>,
-    /// For each expanded line, the body line it is (0-based), if it is one unchanged
-    /// ([`align_lines`]).
-    same: &'a [Option<usize>],
-    /// The included fragments: file and text.
-    fragments: Vec<(&'a Path, &'a str)>,
+/// A text that went into an expansion: a source body (from `first_line` of `file`) or a
+/// fragment it included.
+#[derive(Clone, Copy)]
+pub(super) struct Written<'a> {
+    pub file: &'a Path,
+    pub first_line: usize,
+    pub text: &'a str,
 }
 
-impl<'a> LineOrigins<'a> {
-    pub fn new(
-        file: &'a Path,
-        body_line: usize,
-        body: &'a str,
-        expanded: &'a str,
-        same: &'a [Option<usize>],
-        fragments: Vec<(&'a Path, &'a str)>,
-    ) -> LineOrigins<'a> {
-        let body: Vec<&str> = body.lines().collect();
-        let expanded: Vec<&str> = expanded.lines().collect();
-        LineOrigins {
-            file,
-            body_line,
-            body,
-            expanded,
-            same,
-            fragments,
-        }
-    }
+/// The lines of an expanded text divided among the texts that wrote them (the source body
+/// and each inclusion of a fragment, as the content templates recorded: `included.rs`), each
+/// text's lines aligned with its own source. Made once per expansion.
+pub(super) struct Trace {
+    /// Per writer (0: the body, `k`: inclusion `k`), for each of its lines in the expanded
+    /// text, the line of its source (0-based) that it is unchanged, if any ([`align`]).
+    same: Vec<Vec<Option<usize>>>,
+    /// Per writer, the expanded lines (0-based) it wrote, in order.
+    lines: Vec<Vec<usize>>,
+    /// For each expanded line, its writer and its place among that writer's lines.
+    at: Vec<(usize, usize)>,
+}
 
+impl Trace {
+    /// `owners` (from [`Included`](crate::included::Included); empty: the body wrote every
+    /// line) names each line's writer, an index into `writers` (`None`: not known, counted as
+    /// the body's).
+    pub fn new(expanded: &str, owners: &[u32], writers: &[Option<Written>]) -> Trace {
+        let exp: Vec<&str> = expanded.lines().collect();
+        let mut lines = vec![Vec::new(); writers.len().max(1)];
+        let mut at = Vec::with_capacity(exp.len());
+        for i in 0..exp.len() {
+            let w = owners.get(i).map_or(0, |&o| o as usize);
+            let w = if matches!(writers.get(w), Some(Some(_))) {
+                w
+            } else {
+                0
+            };
+            at.push((w, lines[w].len()));
+            lines[w].push(i);
+        }
+        let same = (lines.iter().enumerate())
+            .map(|(w, own)| {
+                let src: Vec<&str> = writers
+                    .get(w)
+                    .copied()
+                    .flatten()
+                    .map_or_else(Vec::new, |x| x.text.lines().collect());
+                let mine: Vec<&str> = own.iter().map(|&i| exp[i]).collect();
+                align(&src, &mine)
+            })
+            .collect();
+        Trace { same, lines, at }
+    }
+}
+
+/// The lines of an expanded Markdown text traced to the source body or the fragment that
+/// wrote them.
+pub(super) struct LineOrigins<'a> {
+    pub writers: &'a [Option<Written<'a>>],
+    pub trace: &'a Trace,
+}
+
+impl LineOrigins<'_> {
     /// Where line `line` (1-based) of the expanded text, which holds `needle` (a link's
-    /// address), came from.
+    /// address; empty for none), came from.
     pub fn locate(&self, line: usize, needle: &str) -> Origin {
-        let at = |j: usize| Origin {
-            file: self.file.to_path_buf(),
-            line: self.body_line + j,
-        };
         let i = line.saturating_sub(1);
-        if let Some(Some(j)) = self.same.get(i) {
+        let (w, k) = self.trace.at.get(i).copied().unwrap_or((0, usize::MAX));
+        let Some(Some(writer)) = self.writers.get(w).or_else(|| self.writers.first()) else {
+            return Origin {
+                file: PathBuf::new(),
+                line: 0,
+            };
+        };
+        let at = |j: usize| Origin {
+            file: writer.file.to_path_buf(),
+            line: writer.first_line + j,
+        };
+        let body: Vec<&str> = writer.text.lines().collect();
+        let same = &self.trace.same[w];
+        let own = &self.trace.lines[w];
+        if k == usize::MAX {
+            // past the end of the text: its last line
+            return at(body.len().saturating_sub(1));
+        }
+        if let Some(Some(j)) = same.get(k) {
             return at(*j);
         }
         // The unchanged lines around it, and the source lines between them (what Jinja
         // replaced).
-        let before = (0..i.min(self.same.len()))
-            .rev()
-            .find_map(|k| self.same[k].map(|j| (k, j)));
-        let after = (i + 1..self.same.len()).find_map(|k| self.same[k].map(|j| (k, j)));
-        let (i0, j0) = before.map_or((0, 0), |(k, j)| (k + 1, j + 1));
-        let (i1, j1) = after.unwrap_or((self.expanded.len(), self.body.len()));
+        let before = (0..k).rev().find_map(|x| same[x].map(|j| (x, j)));
+        let after = (k + 1..same.len()).find_map(|x| same[x].map(|j| (x, j)));
+        let (k0, j0) = before.map_or((0, 0), |(x, j)| (x + 1, j + 1));
+        let (k1, j1) = after.unwrap_or((own.len(), body.len()));
         let gap = j0..j1.max(j0);
         if !needle.is_empty() {
-            if let Some(j) = gap.clone().find(|&j| self.body[j].contains(needle)) {
+            if let Some(j) = gap.clone().find(|&j| body[j].contains(needle)) {
                 return at(j);
             }
         }
         // As many lines out as in: each line is its source line, expanded in place.
-        if i1.saturating_sub(i0) == gap.len() && i >= i0 {
-            return at(j0 + (i - i0));
-        }
-        // Text from an included fragment: the fragment's line that reads the same.
-        if let Some(text) = self.expanded.get(i) {
-            if let Some(found) = self.in_fragments(text.trim(), needle) {
-                return found;
-            }
+        if k1.saturating_sub(k0) == gap.len() && k >= k0 {
+            return at(j0 + (k - k0));
         }
         // The first source line Jinja replaced (the include or loop that wrote it).
         at(if gap.is_empty() {
@@ -101,33 +135,10 @@ impl<'a> LineOrigins<'a> {
             j0
         })
     }
-
-    /// The fragment line that is `text`, else the first that holds `needle`.
-    fn in_fragments(&self, text: &str, needle: &str) -> Option<Origin> {
-        let find = |pred: &dyn Fn(&str) -> bool| {
-            self.fragments.iter().find_map(|(file, body)| {
-                body.lines().position(|l| pred(l)).map(|n| Origin {
-                    file: file.to_path_buf(),
-                    line: n + 1,
-                })
-            })
-        };
-        (!text.is_empty())
-            .then(|| find(&|l: &str| l.trim() == text))
-            .flatten()
-            .or_else(|| (!needle.is_empty()).then(|| find(&|l: &str| l.contains(needle)))?)
-    }
 }
 
 /// For each line of `b`, the line of `a` it is in a longest common subsequence of equal lines
 /// (common first and last lines are matched directly).
-/// For each line of `expanded`, the line of `body` (0-based) it is unchanged, if any.
-pub(super) fn align_lines(body: &str, expanded: &str) -> Vec<Option<usize>> {
-    let body: Vec<&str> = body.lines().collect();
-    let expanded: Vec<&str> = expanded.lines().collect();
-    align(&body, &expanded)
-}
-
 fn align(a: &[&str], b: &[&str]) -> Vec<Option<usize>> {
     let mut same = vec![None; b.len()];
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
@@ -180,18 +191,36 @@ fn align(a: &[&str], b: &[&str]) -> Vec<Option<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::included::{strip, wrap};
 
-    fn origins<'a>(
-        body: &'a str,
-        expanded: &'a str,
-        frags: Vec<(&'a Path, &'a str)>,
-    ) -> LineOrigins<'a> {
-        let same = Box::leak(align_lines(body, expanded).into_boxed_slice());
-        LineOrigins::new(Path::new("s.md"), 5, body, expanded, same, frags)
-    }
-
-    fn line(o: &LineOrigins, line: usize, needle: &str) -> (String, usize) {
-        let at = o.locate(line, needle);
+    /// `marked`: the expansion with [`wrap`]ped fragments; `frags`: each inclusion's file
+    /// and source.
+    fn line(
+        body: &str,
+        marked: &str,
+        frags: &[(&str, &str)],
+        at: usize,
+        needle: &str,
+    ) -> (String, usize) {
+        let (expanded, included) = strip(marked.to_string());
+        let mut writers = vec![Some(Written {
+            file: Path::new("s.md"),
+            first_line: 5,
+            text: body,
+        })];
+        writers.extend(frags.iter().map(|(f, t)| {
+            Some(Written {
+                file: Path::new(f),
+                first_line: 1,
+                text: t,
+            })
+        }));
+        let trace = Trace::new(&expanded, &included.owners, &writers);
+        let o = LineOrigins {
+            writers: &writers,
+            trace: &trace,
+        };
+        let at = o.locate(at, needle);
         (at.file.display().to_string(), at.line)
     }
 
@@ -199,28 +228,49 @@ mod tests {
     fn unchanged_lines_keep_their_place_after_an_include_that_grew() {
         let body = "Intro.\n\n{% include \"f.md\" %}\n\nSee [x](a.html).\n";
         let frag = "One.\n\nTwo [y](b.html).\n\nThree.\n";
-        let expanded = "Intro.\n\nOne.\n\nTwo [y](b.html).\n\nThree.\n\nSee [x](a.html).\n";
-        let o = origins(body, expanded, vec![(Path::new("shared/f.md"), frag)]);
-        // body line 5 is file line 5 + 4 = 9
-        assert_eq!(line(&o, 9, "a.html"), ("s.md".into(), 9));
+        let marked = format!("Intro.\n\n{}\n\nSee [x](a.html).\n", wrap("f.md", frag));
+        let frags = [("shared/f.md", frag)];
+        // expanded line 10 (after the fragment's 5 lines and the rest of the include line) is
+        // body line 5, file line 5 + 4 = 9
+        assert_eq!(
+            line(body, &marked, &frags, 10, "a.html"),
+            ("s.md".into(), 9)
+        );
         // from the fragment, at its own line
-        assert_eq!(line(&o, 5, "b.html"), ("shared/f.md".into(), 3));
-        assert_eq!(line(&o, 1, ""), ("s.md".into(), 5));
+        assert_eq!(
+            line(body, &marked, &frags, 5, "b.html"),
+            ("shared/f.md".into(), 3)
+        );
+        assert_eq!(line(body, &marked, &frags, 1, ""), ("s.md".into(), 5));
+    }
+
+    #[test]
+    fn the_same_text_twice_in_a_fragment_is_found_at_each_of_its_lines() {
+        let body = "A\n{% include \"f.md\" %}\n{% include \"f.md\" %}\n";
+        let frag = "```figure\nsrc: a.png\n```\n\n```figure\nsrc: a.png\n```\n";
+        let marked = format!("A\n{}\n{}\n", wrap("f.md", frag), wrap("f.md", frag));
+        let frags = [("f.md", frag), ("f.md", frag)];
+        assert_eq!(line(body, &marked, &frags, 2, ""), ("f.md".into(), 1));
+        assert_eq!(line(body, &marked, &frags, 6, ""), ("f.md".into(), 5));
+        // the second inclusion: after the first's 7 lines and its include line's rest
+        assert_eq!(line(body, &marked, &frags, 10, ""), ("f.md".into(), 1));
+        assert_eq!(line(body, &marked, &frags, 14, ""), ("f.md".into(), 5));
     }
 
     #[test]
     fn a_line_jinja_changed_in_place_is_its_source_line() {
         let body = "A\n[s]({{ step_url(\"x\") }})\nB\n";
         let expanded = "A\n[s](../x/index.html)\nB\n";
-        let o = origins(body, expanded, Vec::new());
-        assert_eq!(line(&o, 2, "../x/index.html"), ("s.md".into(), 6));
+        assert_eq!(
+            line(body, expanded, &[], 2, "../x/index.html"),
+            ("s.md".into(), 6)
+        );
     }
 
     #[test]
     fn a_loop_that_wrote_lines_is_found_by_the_address_or_its_first_line() {
         let body = "A\n{% for i in xs %}\n- [i](p/{{ i }}.html)\n{% endfor %}\nB\n";
         let expanded = "A\n\n- [i](p/1.html)\n\n- [i](p/2.html)\n\nB\n";
-        let o = origins(body, expanded, Vec::new());
-        assert_eq!(line(&o, 5, "p/2.html"), ("s.md".into(), 6));
+        assert_eq!(line(body, expanded, &[], 5, "p/2.html"), ("s.md".into(), 6));
     }
 }

@@ -5,25 +5,29 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, OnceLock};
 
+use super::origin::Trace;
 use crate::content::{Guide, Library};
 use crate::error::Result;
+use crate::included::Included;
 use crate::templates;
 
 /// A Markdown source after Jinja, with the fragments it included.
 pub(super) struct Expanded {
     pub text: String,
     pub includes: BTreeSet<String>,
-    /// For each line of `text`, the source body line it is unchanged (see `origin.rs`),
-    /// aligned on first use.
-    pub aligned: OnceLock<Vec<Option<usize>>>,
+    /// Which inclusion of a fragment wrote each line of `text`.
+    pub included: Included,
+    /// Each line of `text` traced to the line of its source (see `origin.rs`), on first use.
+    pub trace: OnceLock<Trace>,
 }
 
 impl Expanded {
-    pub fn new(text: String, includes: BTreeSet<String>) -> Expanded {
+    pub fn new(text: String, included: Included, includes: BTreeSet<String>) -> Expanded {
         Expanded {
             text,
             includes,
-            aligned: OnceLock::new(),
+            included,
+            trace: OnceLock::new(),
         }
     }
 }

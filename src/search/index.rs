@@ -186,8 +186,12 @@ fn sort_terms(ids: &mut [u32], terms: &[String]) {
 }
 
 /// A string for the table joined by newlines.
-fn clean(s: &str) -> String {
-    s.replace(['\n', '\r'], " ")
+fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains(['\n', '\r']) {
+        s.replace(['\n', '\r'], " ").into()
+    } else {
+        s.into()
+    }
 }
 
 /// A section as the builder keeps it: string ids and its terms (sorted, distinct).

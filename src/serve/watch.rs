@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::Duration;
 
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
@@ -90,7 +90,8 @@ impl Watcher {
     }
 
     /// Blocks until source files change; returns them (absolute, sorted, no duplicates).
-    /// Batches that arrive while the first is read are merged. `None` when the watcher stopped.
+    /// Batches already waiting when the first is read are merged (a later one is the next
+    /// rebuild's). `None` when the watcher stopped.
     pub fn next_changes(&mut self) -> Option<Vec<PathBuf>> {
         loop {
             let first = self.events.recv().ok()?;
@@ -98,10 +99,10 @@ impl Watcher {
             let mut moved = BTreeSet::new();
             self.collect(first, &mut paths, &mut moved);
             loop {
-                match self.events.recv_timeout(Duration::from_millis(2)) {
+                match self.events.try_recv() {
                     Ok(more) => self.collect(more, &mut paths, &mut moved),
-                    Err(RecvTimeoutError::Timeout) => break,
-                    Err(RecvTimeoutError::Disconnected) => return None,
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Disconnected) => return None,
                 }
             }
             self.forget_moved_dirs(&moved);

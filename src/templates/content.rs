@@ -12,6 +12,7 @@ use minijinja::{Environment, ErrorKind, State, UndefinedBehavior};
 use super::{invalid, safe_relative, to_source_error, FUEL};
 use crate::content::{Data, Shared};
 use crate::error::SourceError;
+use crate::included::Included;
 
 /// The name of the fragment of `content/shared/` an include names (`a//b.md` is `a/b.md`);
 /// `None` for a name that could leave the folder.
@@ -104,7 +105,8 @@ impl ContentTemplates {
                 return Ok(None);
             };
             match shared.get(&key).map(|f| &f.text) {
-                Some(Ok(text)) => Ok(Some(heading_ids_raw(text).into_owned())),
+                // between markers, so that each line is traced to its fragment (`included`)
+                Some(Ok(text)) => Ok(Some(crate::included::wrap(&key, &heading_ids_raw(text)))),
                 None => Ok(None),
                 Some(Err(why)) => Err(minijinja::Error::new(
                     ErrorKind::InvalidOperation,
@@ -231,21 +233,23 @@ impl ContentTemplates {
         ContentTemplates { env, shared_dir }
     }
 
-    /// Renders `body` (from `file`, whose body starts at `body_line`) with `ctx`.
+    /// Renders `body` (from `file`, whose body starts at `body_line`) with `ctx`; also which
+    /// fragment wrote each line.
     pub fn render(
         &self,
         file: &Path,
         body_line: usize,
         body: &str,
         ctx: &Value,
-    ) -> Result<String, SourceError> {
+    ) -> Result<(String, Included), SourceError> {
         // Fast path: nothing to expand.
         if !body.contains("{{") && !body.contains("{%") && !body.contains("{#") {
-            return Ok(body.to_string());
+            return Ok((body.to_string(), Included::default()));
         }
         let name = file.display().to_string();
         let body = heading_ids_raw(body);
-        self.env.render_named_str(&name, &body, ctx).map_err(|e| {
+        let rendered = self.env.render_named_str(&name, &body, ctx);
+        rendered.map(crate::included::strip).map_err(|e| {
             to_source_error(&e, &|n| {
                 if n == name || n.is_empty() {
                     (file.to_path_buf(), body_line.saturating_sub(1))

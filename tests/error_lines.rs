@@ -1,0 +1,204 @@
+//! Errors name the exact line of the bad input, also when the same text occurs earlier in
+//! the file (where a search for the text would point): each fixture puts the bad input
+//! after an earlier occurrence of the same text. A failing `build` exits 1 and leaves the
+//! previous output intact; `check` lists every problem at its line.
+
+mod common;
+
+use common::TestSite;
+
+/// The `basic` fixture with `edit` applied.
+fn site(edit: impl FnOnce(&TestSite)) -> TestSite {
+    let site = TestSite::from_fixture("basic");
+    edit(&site);
+    site
+}
+
+/// Output of `ernguide <args>` with the site folder's path taken out: exit code and stderr,
+/// stdout.
+fn run(site: &TestSite, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = site.cmd(args).output().unwrap();
+    let clean = |b: &[u8]| {
+        String::from_utf8_lossy(b)
+            .replace(&format!("{}/", site.site().display()), "")
+            .replace("site/", "")
+    };
+    let (stderr, stdout) = (clean(&out.stderr), clean(&out.stdout));
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (out.status.code(), stderr, stdout)
+}
+
+/// `build` fails (exit 1) with its first line starting `first`, and the previous output is
+/// left as it was.
+fn build_fails_at(site: &TestSite, first: &str) {
+    std::fs::create_dir_all(site.out()).unwrap();
+    std::fs::write(site.out().join("index.html"), "PREVIOUS GOOD OUTPUT").unwrap();
+    std::fs::write(site.out().join(".ernguide-output"), "ernguide's").unwrap();
+    let (code, stderr, _) = run(site, &["build", "--site", "site", "--out", "public"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    let line = stderr.lines().next().unwrap_or("");
+    assert!(
+        line.starts_with(&format!("error: {first}")),
+        "expected `error: {first}...`, got:\n{stderr}"
+    );
+    assert_eq!(site.read("index.html"), "PREVIOUS GOOD OUTPUT");
+}
+
+/// `check` fails (exit 1) and its error lines start with each of `at`, in order.
+fn check_errors_at(site: &TestSite, at: &[&str]) {
+    let (code, _, out) = run(site, &["check", "--site", "site"]);
+    assert_eq!(code, Some(1), "{out}");
+    let errors: Vec<&str> = out.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(errors.len(), at.len(), "{out}");
+    for (e, want) in errors.iter().zip(at) {
+        assert!(
+            e.starts_with(want),
+            "expected `{want}...`, got `{e}`\n{out}"
+        );
+    }
+}
+
+const STEP: &str = "content/guides/demo/01-create-eu-login.md";
+const BAD_FIGURE: &str = "```figure\nsrc: demo/nope.png\nalt: \"Nothing\"\n```\n";
+
+/// Two identical broken figure blocks in one step (whose text Jinja changed): each is
+/// reported at its own `src:` line.
+#[test]
+fn identical_figures_in_a_step_are_reported_at_their_own_lines() {
+    let site = site(|s| {
+        let text = std::fs::read_to_string(s.path(STEP)).unwrap();
+        // the step has 14 lines; the blocks start at lines 16 and 21
+        s.write(STEP, &format!("{text}\n{BAD_FIGURE}\n{BAD_FIGURE}"));
+    });
+    let step = STEP;
+    build_fails_at(
+        &site,
+        &format!("{step}:17: image `demo/nope.png` not found"),
+    );
+    check_errors_at(&site, &[&format!("{step}:17:"), &format!("{step}:22:")]);
+}
+
+/// The same in a shared fragment, included twice by a step: the fragment's own lines.
+#[test]
+fn identical_figures_in_a_fragment_are_reported_at_their_own_lines() {
+    let site = site(|s| {
+        s.write(
+            "content/shared/request.md",
+            &format!("Some text.\n\n{BAD_FIGURE}\n{BAD_FIGURE}"),
+        );
+    });
+    let frag = "content/shared/request.md";
+    build_fails_at(&site, &format!("{frag}:4: image `demo/nope.png` not found"));
+    check_errors_at(&site, &[&format!("{frag}:4:"), &format!("{frag}:9:")]);
+}
+
+/// `site.toml`: the portal's bad address comes after a contact's `email` line (a search for
+/// the key named the contact).
+#[test]
+fn a_bad_site_toml_value_is_reported_at_its_own_line() {
+    let site = site(|s| {
+        let text = std::fs::read_to_string(s.path("site.toml")).unwrap();
+        // the fixture's site.toml has 11 lines
+        s.write(
+            "site.toml",
+            &format!("{text}\n[portal]\nemail = \"not an address\"\n"),
+        );
+    });
+    build_fails_at(
+        &site,
+        "site.toml:14: portal email \"not an address\" is not a valid e-mail address",
+    );
+}
+
+/// An internal word that readers see, after the same word in a Jinja comment that they do not
+/// see; and one in an included fragment, named in the fragment.
+#[test]
+fn an_internal_word_is_reported_where_readers_see_it() {
+    let site = site(|s| {
+        s.edit(
+            STEP,
+            "# Fill in the form\n",
+            "{# TODO: ask the helpdesk #}\n# Fill in the form\n",
+        );
+        s.edit(
+            STEP,
+            "Click **this link**.",
+            "Click **this link**. TODO: check.",
+        );
+    });
+    // line 8 is the comment; the visible TODO is on the last line, 15
+    check_errors_at(&site, &[&format!("{STEP}:15: error: page demo/create-eu-login/index.html shows the internal word \"todo\"")]);
+
+    let site = site_with_fragment("Some text.\n\nMore text, seed of an idea.\n");
+    check_errors_at(&site, &["content/shared/request.md:3: error: page demo/request-access/index.html shows the internal word \"seed\""]);
+}
+
+/// The `basic` fixture whose shared fragment `request.md` (included by step 2, whose own
+/// text mentions the same word in a comment) is `text`.
+fn site_with_fragment(text: &str) -> TestSite {
+    site(|s| {
+        s.write("content/shared/request.md", text);
+        s.edit(
+            "content/guides/demo/02-request-access.md",
+            "{% include \"request.md\" %}",
+            "{# the seed: #}\n{% include \"request.md\" %}",
+        );
+    })
+}
+
+/// `i18n extract`: each shortcut label of a guide is referenced at its own line in the
+/// template (a search for `label:` gave every label the first one's line).
+#[test]
+fn extracted_front_matter_texts_are_referenced_at_their_own_lines() {
+    let site = site(|s| {
+        s.edit(
+            "content/guides/demo/_index.md",
+            "  - { label: \"Already have an EU Login\", step: request-access }\n",
+            "  - { label: \"Already have an EU Login\", step: request-access }\n  - label: \"New here\"\n    step: create-eu-login\n",
+        );
+    });
+    site.cmd(&["i18n", "extract", "--site", "site"])
+        .assert()
+        .success();
+    let pot = std::fs::read_to_string(site.path("i18n/messages.pot")).unwrap();
+    let entry = |msgid: &str| {
+        pot.split("\n\n")
+            .find(|b| b.contains(&format!("msgid \"{msgid}\"")))
+            .unwrap_or_else(|| panic!("no entry {msgid}:\n{pot}"))
+            .to_string()
+    };
+    let index = "content/guides/demo/_index.md";
+    assert!(
+        entry("Already have an EU Login").contains(&format!("#: {index}:9\n")),
+        "{pot}"
+    );
+    assert!(
+        entry("New here").contains(&format!("#: {index}:10\n")),
+        "{pot}"
+    );
+}
+
+/// A placeholder address that a template shows as a `mailto:` link (the accessibility
+/// statement's feedback contact) is reported at the address's line in the data, not at a
+/// comment above it that names it, nor at line 0 of the page's source.
+#[test]
+fn a_template_made_placeholder_mailto_is_reported_at_its_data_line() {
+    let site = site(|s| {
+        s.write(
+            "content/data/accessibility.yaml",
+            "# ask help@access.example.org for a real address\n\
+             status: partially-compliant\n\
+             standard: \"EN 301 549 V3.2.1 (2021-03), which includes WCAG 2.1 level AA\"\n\
+             method: \"Self-assessment\"\n\
+             tests:\n  - \"axe-core rules on every page\"\n\
+             limitations: []\n\
+             feedback:\n  name: Help\n  email: help@access.example.org\n\
+             enforcement: unknown\n\
+             prepared_on: 2026-11-01\n\
+             last_reviewed: 2026-11-01\n",
+        );
+    });
+    let (code, _, out) = run(&site, &["build", "--site", "site", "--out", "public"]);
+    assert_eq!(code, Some(0), "the build still succeeds: {out}");
+    check_errors_at(&site, &["content/data/accessibility.yaml:10: error: page "]);
+}
