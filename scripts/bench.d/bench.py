@@ -463,7 +463,7 @@ def targets(sizes, portal, reload, serve=None, i18n=None) -> list[list[str]]:
         rows.append(["bundled portal: one-step edit rebuilt < 50 ms (plain `build`, whole site)", fmt_s(portal["edit"]), yes(portal["edit"] < 0.05)])
         if reload and reload.get("median_ms") is not None:
             ms = reload["median_ms"]
-            rows.append(["bundled portal: edit-to-reload in `serve` (incl. 50 ms debounce and event delivery)",
+            rows.append(["bundled portal: edit-to-reload in `serve` (incl. the 10 ms debounce and event delivery)",
                          f"{ms:.0f} ms", "yes" if ms < 50 else "see note"])
         for mode, r in ((serve or {}).get("modes") or {}).items():
             rows.append([f"`serve` under load, {mode} (16 clients, 3 stalling): 0 errors, p99 (keep-alive < 1 ms)",
