@@ -10,6 +10,7 @@ pub(crate) mod shared;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -30,7 +31,8 @@ pub(crate) const SANDBOX_FLOW: &str = "data/sandbox.yaml";
 pub(crate) struct Library {
     pub site_dir: PathBuf,
     pub config: SiteConfig,
-    pub data: Data,
+    /// Shared: a translated library or a rebuild's library that keeps the data shares it.
+    pub data: Arc<Data>,
     pub networks: BTreeMap<String, Network>,
     /// Sorted by (order, slug).
     pub guides: Vec<Guide>,
@@ -80,27 +82,43 @@ impl Library {
             networks.insert(net.id.clone(), net);
         }
 
-        // Guides load in parallel; the first failing one (in folder order) is the error.
-        let loaded: Vec<Result<Guide>> = sorted_subdirs(&content.join("guides"))?
-            .par_iter()
-            .map(|dir| Guide::load(dir))
-            .collect();
-        let loaded = loaded.into_iter().collect::<Result<Vec<Guide>>>()?;
-        let guides = with_every_network(loaded, &mut networks, &data, &content);
-
-        let shared = std::sync::Arc::new(Shared::load(&content.join("shared"))?);
+        let guides = load_guides(&content, &mut networks, &data)?;
+        let shared = Arc::new(Shared::load(&content.join("shared"))?);
         let accessibility = crate::accessibility::Statement::load(&content)?;
 
         let lib = Library {
             site_dir: site_dir.to_path_buf(),
             config,
             config_text,
-            data,
+            data: Arc::new(data),
             networks,
             guides,
             shared,
             allow_missing_screenshots: false,
             accessibility,
+        };
+        lib.validate()?;
+        Ok(lib)
+    }
+
+    /// The library with its guides and shared fragments loaded again, and everything else
+    /// (configuration, data, networks, the sandbox flow, the accessibility statement) as it
+    /// is: for `serve`, after only files of `content/guides/` or `content/shared/` changed.
+    pub(crate) fn reload_guides(&self) -> Result<Library> {
+        let content = self.site_dir.join("content");
+        let mut networks = self.networks.clone();
+        let guides = load_guides(&content, &mut networks, &self.data)?;
+        let shared = Arc::new(Shared::load(&content.join("shared"))?);
+        let lib = Library {
+            site_dir: self.site_dir.clone(),
+            config: self.config.clone(),
+            config_text: self.config_text.clone(),
+            data: self.data.clone(),
+            networks,
+            guides,
+            shared,
+            allow_missing_screenshots: self.allow_missing_screenshots,
+            accessibility: self.accessibility.clone(),
         };
         lib.validate()?;
         Ok(lib)
@@ -209,6 +227,22 @@ impl Library {
     pub(crate) fn guide(&self, slug: &str) -> Option<&Guide> {
         self.guides.iter().find(|g| g.slug == slug)
     }
+}
+
+/// The guides of `content/guides/`, each template guide instantiated for every network without
+/// a guide of its system (see [`with_every_network`], which adds to `networks`).
+fn load_guides(
+    content: &Path,
+    networks: &mut BTreeMap<String, Network>,
+    data: &Data,
+) -> Result<Vec<Guide>> {
+    // Guides load in parallel; the first failing one (in folder order) is the error.
+    let loaded: Vec<Result<Guide>> = sorted_subdirs(&content.join("guides"))?
+        .par_iter()
+        .map(|dir| Guide::load(dir))
+        .collect();
+    let loaded = loaded.into_iter().collect::<Result<Vec<Guide>>>()?;
+    Ok(with_every_network(loaded, networks, data, content))
 }
 
 /// Every ERN of `erns.yaml` gets a network (its `network.yaml`, else `Network::for_ern`) and

@@ -184,15 +184,16 @@ pub(crate) fn translate(
         tr(&mut c.name);
         tr(&mut c.purpose);
     }
-    out.data = translate_data(&lib.data, catalog);
+    let mut data = translate_data(&lib.data, catalog);
     // The typed flow, through JSON: only its guidance texts change (the mock screens keep
     // the real products' English labels).
-    out.data.sandbox = lib.data.sandbox.as_ref().map(|flow| {
+    data.sandbox = lib.data.sandbox.as_ref().map(|flow| {
         serde_json::to_value(flow)
             .ok()
             .and_then(|json| serde_json::from_value(translate_sandbox(&json, catalog)).ok())
             .unwrap_or_else(|| flow.clone())
     });
+    out.data = Arc::new(data);
     for n in out.networks.values_mut() {
         *n = translate_network(n, catalog);
     }

@@ -15,6 +15,7 @@ use super::screen_text::ScreenText;
 use super::{load_catalog, own_name, ui, ui_messages, Catalog, Share, UI_CTX};
 use crate::content::Library;
 use crate::error::Result;
+use crate::templates::PageTemplates;
 use crate::theme::Theme;
 
 /// One language of the site.
@@ -25,6 +26,9 @@ pub(crate) struct Language {
     pub translated: Option<Translated>,
     /// Share of the theme's UI strings translated (pages without content of their own).
     pub ui_share: Share,
+    /// The theme's page templates with this language's UI strings: each template is compiled
+    /// on its first use and kept (`serve` keeps them while the theme and catalogs are the same).
+    pub pages: Arc<PageTemplates>,
 }
 
 /// Every language of the site, the default first.
@@ -68,11 +72,15 @@ impl LanguageSet {
                 };
                 let translated = (!is_default)
                     .then(|| translate_library(lib, &catalog, lib.config.translation_threshold));
+                let catalog = Arc::new(catalog);
+                let mut pages = PageTemplates::new(theme.clone());
+                pages.set_catalog(catalog.clone());
                 Ok(Language {
                     code: code.clone(),
-                    catalog: Arc::new(catalog),
+                    catalog,
                     translated,
                     ui_share,
+                    pages: Arc::new(pages),
                 })
             })
             .collect::<Vec<Result<Language>>>()
@@ -87,7 +95,7 @@ impl LanguageSet {
     }
 
     /// The languages of `lib`, a library loaded again after only guide files or shared
-    /// fragments changed (`serve`): the catalogs are this set's; with `unchanged_guides` (the
+    /// fragments changed (`serve`): the catalogs and page templates are this set's; with `unchanged_guides` (the
     /// shared fragments are the same), only the other guides are translated again.
     pub fn update(
         &self,
@@ -106,6 +114,7 @@ impl LanguageSet {
                     translate(lib, &l.catalog, threshold, reuse)
                 }),
                 ui_share: l.ui_share,
+                pages: l.pages.clone(),
             })
             .collect();
         LanguageSet {

@@ -234,7 +234,7 @@ impl Site {
             removed,
             pages: whole.rendered.pages.len(),
         };
-        self.whole = whole;
+        drop_later(std::mem::replace(&mut self.whole, whole));
         Ok(stats)
     }
 
@@ -244,9 +244,11 @@ impl Site {
     /// last good site (a clone of [`Output`] copies no bytes), which stays as it was if a step
     /// fails.
     fn rebuild_some(&mut self, kinds: &[ChangeKind]) -> Result<RebuildStats> {
-        // Guide sources and shared fragments are read and validated with the rest of the
-        // library (a few ms); only rendering is selective.
-        let new = pipeline::load(&self.site_dir)?;
+        // Only guide files and shared fragments changed (anything else rebuilds everything):
+        // those are read and validated again, the rest of the library is the last build's.
+        let t = Instant::now();
+        let new = self.whole.lib.reload_guides()?;
+        timing("load", t);
         let lib = &new;
         let old = &self.whole;
         let selection = if guide_list(lib) != guide_list(&old.lib) {
@@ -387,17 +389,29 @@ impl Site {
             pages: merged.pages.len(),
         };
         let trainer = std::mem::take(&mut self.whole.trainer);
-        self.whole = Whole {
-            lib: new,
-            langs,
-            rendered: merged,
-            links,
-            search,
-            trainer,
-            warnings,
-        };
+        let last = std::mem::replace(
+            &mut self.whole,
+            Whole {
+                lib: new,
+                langs,
+                rendered: merged,
+                links,
+                search,
+                trainer,
+                warnings,
+            },
+        );
+        drop_later(last);
         Ok(stats)
     }
+}
+
+/// Frees the last site on a thread of its own: a few ms of freeing (its library, translations
+/// and page records) that the reload need not wait for.
+fn drop_later(last: Whole) {
+    let freeing = std::thread::Builder::new().name("ernguide-free".into());
+    // Without a thread, `last` is freed here, when the failed spawn drops the closure.
+    let _ = freeing.spawn(move || drop(last));
 }
 
 fn canonical(dir: &Path) -> PathBuf {

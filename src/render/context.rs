@@ -48,7 +48,7 @@ pub(crate) struct Renderer<'a> {
     langs: &'a LanguageSet,
     pub(super) code: String,
     content: ContentTemplates,
-    pages: PageTemplates,
+    pages: Arc<PageTemplates>,
     /// `site`, `data` and `guides` as template values, converted once and shared (cheap clones).
     site_value: Value,
     as_of: Value,
@@ -154,11 +154,10 @@ fn body(rendered: markdown::Rendered) -> Value {
 
 impl<'a> Renderer<'a> {
     pub fn new(lib: &'a Library, langs: &'a LanguageSet, code: &str) -> Renderer<'a> {
-        let theme = Theme::new(&lib.site_dir, &lib.config.theme);
         let as_of = lib.config.as_of_string();
         let content = ContentTemplates::new(
             lib.shared.clone(),
-            Arc::new(lib.data.clone()),
+            lib.data.clone(),
             as_of.clone(),
             lib.guides.iter().map(|g| g.slug.clone()).collect(),
             code != "en",
@@ -172,10 +171,16 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|g| GuideListItem::new(g, lib.network_of(g)))
             .collect();
-        let mut pages = PageTemplates::new(theme);
-        if let Some(l) = langs.get(code) {
-            pages.set_catalog(l.catalog.clone());
-        }
+        // The language's templates (compiled once, kept by `serve`).
+        let pages = langs.get(code).map_or_else(
+            || {
+                Arc::new(PageTemplates::new(Theme::new(
+                    &lib.site_dir,
+                    &lib.config.theme,
+                )))
+            },
+            |l| l.pages.clone(),
+        );
         Renderer {
             lib,
             langs,
@@ -184,7 +189,7 @@ impl<'a> Renderer<'a> {
             pages,
             site_value: Value::from(Serde(&site)),
             as_of: Value::from(as_of),
-            data: Value::from(Serde(&lib.data)),
+            data: Value::from(Serde(lib.data.as_ref())),
             guides: Value::from(Serde(&guides)),
             guide_values: lib
                 .guides
