@@ -573,4 +573,34 @@ fn step_edits_on_the_bundled_portal_match_a_full_build_in_every_language() {
         show(&site, "paedcan/slides/index.html").contains("A first line of notes for the test.")
     );
     assert_eq!(files(&site), full_build(&t.site()));
+
+    // A page template and a data file edited: everything is rebuilt with them, and a step
+    // edit after that renders with them too (the page templates and the data a rebuild keeps
+    // are the new ones).
+    let template = "themes/default/templates/step.html";
+    let data = "content/data/links.yaml";
+    t.edit(
+        template,
+        "<div class=\"eg-prose\">",
+        "<div class=\"eg-prose\" data-edited>",
+    )
+    .edit(
+        data,
+        "The EU Login sign-up form.",
+        "The EU Login sign-up form, edited.",
+    );
+    for rel in [template, data] {
+        assert!(site.rebuild(&[t.path(rel)]).unwrap().full);
+    }
+    assert!(show(&site, "de/paedcan/two-factor/index.html").contains("data-edited"));
+    assert!(show(&site, "paedcan/links/index.html").contains("sign-up form, edited."));
+    t.edit(
+        one,
+        "A first line of notes for the test.",
+        "Notes written after the template edit.",
+    );
+    rebuild(&mut site, one);
+    assert!(show(&site, "it/paedcan/create-eu-login/index.html").contains("data-edited"));
+    assert!(show(&site, "paedcan/links/index.html").contains("sign-up form, edited."));
+    assert_eq!(files(&site), full_build(&t.site()));
 }

@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
@@ -52,17 +52,24 @@ pub(crate) fn translate(
 ) -> Translated {
     let site = &lib.site_dir;
     let shared = &lib.shared;
-    // Each fragment's share once (by name: the first of a name, as `Shared::get` finds it).
-    let mut fragment_shares: HashMap<&str, Option<FragmentShare>> = HashMap::new();
+    // Each fragment's share once, when a page first needs it (by name: the first of a name,
+    // as `Shared::get` finds it): a rebuild that reuses most guides needs few.
+    type Lazy<'f> = (&'f Fragment, OnceLock<Option<FragmentShare>>);
+    let mut fragment_shares: HashMap<&str, Lazy> = HashMap::new();
     for (name, f) in &shared.fragments {
-        fragment_shares.entry(name.as_str()).or_insert_with(|| {
-            let text = f.text.as_ref().ok()?;
-            Some(FragmentShare::new(catalog, &rel_ctx(site, &f.file), text))
-        });
+        fragment_shares
+            .entry(name.as_str())
+            .or_insert_with(|| (f, OnceLock::new()));
     }
     let fragment_shares = &fragment_shares;
     let fragment = |name: &str| -> Option<&FragmentShare> {
-        fragment_shares.get(name).and_then(Option::as_ref)
+        let (f, share) = fragment_shares.get(name)?;
+        share
+            .get_or_init(|| {
+                let text = f.text.as_ref().ok()?;
+                Some(FragmentShare::new(catalog, &rel_ctx(site, &f.file), text))
+            })
+            .as_ref()
     };
     let mut out = lib.clone();
     let mut shares = BTreeMap::new();

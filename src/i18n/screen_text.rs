@@ -41,6 +41,8 @@ pub(crate) struct ScreenText {
     texts: HashSet<String>,
     /// Every text, joined by spaces.
     corpus: String,
+    /// Every run of letters and digits in the corpus: a quick test before searching it.
+    words: HashSet<String>,
 }
 
 /// The elements whose whole text may be a screen text (name, closing tag).
@@ -123,6 +125,8 @@ impl ScreenText {
             self.corpus
                 .push_str(&text.split_whitespace().collect::<Vec<_>>().join(" "));
             self.corpus.push(' ');
+            self.words
+                .extend(alphanumeric_runs(text).map(str::to_string));
             self.texts.insert(k);
         }
     }
@@ -155,6 +159,11 @@ impl ScreenText {
 
     /// Whether `words` occur in the corpus as whole words.
     fn in_corpus(&self, words: &str) -> bool {
+        // Found at word boundaries, each run of letters and digits of `words` is one of the
+        // corpus's: most quotes of translated text fail this test, without a search.
+        if !alphanumeric_runs(words).all(|w| self.words.contains(w)) {
+            return false;
+        }
         let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
         self.corpus.match_indices(words).any(|(i, _)| {
             boundary(self.corpus[..i].chars().next_back())
@@ -291,6 +300,12 @@ fn key(text: &str) -> String {
         .trim_start_matches(decoration)
         .trim_end_matches(decoration)
         .to_string()
+}
+
+/// The runs of letters and digits of `text`.
+fn alphanumeric_runs(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
 }
 
 /// The text of HTML without tags: the five entities the page escapes decoded.

@@ -99,6 +99,9 @@ struct Whole {
     /// Each step's part of its guide's slides and handout, to render only the edited steps'.
     trainer: TrainerCache,
     warnings: Vec<Warning>,
+    /// Pages rendered since the search indexes and content warnings were last brought up to
+    /// date ([`Site::finish`]).
+    unfinished: BTreeSet<String>,
 }
 
 impl Whole {
@@ -129,6 +132,7 @@ impl Whole {
             search,
             trainer,
             warnings,
+            unfinished: BTreeSet::new(),
         })
     }
 }
@@ -141,10 +145,21 @@ fn lint(
     links: &LinkIndex,
     check: &HashSet<String>,
 ) -> Result<Vec<Warning>> {
-    if let Some(first) = links.problems(lib, built, check).into_iter().next() {
-        return Err(first.into());
-    }
+    check_links(lib, built, links, check)?;
     Ok(crate::lint::stale::stale_content_warnings(lib))
+}
+
+/// The link check of the pages `check`: the first problem is the error.
+fn check_links(
+    lib: &Library,
+    built: &Built,
+    links: &LinkIndex,
+    check: &HashSet<String>,
+) -> Result<()> {
+    match links.problems(lib, built, check).into_iter().next() {
+        Some(first) => Err(first.into()),
+        None => Ok(()),
+    }
 }
 
 impl Site {
@@ -191,9 +206,47 @@ impl Site {
     }
 
     /// Rebuilds after `changed` files (absolute, or relative to the current folder) were
-    /// created, modified or deleted. On error the site is left as it was, and the changes are
-    /// kept for the next rebuild.
+    /// created, modified or deleted: [`Site::rebuild_pages`], then [`Site::finish`]. On error
+    /// the site is left as it was, and the changes are kept for the next rebuild.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<RebuildStats> {
+        let mut stats = self.rebuild_pages(changed)?;
+        stats.changed.extend(self.finish());
+        stats.changed.sort();
+        Ok(stats)
+    }
+
+    /// Brings the search indexes and the content warnings up to date with the pages the last
+    /// rebuilds rendered ([`Site::rebuild_pages`] leaves them behind); returns the output files
+    /// that changed (`search/<lang>.js`).
+    pub fn finish(&mut self) -> Vec<String> {
+        let whole = &mut self.whole;
+        if whole.unfinished.is_empty() {
+            return Vec::new();
+        }
+        let t = Instant::now();
+        let redone = std::mem::take(&mut whole.unfinished);
+        let redone: Vec<&str> = redone.iter().map(String::as_str).collect();
+        let before = whole.rendered.output.clone();
+        whole.search.update(&whole.rendered, &redone);
+        whole.search.write(&mut whole.rendered);
+        let lib = &whole.lib;
+        let files = std::iter::once(&lib.config.language)
+            .chain(&lib.config.languages)
+            .map(|lang| format!("search/{lang}.js"))
+            .collect::<Vec<_>>();
+        let (changed, _) = output_diff(
+            &before,
+            &whole.rendered.output,
+            files.iter().map(String::as_str),
+        );
+        timing("search", t);
+        whole.warnings = crate::lint::stale::stale_content_warnings(lib);
+        changed
+    }
+
+    /// [`Site::rebuild`] without [`Site::finish`]: the pages are up to date (a page open in a
+    /// browser can reload), the search indexes are the last rebuild's until `finish`.
+    pub fn rebuild_pages(&mut self, changed: &[PathBuf]) -> Result<RebuildStats> {
         let rels: Vec<PathBuf> = changed.iter().filter_map(|p| self.relative(p)).collect();
         self.pending.extend(rels);
         let kinds: Vec<ChangeKind> = self
@@ -333,7 +386,7 @@ impl Site {
             output.remove(rel);
             touched.insert(rel.clone());
         }
-        let mut merged = Built {
+        let merged = Built {
             output,
             pages,
             search: Vec::new(),
@@ -342,15 +395,6 @@ impl Site {
         redone.dedup();
         let redone: Vec<&str> = redone.iter().map(String::as_str).collect();
         timing("merge", t);
-
-        let t = Instant::now();
-        let mut search = std::mem::replace(&mut self.whole.search, SearchParts::new(lib));
-        search.update(&merged, &redone);
-        search.write(&mut merged);
-        for lang in std::iter::once(&lib.config.language).chain(&lib.config.languages) {
-            touched.insert(format!("search/{lang}.js"));
-        }
-        timing("search", t);
 
         let t = Instant::now();
         let mut links = std::mem::take(&mut self.whole.links);
@@ -363,19 +407,15 @@ impl Site {
                 .copied()
                 .chain(orphans.iter().map(String::as_str)),
         );
-        let linted = lint(lib, &merged, &links, &check);
+        // The content warnings are brought up to date by `finish`, with the search indexes.
+        let linted = check_links(lib, &merged, &links, &check);
         timing("lint", t);
-        let warnings = match linted {
-            Ok(w) => w,
-            Err(e) => {
-                // The index goes back to the last good site's pages.
-                links.update(&self.whole.rendered, &redone);
-                search.update(&self.whole.rendered, &redone);
-                self.whole.links = links;
-                self.whole.search = search;
-                return Err(e);
-            }
-        };
+        if let Err(e) = linted {
+            // The index goes back to the last good site's pages.
+            links.update(&self.whole.rendered, &redone);
+            self.whole.links = links;
+            return Err(e);
+        }
         let (changed, removed) = output_diff(
             &self.whole.rendered.output,
             &merged.output,
@@ -389,6 +429,10 @@ impl Site {
             pages: merged.pages.len(),
         };
         let trainer = std::mem::take(&mut self.whole.trainer);
+        let search = std::mem::replace(&mut self.whole.search, SearchParts::new(&new));
+        let warnings = std::mem::take(&mut self.whole.warnings);
+        let mut unfinished = std::mem::take(&mut self.whole.unfinished);
+        unfinished.extend(redone.iter().map(|r| r.to_string()));
         let last = std::mem::replace(
             &mut self.whole,
             Whole {
@@ -399,6 +443,7 @@ impl Site {
                 search,
                 trainer,
                 warnings,
+                unfinished,
             },
         );
         drop_later(last);

@@ -82,6 +82,13 @@ impl State {
         self.hub.broadcast(&Event::Reload { version });
     }
 
+    /// Replaces the site served without telling the pages: what a rebuild completes after
+    /// they reloaded (the search indexes, which a page loads only when its search box is used).
+    fn refresh(&self, output: Output) {
+        let mut live = self.live.write().unwrap_or_else(|e| e.into_inner());
+        live.output = Arc::new(output);
+    }
+
     /// Records a failed rebuild and tells the pages.
     fn failed(&self, error: BuildError) {
         let version = {
@@ -172,7 +179,8 @@ fn rebuild_loop(
         let start = Instant::now();
         let what = describe(&changed, &opts.site_dir);
         let result = match site.as_mut() {
-            Some(s) => s.rebuild(&changed),
+            // the search indexes after the pages reloaded (`finish` below)
+            Some(s) => s.rebuild_pages(&changed),
             None => Site::load(&opts.site_dir).map(|s| {
                 let stats = RebuildStats {
                     full: true,
@@ -186,11 +194,16 @@ fn rebuild_loop(
             }),
         };
         let ms = start.elapsed().as_millis();
-        match (result, site.as_ref()) {
-            (Ok(stats), Some(s)) => {
+        match (result, site.as_mut()) {
+            (Ok(mut stats), Some(s)) => {
                 let was_failing = state.has_error();
                 if stats.changed_output() || was_failing {
                     state.built(s.output().clone());
+                }
+                let finished = s.finish();
+                if !finished.is_empty() {
+                    state.refresh(s.output().clone());
+                    stats.changed.extend(finished);
                 }
                 if stats.full {
                     eprintln!("{what}: rebuilt all {} pages in {ms} ms", stats.pages);
