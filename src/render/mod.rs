@@ -10,6 +10,8 @@ mod step_body;
 mod trainer;
 mod values;
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 
 use crate::content::Library;
@@ -90,28 +92,30 @@ pub(crate) fn render_in(
         // Each page is finished (markers, labels, asset addresses) on the thread that
         // rendered it: done here one after the other, this was a large serial part of a
         // build in several languages.
-        let results: Vec<Result<(context::RenderedPage, bool)>> = pages
+        let results: Vec<Result<(context::RenderedPage, bool, bool)>> = pages
             .par_iter()
             .map(|p| {
                 let mut page = renderer.render_page(p)?;
                 let has_code = page.html.contains("class=\"hl-");
-                let mut html = i18n::mark_untranslated(&page.html, &mark);
+                // (an English page has no markers and is not copied)
+                if let Cow::Owned(marked) = i18n::mark_untranslated(&page.html, &mark) {
+                    page.html = marked;
+                }
                 if lang.code != "en" {
-                    html = langs.screen_text.mark(&html);
+                    page.html = langs.screen_text.mark(&page.html);
                 }
                 if !is_default {
-                    html = i18n::localize_markdown_labels(&html, &lang.catalog);
-                    html = i18n::pages::relocate_assets(
+                    let html = i18n::localize_markdown_labels(&page.html, &lang.catalog);
+                    page.html = i18n::pages::relocate_assets(
                         &html,
                         &page::root_prefix(page.rel.matches('/').count()),
                     );
                 }
-                page.html = html;
-                Ok((page, has_code))
+                Ok((page, has_code, p.searchable()))
             })
             .collect();
         for r in results {
-            let (page, code) = match r {
+            let (page, code, searchable) = match r {
                 Ok(page) => page,
                 Err(e) => {
                     errors.push(e);
@@ -127,6 +131,7 @@ pub(crate) fn render_in(
                 images: page.images,
                 includes: page.includes,
                 links: page.links,
+                searchable,
             });
         }
         // The figures are the same in every language: the default language's jobs cover them.
