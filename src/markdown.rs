@@ -49,6 +49,29 @@ pub struct Rendered {
     pub links: Vec<Link>,
     /// True when a code block was highlighted (the page needs the highlight CSS).
     pub has_code: bool,
+    /// Where in `html` each heading's level is written (the digit of `<hN` and of `</hN>`).
+    pub level_digits: Vec<usize>,
+}
+
+impl Rendered {
+    /// The HTML with every heading one level deeper (`h6` stays `h6`): what rendering with a
+    /// `min_heading_level` one higher gives. `None` if a heading was not found where it was
+    /// written.
+    pub fn html_one_level_down(&self) -> Option<String> {
+        if self.level_digits.len() != 2 * self.headings.len() {
+            return None;
+        }
+        let mut bytes = self.html.clone().into_bytes();
+        for &at in &self.level_digits {
+            if let Some(d) = bytes.get_mut(at) {
+                if (b'1'..b'6').contains(d) {
+                    *d += 1;
+                }
+            }
+        }
+        // Only ASCII digits changed: still UTF-8.
+        String::from_utf8(bytes).ok()
+    }
 }
 
 fn syntax_set() -> &'static SyntaxSet {
@@ -217,6 +240,8 @@ pub fn render(text: &str, opts: &RenderOptions) -> Result<Rendered> {
     // Each heading's level as written, its inner HTML and where its HTML goes in `events`:
     // the levels are shifted once the shallowest one is known (one parse of the text).
     let mut heading_html: Vec<(u8, String, String, usize)> = Vec::new();
+    // Each heading's start and end tags, in order (to find where their levels are written).
+    let mut heading_tags: Vec<(String, usize, u8)> = Vec::new();
     let mut used_ids: HashMap<String, usize> = HashMap::new();
     let mut has_code = false;
 
@@ -333,18 +358,42 @@ pub fn render(text: &str, opts: &RenderOptions) -> Result<Rendered> {
     }
     for (level, id, inner_html, at) in heading_html {
         let level = shift(level);
-        events[at] = Event::Html(CowStr::from(format!(
-            "<h{level} id=\"{id}\">{inner_html}</h{level}>\n"
-        )));
+        let open = format!("<h{level} id=\"{id}\">");
+        heading_tags.push((open.clone(), inner_html.len(), level));
+        events[at] = Event::Html(CowStr::from(format!("{open}{inner_html}</h{level}>\n")));
     }
     let mut out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
+    let level_digits = level_digits(&out, &heading_tags);
     Ok(Rendered {
         html: out,
         headings,
         links,
         has_code,
+        level_digits,
     })
+}
+
+/// Where the headings' levels are written in `html` (see [`Rendered::level_digits`]): each
+/// heading's start tag `open` is found after the previous heading (raw HTML in content is
+/// escaped, so only the renderer writes `<hN id="`), its end tag `inner` bytes after it.
+fn level_digits(html: &str, tags: &[(String, usize, u8)]) -> Vec<usize> {
+    let mut at = Vec::with_capacity(tags.len() * 2);
+    let mut from = 0;
+    for (open, inner, level) in tags {
+        let Some(start) = html.get(from..).and_then(|rest| rest.find(open.as_str())) else {
+            break;
+        };
+        let start = from + start;
+        let close = start + open.len() + inner;
+        if html.get(close..close + 5) != Some(format!("</h{level}>").as_str()) {
+            break;
+        }
+        at.push(start + 2);
+        at.push(close + 3);
+        from = close + 5;
+    }
+    at
 }
 
 /// CSS for highlighted code (classes prefixed `hl-`), from a light theme with AA contrast.
@@ -491,6 +540,35 @@ mod tests {
                 ("https://x.org", 6)
             ]
         );
+    }
+
+    #[test]
+    fn one_level_down_is_rendering_one_level_deeper() {
+        let texts = [
+            "# A\n\ntext\n\n## B `code`\n\n### C *em*\n\n#### D\n\n##### E\n\n###### F\n",
+            "## Only {#custom}\n\n> [!NOTE]\n> ## Inside\n\n- ### In a list\n",
+            "no headings at all\n",
+            "```yaml\nkey: <h2 id=\"x\">\n```\n\n## After code\n",
+        ];
+        for text in texts {
+            let at = |min| {
+                render(
+                    text,
+                    &RenderOptions {
+                        hook: None,
+                        min_heading_level: min,
+                    },
+                )
+                .unwrap()
+            };
+            for min in 1..=5 {
+                assert_eq!(
+                    at(min).html_one_level_down().as_deref(),
+                    Some(at(min + 1).html.as_str()),
+                    "{text} at {min}"
+                );
+            }
+        }
     }
 
     #[test]

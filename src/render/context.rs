@@ -57,6 +57,8 @@ pub(crate) struct Renderer<'a> {
     guide_values: HashMap<&'a str, OnceLock<GuideValues>>,
     /// Each step's Markdown after Jinja, shared by its page and the slides.
     step_expansions: StepExpansions<'a>,
+    /// Each step's page body or handout section, made with the other one.
+    pub(super) step_bodies: super::step_body::StepBodies<'a>,
     /// Collects the figures' image work while pages render.
     pub figures: images::Figures,
     /// Each step's part of the slides and handouts, kept between `serve`'s rebuilds.
@@ -192,6 +194,7 @@ impl<'a> Renderer<'a> {
                 .map(|g| (g.slug.as_str(), OnceLock::new()))
                 .collect(),
             step_expansions: StepExpansions::new(lib),
+            step_bodies: super::step_body::StepBodies::new(lib),
             figures: images::Figures::new(&lib.site_dir)
                 .allow_missing(lib.allow_missing_screenshots),
             trainer_cache: None,
@@ -309,7 +312,11 @@ impl<'a> Renderer<'a> {
     }
 
     /// The texts that went into `from`: `source`'s body, then each fragment it included.
-    fn writers<'s>(&'s self, source: &'s Source, from: &'s Expanded) -> Vec<Option<Written<'s>>> {
+    pub(super) fn writers<'s>(
+        &'s self,
+        source: &'s Source,
+        from: &'s Expanded,
+    ) -> Vec<Option<Written<'s>>> {
         let body = Written {
             file: &source.file,
             first_line: source.body_line,
@@ -349,6 +356,23 @@ impl<'a> Renderer<'a> {
         depth_in_guide: usize,
         min_heading_level: u8,
     ) -> Result<Body> {
+        let (md, images) =
+            self.markdown_figures(g, step, text, from, depth_in_guide, min_heading_level)?;
+        let links = self.link_origins(g, step, from, &md.links, &|url| url.to_string());
+        Ok(Body { md, images, links })
+    }
+
+    /// [`Renderer::markdown_text`] without the links' origins: the Markdown rendered and the
+    /// image files its figures show.
+    pub(super) fn markdown_figures(
+        &self,
+        g: &Guide,
+        step: Option<&Step>,
+        text: &str,
+        from: &Expanded,
+        depth_in_guide: usize,
+        min_heading_level: u8,
+    ) -> Result<(markdown::Rendered, Vec<String>)> {
         let source = step.map(|s| &s.source).unwrap_or(&g.source);
         let root = root_prefix(depth_in_guide + 1);
         let writers = self.writers(source, from);
@@ -383,13 +407,34 @@ impl<'a> Renderer<'a> {
                 .with_context(|| format!("rendering {}", source.file.display()))
             }
         }
-        let links = (md.links.iter())
-            .map(|l| PageLink {
-                url: l.url.clone(),
-                origin: origins().locate(l.line, &l.url),
+        Ok((md, images))
+    }
+
+    /// The links of Markdown from `step` expanded as `from`, each address as `url` gives it,
+    /// with the source line that wrote it.
+    pub(super) fn link_origins(
+        &self,
+        g: &Guide,
+        step: Option<&Step>,
+        from: &Expanded,
+        links: &[markdown::Link],
+        url: &dyn Fn(&str) -> String,
+    ) -> Vec<PageLink> {
+        if links.is_empty() {
+            return Vec::new();
+        }
+        let source = step.map(|s| &s.source).unwrap_or(&g.source);
+        let writers = self.writers(source, from);
+        let origins = self.line_origins(&writers, from);
+        (links.iter())
+            .map(|l| {
+                let url = url(&l.url);
+                PageLink {
+                    origin: origins.locate(l.line, &url),
+                    url,
+                }
             })
-            .collect();
-        Ok(Body { md, images, links })
+            .collect()
     }
 
     /// Renders one page.
@@ -460,9 +505,7 @@ impl<'a> Renderer<'a> {
             }
             Page::Step(g, i) => {
                 let step = &g.steps[i];
-                let expanded = self.step_expanded(g, i)?;
-                let Body { md, images, links } =
-                    self.markdown_text(g, Some(step), &expanded.text, &expanded, 1, 2)?;
+                let Body { md, images, links } = self.step_page_body(g, i)?;
                 let gv = self.guide_values(g);
                 let item = |k: Option<usize>| {
                     k.and_then(|k| gv.step_items.get(k))

@@ -6,6 +6,7 @@ mod context;
 mod origin;
 pub(crate) mod page;
 mod shared_work;
+mod step_body;
 mod trainer;
 mod values;
 

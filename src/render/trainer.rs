@@ -5,10 +5,8 @@
 //! rebuilds in a [`TrainerCache`]: a step edit then renders that step's part again, not every
 //! step of the guide in every language.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
-
-use minijinja::value::{Serde, Value};
 
 use super::context::{Body, Renderer};
 use super::origin::PageLink;
@@ -178,26 +176,16 @@ impl Renderer<'_> {
     /// their links.
     pub(super) fn handout<'g>(&self, g: &'g Guide) -> Result<Handout<'g>> {
         let net = self.lib.network_of(g);
-        let anchors: BTreeMap<&str, String> = g
-            .steps
-            .iter()
-            .map(|s| (s.slug.as_str(), format!("#step-{}", s.slug)))
-            .collect();
-        let anchors = Value::from(Serde(anchors));
+        let anchors = super::step_body::handout_anchors(g);
         // The overview is written for the guide's folder: render it there, then move its
         // relative addresses one folder down.
-        let expanded = self.expand(g, net, None, 0, Some(anchors.clone()))?;
+        let expanded = self.expand(g, net, None, 0, Some(anchors))?;
         let intro = self.markdown_text(g, None, &expanded.text, &expanded, 0, 3)?;
         let (mut images, mut links) = (intro.images, intro.links);
         let intro = one_folder_down(&intro.md.html);
         let mut steps = Vec::new();
         for (i, step) in g.steps.iter().enumerate() {
-            let part = self.step_part(
-                |c| &c.handout,
-                g,
-                i,
-                || self.handout_section(g, i, &anchors),
-            )?;
+            let part = self.step_part(|c| &c.handout, g, i, || self.handout_section(g, i))?;
             images.extend(part.images.iter().cloned());
             links.extend(part.links.iter().cloned());
             steps.push(HandoutStep {
@@ -213,22 +201,11 @@ impl Renderer<'_> {
         Ok((prefix_ids(&intro, "intro-"), steps, images, links))
     }
 
-    /// Step `i` of `g` as a section of the handout: `step_url()` gives `anchors`, the
-    /// sections' own addresses on the page.
-    fn handout_section(
-        &self,
-        g: &Guide,
-        i: usize,
-        anchors: &Value,
-    ) -> Result<StepPart<HandoutSection>> {
+    /// Step `i` of `g` as a section of the handout: `step_url()` gives the sections' own
+    /// addresses on the page.
+    fn handout_section(&self, g: &Guide, i: usize) -> Result<StepPart<HandoutSection>> {
         let step = &g.steps[i];
-        let net = self.lib.network_of(g);
-        let expanded = self.expand(g, net, Some(step), 1, Some(anchors.clone()))?;
-        let Body {
-            md: body,
-            images,
-            links,
-        } = self.markdown_text(g, Some(step), &expanded.text, &expanded, 1, 3)?;
+        let body = self.step_handout_body(g, i)?;
         let base = self.lib.config.base_url();
         let online = handout::step_url(base.as_deref(), &g.slug, &step.slug);
         let qr = online.as_deref().and_then(|u| {
@@ -236,13 +213,13 @@ impl Renderer<'_> {
         });
         Ok(StepPart {
             own: HandoutSection {
-                html: prefix_ids(&body.html, &format!("s{}-", step.number)),
+                html: body.html,
                 online_url: online,
                 qr,
             },
-            images,
-            links,
-            includes: expanded.includes,
+            images: body.images,
+            links: body.links,
+            includes: body.includes,
         })
     }
 }
