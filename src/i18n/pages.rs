@@ -66,15 +66,34 @@ pub fn language_links(
 /// `search/`) at the site root: `root` is the page's prefix to its language's root, one folder
 /// below the site root.
 pub fn relocate_assets(html: &str, root: &str) -> String {
-    let mut out = html.to_string();
+    // Each reference `<lead><root><folder>` gets `../` before its folder: one search per folder
+    // for the (few) places it is named, one copy of the page.
+    let mut at: Vec<usize> = Vec::new();
     for dir in ["static/", "images/", "search/"] {
-        for lead in ["=\"", "='", ", ", "url("] {
-            let from = format!("{lead}{root}{dir}");
-            if out.contains(&from) {
-                out = out.replace(&from, &format!("{lead}{root}../{dir}"));
+        for (p, _) in html.match_indices(dir) {
+            let before = &html[..p];
+            let referenced = before.strip_suffix(root).is_some_and(|b| {
+                ["=\"", "='", ", ", "url("]
+                    .iter()
+                    .any(|lead| b.ends_with(lead))
+            });
+            if referenced {
+                at.push(p);
             }
         }
     }
+    if at.is_empty() {
+        return html.to_string();
+    }
+    at.sort_unstable();
+    let mut out = String::with_capacity(html.len() + 3 * at.len());
+    let mut from = 0;
+    for p in at {
+        out.push_str(&html[from..p]);
+        out.push_str("../");
+        from = p;
+    }
+    out.push_str(&html[from..]);
     out
 }
 
@@ -117,6 +136,12 @@ mod tests {
         assert_eq!(
             relocate_assets("<script src=\"static/search.js\">", ""),
             "<script src=\"../static/search.js\">"
+        );
+        // only references: a folder's name in text, or under another prefix, stays
+        let text = "<p>see static/ and ../static/x, url(../../search/a.js)</p>";
+        assert_eq!(
+            relocate_assets(text, "../../"),
+            "<p>see static/ and ../static/x, url(../../../search/a.js)</p>"
         );
     }
 }

@@ -10,6 +10,8 @@ mod step_body;
 mod trainer;
 mod values;
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 
 use crate::content::Library;
@@ -95,18 +97,20 @@ pub(crate) fn render_in(
             .map(|p| {
                 let mut page = renderer.render_page(p)?;
                 let has_code = page.html.contains("class=\"hl-");
-                let mut html = i18n::mark_untranslated(&page.html, &mark);
+                // (an English page has no markers and is not copied)
+                if let Cow::Owned(marked) = i18n::mark_untranslated(&page.html, &mark) {
+                    page.html = marked;
+                }
                 if lang.code != "en" {
-                    html = langs.screen_text.mark(&html);
+                    page.html = langs.screen_text.mark(&page.html);
                 }
                 if !is_default {
-                    html = i18n::localize_markdown_labels(&html, &lang.catalog);
-                    html = i18n::pages::relocate_assets(
+                    let html = i18n::localize_markdown_labels(&page.html, &lang.catalog);
+                    page.html = i18n::pages::relocate_assets(
                         &html,
                         &page::root_prefix(page.rel.matches('/').count()),
                     );
                 }
-                page.html = html;
                 Ok((page, has_code))
             })
             .collect();

@@ -288,6 +288,36 @@ impl IndexBuilder {
         self.words += part.words;
     }
 
+    /// Adds the pages `other` analysed (a builder of the same language, given the pages that
+    /// follow this one's: builders of consecutive parts analyse in parallel), exactly as if
+    /// they had been added here: its strings and terms take this one's numbers in the order
+    /// it met them.
+    pub fn append(&mut self, other: IndexBuilder) {
+        let strings: Vec<u32> = (other.strings.list.iter())
+            .map(|s| self.strings.id(s))
+            .collect();
+        let terms: Vec<u32> = (other.terms.list.iter())
+            .map(|t| self.terms.id(t))
+            .collect();
+        let first_page = self.pages.len() as u32;
+        for (title, segs) in other.pages {
+            let segs = segs.iter().map(|&s| strings[s as usize]).collect();
+            self.pages.push((strings[title as usize], segs));
+        }
+        for row in other.sections {
+            let start = self.section_terms.len();
+            let found = &other.section_terms[row.terms];
+            (self.section_terms).extend(found.iter().map(|&t| terms[t as usize]));
+            self.sections.push(SectionRow {
+                page: first_page + row.page,
+                heading: strings[row.heading as usize],
+                anchor: strings[row.anchor as usize],
+                terms: start..self.section_terms.len(),
+            });
+        }
+        self.words += other.words;
+    }
+
     /// A new page's number and its title's string id.
     fn add_page_row(&mut self, path: &str, title: &str) -> (u32, u32) {
         let page = self.pages.len() as u32;
@@ -496,6 +526,49 @@ mod tests {
         let mut pl = Analyzer::new("pl");
         assert_eq!(term(&mut pl, &mut terms, "Rejestracja"), "rejestracja");
         assert_eq!(term(&mut de, &mut terms, "Größe"), "gross");
+    }
+
+    #[test]
+    fn appending_parts_is_adding_their_pages() {
+        let pages = [
+            (
+                "g/a",
+                "Sign in",
+                "<h2 id=\"x\">Do it</h2><p>Open the page and sign in.</p>",
+            ),
+            ("g/b", "Create", "<p>Create an account; open the page.</p>"),
+            (
+                "h/a",
+                "Sign in",
+                "<h2 id=\"x\">Do it</h2><p>Signing in, then more words.</p>",
+            ),
+            (
+                "h/c",
+                "Other",
+                "<h2 id=\"y\">Else</h2><p>New words here, and create.</p>",
+            ),
+        ];
+        for lang in ["en", "de"] {
+            let mut whole = IndexBuilder::new(lang);
+            for (path, title, html) in pages {
+                whole.add_page(path, title, html);
+            }
+            for split in 0..=pages.len() {
+                let mut first = IndexBuilder::new(lang);
+                let mut rest = IndexBuilder::new(lang);
+                for (k, (path, title, html)) in pages.iter().enumerate() {
+                    let b = if k < split { &mut first } else { &mut rest };
+                    b.add_page(path, title, html);
+                }
+                first.append(rest);
+                let mut again = IndexBuilder::new(lang);
+                for (path, title, html) in pages {
+                    again.add_page(path, title, html);
+                }
+                assert_eq!(first.finish(), again.finish(), "{lang}, split at {split}");
+            }
+            assert!(whole.finish().1.terms > 5);
+        }
     }
 
     #[test]

@@ -37,8 +37,8 @@ pub use index::{IndexBuilder, IndexStats, PagePart, TermTable};
 pub use text::page_content;
 use text::sections;
 
-/// Pages analysed at once (in parallel) before they go into the index.
-const CHUNK: usize = 256;
+/// Parts of a language's pages analysed in parallel (each stems its words once).
+const PARTS: usize = 16;
 
 /// Where the page at output path `rel` belongs: its language (its first folder if that is one
 /// of `others`, else `default`) and its folder inside that language's root.
@@ -73,18 +73,25 @@ pub fn build_indexes<'a>(
     docs.into_par_iter()
         .map(|(lang, mut pages)| {
             pages.sort_by(|a, b| a.0.cmp(&b.0));
-            let mut b = IndexBuilder::new(&lang);
-            for chunk in pages.chunks(CHUNK) {
-                let analysed: Vec<_> = chunk
-                    .par_iter()
-                    .filter_map(|(folder, html)| {
-                        let (title, content) = page_content(html)?;
-                        Some((folder, title, sections(content)))
-                    })
-                    .collect();
-                for (folder, title, secs) in analysed {
-                    b.add_sections(folder, &title, secs);
-                }
+            // Consecutive parts analysed in parallel, each by its own builder, then put
+            // together in order.
+            let part = pages.len().div_ceil(PARTS).max(1);
+            let parts: Vec<IndexBuilder> = pages
+                .par_chunks(part)
+                .map(|chunk| {
+                    let mut b = IndexBuilder::new(&lang);
+                    for (folder, html) in chunk {
+                        if let Some((title, content)) = page_content(html) {
+                            b.add_sections(folder, &title, sections(content));
+                        }
+                    }
+                    b
+                })
+                .collect();
+            let mut parts = parts.into_iter();
+            let mut b = parts.next().unwrap_or_else(|| IndexBuilder::new(&lang));
+            for p in parts {
+                b.append(p);
             }
             let (js, stats) = b.finish();
             (lang, js, stats)
