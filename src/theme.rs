@@ -76,10 +76,25 @@ impl Theme {
         let files = self.static_files()?;
         let mut shipped = BTreeMap::new();
         for (rel, bytes) in &files {
-            let bytes = inline_imports(rel, bytes, &files)?;
+            let bytes = inline_imports(rel, bytes, |t| {
+                Ok(files.get(t).map(|b| Cow::Borrowed(&**b)))
+            })?;
             shipped.insert(rel.clone(), compact(rel, &bytes));
         }
         Ok(shipped)
+    }
+
+    /// One static file as the output ships it (what [`Theme::shipped_static_files`] gives for
+    /// `rel`), made alone: only it and the files it imports are read. `None` when the theme
+    /// has no `static/<rel>`.
+    pub fn shipped_static_file(&self, rel: &str) -> Result<Option<Vec<u8>>> {
+        let Some((bytes, _)) = self.get(&format!("static/{rel}"))? else {
+            return Ok(None);
+        };
+        let bytes = inline_imports(rel, &bytes, |t| {
+            Ok(self.get(&format!("static/{t}"))?.map(|(b, _)| b))
+        })?;
+        Ok(Some(compact(rel, &bytes)))
     }
 }
 
@@ -100,11 +115,12 @@ pub fn style_element(css: &[u8]) -> Option<String> {
 /// Puts each `@import "name.css";` line of a stylesheet in `static/` in place, with the static
 /// file it names (relative to the stylesheet's folder): a part of a stylesheet can be loaded
 /// alone (the sandbox page loads `base.css` only) while the whole stays one request. Other files
-/// are returned unchanged. An import of a file that is not there is an error naming the line.
-pub fn inline_imports(
+/// are returned unchanged. `file` gives a static file by its path under `static/`. An import of
+/// a file that is not there is an error naming the line.
+pub fn inline_imports<'a>(
     rel: &str,
     bytes: &[u8],
-    files: &BTreeMap<String, Cow<'static, [u8]>>,
+    file: impl Fn(&str) -> Result<Option<Cow<'a, [u8]>>>,
 ) -> Result<Vec<u8>> {
     let Some(text) = rel
         .ends_with(".css")
@@ -130,9 +146,9 @@ pub fn inline_imports(
             .trim_end_matches(')')
             .trim_matches(|c| c == '"' || c == '\'');
         let target = format!("{dir}{name}");
-        match files.get(&target) {
+        match file(&target)? {
             Some(b) if target.ends_with(".css") && target != rel => {
-                out.push_str(&String::from_utf8_lossy(b));
+                out.push_str(&String::from_utf8_lossy(&b));
                 out.push('\n');
             }
             _ => {
@@ -247,10 +263,11 @@ mod tests {
     fn imports_are_inlined_and_a_missing_one_is_an_error() {
         let mut files: BTreeMap<String, Cow<'static, [u8]>> = BTreeMap::new();
         files.insert("base.css".into(), Cow::Borrowed(b".b { color: red; }\n"));
+        let files = |t: &str| Ok(files.get(t).cloned());
         let out = inline_imports(
             "site.css",
             b"/* x */\n@import \"base.css\";\n.s { margin: 0; }\n",
-            &files,
+            files,
         )
         .unwrap();
         assert_eq!(
@@ -258,12 +275,34 @@ mod tests {
             "/* x */\n.b { color: red; }\n\n.s { margin: 0; }\n"
         );
         assert_eq!(
-            inline_imports("a.js", b"@import x", &files).unwrap(),
+            inline_imports("a.js", b"@import x", files).unwrap(),
             b"@import x"
         );
-        let err =
-            inline_imports("site.css", b".a{}\n@import url(gone.css);\n", &files).unwrap_err();
+        let err = inline_imports("site.css", b".a{}\n@import url(gone.css);\n", files).unwrap_err();
         assert_eq!(err.to_string(), "static/site.css:2: `@import` of `gone.css`, which is not another stylesheet of the theme's static/ folder");
+    }
+
+    #[test]
+    fn one_shipped_file_is_the_same_as_in_all_of_them() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("themes/default/static")).unwrap();
+        // an override that imports an embedded file
+        std::fs::write(
+            dir.path().join("themes/default/static/own.css"),
+            "@import \"base.css\";\n.own { color: red; }\n",
+        )
+        .unwrap();
+        let t = Theme::new(dir.path(), "default");
+        let all = t.shipped_static_files().unwrap();
+        assert!(all.contains_key("own.css") && all.contains_key("site.css"));
+        for (rel, bytes) in &all {
+            assert_eq!(
+                t.shipped_static_file(rel).unwrap().as_ref(),
+                Some(bytes),
+                "{rel}"
+            );
+        }
+        assert_eq!(t.shipped_static_file("none.css").unwrap(), None);
     }
 
     #[test]

@@ -194,6 +194,8 @@ impl LanguageSet {
                     "index": format!("{up}search/{code}.js"),
                     "script": format!("{up}static/search.js"),
                     "base": lang_root,
+                    // the page loads `script` itself on the box's first use (sandbox.html)
+                    "on_use": false,
                 }))),
             ),
         ]

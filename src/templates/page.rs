@@ -1,6 +1,7 @@
 //! [`PageTemplates`]: the theme's page templates, with the functions they use to put UI
 //! strings (`t`), links, keys and English data (`english`, `en`) into a page.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use minijinja::value::Value;
@@ -130,29 +131,38 @@ impl PageTemplates {
             };
             Value::from_safe_string(format!("<kbd>{label}</kbd>"))
         });
-        // `style(rel)`: the shipped stylesheet `static/<rel>` in the page as `<style>`
-        // ([`crate::theme::style_element`]), or a `<link>` to it when it cannot move.
-        let shipped = std::sync::Arc::new(std::sync::OnceLock::new());
+        // `stylesheet(rel)`: the shipped stylesheet `static/<rel>` as a `<link>`, or, on a page
+        // that sets `inline_styles` (its first paint should not wait for a request), in the page
+        // as `<style>` ([`crate::theme::style_element`]; a `<link>` still when it cannot move).
+        // Each file is made once per `PageTemplates` (`Theme::shipped_static_file`), by name.
+        let made: std::sync::Arc<std::sync::Mutex<HashMap<String, Option<String>>>> =
+            Default::default();
         let styles_theme = theme.clone();
         env.add_function(
-            "style",
+            "stylesheet",
             move |state: &minijinja::State, rel: &str| -> Result<Value, minijinja::Error> {
-                let files = shipped
-                    .get_or_init(|| {
-                        styles_theme
-                            .shipped_static_files()
-                            .map_err(|e| format!("{e:#}"))
-                    })
-                    .as_ref()
-                    .map_err(|e| minijinja::Error::new(ErrorKind::InvalidOperation, e.clone()))?;
-                let css = files.get(rel).ok_or_else(|| {
-                    minijinja::Error::new(
-                        ErrorKind::InvalidOperation,
-                        format!("style(): the theme has no static/{rel}"),
-                    )
-                })?;
-                Ok(Value::from_safe_string(
-                    crate::theme::style_element(css).unwrap_or_else(|| {
+                let fail = |e: String| minijinja::Error::new(ErrorKind::InvalidOperation, e);
+                let element = {
+                    let mut made = made.lock().map_err(|e| fail(e.to_string()))?;
+                    match made.get(rel) {
+                        Some(element) => element.clone(),
+                        None => {
+                            let css = styles_theme
+                                .shipped_static_file(rel)
+                                .map_err(|e| fail(format!("{e:#}")))?
+                                .ok_or_else(|| {
+                                    fail(format!("stylesheet(): the theme has no static/{rel}"))
+                                })?;
+                            let element = crate::theme::style_element(&css);
+                            made.insert(rel.to_string(), element.clone());
+                            element
+                        }
+                    }
+                };
+                let inline = state.lookup("inline_styles").is_some_and(|v| v.is_true());
+                Ok(Value::from_safe_string(match element {
+                    Some(element) if inline => element,
+                    _ => {
                         let root = state
                             .lookup("root")
                             .and_then(|r| r.as_str().map(str::to_string))
@@ -161,8 +171,8 @@ impl PageTemplates {
                             "<link rel=\"stylesheet\" href=\"{}\">",
                             html_escape(&format!("{root}static/{rel}"))
                         )
-                    }),
-                ))
+                    }
+                }))
             },
         );
         let mut pages = PageTemplates { env, theme };

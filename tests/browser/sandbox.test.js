@@ -57,6 +57,9 @@ class User {
     page.setDefaultTimeout(5000);
     await page.goto(`${server.url}${guide}/sandbox/index.html${hash}`);
     await page.getByRole('heading', { level: 1, name: /Practice sandbox/ }).waitFor();
+    // the sandbox has started: its first render (a task after the page's scripts) put the
+    // screen into the address
+    await page.waitForFunction(() => /^#\/[a-z0-9-]+/.test(location.hash), null, TIMEOUT);
     return u;
   }
 

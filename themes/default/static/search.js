@@ -279,6 +279,8 @@
     input.addEventListener("blur", function () { setTimeout(function () { open(false); }, 150); });
     var form = box.closest("form");
     if (form) form.addEventListener("submit", function (e) { e.preventDefault(); });
+    /* Loaded on the box's first use (static/search-lazy.js): the box has the focus already. */
+    if (document.activeElement === input) load();
   }
 
   /* Under node (tests/js/search.test.js) the index's reader, without a page. */

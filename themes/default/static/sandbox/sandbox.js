@@ -14,7 +14,7 @@
 		var key = 'ernguide-sandbox:' + ((config.guide || {}).slug || 'guide');
 		// texts of the real products (English) on a page in another language are marked so
 		var en = doc.documentElement.lang && doc.documentElement.lang !== 'en' ? 'en' : null;
-		var offs = [], sigs = {}, counts = { mail: 0, phone: 0 }, errN = 0, state, since = 0, choices = null, opener = null, D = L.dlg || {};
+		var offs = [], sigs = new WeakMap(), only = null, counts = { mail: 0, phone: 0 }, errN = 0, state, since = 0, choices = null, opener = null, D = L.dlg || {};
 
 		function on(el, type, fn) { el.addEventListener(type, fn); offs.push(() => { el.removeEventListener(type, fn); }); }
 		// timers are listeners too: destroy() clears them
@@ -23,7 +23,13 @@
 		function $(sel, ctx) { return (ctx || root).querySelector(sel); }
 		function $$(sel, ctx) { return Array.prototype.slice.call((ctx || root).querySelectorAll(sel)); }
 		function attr(e, n) { return e.getAttribute(n); }
+		// written only when it changes: an unchanged page costs the browser no style work
+		function hide(e, h) { h = !!h; if (e.hidden !== h) e.hidden = h; }
+		function setAttr(e, n, v) { if (attr(e, n) !== v) e.setAttribute(n, v); }
 		function seen(e) { return !!(e.offsetWidth || e.offsetHeight || e.getClientRects().length); }
+		// the same answer from the markup alone (the page hides with `hidden`, closed <details> and
+		// <dialog>), without a layout: what render() uses, so it never waits for one
+		function shown(e) { return !e.closest('[hidden],dialog:not([open]),details:not([open])>:not(summary)'); }
 		function fill(t, o) { return F.fill(t || '', o); }
 		// el('tag', {attr: value}, child...): text children become text nodes
 		function el(tag, attrs) {
@@ -222,9 +228,13 @@
 
 		// --- lists (rebuilt only when their data changes)
 
+		// each list box is built again only when its data changed; while `only` is set (the first
+		// render), only the boxes inside it: the others follow in a task of their own
 		function list(name, sig, build) {
 			var s = JSON.stringify(sig);
-			if (sigs[name] !== s) { sigs[name] = s; $$('[data-s-list="' + name + '"]').forEach(b => { build(empty(b)); }); }
+			$$('[data-s-list="' + name + '"]').forEach(b => {
+				if (sigs.get(b) !== s && (!only || only.contains(b))) { sigs.set(b, s); build(empty(b)); }
+			});
 		}
 		function check(name, rows) {
 			$$('[data-s-list="' + name + '"] input').forEach(i => {
@@ -316,7 +326,7 @@
 				if (!v.test.mistakes.length) box.appendChild(el('li', null, L.no_mistakes));
 				v.test.mistakes.forEach(m => { box.appendChild(el('li', null, el('span', { lang: en }, m.screen + ': ' + m.msg), m.expected ? el('br') : null, m.expected ? L.expected + ': ' + m.expected : null)); });
 			});
-			$$('[data-s-scenario] option').forEach(o => { o.hidden = o.disabled = v.scenarios.indexOf(o.value) < 0; });
+			$$('[data-s-scenario] option').forEach(o => { var off = v.scenarios.indexOf(o.value) < 0; hide(o, off); if (o.disabled !== off) o.disabled = off; });
 		}
 
 		// the "Enter the code" picture: its code is its accessible name
@@ -333,7 +343,7 @@
 		// a QR-like picture drawn from the flow's code (what scanning it does is up to the flow)
 		function renderQr(text) {
 			$$('[data-s-qr]').forEach(svg => {
-				if (!seen(svg) || attr(svg, 'data-code') === text) return;
+				if (!shown(svg) || attr(svg, 'data-code') === text) return;
 				svg.setAttribute('data-code', text);
 				var d = '', h = text, n = 25, x, y, fx, fy, on;
 				for (y = 0; y < n; y++) {
@@ -361,11 +371,11 @@
 		// errors go under their field (added to its description), the others into the alert area
 		function renderErrors(v, screenEl) {
 			var loose = [], first = null, box = $('[data-s-alert]');
-			$$('[data-s-error]').forEach(e => { e.hidden = true; e.textContent = ''; });
+			$$('[data-s-error]').forEach(e => { hide(e, true); if (e.firstChild) e.textContent = ''; });
 			$$('[aria-invalid]').forEach(e => { e.removeAttribute('aria-invalid'); });
 			v.errors.forEach(er => {
-				var field = screenEl && $$('[data-s-field="' + er.field + '"]', screenEl).filter(seen)[0];
-				var spot = screenEl && $$('[data-s-error="' + er.field + '"]', screenEl).filter(e => seen(e.parentNode))[0];
+				var field = screenEl && $$('[data-s-field="' + er.field + '"]', screenEl).filter(shown)[0];
+				var spot = screenEl && $$('[data-s-error="' + er.field + '"]', screenEl).filter(e => shown(e.parentNode))[0];
 				if (!spot && field) {
 					var host = field.closest('fieldset,.sbx-field');
 					if (host) {
@@ -390,12 +400,12 @@
 			var screenChanged = !pv || pv.screen !== v.screen, stepChanged = !pv || pv.stepKey !== v.stepKey;
 			if (o.clear) { setValues(root, null, true); $$('[data-s-captcha]').forEach(b => { b.removeAttribute('data-code'); }); }
 
-			$$('[data-s-site]').forEach(e => { e.hidden = attr(e, 'data-s-site') !== v.site; });
-			$$('[data-s-screen]').forEach(e => { e.hidden = attr(e, 'data-s-screen') !== v.screen; });
+			$$('[data-s-site]').forEach(e => { hide(e, attr(e, 'data-s-site') !== v.site); });
+			$$('[data-s-screen]').forEach(e => { hide(e, attr(e, 'data-s-screen') !== v.screen); });
 			$$('[data-s-when]').forEach(e => {
-				e.hidden = !attr(e, 'data-s-when').split(' ').every(f => f.charAt(0) === '!' ? !flags[f.slice(1)] : !!flags[f]);
+				hide(e, !attr(e, 'data-s-when').split(' ').every(f => f.charAt(0) === '!' ? !flags[f.slice(1)] : !!flags[f]));
 			});
-			$$('[data-s-banner]').forEach(e => { e.hidden = v.banners.indexOf(e.textContent) < 0; });
+			$$('[data-s-banner]').forEach(e => { hide(e, v.banners.indexOf(e.textContent) < 0); });
 
 			var st = (L.status || {})[v.slots.request_status] || v.slots.request_status;
 			var slots = extend(extend({}, v.slots), {
@@ -415,34 +425,38 @@
 
 			['inbox', 'phone'].forEach(p => {
 				var box = $('#sbx-' + p);
-				if (box) box.hidden = !v.ui[p];
-				$$('[data-s-arg="' + p + '"]').forEach(b => { b.setAttribute('aria-expanded', String(!!v.ui[p])); });
+				if (box) hide(box, !v.ui[p]);
+				$$('[data-s-arg="' + p + '"]').forEach(b => { setAttr(b, 'aria-expanded', String(!!v.ui[p])); });
 			});
 			$$('[data-s-mode]').forEach(i => { i.checked = i.value === v.mode; });
 			var cert = $('.sbx-cert'), ses = $('[data-s-cert="session"]');
-			if (cert && !v.test.pass) cert.hidden = true;
+			if (cert && !v.test.pass) hide(cert, true);
 			if (ses && !ses.value && state.session) ses.value = state.session;
 			var sc = $('[data-s-scenario]'), g = $('[data-s-guide]'), a = $('[data-s-guide-link]');
 			if (sc && (o.clear || o.initial)) sc.value = v.scenario;
-			if (g) g.hidden = !v.guideStep;
+			if (g) hide(g, !v.guideStep);
 			if (a && v.guideStep) { a.textContent = v.guideStep.title; a.setAttribute('href', v.guideStep.url); }
 
+			var screenEl = $('[data-s-screen="' + v.screen + '"]');
+			// the first render builds the lists of the screen on show; the others (side panels,
+			// Trainer panel) follow in a task of their own, so the page answers sooner
+			only = o.initial && screenEl && !v.errors.length ? screenEl : null;
 			renderLists(v);
+			if (only) { only = null; later(() => { renderLists(F.view(state, cfg)); }, 0); }
 			renderCaptcha(v.captcha);
 			renderQr(v.qr || '');
 
-			var screenEl = $('[data-s-screen="' + v.screen + '"]');
 			// prefill after a reload or a jump; "Fill in the example person"
 			if (screenEl && (o.initial || o.clear) && v.prefill) setValues(screenEl, v.prefill, false);
 			if (screenEl && v.fill) setValues(screenEl, v.fill, false);
 			// a password never stays in a field that is not on screen
-			$$('input[type="password"]').forEach(i => { if (!seen(i) || i.id === 'sbx-app-pin' && ph.error) i.value = ''; });
+			$$('input[type="password"]').forEach(i => { if (i.value && (!shown(i) || i.id === 'sbx-app-pin' && ph.error)) i.value = ''; });
 
 			var er = renderErrors(v, screenEl), note = $('[data-s-notice]');
 			if (note) {
 				var txt = v.notice ? v.notice.text : '';
 				if (note.textContent !== txt) note.textContent = txt;
-				note.className = 'sbx-notice' + (v.notice ? ' sbx-' + v.notice.kind : '');
+				setAttr(note, 'class', 'sbx-notice' + (v.notice ? ' sbx-' + v.notice.kind : ''));
 				// in the mock screen (English), a method's explanation is guidance in the page's language
 				if (v.notice && v.notice.guide) note.setAttribute('lang', doc.documentElement.lang); else note.removeAttribute('lang');
 			}
@@ -461,11 +475,11 @@
 				if (opened && v.ui[o.panel]) firstControl(opened).focus();
 				else if (opened) { var tb = $('.sbx-devbar [data-s-arg="' + o.panel + '"]'); if (tb) tb.focus(); }
 				else if (v.errors.length && er.first && !(fromPhone && !screenChanged)) { er.first.focus(); news.unshift(v.errors.map(e => e.msg).join(' ')); }
-				else if (fromPhone && !screenChanged && !seen(o.source) && ph3 && seen(ph3)) firstControl(ph3).focus();
+				else if (fromPhone && !screenChanged && !shown(o.source) && ph3 && shown(ph3)) firstControl(ph3).focus();
 				else if (v.errors.length && !screenChanged) news.unshift(er.loose.join(' '));
 				else if ((screenChanged || stepChanged || o.focus) && screenEl && !o.keep) {
 					if (v.errors.length) news.push(er.loose.join(' '));
-					var ft = $$('[data-s-step-focus]', screenEl).filter(seen)[0] || $('h2', screenEl);
+					var ft = $$('[data-s-step-focus]', screenEl).filter(shown)[0] || $('h2', screenEl);
 					if (ft) ft.focus();
 					if (screenChanged) news.unshift(L.screen_prefix + ' ' + v.title + '.');
 				}
@@ -475,18 +489,21 @@
 			if (v.mode !== (pv || {}).mode && pv) announce(fill(L.mode_now, { mode: (($('[data-s-mode][value="' + v.mode + '"]') || {}).parentNode || {}).textContent + ' ' + ($('#sbx-mode-' + v.mode) || {}).textContent }));
 
 			// route and title
-			var route = F.formatRoute(v.screen);
-			if (win.location.hash !== route) {
-				try {
-					if (screenChanged && !o.initial && !o.fromHash) win.history.pushState(null, '', route);
-					else win.history.replaceState(null, '', route);
-				} catch (e) { /* some file:// contexts */ }
-			}
+			route(v.screen, screenChanged && !o.initial && !o.fromHash);
 			doc.title = v.title + ' \u2013 ' + doc.title.split(' \u2013 ').slice(-3).join(' \u2013 ');
 		}
 
+		function route(screen, push) {
+			var r = F.formatRoute(screen);
+			if (win.location.hash === r) return;
+			try {
+				if (push) win.history.pushState(null, '', r);
+				else win.history.replaceState(null, '', r);
+			} catch (e) { /* some file:// contexts */ }
+		}
+
 		function firstControl(box) {
-			return $$('summary,button,a[href],input,select,textarea', box).filter(seen)[0] || $('[tabindex="-1"]', box) || box;
+			return $$('summary,button,a[href],input,select,textarea', box).filter(shown)[0] || $('[tabindex="-1"]', box) || box;
 		}
 
 		function reset() {
@@ -496,13 +513,6 @@
 
 		// --- start
 
-		// kept out of the page's HTML (its size budget): no autofill and no password manager on
-		// any field; the headings that take the focus when a screen or step changes
-		$$('input,textarea').forEach(f => {
-			if (!f.hasAttribute('autocomplete')) f.setAttribute('autocomplete', 'off');
-			if (f.type === 'password') ['data-lpignore', 'data-1p-ignore', 'data-bwignore'].forEach(a => { f.setAttribute(a, 'true'); });
-		});
-		$$('[data-s-screen]>h2,[data-s-step-focus]').forEach(h => { h.tabIndex = -1; });
 		on(root, 'click', onClick);
 		on(root, 'change', onChange);
 		on(root, 'input', onInput);
@@ -527,8 +537,21 @@
 		state = r0.scenario && !ask0 ? F.initialState(cfg, r0.scenario, { seed: seed(), mode: saved && saved.mode !== 'test' ? saved.mode : '' }) : saved || F.initialState(cfg, 'new-user', { seed: seed() });
 		if (r0.screen && r0.screen !== state.screen && !ask0) state = F.transition(state, { type: 'go', screen: r0.screen, deep: true }, cfg);
 		store();
-		render(null, { initial: true });
-		if (ask0) deepLink(r0);
+		// the first render runs in a task of its own (the browser can paint the page in between),
+		// the rest in short tasks after it
+		later(() => {
+			render(null, { initial: true });
+			if (ask0) deepLink(r0);
+		}, 0);
+		// kept out of the page's HTML (its size budget): no autofill and no password manager on
+		// any field; the headings that take the focus when a screen or step changes
+		later(() => {
+			$$('input,textarea').forEach(f => {
+				if (!f.hasAttribute('autocomplete')) f.setAttribute('autocomplete', 'off');
+				if (f.type === 'password') ['data-lpignore', 'data-1p-ignore', 'data-bwignore'].forEach(a => { f.setAttribute(a, 'true'); });
+			});
+			$$('[data-s-screen]>h2,[data-s-step-focus]').forEach(h => { h.tabIndex = -1; });
+		}, 0);
 
 		return {
 			dispatch: dispatch, reset: reset,
