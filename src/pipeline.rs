@@ -128,13 +128,13 @@ pub(crate) fn images(
 }
 
 /// Step `search`: each language's search index (`search/<lang>.js`) from the rendered guide and
-/// step pages of `built` (all of them: after a partial rebuild too).
+/// step pages of `built` (all of them: after a partial rebuild too; `PageInfo::searchable`).
 pub(crate) fn search(lib: &Library, built: &mut Built) {
     step("search", || {
         let pages: Vec<(&str, &str)> = built
             .pages
             .iter()
-            .filter(|p| p.source.extension().is_some_and(|x| x == "md"))
+            .filter(|p| p.searchable)
             .filter_map(|p| {
                 built
                     .output

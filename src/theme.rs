@@ -37,7 +37,8 @@ impl Theme {
         Theme { override_dir: None }
     }
 
-    /// The file at `rel` (e.g. `templates/base.html`), and where it came from.
+    /// The file at `rel` (e.g. `templates/base.html`), and where it came from (its path, or
+    /// `built-in theme: <rel>`).
     pub fn get(&self, rel: &str) -> Result<Option<(Cow<'static, [u8]>, String)>> {
         if let Some(dir) = &self.override_dir {
             let p = dir.join(rel);
@@ -49,7 +50,7 @@ impl Theme {
         Ok(embedded_files()
             .iter()
             .find(|(p, _)| *p == rel)
-            .map(|(p, b)| (Cow::Borrowed(*b), format!("(built-in theme) {p}"))))
+            .map(|(p, b)| (Cow::Borrowed(*b), format!("built-in theme: {p}"))))
     }
 
     /// Every static file (`static/...`), merged: relative path under `static/` -> bytes.

@@ -202,3 +202,135 @@ fn a_template_made_placeholder_mailto_is_reported_at_its_data_line() {
     assert_eq!(code, Some(0), "the build still succeeds: {out}");
     check_errors_at(&site, &["content/data/accessibility.yaml:10: error: page "]);
 }
+
+/// A link that a template makes from a data value (the accessibility statement's enforcement
+/// body) is reported at the value's line, not at a comment above it with the same address.
+#[test]
+fn a_template_made_link_from_data_is_reported_at_its_data_line() {
+    let url = "https://www.example-body.eu/complaints form";
+    let site = site(|s| {
+        s.write(
+            "content/data/accessibility.yaml",
+            &format!(
+                "# the body's old address was {url}\n\
+                 status: partially-compliant\n\
+                 standard: \"EN 301 549 V3.2.1 (2021-03), which includes WCAG 2.1 level AA\"\n\
+                 method: \"Self-assessment\"\n\
+                 tests:\n  - \"axe-core rules on every page\"\n\
+                 limitations: []\n\
+                 feedback: unknown\n\
+                 enforcement:\n  name: \"The Body\"\n  url: \"{url}\"\n\
+                 prepared_on: 2026-11-01\n\
+                 last_reviewed: 2026-11-01\n"
+            ),
+        );
+    });
+    let data = "content/data/accessibility.yaml";
+    build_fails_at(
+        &site,
+        &format!("{data}:11: broken link `{url}` on page accessibility/index.html"),
+    );
+    check_errors_at(&site, &[&format!("{data}:11: error: broken link")]);
+}
+
+/// The site's copy of the theme's `links.html` with `html` put in before the "Links" heading,
+/// after a Jinja comment holding the same text (never output: a search for the text would
+/// find it first). Returns the template's path and the line of `html`.
+fn site_with_template_text(html: &str) -> (TestSite, String, usize) {
+    let rel = "themes/default/templates/links.html";
+    let theme = std::fs::read_to_string(common::repo_root().join(rel)).unwrap();
+    let heading = "<h2 id=\"links\">";
+    let at = theme
+        .find(heading)
+        .expect("the theme's links.html has a Links heading");
+    let text = format!(
+        "{}{{# was: {html} #}}\n{html}\n{}",
+        &theme[..at],
+        &theme[at..]
+    );
+    let line = theme[..at].matches('\n').count() + 2;
+    let site = site(|s| {
+        s.write(rel, &text);
+    });
+    (site, rel.to_string(), line)
+}
+
+/// A broken link written by a template of the site's theme is reported at its template line.
+#[test]
+fn a_template_made_link_is_reported_at_its_template_line() {
+    let (site, file, line) =
+        site_with_template_text("<p>See <a href=\"../old-links/index.html\">the old page</a>.</p>");
+    build_fails_at(
+        &site,
+        &format!(
+            "{file}:{line}: broken link `../old-links/index.html` on page demo/links/index.html"
+        ),
+    );
+    check_errors_at(&site, &[&format!("{file}:{line}: error: broken link")]);
+}
+
+/// A placeholder address that a template of the site's theme writes as a `mailto:` link is
+/// reported at its template line.
+#[test]
+fn a_template_made_placeholder_mailto_is_reported_at_its_template_line() {
+    let (site, file, line) =
+        site_with_template_text("<p>Write to <a href=\"mailto:help@example.org\">help</a>.</p>");
+    check_errors_at(
+        &site,
+        &[&format!("{file}:{line}: error: page demo/links/index.html links to the placeholder address help@example.org")],
+    );
+}
+
+/// An internal word in a data value that a template shows (a link's description on the links
+/// page) is reported at the value's line, not at a comment above it with the same text.
+#[test]
+fn an_internal_word_from_data_is_reported_at_its_data_line() {
+    let site = site(|s| {
+        let text = std::fs::read_to_string(s.path("content/data/links.yaml")).unwrap();
+        // the fixture's links.yaml has 2 lines: the comment is line 1, the description line 7
+        s.write(
+            "content/data/links.yaml",
+            &format!(
+                "# description: \"TODO: ask the helpdesk for the address\"\n{text}\
+                 - id: forms\n  title: \"Forms\"\n  url: \"https://forms.example.eu/\"\n  \
+                 description: \"TODO: ask the helpdesk for the address\"\n"
+            ),
+        );
+    });
+    check_errors_at(
+        &site,
+        &["content/data/links.yaml:7: error: page demo/links/index.html shows the internal word \"todo\""],
+    );
+}
+
+/// Warnings on the sandbox flow of the built-in theme (the site has none of its own) name
+/// it as such, each at the line of its key in the file the binary embeds.
+#[test]
+fn warnings_on_the_built_in_sandbox_flow_name_it_and_its_lines() {
+    let flow =
+        std::fs::read_to_string(common::repo_root().join("themes/default/data/sandbox.yaml"))
+            .unwrap();
+    // the line of `  <key>:` in the top-level section `section:`
+    let key_line = |section: &str, key: &str| {
+        let start = flow.find(&format!("\n{section}:\n")).unwrap() + 1;
+        let at = start + flow[start..].find(&format!("\n  {key}:")).unwrap() + 1;
+        flow[..at].matches('\n').count() + 1
+    };
+    let site = site(|_| {});
+    let (code, _, out) = run(&site, &["check", "--site", "site"]);
+    assert_eq!(code, Some(0), "{out}");
+    for (section, key) in [
+        ("methods", "eid"),
+        ("methods", "token"),
+        ("networks", "ern-rnd"),
+    ] {
+        let want = format!(
+            "built-in theme: data/sandbox.yaml:{}: warning: {section}: `{key}` is not a",
+            key_line(section, key)
+        );
+        assert!(
+            out.lines().any(|l| l.starts_with(&want)),
+            "no `{want}...` in:\n{out}"
+        );
+    }
+}

@@ -58,10 +58,8 @@ impl Library {
                 let origin = PathBuf::from(origin);
                 data.sandbox = Some(crate::error::parse_yaml(&text, &origin, 0)?);
                 data.sandbox_file = Some(origin);
-                // Line numbers only for a file the site has (a theme override).
-                if matches!(bytes, std::borrow::Cow::Owned(_)) {
-                    data.sandbox_text = text;
-                }
+                // For its lines in messages (`built-in theme: data/sandbox.yaml:12`).
+                data.sandbox_text = text;
             }
         }
 

@@ -9,6 +9,8 @@ use serde_saphyr::Spanned;
 
 use super::data::yaml_line;
 use super::guide::{front_matter_line, split_front_matter, Source};
+use super::Library;
+use std::path::{Path, PathBuf};
 
 type Pos = Option<Spanned<IgnoredAny>>;
 
@@ -337,9 +339,184 @@ pub(crate) fn config_line(text: &str, value: ConfigValue) -> usize {
         .map_or(0, |before| before.matches('\n').count() + 1)
 }
 
+/// A text value of the site's data and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DataText {
+    pub file: PathBuf,
+    pub line: usize,
+    pub text: String,
+}
+
+/// Every text value of the data a theme's templates show, each at its own line: `site.toml`,
+/// `content/data/*.yaml`, each network's `network.yaml` and the sandbox flow (the site's, or
+/// the theme's own). Read again (for error messages only); a file that no longer parses
+/// gives nothing.
+pub(crate) fn data_texts(lib: &Library) -> Vec<DataText> {
+    let mut out = Vec::new();
+    let mut add = |file: &Path, found: Vec<(usize, String)>| {
+        out.extend(found.into_iter().map(|(line, text)| DataText {
+            file: file.to_path_buf(),
+            line,
+            text,
+        }));
+    };
+    add(
+        &lib.site_dir.join("site.toml"),
+        toml_texts(&lib.config_text),
+    );
+    let data_dir = lib.site_dir.join("content").join("data");
+    let mut files: Vec<PathBuf> = crate::input::walk_files(&data_dir)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(path, _)| path)
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.extend(lib.networks.values().map(|n| n.source_file.clone()));
+    files.sort();
+    files.dedup();
+    for file in files {
+        if let Ok(text) = crate::input::read_text(&file) {
+            add(&file, yaml_texts(&text));
+        }
+    }
+    // The theme's flow (the site's own is a file of `content/data/`, read above).
+    if let Some(file) = &lib.data.sandbox_file {
+        if !file.starts_with(&data_dir) {
+            add(file, yaml_texts(&lib.data.sandbox_text));
+        }
+    }
+    out
+}
+
+/// The string values of a YAML text with their lines (keys left out).
+fn yaml_texts(text: &str) -> Vec<(usize, String)> {
+    serde_saphyr::from_str::<Spanned<YamlNode>>(text)
+        .map(YamlNode::texts)
+        .unwrap_or_default()
+}
+
+/// A YAML value read for its strings: one string, or the strings inside a list or map.
+enum YamlNode {
+    Text(String),
+    Inner(Vec<(usize, String)>),
+}
+
+impl YamlNode {
+    /// The strings of `node`, each at its line.
+    fn texts(node: Spanned<YamlNode>) -> Vec<(usize, String)> {
+        let line = yaml_line(&node);
+        match node.value {
+            YamlNode::Text(t) => vec![(line, t)],
+            YamlNode::Inner(v) => v,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for YamlNode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<YamlNode, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = YamlNode;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any YAML value")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<YamlNode, E> {
+                Ok(YamlNode::Text(v.to_string()))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<YamlNode, E> {
+                Ok(YamlNode::Inner(Vec::new()))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<YamlNode, E> {
+                Ok(YamlNode::Inner(Vec::new()))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<YamlNode, E> {
+                Ok(YamlNode::Inner(Vec::new()))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<YamlNode, E> {
+                Ok(YamlNode::Inner(Vec::new()))
+            }
+            fn visit_unit<E>(self) -> Result<YamlNode, E> {
+                Ok(YamlNode::Inner(Vec::new()))
+            }
+            fn visit_none<E>(self) -> Result<YamlNode, E> {
+                Ok(YamlNode::Inner(Vec::new()))
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<YamlNode, D::Error> {
+                YamlNode::deserialize(d)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<YamlNode, A::Error> {
+                let mut out = Vec::new();
+                while let Some(item) = seq.next_element::<Spanned<YamlNode>>()? {
+                    out.extend(YamlNode::texts(item));
+                }
+                Ok(YamlNode::Inner(out))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<YamlNode, A::Error> {
+                let mut out = Vec::new();
+                while let Some((IgnoredAny, value)) =
+                    map.next_entry::<IgnoredAny, Spanned<YamlNode>>()?
+                {
+                    out.extend(YamlNode::texts(value));
+                }
+                Ok(YamlNode::Inner(out))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+/// The string values of a TOML text with their lines (keys left out).
+fn toml_texts(text: &str) -> Vec<(usize, String)> {
+    use toml::de::{DeTable, DeValue};
+    fn walk(text: &str, value: &toml::Spanned<DeValue>, out: &mut Vec<(usize, String)>) {
+        match value.get_ref() {
+            DeValue::String(s) => {
+                let line = text
+                    .get(..value.span().start)
+                    .map_or(0, |before| before.matches('\n').count() + 1);
+                out.push((line, s.to_string()));
+            }
+            DeValue::Array(items) => items.iter().for_each(|v| walk(text, v, out)),
+            DeValue::Table(table) => table.values().for_each(|v| walk(text, v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(table) = DeTable::parse(text) {
+        table
+            .get_ref()
+            .values()
+            .for_each(|v| walk(text, v, &mut out));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_text_value_at_its_own_line() {
+        let yaml = "# TODO: a note, name: A\nname: \"A\"\nlist:\n  - b\n  - { k: c, n: 3 }\nmap:\n  deep:\n    text: |\n      d\n";
+        let texts = yaml_texts(yaml);
+        // a block scalar is at its first line of text
+        let want = [(2, "A"), (4, "b"), (5, "c"), (9, "d\n")];
+        assert_eq!(texts.len(), want.len(), "{texts:?}");
+        for ((line, text), (l, t)) in texts.iter().zip(want) {
+            assert_eq!((*line, text.as_str()), (l, t));
+        }
+        let toml = "# title = \"T\"\ntitle = \"T\"\n\n[portal]\nemail = \"p@x.org\"\n\n[[contacts]]\nname = \"N\"\nn = 3\n";
+        let texts = toml_texts(toml);
+        let mut texts: Vec<(usize, &str)> = texts.iter().map(|(l, t)| (*l, t.as_str())).collect();
+        texts.sort();
+        assert_eq!(texts, [(2, "T"), (5, "p@x.org"), (8, "N")]);
+    }
 
     #[test]
     fn config_emails_at_their_own_line() {

@@ -12,9 +12,11 @@
 //!   Mock screens keep the real products' English labels.
 //!
 //! Catalogs: `<site>/i18n/<lang>.po` (gettext PO via `polib`, see [`catalog`]); the template
-//! `<site>/i18n/messages.pot` is written by `ernguide i18n extract` ([`extract`]).
+//! `<site>/i18n/messages.pot` is written by `ernguide i18n extract` ([`extract`], writing
+//! with [`catalog_write`]).
 
 pub mod catalog;
+mod catalog_write;
 mod figure;
 pub(crate) mod library;
 pub(crate) mod messages;
@@ -201,7 +203,7 @@ pub(crate) fn report(
 pub struct ExtractReport {
     pub messages: usize,
     pub template: PathBuf,
-    pub languages: Vec<(String, PathBuf, catalog::UpdateReport)>,
+    pub languages: Vec<(String, PathBuf, catalog_write::UpdateReport)>,
 }
 
 /// `ernguide i18n extract`: writes `i18n/messages.pot` and updates `i18n/<lang>.po` for
@@ -210,7 +212,7 @@ pub struct ExtractReport {
 pub(crate) fn extract(lib: &Library, theme: &Theme, langs: &[String]) -> Result<ExtractReport> {
     let messages = all_messages(lib, theme)?;
     let template = lib.site_dir.join(TEMPLATE_FILE);
-    catalog::write_template(&messages, &template)?;
+    catalog_write::write_template(&messages, &template)?;
     let mut report = ExtractReport {
         messages: messages.len(),
         template,
@@ -232,7 +234,7 @@ pub(crate) fn extract(lib: &Library, theme: &Theme, langs: &[String]) -> Result<
                 && site.entry(&m.ctx, &m.id).is_none()
                 && theme_only.get(&m.ctx, &m.id).is_some()
         };
-        let r = catalog::update_po(&site, &messages, lang, &path, &skip)?;
+        let r = catalog_write::update_po(&site, &messages, lang, &path, &skip)?;
         report.languages.push((lang.clone(), path, r));
     }
     Ok(report)

@@ -46,10 +46,10 @@ impl SearchParts {
     /// Analyses the pages `rels` of `built` again (a page no longer there, or not a guide or
     /// step page, leaves the index).
     pub(super) fn update(&mut self, built: &Built, rels: &[&str]) {
-        let md: HashSet<&str> = built
+        let searchable: HashSet<&str> = built
             .pages
             .iter()
-            .filter(|p| p.source.extension().is_some_and(|x| x == "md"))
+            .filter(|p| p.searchable)
             .map(|p| p.rel.as_str())
             .collect();
         let (default, others) = (&self.default, &self.others);
@@ -57,7 +57,7 @@ impl SearchParts {
             .par_iter()
             .map(|rel| {
                 let (lang, folder) = search::page_place(rel, default, others);
-                let part = md
+                let part = searchable
                     .contains(rel)
                     .then(|| built.output.get(rel))
                     .flatten()

@@ -7,6 +7,7 @@ use std::hash::Hash;
 
 use rayon::prelude::*;
 
+use super::origin::{Origins, Place};
 use crate::config::is_email;
 use crate::content::data::is_http_url;
 use crate::content::guide::Source;
@@ -57,12 +58,13 @@ pub(crate) fn link_problems(lib: &Library, site: &Built) -> Vec<SourceError> {
             None => links.push(None),
         }
     }
+    let origins = Origins::new(lib);
     let per_page: Vec<Vec<SourceError>> = site
         .pages
         .par_iter()
         .zip(links.par_iter())
         .map(|(p, targets)| match targets {
-            Some(targets) => page_problems(lib, p, targets, &site.output, &ids),
+            Some(targets) => page_problems(&origins, p, targets, &site.output, &ids),
             None => Vec::new(),
         })
         .collect();
@@ -72,7 +74,7 @@ pub(crate) fn link_problems(lib: &Library, site: &Built) -> Vec<SourceError> {
 /// The broken links of page `p` (its `targets`, read from its HTML), each at the line that
 /// wrote it.
 fn page_problems<T, K, S>(
-    lib: &Library,
+    origins: &Origins,
     p: &PageInfo,
     targets: &[T],
     output: &Output,
@@ -93,7 +95,8 @@ where
             let message = format!("broken link `{target}` on page {}: {problem}", p.rel);
             // A link of the page's Markdown is reported where its source wrote it (its
             // n-th occurrence at the n-th such link); a link the template made, at the
-            // line of the page's source that names it.
+            // line of the page's source that names it, else where the data or the theme's
+            // templates have it.
             let n = seen.entry(target).or_insert(0);
             *n += 1;
             // The HTML writes an address percent-encoded where the Markdown may not have
@@ -105,12 +108,12 @@ where
             match written.clone().nth(*n - 1).or_else(|| written.last()) {
                 Some(l) => out.push(SourceError::new(&l.origin.file, l.origin.line, message)),
                 None => {
-                    let source = *source.get_or_insert_with(|| lib.source(&p.source));
-                    out.push(SourceError::new(
-                        &p.source,
-                        link_line(source, target),
-                        message,
-                    ));
+                    let source = *source.get_or_insert_with(|| origins.lib().source(&p.source));
+                    let (file, line) = match link_line(source, target) {
+                        0 => made_link_origin(origins, target).unwrap_or((p.source.clone(), 0)),
+                        line => (p.source.clone(), line),
+                    };
+                    out.push(SourceError::new(&file, line, message));
                 }
             }
         }
@@ -215,10 +218,11 @@ impl LinkIndex {
             .iter()
             .filter(|p| check.contains(&p.rel))
             .collect();
+        let origins = Origins::new(lib);
         let per_page: Vec<Vec<SourceError>> = pages
             .par_iter()
             .map(|p| match self.links.get(&p.rel) {
-                Some(targets) => page_problems(lib, p, targets, &site.output, &self.ids),
+                Some(targets) => page_problems(&origins, p, targets, &site.output, &self.ids),
                 None => Vec::new(),
             })
             .collect();
@@ -303,6 +307,20 @@ fn link_line(source: Option<&Source>, target: &str) -> usize {
     .filter(|n| !n.is_empty())
     .find_map(value_naming)
     .unwrap_or(0)
+}
+
+/// Where a link that a template made and no front-matter value names comes from: the data
+/// value that is its address (a `mailto:` link's e-mail address), else the one line of the
+/// theme's templates that writes it.
+fn made_link_origin(origins: &Origins, target: &str) -> Option<Place> {
+    let address = target
+        .get(..7)
+        .filter(|s| s.eq_ignore_ascii_case("mailto:"))
+        .map(|_| &target[7..]);
+    origins
+        .value(target)
+        .or_else(|| address.and_then(|a| origins.value(a)))
+        .or_else(|| origins.template_literal(target))
 }
 
 fn link_problem<K, S>(

@@ -5,15 +5,14 @@
 
 use rayon::prelude::*;
 
-use std::path::PathBuf;
-
+use super::origin::{Origins, Place};
 use crate::content::positions::{
-    config_line, front_value_lines, network_line, statement_line, ConfigValue, NetworkValue,
-    StatementValue,
+    config_line, front_value_lines, network_line, ConfigValue, NetworkValue,
 };
 use crate::content::Library;
 use crate::error::SourceError;
 use crate::pipeline::Built;
+use crate::render::PageInfo;
 
 /// Domains reserved for examples and tests (RFC 2606, RFC 6761): never a real mailbox.
 const RESERVED: &[&str] = &[
@@ -108,30 +107,22 @@ fn shown_word_line(markdown: &str, word: &str) -> Option<usize> {
     Some(markdown[..at].matches('\n').count() + 1)
 }
 
-/// Where the data that a template made a `mailto:` link of has the address `addr`: the
-/// accessibility statement's feedback contact (the other contact addresses are reported by
-/// [`contact_problems`]); else the page's source, line unknown (0).
-fn made_mailto_origin(
-    lib: &Library,
-    p: &crate::render::page::PageInfo,
-    addr: &str,
-) -> (PathBuf, usize) {
-    let statement = &lib.accessibility;
-    if let (Some(file), Some(c)) = (&statement.file, statement.feedback.get()) {
-        if c.email.eq_ignore_ascii_case(addr) {
-            let text = crate::input::read_text(file).unwrap_or_default();
-            return (
-                file.clone(),
-                statement_line(&text, StatementValue::FeedbackEmail),
-            );
-        }
-    }
-    (p.source.clone(), 0)
+/// Where a `mailto:` link to `addr` that a template made has the address: the data value that
+/// is the address (the accessibility statement's feedback contact; the other contact addresses
+/// are reported by [`contact_problems`]), else the one line of the theme's templates that
+/// writes `mailto:<addr>`; else the page's source, line unknown (0).
+fn made_mailto_origin(origins: &Origins, p: &PageInfo, addr: &str) -> Place {
+    origins
+        .value(addr)
+        .or_else(|| origins.template_literal(&format!("mailto:{addr}")))
+        .unwrap_or_else(|| (p.source.clone(), 0))
 }
 
-/// Where the page `p` shows `word`: the body of its source, the fragments it includes, or
-/// the front matter's values; else the source at line 0 (the word came from data).
-fn word_line(lib: &Library, p: &crate::render::page::PageInfo, word: &str) -> (PathBuf, usize) {
+/// Where the page `p` shows `word`: the body of its source, the fragments it includes, the
+/// front matter's values, or a value of the data that the page shows (its visible text
+/// `shown`); else the source at line 0.
+fn word_line(origins: &Origins, p: &PageInfo, word: &str, shown: &str) -> Place {
+    let lib = origins.lib();
     let source = lib.source(&p.source);
     if let Some(src) = source {
         if let Some(l) = shown_word_line(&src.body, word) {
@@ -165,7 +156,11 @@ fn word_line(lib: &Library, p: &crate::render::page::PageInfo, word: &str) -> (P
             }
         }
     }
-    (p.source.clone(), 0)
+    origins
+        .shown_value(shown, word, |text| {
+            whole_words(&text.to_lowercase(), word).next().is_some()
+        })
+        .unwrap_or_else(|| (p.source.clone(), 0))
 }
 
 /// The text a reader sees on an HTML page: the text outside tags, without `<script>`,
@@ -286,6 +281,7 @@ pub(crate) fn page_problems(lib: &Library, site: &Built) -> Vec<SourceError> {
                 .map(|e| e.to_ascii_lowercase()),
         )
         .collect();
+    let origins = Origins::new(lib);
     let found: Vec<(Option<String>, SourceError)> = site
         .pages
         .par_iter()
@@ -308,7 +304,7 @@ pub(crate) fn page_problems(lib: &Library, site: &Built) -> Vec<SourceError> {
                     });
                     let (file, line) = match written {
                         Some(l) => (l.origin.file.clone(), l.origin.line),
-                        None => made_mailto_origin(lib, p, &addr),
+                        None => made_mailto_origin(&origins, p, &addr),
                     };
                     out.push((Some(addr.to_ascii_lowercase()), SourceError::new(
                         &file,
@@ -323,7 +319,7 @@ pub(crate) fn page_problems(lib: &Library, site: &Built) -> Vec<SourceError> {
             }
             let text = visible_text(&html);
             if let Some(word) = internal_word(&text) {
-                let (file, line) = word_line(lib, p, word);
+                let (file, line) = word_line(&origins, p, word, &text);
                 out.push((Some(format!("word:{word}")), SourceError::new(
                     &file,
                     line,

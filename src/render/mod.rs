@@ -92,7 +92,7 @@ pub(crate) fn render_in(
         // Each page is finished (markers, labels, asset addresses) on the thread that
         // rendered it: done here one after the other, this was a large serial part of a
         // build in several languages.
-        let results: Vec<Result<(context::RenderedPage, bool)>> = pages
+        let results: Vec<Result<(context::RenderedPage, bool, bool)>> = pages
             .par_iter()
             .map(|p| {
                 let mut page = renderer.render_page(p)?;
@@ -111,11 +111,11 @@ pub(crate) fn render_in(
                         &page::root_prefix(page.rel.matches('/').count()),
                     );
                 }
-                Ok((page, has_code))
+                Ok((page, has_code, p.searchable()))
             })
             .collect();
         for r in results {
-            let (page, code) = match r {
+            let (page, code, searchable) = match r {
                 Ok(page) => page,
                 Err(e) => {
                     errors.push(e);
@@ -131,6 +131,7 @@ pub(crate) fn render_in(
                 images: page.images,
                 includes: page.includes,
                 links: page.links,
+                searchable,
             });
         }
         // The figures are the same in every language: the default language's jobs cover them.

@@ -42,6 +42,12 @@ impl Page<'_> {
             Page::Accessibility => "accessibility/index.html".into(),
         }
     }
+
+    /// Whether the page goes into the search index: a guide's overview and its steps. The
+    /// whole-guide pages (handout, slides) repeat them, so a search never lands there.
+    pub fn searchable(&self) -> bool {
+        matches!(self, Page::Guide(_) | Page::Step(..))
+    }
 }
 
 /// Every page of the library, in site order (home, 404, then each guide's pages).
@@ -104,6 +110,8 @@ pub(crate) struct PageInfo {
     /// The links written in the page's Markdown, with the source line of each (the lint
     /// reports a broken one there).
     pub links: Vec<PageLink>,
+    /// Whether the search index has the page ([`Page::searchable`]).
+    pub searchable: bool,
 }
 
 /// Which pages to render.

@@ -64,3 +64,18 @@ test('a word in every section gives at most ten results, the heading matches fir
   // "form" is in the heading "Fill in the form": that section ranks first.
   assert.equal(idx.search('form')[0].heading, 'Fill in the form');
 });
+
+test('no result leads to a whole-guide page (the handout or the slides), only to the guide and its steps', () => {
+  const out = lib.buildSite({ site: path.join(REPO, 'tests/fixtures/basic') });
+  // The handout repeats the guide's introduction and every step: it is built, but not searched.
+  assert.ok(fs.existsSync(path.join(out, 'demo/print/index.html')));
+  const idx = index(out, 'en');
+  const hrefs = new Set();
+  for (const term of idx.terms) {
+    for (const r of idx.search(term)) hrefs.add(r.href.split('#')[0]);
+  }
+  assert.ok(hrefs.has('demo/index.html'), [...hrefs].join(', '));
+  assert.ok(hrefs.has('demo/request-access/index.html'), [...hrefs].join(', '));
+  const whole = [...hrefs].filter((h) => /(^|\/)(print|slides)\//.test(h));
+  assert.deepEqual(whole, [], 'results on whole-guide pages');
+});

@@ -1,0 +1,169 @@
+//! Where something on a built page came from when no line of Markdown wrote it (the pages'
+//! Markdown links and words are traced by the render; a theme's template writes the rest, and
+//! minijinja does not map its output to template lines): a value of the site's data that the
+//! page shows, at its own line (`content::positions::data_texts`), else a literal of the
+//! theme's templates when exactly one template line has it. Read on the error path only, once
+//! per lint run; nothing is guessed: when neither is certain the caller says line 0.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use crate::content::positions::{data_texts, DataText};
+use crate::content::Library;
+
+/// A place: file and 1-based line.
+pub(crate) type Place = (PathBuf, usize);
+
+/// The data and template texts of a site, read when first asked for.
+pub(crate) struct Origins<'l> {
+    lib: &'l Library,
+    data: OnceLock<Vec<DataText>>,
+    templates: OnceLock<Vec<(PathBuf, String)>>,
+}
+
+impl<'l> Origins<'l> {
+    pub fn new(lib: &'l Library) -> Origins<'l> {
+        Origins {
+            lib,
+            data: OnceLock::new(),
+            templates: OnceLock::new(),
+        }
+    }
+
+    pub fn lib(&self) -> &'l Library {
+        self.lib
+    }
+
+    fn data(&self) -> &[DataText] {
+        self.data.get_or_init(|| data_texts(self.lib))
+    }
+
+    /// The first data value that is `value` (ASCII case ignored, as in addresses), at its line.
+    pub fn value(&self, value: &str) -> Option<Place> {
+        let value = value.trim();
+        self.data()
+            .iter()
+            .find(|d| d.text.trim().eq_ignore_ascii_case(value))
+            .map(|d| (d.file.clone(), d.line))
+    }
+
+    /// The data value with the internal word `word` (its `has_word`) whose whole text the page
+    /// shows (its words in order in `shown`, the page's visible text), with more words than
+    /// `word` (a value that is only the word, such as an id, says nothing of where the page got
+    /// it); the one with the most words when several are shown, the first of those.
+    pub fn shown_value(
+        &self,
+        shown: &str,
+        word: &str,
+        has_word: impl Fn(&str) -> bool,
+    ) -> Option<Place> {
+        let page = words(&crate::html::unescape(shown));
+        let least = words(word).len() + 1;
+        let mut best: Option<(usize, &DataText)> = None;
+        for d in self.data().iter().filter(|d| has_word(&d.text)) {
+            let value = words(&d.text);
+            let n = value.len();
+            if n >= least
+                && best.is_none_or(|(m, _)| n > m)
+                && page.windows(n).any(|w| w == value.as_slice())
+            {
+                best = Some((n, d));
+            }
+        }
+        best.map(|(_, d)| (d.file.clone(), d.line))
+    }
+
+    /// The one line of the theme's templates (the site's own, else the built-in ones) that
+    /// has `literal` outside Jinja comments; `None` when no line or several lines have it.
+    pub fn template_literal(&self, literal: &str) -> Option<Place> {
+        if literal.is_empty() {
+            return None;
+        }
+        let mut found = self.templates().iter().flat_map(|(file, text)| {
+            let visible = without_comments(text);
+            visible
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| l.contains(literal))
+                .map(|(i, _)| (file.clone(), i + 1))
+                .collect::<Vec<_>>()
+        });
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
+    }
+
+    fn templates(&self) -> &[(PathBuf, String)] {
+        self.templates.get_or_init(|| {
+            let theme = crate::theme::Theme::new(&self.lib.site_dir, &self.lib.config.theme);
+            let own = self
+                .lib
+                .site_dir
+                .join("themes")
+                .join(&self.lib.config.theme)
+                .join("templates");
+            let mut names: Vec<String> = crate::theme::embedded_files()
+                .iter()
+                .filter_map(|(p, _)| p.starts_with("templates/").then(|| p.to_string()))
+                .chain(
+                    crate::input::walk_files(&own)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(_, rel)| format!("templates/{rel}")),
+                )
+                .collect();
+            names.sort();
+            names.dedup();
+            names
+                .iter()
+                .filter_map(|rel| {
+                    let (bytes, origin) = theme.get(rel).ok()??;
+                    Some((
+                        PathBuf::from(origin),
+                        String::from_utf8_lossy(&bytes).into_owned(),
+                    ))
+                })
+                .collect()
+        })
+    }
+}
+
+/// `text` with each Jinja comment (`{# ... #}`) blanked out, its line breaks kept.
+fn without_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("{#") {
+        out.push_str(&rest[..i]);
+        let end = rest[i..].find("#}").map_or(rest.len(), |e| i + e + 2);
+        out.extend(rest[i..end].chars().filter(|c| *c == '\n'));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The words of `text`, lower case (runs of letters and digits).
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_are_blanked_and_lines_kept() {
+        let t = "a {# x\ny #} b\nc {# z #}\n";
+        assert_eq!(without_comments(t), "a \n b\nc \n");
+    }
+
+    #[test]
+    fn words_in_lower_case() {
+        assert_eq!(
+            words("TODO: the seed-list, 2x"),
+            ["todo", "the", "seed", "list", "2x"]
+        );
+    }
+}
