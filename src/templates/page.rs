@@ -21,6 +21,9 @@ impl PageTemplates {
     /// Adds the UI-string function `t("English text", name=value, ...)` in the catalog's
     /// language (see [`crate::i18n::ui_html`]); without a call, `t` still works, in English.
     pub fn set_catalog(&mut self, catalog: std::sync::Arc<crate::i18n::Catalog>) {
+        // A string without placeholders is the same HTML every time: made once per catalog
+        // (pages call `t` dozens of times each).
+        let plain: std::sync::RwLock<std::collections::HashMap<String, Value>> = Default::default();
         self.env.add_function(
             "t",
             move |id: String,
@@ -30,9 +33,19 @@ impl PageTemplates {
                 for key in kwargs.args() {
                     args.push((key, kwargs.get::<Value>(key)?));
                 }
-                Ok(Value::from_safe_string(crate::i18n::ui_html(
-                    &catalog, &id, &args,
-                )))
+                if args.is_empty() {
+                    let known = plain.read().ok().and_then(|m| m.get(&id).cloned());
+                    if let Some(html) = known {
+                        return Ok(html);
+                    }
+                }
+                let html = Value::from_safe_string(crate::i18n::ui_html(&catalog, &id, &args));
+                if args.is_empty() {
+                    if let Ok(mut m) = plain.write() {
+                        m.insert(id, html.clone());
+                    }
+                }
+                Ok(html)
             },
         );
     }
