@@ -187,7 +187,6 @@ impl LanguageSet {
             ),
             ("untranslated_page", Value::from(english)),
             ("languages", Value::from(Serde(&links))),
-            ("search_css", Value::from(format!("{up}static/i18n.css"))),
             (
                 "search",
                 Value::from(Serde(json!({
