@@ -8,38 +8,36 @@ use std::sync::{Arc, OnceLock};
 
 use minijinja::value::{merge_maps, Serde, Value};
 
-use super::origin::{LineOrigins, PageLink, Trace, Written};
+use super::markdown_body::Body;
+use super::origin::PageLink;
 use super::page::{root_prefix, step_url, Page};
-use super::shared_work::{Expanded, StepExpansions};
+use super::shared_work::StepExpansions;
 use super::values::{
-    step_summaries, AccessibilityPageContext, BaseContext, BodyContext, ContentContext,
-    GuideContext, GuideInfo, GuideListItem, GuidePageContext, HelpdeskItem, PrintPageContext,
-    SandboxData, SandboxPageContext, ShortcutItem, SiteValue, SlidesPageContext, StatementView,
-    StepInfo, StepPageContext,
+    step_summaries, AccessibilityPageContext, BaseContext, BodyContext, GuideContext, GuideInfo,
+    GuideListItem, GuidePageContext, HelpdeskItem, PrintPageContext, SandboxData,
+    SandboxPageContext, ShortcutItem, SiteValue, SlidesPageContext, StatementView, StepInfo,
+    StepPageContext,
 };
-use super::RenderErrors;
-use crate::content::guide::Source;
-use crate::content::{Guide, Library, Network, Step};
+use crate::content::{Guide, Library};
 use crate::error::{Context, Result};
 use crate::handout;
 use crate::i18n::site::LanguageSet;
 use crate::images;
-use crate::markdown::{self, RenderOptions};
-use crate::slides;
+use crate::markdown;
 use crate::templates::{self, ContentTemplates, PageTemplates};
 use crate::theme::Theme;
 
 /// A guide's values shared by all its pages, converted to template values once per build
 /// (converting them per page was quadratic in the size of the site).
 #[derive(Clone)]
-struct GuideValues {
-    network: Value,
+pub(super) struct GuideValues {
+    pub(super) network: Value,
     /// Index 0: as seen from the guide's folder (overview); 1: from a page one folder deeper.
-    guide: [Value; 2],
+    pub(super) guide: [Value; 2],
     steps: [Value; 2],
     /// Each step's summary as seen from a step page (for `prev` and `next`).
     step_items: Vec<Value>,
-    step_urls: [Value; 2],
+    pub(super) step_urls: [Value; 2],
 }
 
 pub(crate) struct Renderer<'a> {
@@ -47,16 +45,16 @@ pub(crate) struct Renderer<'a> {
     /// The site's languages, and the one this renderer writes.
     langs: &'a LanguageSet,
     pub(super) code: String,
-    content: ContentTemplates,
+    pub(super) content: ContentTemplates,
     pages: Arc<PageTemplates>,
     /// `site`, `data` and `guides` as template values, converted once and shared (cheap clones).
-    site_value: Value,
-    as_of: Value,
-    data: Value,
+    pub(super) site_value: Value,
+    pub(super) as_of: Value,
+    pub(super) data: Value,
     guides: Value,
-    guide_values: HashMap<&'a str, OnceLock<GuideValues>>,
+    pub(super) guide_values: HashMap<&'a str, OnceLock<GuideValues>>,
     /// Each step's Markdown after Jinja, shared by its page and the slides.
-    step_expansions: StepExpansions<'a>,
+    pub(super) step_expansions: StepExpansions<'a>,
     /// Each step's page body or handout section, made with the other one.
     pub(super) step_bodies: super::step_body::StepBodies<'a>,
     /// Collects the figures' image work while pages render.
@@ -138,13 +136,6 @@ impl Own {
     }
 }
 
-/// Rendered Markdown, the image files its figures show and its links with their source lines.
-pub(super) struct Body {
-    pub md: markdown::Rendered,
-    pub images: Vec<String>,
-    pub links: Vec<PageLink>,
-}
-
 /// The template value of a page's Markdown body.
 fn body(rendered: markdown::Rendered) -> Value {
     Value::from(Serde(BodyContext {
@@ -207,13 +198,13 @@ impl<'a> Renderer<'a> {
     }
 
     /// `guide` as seen from a page `depth` folders inside it.
-    fn guide_info(&self, g: &Guide, depth: usize) -> Value {
+    pub(super) fn guide_info(&self, g: &Guide, depth: usize) -> Value {
         let related = g.meta.related.as_ref().and_then(|r| self.lib.guide(r));
         Value::from(Serde(GuideInfo::new(g, related, depth)))
     }
 
     /// The guide's shared template values, converted on first use.
-    fn guide_values(&self, g: &Guide) -> Cow<'_, GuideValues> {
+    pub(super) fn guide_values(&self, g: &Guide) -> Cow<'_, GuideValues> {
         let make = || {
             let steps = [step_summaries(g, 0), step_summaries(g, 1)];
             GuideValues {
@@ -255,191 +246,6 @@ impl<'a> Renderer<'a> {
             site: self.site_value.clone(),
         };
         [Value::from(langs), Value::from(Serde(base))]
-    }
-
-    /// Runs a Markdown source through Jinja and Markdown (speaker notes left out).
-    fn markdown(&self, g: &Guide, step: Option<&Step>, depth_in_guide: usize) -> Result<Body> {
-        let net = self.lib.network_of(g);
-        let expanded = self.expand(g, net, step, depth_in_guide, None)?;
-        self.markdown_text(g, step, &expanded.text, &expanded, depth_in_guide, 2)
-    }
-
-    /// Runs a Markdown source through Jinja only. `step_urls` replaces the addresses
-    /// `step_url()` gives (the handout points at its own sections).
-    pub(super) fn expand(
-        &self,
-        g: &Guide,
-        net: &Network,
-        step: Option<&Step>,
-        depth_in_guide: usize,
-        step_urls_override: Option<Value>,
-    ) -> Result<Expanded> {
-        let source = step.map(|s| &s.source).unwrap_or(&g.source);
-        let (network, guide, urls) = if depth_in_guide < 2 {
-            let gv = self.guide_values(g);
-            (
-                gv.network.clone(),
-                gv.guide[depth_in_guide].clone(),
-                gv.step_urls[depth_in_guide].clone(),
-            )
-        } else {
-            (
-                Value::from(Serde(net)),
-                self.guide_info(g, depth_in_guide),
-                step_urls(g, depth_in_guide),
-            )
-        };
-        let ctx = ContentContext {
-            as_of: self.as_of.clone(),
-            data: self.data.clone(),
-            guide,
-            network,
-            root: root_prefix(depth_in_guide + 1),
-            site: self.site_value.clone(),
-            step: step.map_or(Value::from(()), |s| Value::from(Serde(&s.meta))),
-            step_urls: step_urls_override.unwrap_or(urls),
-        };
-        let ctx = Value::from(Serde(ctx));
-        let (text, includes) = templates::recording_includes(|| {
-            self.content
-                .render(&source.file, source.body_line, &source.body, &ctx)
-        });
-        let (text, included) = text?;
-        Ok(Expanded::new(text, included, includes))
-    }
-
-    /// Step `i` of `g` through Jinja as its page sees it (also the slides' text): expanded
-    /// once per language and shared.
-    pub(super) fn step_expanded(&self, g: &Guide, i: usize) -> Result<Arc<Expanded>> {
-        self.step_expansions.get(g, i, || {
-            self.expand(g, self.lib.network_of(g), g.steps.get(i), 1, None)
-        })
-    }
-
-    /// The texts that went into `from`: `source`'s body, then each fragment it included.
-    pub(super) fn writers<'s>(
-        &'s self,
-        source: &'s Source,
-        from: &'s Expanded,
-    ) -> Vec<Option<Written<'s>>> {
-        let body = Written {
-            file: &source.file,
-            first_line: source.body_line,
-            text: &source.body,
-        };
-        let fragments = (from.included.fragments.iter()).map(|name| {
-            let f = self.lib.shared.get(name)?;
-            Some(Written {
-                file: &f.file,
-                first_line: 1,
-                text: f.text.as_deref().ok()?,
-            })
-        });
-        std::iter::once(Some(body)).chain(fragments).collect()
-    }
-
-    /// Where each line of `from` came from (traced once per expansion).
-    fn line_origins<'s>(
-        &self,
-        writers: &'s [Option<Written<'s>>],
-        from: &'s Expanded,
-    ) -> LineOrigins<'s> {
-        let trace =
-            (from.trace).get_or_init(|| Trace::new(&from.text, &from.included.owners, writers));
-        LineOrigins { writers, trace }
-    }
-
-    /// Renders `text`, Markdown that came from `step` (or the guide's overview) through Jinja
-    /// as `from` (`text` is `from.text` or a part of it at the same lines), with its figures
-    /// and without speaker notes; the shallowest heading becomes `h{min_heading_level}`.
-    pub(super) fn markdown_text(
-        &self,
-        g: &Guide,
-        step: Option<&Step>,
-        text: &str,
-        from: &Expanded,
-        depth_in_guide: usize,
-        min_heading_level: u8,
-    ) -> Result<Body> {
-        let (md, images) =
-            self.markdown_figures(g, step, text, from, depth_in_guide, min_heading_level)?;
-        let links = self.link_origins(g, step, from, &md.links, &|url| url.to_string());
-        Ok(Body { md, images, links })
-    }
-
-    /// [`Renderer::markdown_text`] without the links' origins: the Markdown rendered and the
-    /// image files its figures show.
-    pub(super) fn markdown_figures(
-        &self,
-        g: &Guide,
-        step: Option<&Step>,
-        text: &str,
-        from: &Expanded,
-        depth_in_guide: usize,
-        min_heading_level: u8,
-    ) -> Result<(markdown::Rendered, Vec<String>)> {
-        let source = step.map(|s| &s.source).unwrap_or(&g.source);
-        let root = root_prefix(depth_in_guide + 1);
-        let writers = self.writers(source, from);
-        let origins = OnceLock::new();
-        let origins = || origins.get_or_init(|| self.line_origins(&writers, from));
-        let locate = |line: usize| {
-            let at = origins().locate(line, "");
-            (at.file, at.line)
-        };
-        let figures = images::FigureHook::new(&self.figures, &locate, root);
-        let hook = slides::WithoutNotes(Some(&figures));
-        let opts = RenderOptions {
-            hook: Some(&hook),
-            min_heading_level,
-        };
-        let md = markdown::render(text, &opts)
-            .with_context(|| format!("rendering {}", source.file.display()))?;
-        let (mut errors, images) = figures.finish();
-        match errors.len() {
-            0 => {}
-            1 => {
-                return Err(anyhow::Error::from(errors.remove(0)))
-                    .with_context(|| format!("rendering {}", source.file.display()))
-            }
-            n => {
-                return Err(anyhow::Error::from(RenderErrors::new(
-                    errors.into_iter().map(anyhow::Error::from).collect(),
-                    format!(
-                        "checking {n} figures with problems (`ernguide check` lists every one)"
-                    ),
-                )))
-                .with_context(|| format!("rendering {}", source.file.display()))
-            }
-        }
-        Ok((md, images))
-    }
-
-    /// The links of Markdown from `step` expanded as `from`, each address as `url` gives it,
-    /// with the source line that wrote it.
-    pub(super) fn link_origins(
-        &self,
-        g: &Guide,
-        step: Option<&Step>,
-        from: &Expanded,
-        links: &[markdown::Link],
-        url: &dyn Fn(&str) -> String,
-    ) -> Vec<PageLink> {
-        if links.is_empty() {
-            return Vec::new();
-        }
-        let source = step.map(|s| &s.source).unwrap_or(&g.source);
-        let writers = self.writers(source, from);
-        let origins = self.line_origins(&writers, from);
-        (links.iter())
-            .map(|l| {
-                let url = url(&l.url);
-                PageLink {
-                    origin: origins.locate(l.line, &url),
-                    url,
-                }
-            })
-            .collect()
     }
 
     /// Renders one page.
@@ -606,7 +412,7 @@ fn depth(page: &Page) -> usize {
 }
 
 /// `step_urls`: each step's page by slug, relative to a page `depth` folders inside the guide.
-fn step_urls(g: &Guide, depth: usize) -> Value {
+pub(super) fn step_urls(g: &Guide, depth: usize) -> Value {
     let urls: BTreeMap<&str, String> = (g.steps.iter())
         .map(|s| (s.slug.as_str(), step_url(s, depth)))
         .collect();

@@ -3,6 +3,7 @@
 //! pipeline's image step.
 
 mod context;
+mod markdown_body;
 mod origin;
 pub(crate) mod page;
 mod shared_work;

@@ -15,7 +15,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use minijinja::value::{Serde, Value};
 
-use super::context::{Body, Renderer};
+use super::context::Renderer;
+use super::markdown_body::Body;
 use super::page::step_url;
 use super::shared_work::Expanded;
 use crate::content::{Guide, Library};

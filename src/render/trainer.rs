@@ -8,7 +8,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use super::context::{Body, Renderer};
+use super::context::Renderer;
+use super::markdown_body::Body;
 use super::origin::PageLink;
 use super::page::sandbox_route;
 use super::values::{HandoutStep, Slide};
