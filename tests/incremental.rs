@@ -565,6 +565,31 @@ fn step_edits_on_the_bundled_portal_match_a_full_build_in_every_language() {
     );
     assert_eq!(files(&site), full_build(&t.site()));
 
+    // A step of the template guide (`network: "*"`): every network's guide made from it
+    // shows the edit (a rebuild keeps the guides whose folders did not change, and the
+    // template's guides only while the template is the same).
+    let template_step = "content/guides/cpms2/01-create-eu-login.md";
+    t.edit(
+        template_step,
+        "CPMS 2.0 has no accounts of its own",
+        "CPMS 2.0 keeps no accounts of its own",
+    );
+    rebuild(&mut site, template_step);
+    let instances: Vec<String> = site
+        .output()
+        .files()
+        .map(|(rel, _)| rel.to_string())
+        .filter(|rel| rel.ends_with("-cpms2/create-eu-login/index.html"))
+        .collect();
+    assert!(instances.len() > 3, "{instances:?}");
+    for rel in &instances {
+        assert!(
+            show(&site, rel).contains("keeps no accounts of its own"),
+            "{rel}"
+        );
+    }
+    assert_eq!(files(&site), full_build(&t.site()));
+
     // Undone: the step's parts as they were (not the kept ones of the edited text).
     std::fs::write(t.path(two), &original).unwrap();
     rebuild(&mut site, two);

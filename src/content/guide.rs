@@ -99,11 +99,16 @@ impl Guide {
         self.meta.network == EVERY_NETWORK
     }
 
+    /// The slug of template `template`'s guide for `network`.
+    pub fn instance_slug(network: &str, template: &str) -> String {
+        format!("{network}-{template}")
+    }
+
     /// This template's guide for `network`: slug `<network>-<template>`, `related` set to the
     /// network's guide for the other system, if any.
     pub fn instantiate(&self, network: &str, related: Option<String>) -> Guide {
         let mut g = self.clone();
-        g.slug = format!("{network}-{}", self.slug);
+        g.slug = Guide::instance_slug(network, &self.slug);
         g.meta.network = network.to_string();
         g.meta.related = related;
         g.template = Some(self.slug.clone());

@@ -8,7 +8,7 @@ pub(crate) mod positions;
 pub(crate) mod sandbox;
 pub(crate) mod shared;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -34,8 +34,12 @@ pub(crate) struct Library {
     /// Shared: a translated library or a rebuild's library that keeps the data shares it.
     pub data: Arc<Data>,
     pub networks: BTreeMap<String, Network>,
-    /// Sorted by (order, slug).
-    pub guides: Vec<Guide>,
+    /// Sorted by (order, slug). Shared: a translation or a rebuild's library keeps the
+    /// guides that did not change (a rebuild reads only the folders that changed).
+    pub guides: Vec<Arc<Guide>>,
+    /// Each folder of `content/guides/` as loaded (templates not yet instantiated): what
+    /// [`Library::reload_guides`] keeps of the folders that did not change.
+    pub folders: Arc<BTreeMap<PathBuf, Arc<Guide>>>,
     /// `site.toml` as read (for pointing at lines).
     pub config_text: String,
     /// `content/shared/`, read once.
@@ -80,7 +84,8 @@ impl Library {
             networks.insert(net.id.clone(), net);
         }
 
-        let guides = load_guides(&content, &mut networks, &data)?;
+        let folders = load_folders(&content, None)?;
+        let guides = with_every_network(&folders, &mut networks, &data, &content, None);
         let shared = Arc::new(Shared::load(&content.join("shared"))?);
         let accessibility = crate::accessibility::Statement::load(&content)?;
 
@@ -91,6 +96,7 @@ impl Library {
             data: Arc::new(data),
             networks,
             guides,
+            folders: Arc::new(folders),
             shared,
             allow_missing_screenshots: false,
             accessibility,
@@ -99,14 +105,24 @@ impl Library {
         Ok(lib)
     }
 
-    /// The library with its guides and shared fragments loaded again, and everything else
-    /// (configuration, data, networks, the sandbox flow, the accessibility statement) as it
-    /// is: for `serve`, after only files of `content/guides/` or `content/shared/` changed.
-    pub(crate) fn reload_guides(&self) -> Result<Library> {
+    /// The library with the guide folders of `changed` and, when `shared_changed`, the
+    /// shared fragments loaded again, and everything else (configuration, data, networks, the
+    /// sandbox flow, the accessibility statement, the other guide folders) as it is: for
+    /// `serve`, after only files of `content/guides/` or `content/shared/` changed.
+    pub(crate) fn reload_guides(
+        &self,
+        changed: &BTreeSet<String>,
+        shared_changed: bool,
+    ) -> Result<Library> {
         let content = self.site_dir.join("content");
         let mut networks = self.networks.clone();
-        let guides = load_guides(&content, &mut networks, &self.data)?;
-        let shared = Arc::new(Shared::load(&content.join("shared"))?);
+        let folders = load_folders(&content, Some((&self.folders, changed)))?;
+        let guides = with_every_network(&folders, &mut networks, &self.data, &content, Some(self));
+        let shared = if shared_changed {
+            Arc::new(Shared::load(&content.join("shared"))?)
+        } else {
+            self.shared.clone()
+        };
         let lib = Library {
             site_dir: self.site_dir.clone(),
             config: self.config.clone(),
@@ -114,6 +130,7 @@ impl Library {
             data: self.data.clone(),
             networks,
             guides,
+            folders: Arc::new(folders),
             shared,
             allow_missing_screenshots: self.allow_missing_screenshots,
             accessibility: self.accessibility.clone(),
@@ -223,35 +240,56 @@ impl Library {
     }
 
     pub(crate) fn guide(&self, slug: &str) -> Option<&Guide> {
+        self.guide_arc(slug).map(Arc::as_ref)
+    }
+
+    /// The guide `slug` as shared with the libraries it was kept in.
+    pub(crate) fn guide_arc(&self, slug: &str) -> Option<&Arc<Guide>> {
         self.guides.iter().find(|g| g.slug == slug)
     }
 }
 
-/// The guides of `content/guides/`, each template guide instantiated for every network without
-/// a guide of its system (see [`with_every_network`], which adds to `networks`).
-fn load_guides(
+/// The folders of `content/guides/`, each loaded as a guide (templates not instantiated);
+/// with `earlier` (the folders of the last load and the slugs of those that changed since),
+/// a folder that did not change is the last load's.
+fn load_folders(
     content: &Path,
-    networks: &mut BTreeMap<String, Network>,
-    data: &Data,
-) -> Result<Vec<Guide>> {
+    earlier: Option<(&BTreeMap<PathBuf, Arc<Guide>>, &BTreeSet<String>)>,
+) -> Result<BTreeMap<PathBuf, Arc<Guide>>> {
+    let kept = |dir: &PathBuf| -> Option<Arc<Guide>> {
+        let (folders, changed) = earlier?;
+        let slug = dir.file_name()?.to_str()?;
+        if changed.contains(slug) {
+            return None;
+        }
+        folders.get(dir).cloned()
+    };
     // Guides load in parallel; the first failing one (in folder order) is the error.
-    let loaded: Vec<Result<Guide>> = sorted_subdirs(&content.join("guides"))?
-        .par_iter()
-        .map(|dir| Guide::load(dir))
+    let loaded: Vec<Result<(PathBuf, Arc<Guide>)>> = sorted_subdirs(&content.join("guides"))?
+        .into_par_iter()
+        .map(|dir| {
+            let guide = match kept(&dir) {
+                Some(g) => g,
+                None => Arc::new(Guide::load(&dir)?),
+            };
+            Ok((dir, guide))
+        })
         .collect();
-    let loaded = loaded.into_iter().collect::<Result<Vec<Guide>>>()?;
-    Ok(with_every_network(loaded, networks, data, content))
+    loaded.into_iter().collect()
 }
 
 /// Every ERN of `erns.yaml` gets a network (its `network.yaml`, else `Network::for_ern`) and
 /// every template guide (`network: "*"`) one guide per network that has no guide of the
 /// template's system of its own. Returns the guides sorted by (order, slug), without templates.
+/// An instance of a template kept from `earlier`'s folders is `earlier`'s own when it is made
+/// for the same network with the same related guide.
 fn with_every_network(
-    loaded: Vec<Guide>,
+    folders: &BTreeMap<PathBuf, Arc<Guide>>,
     networks: &mut BTreeMap<String, Network>,
     data: &Data,
     content: &Path,
-) -> Vec<Guide> {
+    earlier: Option<&Library>,
+) -> Vec<Arc<Guide>> {
     let erns_file = content.join("data").join("erns.yaml");
     for ern in &data.erns {
         if !networks.values().any(|n| n.ern.value == ern.code) {
@@ -261,14 +299,16 @@ fn with_every_network(
             }
         }
     }
-    let (templates, mut guides): (Vec<Guide>, Vec<Guide>) =
-        loaded.into_iter().partition(Guide::is_template);
-    for t in &templates {
+    let (templates, own): (Vec<(&PathBuf, &Arc<Guide>)>, Vec<(&PathBuf, &Arc<Guide>)>) =
+        folders.iter().partition(|(_, g)| g.is_template());
+    let mut guides: Vec<Arc<Guide>> = own.into_iter().map(|(_, g)| g.clone()).collect();
+    for (dir, t) in &templates {
+        let kept = earlier.filter(|e| e.folders.get(*dir).is_some_and(|old| Arc::ptr_eq(old, t)));
         for ern in &data.erns {
             let Some(net) = networks.values().find(|n| n.ern.value == ern.code) else {
                 continue;
             };
-            let own = |g: &&Guide| g.meta.network == net.id;
+            let own = |g: &&Arc<Guide>| g.meta.network == net.id;
             if guides
                 .iter()
                 .filter(own)
@@ -281,8 +321,16 @@ fn with_every_network(
                 .filter(own)
                 .find(|g| g.template.is_none())
                 .map(|g| g.slug.clone());
-            let instance = t.instantiate(&net.id, related);
-            guides.push(instance);
+            let slug = Guide::instance_slug(&net.id, &t.slug);
+            let same = kept.and_then(|e| e.guide_arc(&slug)).filter(|old| {
+                old.template.as_ref() == Some(&t.slug)
+                    && old.meta.network == net.id
+                    && old.meta.related == related
+            });
+            guides.push(match same {
+                Some(old) => old.clone(),
+                None => Arc::new(t.instantiate(&net.id, related)),
+            });
         }
     }
     guides.sort_by(|a, b| (a.meta.order, &a.slug).cmp(&(b.meta.order, &b.slug)));

@@ -103,7 +103,7 @@ pub(crate) fn translate(
             let earlier = reuse
                 .as_ref()
                 .filter(|r| (r.unchanged)(&g.slug))
-                .and_then(|r| r.earlier.lib.guide(&g.slug).map(|t| (t, r.earlier)));
+                .and_then(|r| r.earlier.lib.guide_arc(&g.slug).map(|t| (t, r.earlier)));
             if let Some((t, earlier)) = earlier {
                 let files =
                     std::iter::once(&t.source.file).chain(t.steps.iter().map(|s| &s.source.file));
@@ -115,6 +115,8 @@ pub(crate) fn translate(
                 *g = t.clone();
                 return pages;
             }
+            // the translation's own copy of the guide
+            let g = Arc::make_mut(g);
             let mut texts = vec![&mut g.meta.title, &mut g.meta.summary];
             texts.extend(g.meta.shortcuts.iter_mut().map(|s| &mut s.label));
             pages.push(page(&g.source.file, texts, &mut g.source.body));

@@ -15,6 +15,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path};
+use std::sync::Arc;
 
 use serde_json::json;
 
@@ -109,13 +110,26 @@ fn is_scratch_name(name: &str) -> bool {
             .any(|ext| name.ends_with(ext))
 }
 
-/// What the home page and every page's navigation show of the guides: if this changes, every
-/// page is rendered again.
-pub(super) fn guide_list(lib: &Library) -> serde_json::Value {
-    lib.guides
-        .iter()
-        .map(|g| json!([g.slug, g.meta, g.steps.len()]))
-        .collect()
+/// Whether the home page and every page's navigation show the same of the guides of `a` and
+/// `b` (if not, every page is rendered again). A guide a rebuild kept is the same.
+pub(super) fn same_guide_list(a: &Library, b: &Library) -> bool {
+    let entry = |g: &Guide| json!([g.slug, g.meta, g.steps.len()]);
+    a.guides.len() == b.guides.len()
+        && a.guides
+            .iter()
+            .zip(&b.guides)
+            .all(|(x, y)| Arc::ptr_eq(x, y) || entry(x) == entry(y))
+}
+
+/// Whether guide `slug` of `old` is the same as `new` for `key`: kept by the rebuild (not read
+/// again), or read again with the same `key`.
+pub(super) fn same_guide<K: PartialEq>(
+    old: &Library,
+    new: &Arc<Guide>,
+    key: impl Fn(&Guide) -> K,
+) -> bool {
+    old.guide_arc(&new.slug)
+        .is_some_and(|o| Arc::ptr_eq(o, new) || key(o) == key(new))
 }
 
 /// Everything of a guide that its translation is made from.
@@ -153,7 +167,7 @@ pub(super) fn select_pages(
     let mut guides = BTreeSet::new();
     let mut pages = BTreeSet::new();
     for g in &new.guides {
-        if old.guide(&g.slug).map(guide_shape) != Some(guide_shape(g)) {
+        if !same_guide(old, g, guide_shape) {
             guides.insert(g.slug.clone());
         }
     }
@@ -161,13 +175,19 @@ pub(super) fn select_pages(
     for kind in kinds {
         match kind {
             ChangeKind::Guide { slug, file } => {
-                let Some(g) = new.guide(slug) else { continue };
-                if file == "_index.md" {
-                    pages.insert(guide_rel(slug));
-                }
-                for s in &g.steps {
-                    if s.source.file.file_name().and_then(|n| n.to_str()) == Some(file.as_str()) {
-                        pages.insert(step_rel(slug, &s.slug));
+                // the guide of that folder, or each network's guide made from it (a template)
+                let made_from = |g: &&Arc<Guide>| {
+                    &g.slug == slug || g.template.as_deref() == Some(slug.as_str())
+                };
+                for g in new.guides.iter().filter(made_from) {
+                    if file == "_index.md" {
+                        pages.insert(guide_rel(&g.slug));
+                    }
+                    for s in &g.steps {
+                        let name = s.source.file.file_name().and_then(|n| n.to_str());
+                        if name == Some(file.as_str()) {
+                            pages.insert(step_rel(&g.slug, &s.slug));
+                        }
                     }
                 }
             }

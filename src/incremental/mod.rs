@@ -24,7 +24,7 @@ use crate::output::Output;
 use crate::pipeline::{self, timing, Built, Warning};
 use crate::render::{PageInfo, Selection, TrainerCache};
 pub use change::ChangeKind;
-use change::{guide_key, guide_list, select_pages};
+use change::{guide_key, same_guide, same_guide_list, select_pages};
 use search_parts::SearchParts;
 
 /// What a rebuild did.
@@ -300,16 +300,26 @@ impl Site {
         // Only guide files and shared fragments changed (anything else rebuilds everything):
         // those are read and validated again, the rest of the library is the last build's.
         let t = Instant::now();
-        let new = self.whole.lib.reload_guides()?;
+        let shared_changed = kinds.iter().any(|k| matches!(k, ChangeKind::Shared(_)));
+        let changed_guides: BTreeSet<String> = kinds
+            .iter()
+            .filter_map(|k| match k {
+                ChangeKind::Guide { slug, .. } => Some(slug.clone()),
+                _ => None,
+            })
+            .collect();
+        let new = self
+            .whole
+            .lib
+            .reload_guides(&changed_guides, shared_changed)?;
         timing("load", t);
         let lib = &new;
         let old = &self.whole;
-        let selection = if guide_list(lib) != guide_list(&old.lib) {
+        let selection = if !same_guide_list(lib, &old.lib) {
             Selection::All
         } else {
             select_pages(&old.lib, lib, &old.rendered.pages, kinds)
         };
-        let shared_changed = kinds.iter().any(|k| matches!(k, ChangeKind::Shared(_)));
         // A step's slides and handout part is kept while only guide bodies change: a shared
         // fragment, or a guide's steps or front matter (another guide's `step_url()` may
         // name them), may change what any step expands to.
@@ -331,7 +341,7 @@ impl Site {
         let unchanged: BTreeSet<&str> = lib
             .guides
             .iter()
-            .filter(|g| old.lib.guide(&g.slug).map(guide_key) == Some(guide_key(g)))
+            .filter(|g| same_guide(&old.lib, g, guide_key))
             .map(|g| g.slug.as_str())
             .collect();
         let is_unchanged = |slug: &str| unchanged.contains(slug);
