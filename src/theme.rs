@@ -166,14 +166,19 @@ pub fn inline_imports<'a>(
 
 /// Shrinks a CSS or JS file without changing what it does: the `minifier` crate's token-based
 /// minifiers (comments and whitespace). A file they cannot handle falls back to the line-based
-/// pass below. Other files are returned unchanged.
+/// pass below. Other files are returned unchanged. A script's first line that is a `//#` pragma
+/// stays its first line (`js_pragma`).
 pub fn compact(rel: &str, bytes: &[u8]) -> Vec<u8> {
     let lines = compact_lines(rel, bytes);
     let Ok(text) = std::str::from_utf8(&lines) else {
         return lines;
     };
     if rel.ends_with(".js") {
-        minifier::js::minify(text).to_string().into_bytes()
+        let mut out = js_pragma(bytes)
+            .map(|p| format!("{p}\n"))
+            .unwrap_or_default();
+        out.push_str(&minifier::js::minify(text).to_string());
+        out.into_bytes()
     } else if rel.ends_with(".css") {
         match minifier::css::minify(text) {
             Ok(min) => min.to_string().into_bytes(),
@@ -182,6 +187,14 @@ pub fn compact(rel: &str, bytes: &[u8]) -> Vec<u8> {
     } else {
         lines
     }
+}
+
+/// A script's first line when it is a `//#` pragma, an instruction to the browser rather than a
+/// comment: V8's compile hints (`//# allFunctionsCalledOnLoad`: compile every function while the
+/// script downloads, off the page's main thread), read only at the very start of a script.
+fn js_pragma(bytes: &[u8]) -> Option<&str> {
+    let first = std::str::from_utf8(bytes).ok()?.lines().next()?.trim_end();
+    first.starts_with("//# ").then_some(first)
 }
 
 /// The line-based pass: drops comments that stand on their own lines, leading indentation and
@@ -332,6 +345,20 @@ mod tests {
             String::from_utf8(compact("x.css", css.as_bytes())).unwrap(),
             ".a{color:red;}"
         );
+    }
+
+    #[test]
+    fn compact_keeps_a_leading_js_pragma_first() {
+        let js = "//# allFunctionsCalledOnLoad\n/* doc */\nvar a = 1; // c\n//# not first\n";
+        let out = String::from_utf8(compact("x.js", js.as_bytes())).unwrap();
+        assert!(out.starts_with("//# allFunctionsCalledOnLoad\n"), "{out}");
+        assert!(!out.contains("doc") && !out.contains("not first"), "{out}");
+        assert!(out.contains("var a=1"), "{out}");
+        // only a script's first line
+        let later = "var a = 1;\n//# allFunctionsCalledOnLoad\n";
+        assert!(!String::from_utf8(compact("x.js", later.as_bytes()))
+            .unwrap()
+            .contains("//#"));
     }
 
     #[test]

@@ -269,6 +269,30 @@ fn a_template_made_link_is_reported_at_its_template_line() {
     check_errors_at(&site, &[&format!("{file}:{line}: error: broken link")]);
 }
 
+/// A broken link that a template puts together from an expression and a literal is reported
+/// at the template line with the literal: after the root (`{{ root }}old/`) and as a fragment
+/// of an address from data (`{{ guide.url }}#nope`).
+#[test]
+fn a_template_made_link_from_an_expression_is_reported_at_its_template_line() {
+    for (html, target) in [
+        (
+            "<p>See <a href=\"{{ root }}old-links/index.html\">the old page</a>.</p>",
+            "../../old-links/index.html",
+        ),
+        (
+            "<p>See <a href=\"{{ guide.url }}#no-such-part\">the part</a>.</p>",
+            "../index.html#no-such-part",
+        ),
+    ] {
+        let (site, file, line) = site_with_template_text(html);
+        build_fails_at(
+            &site,
+            &format!("{file}:{line}: broken link `{target}` on page demo/links/index.html"),
+        );
+        check_errors_at(&site, &[&format!("{file}:{line}: error: broken link")]);
+    }
+}
+
 /// A placeholder address that a template of the site's theme writes as a `mailto:` link is
 /// reported at its template line.
 #[test]

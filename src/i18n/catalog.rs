@@ -310,9 +310,16 @@ impl Catalog {
                 line: lines.get(&(ctx, id)).copied().unwrap_or(0),
                 status: OnceLock::new(),
             };
-            let by_id = self.entries.entry(ctx.to_string()).or_default();
+            // (a context's name is copied once, not once per message of it)
+            if !self.entries.contains_key(ctx) {
+                self.entries.insert(ctx.to_string(), HashMap::new());
+                self.by_ctx.insert(ctx.to_string(), Vec::new());
+            }
+            let (Some(by_id), Some(ids)) = (self.entries.get_mut(ctx), self.by_ctx.get_mut(ctx))
+            else {
+                continue;
+            };
             if !by_id.contains_key(id) {
-                let ids = self.by_ctx.entry(ctx.to_string()).or_default();
                 ids.push(id.to_string());
             }
             by_id.insert(id.to_string(), entry);

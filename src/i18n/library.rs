@@ -7,7 +7,7 @@
 //! page keeps its English sources (and includes the English copies of shared fragments,
 //! `@en/<name>`), and shows one banner.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use super::translate::{translate_data, translate_network, FragmentShare};
 use super::{
     english_includes, page_share, rel_ctx, translate_markdown, translate_sandbox, translate_text,
-    Catalog, Share, DATA_CTX, ENGLISH_INCLUDE_PREFIX,
+    translate_units, Catalog, Share, DATA_CTX, ENGLISH_INCLUDE_PREFIX,
 };
 use crate::content::shared::{Fragment, Shared};
 use crate::content::Library;
@@ -25,7 +25,7 @@ use crate::content::Library;
 pub(crate) struct Translated {
     pub lib: Library,
     /// Share of translated units per page source file (guide overview or step).
-    pub shares: BTreeMap<PathBuf, Share>,
+    pub shares: HashMap<PathBuf, Share>,
     /// Pages shown in English (under the threshold), by source file.
     pub english_pages: HashSet<PathBuf>,
 }
@@ -72,7 +72,7 @@ pub(crate) fn translate(
             .as_ref()
     };
     let mut out = lib.clone();
-    let mut shares = BTreeMap::new();
+    let mut shares = HashMap::new();
     let mut english_pages = HashSet::new();
     let under = |s: &Share| s.total > 0 && (s.translated as f64) < threshold * s.total as f64;
 
@@ -82,7 +82,9 @@ pub(crate) fn translate(
     let page = |file: &PathBuf, texts: Vec<&mut String>, body: &mut String| {
         let ctx = rel_ctx(site, file);
         let front: Vec<&str> = texts.iter().map(|t| t.as_str()).collect();
-        let share = page_share(catalog, &ctx, &front, body, &fragment);
+        // (the body's units found once, for its share and its translation)
+        let us = super::units::units(body, 0);
+        let share = page_share(catalog, &ctx, &front, body, &us, &fragment);
         let english = under(&share);
         if english {
             *body = english_includes(body);
@@ -90,7 +92,7 @@ pub(crate) fn translate(
             for t in texts {
                 *t = translate_text(catalog, &ctx, t).to_string();
             }
-            *body = translate_markdown(catalog, &ctx, body);
+            *body = translate_units(catalog, &ctx, body, &us);
         }
         (file.clone(), share, english)
     };

@@ -65,7 +65,7 @@ pub fn language_links(
 /// Points a translated page's references to the site-wide folders (`static/`, `images/`,
 /// `search/`) at the site root: `root` is the page's prefix to its language's root, one folder
 /// below the site root.
-pub fn relocate_assets(html: &str, root: &str) -> String {
+pub fn relocate_assets<'h>(html: &'h str, root: &str) -> std::borrow::Cow<'h, str> {
     // Each reference `<lead><root><folder>` gets `../` before its folder: one search per folder
     // for the (few) places it is named, one copy of the page.
     let mut at: Vec<usize> = Vec::new();
@@ -83,7 +83,7 @@ pub fn relocate_assets(html: &str, root: &str) -> String {
         }
     }
     if at.is_empty() {
-        return html.to_string();
+        return std::borrow::Cow::Borrowed(html);
     }
     at.sort_unstable();
     let mut out = String::with_capacity(html.len() + 3 * at.len());
@@ -94,7 +94,7 @@ pub fn relocate_assets(html: &str, root: &str) -> String {
         from = p;
     }
     out.push_str(&html[from..]);
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]

@@ -228,7 +228,8 @@ impl ScreenText {
                 None => {}
             }
             out.push_str(tag);
-            if english.is_none() && !closing && tag == format!("<{name}>") {
+            // (`tag` is `<name>` exactly: compared without making that text for every tag)
+            if english.is_none() && !closing && tag.len() == name.len() + 2 && tag.ends_with('>') {
                 if let Some(text) = self.whole_text(name, rest) {
                     out.truncate(out.len() - 1);
                     out.push_str(" lang=\"en\">");
@@ -265,11 +266,12 @@ impl ScreenText {
     /// One text run (HTML-escaped, no tag) into `out`, its quotes of screen text marked.
     fn mark_text(&self, text: &str, out: &mut String) {
         let mut rest = text;
-        while let Some((open, close)) = rest.char_indices().find_map(|(i, c)| match c {
-            '"' => Some((i, '"')),
-            '(' => Some((i, ')')),
-            _ => None,
-        }) {
+        // (a byte search: both are ASCII)
+        while let Some((open, close)) = rest
+            .bytes()
+            .position(|b| b == b'"' || b == b'(')
+            .map(|i| (i, if rest.as_bytes()[i] == b'"' { '"' } else { ')' }))
+        {
             let Some(len) = rest[open + 1..].find(close) else {
                 break;
             };

@@ -51,13 +51,13 @@ pub const FULL_SIZE: &str = "open the full-size image";
 
 /// Puts the generator's own English labels of rendered Markdown (admonition titles, the table
 /// region, the figures' full-size links) into the catalog's language.
-pub fn localize_markdown_labels(html: &str, catalog: &Catalog) -> String {
-    let mut out = html.to_string();
+pub fn localize_markdown_labels<'h>(html: &'h str, catalog: &Catalog) -> std::borrow::Cow<'h, str> {
+    let mut out = std::borrow::Cow::Borrowed(html);
     // Replaces only what the page has (most pages have few of these labels; a replace of
-    // a missing text still copies the whole page).
+    // a missing text still copies the whole page), and copies the page only then.
     let mut put = |from: String, to: String| {
         if out.contains(&from) {
-            out = out.replace(&from, &to);
+            out = std::borrow::Cow::Owned(out.replace(&from, &to));
         }
     };
     // Each kind of label only on a page that has that kind of element (one search instead of
@@ -180,8 +180,12 @@ pub(crate) fn translate_network(
 /// Translates a Markdown source (before Jinja) whose units have context `ctx`: translated
 /// units in the catalog's language, the others in English between the untranslated markers.
 pub fn translate_markdown(catalog: &Catalog, ctx: &str, body: &str) -> String {
-    let us = units::units(body, 0);
-    units::translate(body, &us, |u| match catalog.get(ctx, &u.text) {
+    translate_units(catalog, ctx, body, &units::units(body, 0))
+}
+
+/// [`translate_markdown`] with the units of `body` found already.
+pub fn translate_units(catalog: &Catalog, ctx: &str, body: &str, us: &[units::Unit]) -> String {
+    units::translate(body, us, |u| match catalog.get(ctx, &u.text) {
         Some(t) => Rendering::Translated(t),
         None => Rendering::English,
     })
@@ -189,7 +193,11 @@ pub fn translate_markdown(catalog: &Catalog, ctx: &str, body: &str) -> String {
 
 /// The share of a Markdown source's units that `catalog` translates.
 pub fn markdown_share(catalog: &Catalog, ctx: &str, body: &str) -> Share {
-    let us = units::units(body, 0);
+    units_share(catalog, ctx, &units::units(body, 0))
+}
+
+/// The share of `us` that `catalog` translates.
+fn units_share(catalog: &Catalog, ctx: &str, us: &[units::Unit]) -> Share {
     Share {
         translated: us
             .iter()
@@ -256,6 +264,7 @@ pub fn page_share<'f>(
     ctx: &str,
     front: &[&str],
     body: &str,
+    body_units: &[units::Unit],
     fragment: &dyn Fn(&str) -> Option<&'f FragmentShare>,
 ) -> Share {
     let mut share = Share {
@@ -265,7 +274,7 @@ pub fn page_share<'f>(
             .count(),
         total: front.iter().filter(|t| !t.trim().is_empty()).count(),
     };
-    share.add(markdown_share(catalog, ctx, body));
+    share.add(units_share(catalog, ctx, body_units));
     let mut seen = BTreeSet::new();
     let mut queue: Vec<String> = include_names(body);
     while let Some(name) = queue.pop() {

@@ -311,16 +311,30 @@ fn link_line(source: Option<&Source>, target: &str) -> usize {
 
 /// Where a link that a template made and no front-matter value names comes from: the data
 /// value that is its address (a `mailto:` link's e-mail address), else the one line of the
-/// theme's templates that writes it.
+/// theme's templates that writes it: the whole address, else (an address a template puts
+/// together from an expression and a literal, as `{{ root }}old/` or `{{ guide.url }}#nope`)
+/// the literal part after the `../` a root expression gives, else its `#fragment`.
 fn made_link_origin(origins: &Origins, target: &str) -> Option<Place> {
     let address = target
         .get(..7)
         .filter(|s| s.eq_ignore_ascii_case("mailto:"))
         .map(|_| &target[7..]);
+    let mut below_root = target;
+    while let Some(rest) = below_root.strip_prefix("../") {
+        below_root = rest;
+    }
+    let below_root =
+        (below_root.len() < target.len() && below_root.len() > 1).then_some(below_root);
+    let fragment = target
+        .find('#')
+        .map(|i| &target[i..])
+        .filter(|f| f.len() > 1);
     origins
         .value(target)
         .or_else(|| address.and_then(|a| origins.value(a)))
         .or_else(|| origins.template_literal(target))
+        .or_else(|| below_root.and_then(|r| origins.template_literal(r)))
+        .or_else(|| fragment.and_then(|f| origins.template_literal(f)))
 }
 
 fn link_problem<K, S>(

@@ -79,8 +79,7 @@ impl<'l> Origins<'l> {
         if literal.is_empty() {
             return None;
         }
-        let mut found = self.templates().iter().flat_map(|(file, text)| {
-            let visible = without_comments(text);
+        let mut found = self.templates().iter().flat_map(|(file, visible)| {
             visible
                 .lines()
                 .enumerate()
@@ -92,6 +91,7 @@ impl<'l> Origins<'l> {
         found.next().is_none().then_some(first)
     }
 
+    /// Each template of the theme with its Jinja comments blanked out (lines kept).
     fn templates(&self) -> &[(PathBuf, String)] {
         self.templates.get_or_init(|| {
             let theme = crate::theme::Theme::new(&self.lib.site_dir, &self.lib.config.theme);
@@ -119,7 +119,7 @@ impl<'l> Origins<'l> {
                     let (bytes, origin) = theme.get(rel).ok()??;
                     Some((
                         PathBuf::from(origin),
-                        String::from_utf8_lossy(&bytes).into_owned(),
+                        without_comments(&String::from_utf8_lossy(&bytes)),
                     ))
                 })
                 .collect()
@@ -141,12 +141,9 @@ fn without_comments(text: &str) -> String {
     out
 }
 
-/// The words of `text`, lower case (runs of letters and digits).
+/// The words of `text` (as the search index splits them), lower case.
 fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+    crate::search::words(text).map(str::to_lowercase).collect()
 }
 
 #[cfg(test)]

@@ -106,11 +106,14 @@ pub(crate) fn render_in(
                     page.html = langs.screen_text.mark(&page.html);
                 }
                 if !is_default {
+                    // (each pass copies the page only when it changes something)
                     let html = i18n::localize_markdown_labels(&page.html, &lang.catalog);
-                    page.html = i18n::pages::relocate_assets(
-                        &html,
-                        &page::root_prefix(page.rel.matches('/').count()),
-                    );
+                    let root = page::root_prefix(page.rel.matches('/').count());
+                    if let Cow::Owned(moved) = i18n::pages::relocate_assets(&html, &root) {
+                        page.html = moved;
+                    } else if let Cow::Owned(html) = html {
+                        page.html = html;
+                    }
                 }
                 Ok((page, has_code, p.searchable()))
             })

@@ -11,7 +11,7 @@
 //! in a heading, in code, changed by a filter) each page renders its own text, as before.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use minijinja::value::{Serde, Value};
 
@@ -49,9 +49,16 @@ fn lock<T>(slot: &Slot<T>) -> MutexGuard<'_, Option<T>> {
 }
 
 /// Each step's page body or handout section, made while rendering the other one and kept until
-/// its page takes it, by guide slug and step index.
+/// its page takes it, by guide slug and step index; and each guide's step addresses, made once
+/// for all its steps.
 pub(super) struct StepBodies<'a> {
-    cells: HashMap<&'a str, Vec<(Slot<PageBody>, Slot<HandoutBody>)>>,
+    cells: HashMap<&'a str, GuideCells>,
+}
+
+/// One guide's step addresses and its steps' halves.
+struct GuideCells {
+    addresses: OnceLock<StepAddresses>,
+    steps: Vec<(Slot<PageBody>, Slot<HandoutBody>)>,
 }
 
 impl<'a> StepBodies<'a> {
@@ -61,19 +68,34 @@ impl<'a> StepBodies<'a> {
                 let steps = (g.steps.iter())
                     .map(|_| (Mutex::new(None), Mutex::new(None)))
                     .collect();
-                (g.slug.as_str(), steps)
+                let cells = GuideCells {
+                    addresses: OnceLock::new(),
+                    steps,
+                };
+                (g.slug.as_str(), cells)
             })
             .collect();
         StepBodies { cells }
     }
 
     fn cell(&self, g: &Guide, i: usize) -> Option<&(Slot<PageBody>, Slot<HandoutBody>)> {
-        self.cells.get(g.slug.as_str()).and_then(|c| c.get(i))
+        self.cells.get(g.slug.as_str()).and_then(|c| c.steps.get(i))
+    }
+
+    /// The step addresses of `g` (made on first use; a guide of another library is made anew).
+    fn addresses(&self, g: &Guide) -> std::borrow::Cow<'_, StepAddresses> {
+        match self.cells.get(g.slug.as_str()) {
+            Some(c) => {
+                std::borrow::Cow::Borrowed(c.addresses.get_or_init(|| StepAddresses::new(g)))
+            }
+            None => std::borrow::Cow::Owned(StepAddresses::new(g)),
+        }
     }
 }
 
 /// The addresses `step_url()` gives a guide's step pages and its handout's sections, as the
 /// content templates print them into Markdown.
+#[derive(Clone)]
 struct StepAddresses {
     /// Per step: its page's address from a step page, and its handout section's anchor.
     real: Vec<String>,
@@ -255,7 +277,8 @@ impl Renderer<'_> {
         else {
             return Ok(None);
         };
-        let addresses = StepAddresses::new(g);
+        let addresses = self.step_bodies.addresses(g);
+        let addresses = addresses.as_ref();
         let Some(text) = addresses.tokenized(&page.text, &handout.text) else {
             return Ok(None);
         };

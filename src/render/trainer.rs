@@ -101,7 +101,11 @@ impl Renderer<'_> {
         i: usize,
         make: impl FnOnce() -> Result<StepPart<T>>,
     ) -> Result<Arc<StepPart<T>>> {
-        let Some((cache, from)) = self.trainer_cache.zip(made_from(g, i)) else {
+        // (what it was made from only when there is a cache: a build has none)
+        let Some((cache, from)) = self
+            .trainer_cache
+            .and_then(|cache| Some((cache, made_from(g, i)?)))
+        else {
             return make().map(Arc::new);
         };
         let parts = parts(cache);

@@ -35,8 +35,8 @@ pub fn algorithm(lang: &str) -> Option<Algorithm> {
     })
 }
 
-/// Words of a text: runs of letters and digits.
-fn words(text: &str) -> impl Iterator<Item = &str> {
+/// Words of a text: runs of letters and digits (also how `lint::origin` compares texts).
+pub(crate) fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
 }

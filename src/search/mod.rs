@@ -33,6 +33,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
+pub(crate) use index::words;
 pub use index::{IndexBuilder, IndexStats, PagePart, TermTable};
 pub use text::page_content;
 use text::sections;

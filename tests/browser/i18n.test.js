@@ -22,13 +22,7 @@ const lib = require('./lib');
 const TIMEOUT = 120_000;
 const LANGS = ['de', 'it'];
 
-let out;
-let buildError;
-try {
-  out = lib.buildSite();
-} catch (err) {
-  buildError = err;
-}
+const { out, error: buildError } = lib.tryBuildSite();
 
 /** Search `query` in the page's search box; returns the options' texts and targets. */
 async function search(page, query) {
@@ -60,9 +54,7 @@ function stepWith(root, needle) {
 }
 
 if (buildError) {
-  it('builds the bundled portal', () => {
-    throw buildError;
-  });
+  lib.failBuild(buildError);
 } else {
   const pages = lib.listHtmlFiles(out);
   const english = pages.filter((p) => !LANGS.includes(p.split('/')[0]));

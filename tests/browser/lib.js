@@ -76,6 +76,7 @@ const os = require('node:os');
 const path = require('node:path');
 const http = require('node:http');
 const { execFileSync } = require('node:child_process');
+const { test } = require('node:test');
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const ERNGUIDE_BIN = process.env.ERNGUIDE_BIN || path.join(REPO_ROOT, 'target', 'release', 'ernguide');
@@ -150,6 +151,26 @@ function buildSite({ site = REPO_ROOT, out, fresh = false } = {}) {
   }
   buildCache.set(key, outDir);
   return outDir;
+}
+
+/**
+ * Build the bundled portal (once per test file, cached) without throwing at load time:
+ * `{ out }` on success, `{ error }` when the build failed, so a test file can report the
+ * build error as one failing test (`failBuild(error)`) instead of crashing or skipping.
+ */
+function tryBuildSite(opts) {
+  try {
+    return { out: buildSite(opts) };
+  } catch (error) {
+    return { error };
+  }
+}
+
+/** One failing test that shows why the portal could not be built. */
+function failBuild(error) {
+  test('builds the bundled portal', () => {
+    throw error;
+  });
 }
 
 function listHtmlFiles(dir) {
@@ -486,6 +507,8 @@ module.exports = {
   CHROMIUM_ARGS,
   AXE_TAGS,
   buildSite,
+  tryBuildSite,
+  failBuild,
   listHtmlFiles,
   fileUrl,
   serveDir,

@@ -15,15 +15,11 @@ const lib = require('./lib');
 
 const TIMEOUT = 120_000;
 
-let out;
-let buildError;
-try {
-  out = lib.buildSite();
-} catch (err) {
-  buildError = err;
-}
+const { out, error: buildError } = lib.tryBuildSite();
 
-describe('search on the practice sandbox page, from file://', { skip: buildError && buildError.message }, () => {
+if (buildError) lib.failBuild(buildError);
+
+describe('search on the practice sandbox page, from file://', { skip: !!buildError }, () => {
   let w;
   before(async () => {
     w = await lib.watchedBrowser();

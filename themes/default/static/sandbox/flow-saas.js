@@ -1,3 +1,4 @@
+//# allFunctionsCalledOnLoad
 /* ernguide practice sandbox: the SAAS request pages, the part of the flow (flow.js) that
  * only a guide on CPMS via SAAS needs: its actions, sample data and view. The practice page of such a
  * guide loads it after flow.js (the other system's part stays out of the page: its size budget).

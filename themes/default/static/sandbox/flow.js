@@ -1,3 +1,4 @@
+//# allFunctionsCalledOnLoad
 /* ernguide practice sandbox: the flow logic, pure (no DOM, no globals changed).
  * initialState(config, scenario?, {seed, mode}?) -> state; transition(state, event, config) -> new
  * state (input unchanged); view(state, config) -> what the screens show. config = the page's sandbox

@@ -1,3 +1,4 @@
+//# allFunctionsCalledOnLoad
 /*
  * ernguide practice sandbox: the DOM layer over flow.js (window.ErnSandboxFlow).
  * createSandbox(root, config) -> {dispatch, reset, getState, destroy}: one instance per root, no
