@@ -447,3 +447,51 @@ fn an_incremental_rebuild_drops_the_image_files_no_page_shows_any_more() {
     assert_eq!(images(&session).len(), 6);
     assert_eq!(stats.removed.len(), 3, "{stats:?}");
 }
+
+/// `serve` keeps the screenshots it read between rebuilds: a figure that shows another
+/// screenshot reads it, and a screenshot replaced by one of another size is read again.
+#[test]
+fn a_rebuild_reads_new_and_changed_screenshots() {
+    let site = site_with_figures();
+    let step = "content/guides/demo/01-create-eu-login.md";
+    let files = |s: &ernguide::incremental::Site| -> Vec<(String, Vec<u8>)> {
+        s.output()
+            .files()
+            .map(|(rel, bytes)| (rel.to_string(), bytes.to_vec()))
+            .collect()
+    };
+    let fresh = || files(&ernguide::incremental::Site::load(&site.site()).unwrap());
+    let mut session = ernguide::incremental::Site::load(&site.site()).unwrap();
+    let other = site.path("screenshots/demo/other.png");
+    RgbImage::from_pixel(500, 160, image::Rgb([200, 30, 30]))
+        .save(&other)
+        .unwrap();
+    site.edit(
+        step,
+        "src: demo/form.png\nalt: \"The same form, unredacted\"",
+        "src: demo/other.png\nalt: \"The same form, unredacted\"",
+    );
+    assert!(!session.rebuild(&[site.path(step)]).unwrap().full);
+    let page = |s: &ernguide::incremental::Site| {
+        String::from_utf8_lossy(s.output().get("demo/create-eu-login/index.html").unwrap())
+            .into_owned()
+    };
+    assert!(
+        page(&session).contains("data-width=\"500\""),
+        "{}",
+        page(&session)
+    );
+    assert_eq!(files(&session), fresh());
+
+    RgbImage::from_pixel(400, 100, image::Rgb([30, 30, 200]))
+        .save(&other)
+        .unwrap();
+    assert!(session.rebuild(&[other]).unwrap().full);
+    assert!(
+        page(&session).contains("data-width=\"400\""),
+        "{}",
+        page(&session)
+    );
+    assert!(!page(&session).contains("data-width=\"500\""));
+    assert_eq!(files(&session), fresh());
+}

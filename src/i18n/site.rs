@@ -15,6 +15,7 @@ use super::screen_text::ScreenText;
 use super::{load_catalog, own_name, ui, ui_messages, Catalog, Share, UI_CTX};
 use crate::content::Library;
 use crate::error::Result;
+use crate::images::FigureMemo;
 use crate::templates::PageTemplates;
 use crate::theme::Theme;
 
@@ -35,8 +36,12 @@ pub(crate) struct Language {
 pub(crate) struct LanguageSet {
     pub default: String,
     pub languages: Vec<Language>,
-    /// The mock screens' texts, marked `lang="en"` on pages in other languages.
-    pub screen_text: ScreenText,
+    /// The mock screens' texts, marked `lang="en"` on pages in other languages (made from the
+    /// data and networks, which a rebuild of guide files keeps).
+    pub screen_text: Arc<ScreenText>,
+    /// The screenshots, regions files and figure blocks read for the figures of every
+    /// language, kept by a rebuild of guide files (a change of `screenshots/` loads anew).
+    pub figures: Arc<FigureMemo>,
 }
 
 impl LanguageSet {
@@ -90,7 +95,8 @@ impl LanguageSet {
         Ok(LanguageSet {
             default,
             languages,
-            screen_text: ScreenText::new(lib),
+            screen_text: Arc::new(ScreenText::new(lib)),
+            figures: Arc::default(),
         })
     }
 
@@ -120,7 +126,8 @@ impl LanguageSet {
         LanguageSet {
             default: self.default.clone(),
             languages,
-            screen_text: ScreenText::new(lib),
+            screen_text: self.screen_text.clone(),
+            figures: self.figures.clone(),
         }
     }
 

@@ -99,15 +99,24 @@ pub struct ImageJob {
 /// Collects the figures of a render: shared by every page's [`FigureHook`].
 pub(crate) struct Figures {
     screenshots: PathBuf,
+    /// What was read and parsed: shared by the languages of a render, and kept by `serve`
+    /// while `screenshots/` does not change.
+    memo: Arc<FigureMemo>,
+    jobs: Mutex<BTreeMap<String, ImageJob>>,
+    /// A figure whose screenshot does not exist renders as a note with its alt text.
+    allow_missing: bool,
+}
+
+/// The screenshots and regions files read and the figure blocks parsed for figures, each once:
+/// valid while the files of `screenshots/` are the same.
+#[derive(Default)]
+pub(crate) struct FigureMemo {
     sources: Mutex<HashMap<PathBuf, Arc<Source>>>,
     /// Regions files by path: the parsed file, or why it cannot be used.
     regions: Mutex<HashMap<PathBuf, Arc<std::result::Result<Regions, String>>>>,
-    jobs: Mutex<BTreeMap<String, ImageJob>>,
     /// Each figure block parsed, by its text and where it is: a step's figure renders on its
-    /// page, its guide's slides and handout.
+    /// page, its guide's slides and handout, in every language.
     specs: Mutex<HashMap<SpecKey, Result<FigureSpec, SourceError>>>,
-    /// A figure whose screenshot does not exist renders as a note with its alt text.
-    allow_missing: bool,
 }
 
 /// `src` as a safe relative path (no `..`, no root).
@@ -146,12 +155,16 @@ impl Figures {
     pub fn new(site_dir: &Path) -> Figures {
         Figures {
             screenshots: site_dir.join("screenshots"),
-            sources: Mutex::new(HashMap::new()),
-            regions: Mutex::new(HashMap::new()),
+            memo: Arc::default(),
             jobs: Mutex::new(BTreeMap::new()),
-            specs: Mutex::new(HashMap::new()),
             allow_missing: false,
         }
+    }
+
+    /// Takes what was read and parsed from `memo` (and adds to it), instead of reading anew.
+    pub fn with_memo(mut self, memo: Arc<FigureMemo>) -> Figures {
+        self.memo = memo;
+        self
     }
 
     /// With `allow`, a figure whose screenshot does not exist yet renders as a note with its
@@ -161,20 +174,26 @@ impl Figures {
         self
     }
 
-    /// The figure block `body` at `fence_line` of `file` parsed (once per render).
+    /// The figure block `body` at `fence_line` of `file` parsed (once per memo).
     fn parse(&self, body: &str, file: &Path, fence_line: usize) -> Result<FigureSpec, SourceError> {
         let key = (body.to_string(), file.to_path_buf(), fence_line);
-        if let Some(known) = self.specs.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        if let Some(known) = self
+            .memo
+            .specs
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&key).cloned())
+        {
             return known;
         }
         let parsed = spec::parse(body, file, fence_line);
-        if let Ok(mut m) = self.specs.lock() {
+        if let Ok(mut m) = self.memo.specs.lock() {
             m.insert(key, parsed.clone());
         }
         parsed
     }
 
-    /// Reads and sizes `screenshots/<spec.src>` (once per render).
+    /// Reads and sizes `screenshots/<spec.src>` (once per memo).
     fn source(&self, spec: &FigureSpec) -> Result<Arc<Source>, SourceError> {
         let err = |msg: String| SourceError::new(&spec.file, spec.src_line, msg);
         let src = &spec.src;
@@ -190,7 +209,13 @@ impl Figures {
             )));
         }
         let path = self.screenshots.join(&rel);
-        if let Some(s) = self.sources.lock().ok().and_then(|m| m.get(&path).cloned()) {
+        if let Some(s) = self
+            .memo
+            .sources
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&path).cloned())
+        {
             return Ok(s);
         }
         let bytes = match input::read(&path) {
@@ -238,14 +263,14 @@ impl Figures {
             width,
             height,
         });
-        if let Ok(mut m) = self.sources.lock() {
+        if let Ok(mut m) = self.memo.sources.lock() {
             m.insert(path, source.clone());
         }
         Ok(source)
     }
 
     /// Puts the boxes of the figure's `region:` names in, from the screenshot's regions file
-    /// (`screenshots/<src without extension>.regions.json`, read once per render).
+    /// (`screenshots/<src without extension>.regions.json`, read once per memo).
     fn resolve_regions(&self, spec: &mut FigureSpec, source: &Source) -> Result<(), SourceError> {
         let Some(first) = spec.region_refs.first() else {
             return Ok(());
@@ -253,7 +278,12 @@ impl Figures {
         let rel = regions::regions_path(&spec.src);
         let shown = format!("screenshots/{rel}");
         let path = self.screenshots.join(&rel);
-        let cached = self.regions.lock().ok().and_then(|m| m.get(&path).cloned());
+        let cached = self
+            .memo
+            .regions
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&path).cloned());
         let loaded = match cached {
             Some(r) => r,
             None => {
@@ -265,7 +295,7 @@ impl Figures {
                     )),
                     Err(e) => Err(format!("cannot read {shown}: {e}")),
                 });
-                if let Ok(mut m) = self.regions.lock() {
+                if let Ok(mut m) = self.memo.regions.lock() {
                     m.insert(path, r.clone());
                 }
                 r

@@ -192,6 +192,7 @@ impl<'a> Renderer<'a> {
             step_expansions: StepExpansions::new(lib),
             step_bodies: super::step_body::StepBodies::new(lib),
             figures: images::Figures::new(&lib.site_dir)
+                .with_memo(langs.figures.clone())
                 .allow_missing(lib.allow_missing_screenshots),
             trainer_cache: None,
         }
