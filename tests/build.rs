@@ -171,6 +171,24 @@ fn a_review_date_that_is_not_in_the_calendar_is_an_error() {
         ));
 }
 
+
+/// The practice page's start-up scripts ship with V8's compile hint as their first line (it
+/// works nowhere else): Chromium compiles their functions while they download, off the main
+/// thread. Fails when a script loses the hint or the compaction moves or drops it.
+#[test]
+fn the_practice_page_scripts_ship_with_the_compile_hint_first() {
+    let site = TestSite::from_fixture("basic");
+    site.build().success();
+    for f in ["flow.js", "flow-saas.js", "flow-cpms2.js", "sandbox.js"] {
+        let shipped = site.read(&format!("static/sandbox/{f}"));
+        assert_eq!(
+            shipped.lines().next(),
+            Some("//# allFunctionsCalledOnLoad"),
+            "static/sandbox/{f}"
+        );
+        assert!(shipped.len() > 100, "static/sandbox/{f} has its code");
+    }
+}
 #[test]
 fn the_practice_page_carries_its_stylesheets_inline_unless_one_points_at_a_file() {
     let site = TestSite::from_fixture("basic");

@@ -28,15 +28,6 @@ test('flow.js loads as a classic script (no module, no DOM) and exposes ErnSandb
   for (const f of ['flow.js', 'flow-saas.js', 'flow-cpms2.js', 'sandbox.js']) assert.doesNotMatch(read(f), /^\s*(import|export)\s/m, `${f}: no ES module syntax`);
 });
 
-// V8's compile hints: the scripts the practice page runs at start-up ask to have every function
-// compiled while they download, off the main thread (the first render was ~40% lazy compiling);
-// the pragma works only on a script's first line (src/theme.rs `compact` keeps it there)
-test('the practice page\'s start-up scripts begin with the compile hint', () => {
-  for (const f of ['flow.js', 'flow-saas.js', 'flow-cpms2.js', 'sandbox.js']) {
-    assert.equal(read(f).split('\n')[0], '//# allFunctionsCalledOnLoad', `${f}: first line`);
-  }
-});
-
 test('sandbox.js: one instance per call, no network, data as text only', () => {
   const src = code(read('sandbox.js'));
   assert.match(src, /function createSandbox\(root, config\)/);
