@@ -77,70 +77,82 @@ pub(crate) fn render_in(
     selection: &Selection,
     trainer: Option<&TrainerCache>,
 ) -> Result<Rendered> {
+    // Every page of every language in one parallel pass (language after language, each
+    // language's last pages left a core idle), from one renderer per language.
+    let renderers: Vec<context::Renderer> = (langs.languages.par_iter())
+        .map(|lang| {
+            let lib = lang.translated.as_ref().map_or(lib, |t| &t.lib);
+            let mut renderer = context::Renderer::new(lib, langs, &lang.code);
+            renderer.trainer_cache = trainer;
+            renderer
+        })
+        .collect();
+    let marks: Vec<String> = (langs.languages.iter())
+        .map(|l| langs.mark(&l.code))
+        .collect();
+    let mut jobs: Vec<(usize, page::Page)> = Vec::new();
+    for (i, renderer) in renderers.iter().enumerate() {
+        let pages = page::all_pages(renderer.lib).into_iter();
+        jobs.extend(pages.filter(|p| selection.wants(&p.rel())).map(|p| (i, p)));
+    }
+    // Each page is finished (markers, labels, asset addresses) on the thread that rendered
+    // it: done after rendering one after the other, this was a large serial part of a build
+    // in several languages.
+    let results: Vec<Result<(context::RenderedPage, bool, bool)>> = jobs
+        .par_iter()
+        .map(|&(i, ref p)| {
+            let (lang, renderer) = (&langs.languages[i], &renderers[i]);
+            let mut page = renderer.render_page(p)?;
+            let has_code = page.html.contains("class=\"hl-");
+            // (an English page has no markers and is not copied)
+            if let Cow::Owned(marked) = i18n::mark_untranslated(&page.html, &marks[i]) {
+                page.html = marked;
+            }
+            if lang.code != "en" {
+                page.html = langs.screen_text.mark(&page.html);
+            }
+            if lang.code != langs.default {
+                // (each pass copies the page only when it changes something)
+                let html = i18n::localize_markdown_labels(&page.html, &lang.catalog);
+                let root = page::root_prefix(page.rel.matches('/').count());
+                if let Cow::Owned(moved) = i18n::pages::relocate_assets(&html, &root) {
+                    page.html = moved;
+                } else if let Cow::Owned(html) = html {
+                    page.html = html;
+                }
+            }
+            Ok((page, has_code, p.searchable()))
+        })
+        .collect();
     let mut output = Output::new();
-    let mut infos = Vec::new();
+    let mut infos = Vec::with_capacity(results.len());
     let mut has_code = false;
     let mut errors = Vec::new();
+    for ((i, _), r) in jobs.iter().zip(results) {
+        let (page, code, searchable) = match r {
+            Ok(page) => page,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        has_code |= code;
+        let rel = i18n::pages::lang_rel(&langs.languages[*i].code, &langs.default, &page.rel);
+        output.add(rel.clone(), page.html);
+        infos.push(PageInfo {
+            rel,
+            source: page.source,
+            images: page.images,
+            includes: page.includes,
+            links: page.links,
+            searchable,
+        });
+    }
+    // The figures are the same in every language: the default language's jobs cover them.
     let mut image_jobs = Vec::new();
-    for lang in &langs.languages {
-        let is_default = lang.code == langs.default;
-        let lib = lang.translated.as_ref().map_or(lib, |t| &t.lib);
-        let mut renderer = context::Renderer::new(lib, langs, &lang.code);
-        renderer.trainer_cache = trainer;
-        let mut pages = page::all_pages(lib);
-        pages.retain(|p| selection.wants(&p.rel()));
-        let mark = langs.mark(&lang.code);
-        // Each page is finished (markers, labels, asset addresses) on the thread that
-        // rendered it: done here one after the other, this was a large serial part of a
-        // build in several languages.
-        let results: Vec<Result<(context::RenderedPage, bool, bool)>> = pages
-            .par_iter()
-            .map(|p| {
-                let mut page = renderer.render_page(p)?;
-                let has_code = page.html.contains("class=\"hl-");
-                // (an English page has no markers and is not copied)
-                if let Cow::Owned(marked) = i18n::mark_untranslated(&page.html, &mark) {
-                    page.html = marked;
-                }
-                if lang.code != "en" {
-                    page.html = langs.screen_text.mark(&page.html);
-                }
-                if !is_default {
-                    // (each pass copies the page only when it changes something)
-                    let html = i18n::localize_markdown_labels(&page.html, &lang.catalog);
-                    let root = page::root_prefix(page.rel.matches('/').count());
-                    if let Cow::Owned(moved) = i18n::pages::relocate_assets(&html, &root) {
-                        page.html = moved;
-                    } else if let Cow::Owned(html) = html {
-                        page.html = html;
-                    }
-                }
-                Ok((page, has_code, p.searchable()))
-            })
-            .collect();
-        for r in results {
-            let (page, code, searchable) = match r {
-                Ok(page) => page,
-                Err(e) => {
-                    errors.push(e);
-                    continue;
-                }
-            };
-            has_code |= code;
-            let rel = i18n::pages::lang_rel(&lang.code, &langs.default, &page.rel);
-            output.add(rel.clone(), page.html);
-            infos.push(PageInfo {
-                rel,
-                source: page.source,
-                images: page.images,
-                includes: page.includes,
-                links: page.links,
-                searchable,
-            });
-        }
-        // The figures are the same in every language: the default language's jobs cover them.
+    for (lang, renderer) in langs.languages.iter().zip(&renderers) {
         let jobs = renderer.figures.take_jobs();
-        if is_default {
+        if lang.code == langs.default {
             image_jobs = jobs;
         }
     }
