@@ -14,7 +14,7 @@ use crate::i18n::site::LanguageSet;
 use crate::images::{self, Encode, ImageStats};
 use crate::lint;
 use crate::markdown;
-use crate::output::Output;
+use crate::output::{Output, Staged};
 use crate::render::{self, PageInfo, Rendered, Selection, TrainerCache};
 use crate::theme::Theme;
 
@@ -191,13 +191,41 @@ pub(crate) fn lint(lib: &Library, built: &Built) -> Result<Vec<Warning>> {
     })
 }
 
-/// Step `write`: the output folder, replaced only when everything succeeded.
-pub(crate) fn write(output: &Output, out_dir: &std::path::Path) -> Result<()> {
+/// Steps search, lint and write of a build: the pages are written into the new output folder
+/// (on threads of their own) while the search indexes are made and the links checked; the
+/// folder replaces the output only when all of it succeeded, else it is removed and the output
+/// stays as it was. Step `write` is what is left to do after the lint: the search indexes
+/// written, the rest of the pages waited for, the folders swapped.
+fn search_lint_write(
+    lib: &Library,
+    built: &mut Built,
+    out_dir: &std::path::Path,
+) -> Result<Vec<Warning>> {
+    let pages = built.output.clone();
+    let (checked, staged) = std::thread::scope(|s| {
+        let writing = s.spawn(|| -> Result<Staged> {
+            let t = std::time::Instant::now();
+            let staged = Staged::begin(out_dir)?;
+            pages.write_into(&staged)?;
+            timing("write pages (beside search and lint)", t);
+            Ok(staged)
+        });
+        search(lib, built);
+        let checked = lint(lib, built);
+        let staged = writing
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (checked, staged)
+    });
+    // (a broken link is reported before a failed write, as when the write came after it)
+    let warnings = checked?;
     step("write", || {
-        output
-            .write_to(out_dir)
-            .with_context(|| format!("writing the site to {}", out_dir.display()))
+        let staged = staged?;
+        built.output.added_since(&pages).write_into(&staged)?;
+        staged.finish()
     })
+    .with_context(|| format!("writing the site to {}", out_dir.display()))?;
+    Ok(warnings)
 }
 
 /// Builds the site at `opts.site_dir` into `opts.out_dir`.
@@ -206,9 +234,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     lib.allow_missing_screenshots = opts.allow_missing_screenshots;
     let langs = languages(&lib)?;
     let (mut built, images) = assemble(&lib, &langs, &Selection::All, Encode::Full, None)?;
-    search(&lib, &mut built);
-    let warnings = lint(&lib, &built)?;
-    write(&built.output, &opts.out_dir)?;
+    let warnings = search_lint_write(&lib, &mut built, &opts.out_dir)?;
     Ok(BuildReport {
         pages: built.pages.len(),
         files: built.output.len(),

@@ -28,6 +28,23 @@ fn io_pool() -> Option<&'static rayon::ThreadPool> {
     .as_ref()
 }
 
+/// Runs `f` on threads of its own, one per core (on the current pool if they could not be
+/// made): a build writes its pages there while the rendering threads build the search
+/// indexes and check the links.
+pub(super) fn on_write_threads<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("ernguide-write-{i}"))
+            .build()
+            .ok()
+    });
+    match pool {
+        Some(pool) => pool.install(f),
+        None => f(),
+    }
+}
+
 /// Runs `f` on the [`io_pool`] (on the current pool if it could not be made).
 fn on_io_threads<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     match io_pool() {
@@ -39,63 +56,111 @@ fn on_io_threads<T: Send>(f: impl FnOnce() -> T + Send) -> T {
 /// Makes `out_dir` hold exactly `files` (and the [`MARKER`]), all at once: writes a new folder
 /// beside it and swaps the two. Refuses an existing folder that is not ernguide's.
 pub(super) fn replace(files: &BTreeMap<String, Arc<Vec<u8>>>, out_dir: &Path) -> Result<()> {
-    let out = absolute(out_dir);
-    let (parent, name) = match (out.parent(), out.file_name()) {
-        (Some(p), Some(n)) => (p.to_path_buf(), n.to_string_lossy().into_owned()),
-        _ => {
-            return Err(OutputRefused {
-                out_dir: out_dir.to_path_buf(),
-                reason: "it has no parent folder to build beside".into(),
-            }
-            .into())
-        }
-    };
-    std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
-    clean_leftovers(&parent, &name, &out)?;
-    let previous = match std::fs::symlink_metadata(&out) {
-        Ok(m) if m.is_dir() => {
-            if !is_ours_or_empty(&out) {
-                return Err(OutputRefused {
-                    out_dir: out_dir.to_path_buf(),
-                    reason: format!(
-                        "it holds files that ernguide did not write (it has no {MARKER} file)"
-                    ),
-                }
-                .into());
-            }
-            Some(out.clone())
-        }
-        Ok(_) => None,
-        Err(_) => None,
-    };
-    let tmp = parent.join(format!(
-        "{}{}-{}",
-        leftover_prefix(&name, "tmp"),
-        std::process::id(),
-        next_seq()
-    ));
-    std::fs::create_dir(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-    if let Err(e) = write_all(files, &tmp, previous.as_deref()) {
-        let _ = remove_ours(&tmp);
-        return Err(e);
-    }
-    if let Err(e) = swap_in(&tmp, &out, &parent, &name) {
-        let _ = remove_ours(&tmp);
-        return Err(e).with_context(|| format!("moving the new site into {}", out.display()));
-    }
-    Ok(())
+    let staged = Staged::begin(out_dir)?;
+    staged.write(files)?;
+    staged.finish()
 }
 
-/// Writes the marker and every file into the new folder `dir`; a file whose bytes equal the
-/// same file of `previous` (the current output) is a hard link to it.
+/// The new output folder while it is written beside the output: [`Staged::finish`] swaps it
+/// in; dropped unfinished (a later step failed), it is removed and the output stays as it was.
+pub struct Staged {
+    tmp: PathBuf,
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    /// The current output, whose unchanged files the new one links to.
+    previous: Option<PathBuf>,
+    finished: bool,
+}
+
+impl Staged {
+    /// Makes the new folder (with its marker) beside `out_dir`, after removing what stopped
+    /// runs left there. Refuses an existing folder that is not ernguide's.
+    pub fn begin(out_dir: &Path) -> Result<Staged> {
+        let out = absolute(out_dir);
+        let (parent, name) = match (out.parent(), out.file_name()) {
+            (Some(p), Some(n)) => (p.to_path_buf(), n.to_string_lossy().into_owned()),
+            _ => {
+                return Err(OutputRefused {
+                    out_dir: out_dir.to_path_buf(),
+                    reason: "it has no parent folder to build beside".into(),
+                }
+                .into())
+            }
+        };
+        std::fs::create_dir_all(&parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+        clean_leftovers(&parent, &name, &out)?;
+        let previous = match std::fs::symlink_metadata(&out) {
+            Ok(m) if m.is_dir() => {
+                if !is_ours_or_empty(&out) {
+                    return Err(OutputRefused {
+                        out_dir: out_dir.to_path_buf(),
+                        reason: format!(
+                            "it holds files that ernguide did not write (it has no {MARKER} file)"
+                        ),
+                    }
+                    .into());
+                }
+                Some(out.clone())
+            }
+            Ok(_) => None,
+            Err(_) => None,
+        };
+        let tmp = parent.join(format!(
+            "{}{}-{}",
+            leftover_prefix(&name, "tmp"),
+            std::process::id(),
+            next_seq()
+        ));
+        std::fs::create_dir(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        let staged = Staged {
+            tmp,
+            out,
+            parent,
+            name,
+            previous,
+            finished: false,
+        };
+        let marker = staged.tmp.join(MARKER);
+        std::fs::write(&marker, MARKER_TEXT)
+            .with_context(|| format!("writing {}", marker.display()))?;
+        Ok(staged)
+    }
+
+    /// Writes `files` into the new folder (more may follow); a file whose bytes equal the same
+    /// file of the current output is a hard link to it.
+    pub(super) fn write(&self, files: &BTreeMap<String, Arc<Vec<u8>>>) -> Result<()> {
+        write_all(files, &self.tmp, self.previous.as_deref())
+    }
+
+    /// Puts the new folder in place of the output (the previous output is removed).
+    pub fn finish(mut self) -> Result<()> {
+        self.finished = true;
+        if let Err(e) = swap_in(&self.tmp, &self.out, &self.parent, &self.name) {
+            let _ = remove_ours(&self.tmp);
+            return Err(e)
+                .with_context(|| format!("moving the new site into {}", self.out.display()));
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = remove_ours(&self.tmp);
+        }
+    }
+}
+
+/// Writes every file into the new folder `dir`; a file whose bytes equal the same file of
+/// `previous` (the current output) is a hard link to it.
 fn write_all(
     files: &BTreeMap<String, Arc<Vec<u8>>>,
     dir: &Path,
     previous: Option<&Path>,
 ) -> Result<()> {
-    let marker = dir.join(MARKER);
-    std::fs::write(&marker, MARKER_TEXT)
-        .with_context(|| format!("writing {}", marker.display()))?;
     // Each folder once, then the files.
     let folders: BTreeSet<PathBuf> = files
         .keys()

@@ -22,7 +22,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use claim::{absolute, claim, OutputRefused};
-pub use folder::write_atomic;
+pub use folder::{write_atomic, Staged};
 
 use crate::error::Result;
 
@@ -80,6 +80,27 @@ impl Output {
     /// ([`claim`] adopts one when the author forces it).
     pub fn write_to(&self, out_dir: &Path) -> Result<()> {
         folder::replace(&self.files, out_dir)
+    }
+
+    /// Writes these files into `staged` (a new output folder that [`Staged::finish`] swaps
+    /// in), on threads of their own.
+    pub fn write_into(&self, staged: &Staged) -> Result<()> {
+        folder::on_write_threads(|| staged.write(&self.files))
+    }
+
+    /// The files that are not (the same) in `earlier`, a copy of this output made before
+    /// files were added to it.
+    pub fn added_since(&self, earlier: &Output) -> Output {
+        let files = (self.files.iter())
+            .filter(|(rel, bytes)| {
+                earlier
+                    .files
+                    .get(*rel)
+                    .is_none_or(|b| !Arc::ptr_eq(b, bytes))
+            })
+            .map(|(rel, bytes)| (rel.clone(), bytes.clone()))
+            .collect();
+        Output { files }
     }
 }
 
