@@ -322,6 +322,22 @@ fn an_internal_word_in_a_template_is_reported_at_its_template_line() {
     );
 }
 
+/// An internal word in a translation that a template shows (a UI string of the site's German
+/// catalog) is reported at its line of the catalog, not at line 0 of the page's source.
+#[test]
+fn an_internal_word_in_a_translation_is_reported_at_its_catalog_line() {
+    let site = site(|s| {
+        let toml = std::fs::read_to_string(s.path("site.toml")).unwrap();
+        s.write("site.toml", &format!("languages = [\"de\"]\n{toml}"));
+        s.write(
+            "i18n/de.po",
+            "msgid \"\"\nmsgstr \"Language: de\\n\"\n\n# TODO: check the wording\n\
+             msgctxt \"ui\"\nmsgid \"Skip to main content\"\nmsgstr \"\"\n\"TODO: Zum Hauptinhalt\"\n",
+        );
+    });
+    check_errors_at(&site, &["i18n/de.po:8: error: page de/"]);
+}
+
 /// An internal word in a data value that a template shows (a link's description on the links
 /// page) is reported at the value's line, not at a comment above it with the same text.
 #[test]

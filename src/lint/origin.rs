@@ -98,6 +98,26 @@ impl<'l> Origins<'l> {
         only_line(texts, has_word)
     }
 
+    /// The one translated line of `lang`'s catalogs (the theme's `i18n/<lang>.po`, then the
+    /// site's) that `has_word` accepts: a `msgstr` line or a quoted line continuing one (a
+    /// translation that a page in `lang` shows); `None` when no line or several lines do.
+    pub fn translation(&self, lang: &str, has_word: impl Fn(&str) -> bool) -> Option<Place> {
+        let rel = format!("{}/{lang}.po", crate::i18n::CATALOG_DIR);
+        let theme = crate::theme::Theme::new(&self.lib.site_dir, &self.lib.config.theme);
+        let mut texts = Vec::new();
+        if let Ok(Some((bytes, origin))) = theme.get(&rel) {
+            texts.push((
+                PathBuf::from(origin),
+                msgstr_lines(&String::from_utf8_lossy(&bytes)),
+            ));
+        }
+        let site_po = self.lib.site_dir.join(&rel);
+        if let Ok(text) = std::fs::read_to_string(&site_po) {
+            texts.push((site_po, msgstr_lines(&text)));
+        }
+        only_line(&texts, has_word)
+    }
+
     /// Each template of the theme with its Jinja comments blanked out (lines kept).
     fn templates(&self) -> &[(PathBuf, String)] {
         self.templates.get_or_init(|| {
@@ -144,6 +164,24 @@ fn only_line(texts: &[(PathBuf, String)], wanted: impl Fn(&str) -> bool) -> Opti
     });
     let first = found.next()?;
     found.next().is_none().then_some(first)
+}
+
+/// The PO file `po` with every line blanked that is not a translation (a `msgstr` line or a
+/// quoted line continuing one), lines kept.
+fn msgstr_lines(po: &str) -> String {
+    let mut in_msgstr = false;
+    let mut out = String::with_capacity(po.len());
+    for line in po.lines() {
+        let l = line.trim_start();
+        if !l.starts_with('"') {
+            in_msgstr = l.starts_with("msgstr");
+        }
+        if in_msgstr {
+            out.push_str(l.strip_prefix("msgstr").unwrap_or(l));
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// `text` with each Jinja comment (`{# ... #}`) blanked out, its line breaks kept.
@@ -216,6 +254,18 @@ mod tests {
             .collect();
         assert_eq!(with, [1], "{shown:?}");
         assert!(shown.ends_with("done"));
+    }
+
+    #[test]
+    fn only_translations_are_kept_on_their_lines() {
+        let po = "# todo\nmsgctxt \"todo\"\nmsgid \"Todo\"\n\"todo\"\nmsgstr \"A\"\n\"todo\"\n\nmsgid \"b\"\nmsgstr \"todo\"\n";
+        let kept = msgstr_lines(po);
+        assert_eq!(kept.lines().count(), po.lines().count());
+        let with: Vec<usize> = (kept.lines().enumerate())
+            .filter(|(_, l)| l.contains("todo"))
+            .map(|(i, _)| i + 1)
+            .collect();
+        assert_eq!(with, [6, 9], "{kept:?}");
     }
 
     #[test]
