@@ -202,7 +202,7 @@ fn search_lint_write(
     out_dir: &std::path::Path,
 ) -> Result<Vec<Warning>> {
     let pages = built.output.clone();
-    let (checked, staged) = std::thread::scope(|s| {
+    std::thread::scope(|s| {
         let writing = s.spawn(|| -> Result<Staged> {
             let t = std::time::Instant::now();
             let staged = Staged::begin(out_dir)?;
@@ -212,20 +212,20 @@ fn search_lint_write(
         });
         search(lib, built);
         let checked = lint(lib, built);
-        let staged = writing
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (checked, staged)
-    });
-    // (a broken link is reported before a failed write, as when the write came after it)
-    let warnings = checked?;
-    step("write", || {
-        let staged = staged?;
-        built.output.added_since(&pages).write_into(&staged)?;
-        staged.finish()
+        step("write", || {
+            let staged = writing
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            // (a broken link is reported before a failed write, as when the write came after)
+            let warnings = checked?;
+            let written = staged.and_then(|staged| {
+                built.output.added_since(&pages).write_into(&staged)?;
+                staged.finish()
+            });
+            written.with_context(|| format!("writing the site to {}", out_dir.display()))?;
+            Ok(warnings)
+        })
     })
-    .with_context(|| format!("writing the site to {}", out_dir.display()))?;
-    Ok(warnings)
 }
 
 /// Builds the site at `opts.site_dir` into `opts.out_dir`.
@@ -235,12 +235,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let langs = languages(&lib)?;
     let (mut built, images) = assemble(&lib, &langs, &Selection::All, Encode::Full, None)?;
     let warnings = search_lint_write(&lib, &mut built, &opts.out_dir)?;
-    Ok(BuildReport {
+    let report = BuildReport {
         pages: built.pages.len(),
         files: built.output.len(),
         warnings,
         images_encoded: images.encoded,
         images_cached: images.cached,
-        search: built.search,
-    })
+        search: std::mem::take(&mut built.search),
+    };
+    // The site in memory (over a GB for 10,000 pages in three languages) is freed on a thread
+    // of its own: the command's process may end before it is done.
+    let _ = std::thread::Builder::new()
+        .name("ernguide-free".into())
+        .spawn(move || drop((lib, langs, built)));
+    Ok(report)
 }
