@@ -171,7 +171,6 @@ fn a_review_date_that_is_not_in_the_calendar_is_an_error() {
         ));
 }
 
-
 /// The practice page's start-up scripts ship with V8's compile hint as their first line (it
 /// works nowhere else): Chromium compiles their functions while they download, off the main
 /// thread. Fails when a script loses the hint or the compaction moves or drops it.

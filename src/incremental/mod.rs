@@ -351,6 +351,9 @@ impl Site {
         );
         timing("languages", t);
         let rendered = pipeline::render(lib, &langs, &selection, Some(&old.trainer))?;
+        // (the figure blocks kept are those of this rebuild's pages: an edited block's old
+        // text goes)
+        langs.figures.forget_unused_blocks();
         let mut part_output = rendered.output;
         if rendered.has_code && !old.rendered.output.contains("static/highlight.css") {
             pipeline::static_files(lib, true, &mut part_output)?;
