@@ -402,7 +402,7 @@ mod tests {
     #[test]
     fn runs_have_their_offsets() {
         let runs: Vec<(usize, &str)> = runs_at("(ERN-RND) – Ärzte 2").collect();
-        assert_eq!(runs, [(1, "ERN"), (5, "RND"), (13, "Ärzte"), (20, "2")]);
+        assert_eq!(runs, [(1, "ERN"), (5, "RND"), (14, "Ärzte"), (21, "2")]);
         assert_eq!(runs_at(" - ").count(), 0);
     }
 
