@@ -235,7 +235,7 @@ fn a_template_made_link_from_data_is_reported_at_its_data_line() {
 
 /// The site's copy of the theme's `links.html` with `html` put in before the "Links" heading,
 /// after a Jinja comment holding the same text (never output: a search for the text would
-/// find it first). Returns the template's path and the line of `html`.
+/// find it first). Returns the template's path and the line where `html` begins.
 fn site_with_template_text(html: &str) -> (TestSite, String, usize) {
     let rel = "themes/default/templates/links.html";
     let theme = std::fs::read_to_string(common::repo_root().join(rel)).unwrap();
@@ -248,7 +248,8 @@ fn site_with_template_text(html: &str) -> (TestSite, String, usize) {
         &theme[..at],
         &theme[at..]
     );
-    let line = theme[..at].matches('\n').count() + 2;
+    // (the comment takes as many lines as `html`)
+    let line = theme[..at].matches('\n').count() + 1 + html.lines().count();
     let site = site(|s| {
         s.write(rel, &text);
     });
@@ -303,6 +304,38 @@ fn a_template_made_placeholder_mailto_is_reported_at_its_template_line() {
         &site,
         &[&format!("{file}:{line}: error: page demo/links/index.html links to the placeholder address help@example.org")],
     );
+}
+
+/// An internal word written literally in a template of the site's theme is reported at its
+/// template line (not at a line where the word is an attribute, an expression or a comment).
+#[test]
+fn an_internal_word_in_a_template_is_reported_at_its_template_line() {
+    let (site, file, line) = site_with_template_text(
+        "<p class=\"todo\">{{ root }}</p>\n<p>Links: TODO, ask the helpdesk.</p>",
+    );
+    check_errors_at(
+        &site,
+        &[&format!(
+            "{file}:{}: error: page demo/links/index.html shows the internal word \"todo\"",
+            line + 1
+        )],
+    );
+}
+
+/// An internal word in a translation that a template shows (a UI string of the site's German
+/// catalog) is reported at its line of the catalog, not at line 0 of the page's source.
+#[test]
+fn an_internal_word_in_a_translation_is_reported_at_its_catalog_line() {
+    let site = site(|s| {
+        let toml = std::fs::read_to_string(s.path("site.toml")).unwrap();
+        s.write("site.toml", &format!("languages = [\"de\"]\n{toml}"));
+        s.write(
+            "i18n/de.po",
+            "msgid \"\"\nmsgstr \"Language: de\\n\"\n\n# TODO: check the wording\n\
+             msgctxt \"ui\"\nmsgid \"Skip to main content\"\nmsgstr \"\"\n\"TODO: Zum Hauptinhalt\"\n",
+        );
+    });
+    check_errors_at(&site, &["i18n/de.po:8: error: page de/"]);
 }
 
 /// An internal word in a data value that a template shows (a link's description on the links

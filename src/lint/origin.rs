@@ -19,6 +19,8 @@ pub(crate) struct Origins<'l> {
     lib: &'l Library,
     data: OnceLock<Vec<DataText>>,
     templates: OnceLock<Vec<(PathBuf, String)>>,
+    /// The templates' text as readers see it (Jinja and HTML tags blanked, lines kept).
+    template_texts: OnceLock<Vec<(PathBuf, String)>>,
 }
 
 impl<'l> Origins<'l> {
@@ -27,6 +29,7 @@ impl<'l> Origins<'l> {
             lib,
             data: OnceLock::new(),
             templates: OnceLock::new(),
+            template_texts: OnceLock::new(),
         }
     }
 
@@ -79,16 +82,40 @@ impl<'l> Origins<'l> {
         if literal.is_empty() {
             return None;
         }
-        let mut found = self.templates().iter().flat_map(|(file, visible)| {
-            visible
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| l.contains(literal))
-                .map(|(i, _)| (file.clone(), i + 1))
-                .collect::<Vec<_>>()
+        only_line(self.templates(), |l| l.contains(literal))
+    }
+
+    /// The one line of the theme's templates whose text, as readers see it (outside Jinja's
+    /// `{{ }}` and `{% %}`, outside HTML tags and comments), `has_word` accepts (an internal
+    /// word written literally in a template); `None` when no line or several lines do.
+    pub fn template_word(&self, has_word: impl Fn(&str) -> bool) -> Option<Place> {
+        let texts = self.template_texts.get_or_init(|| {
+            self.templates()
+                .iter()
+                .map(|(file, text)| (file.clone(), shown_text(text)))
+                .collect()
         });
-        let first = found.next()?;
-        found.next().is_none().then_some(first)
+        only_line(texts, has_word)
+    }
+
+    /// The one translated line of `lang`'s catalogs (the theme's `i18n/<lang>.po`, then the
+    /// site's) that `has_word` accepts: a `msgstr` line or a quoted line continuing one (a
+    /// translation that a page in `lang` shows); `None` when no line or several lines do.
+    pub fn translation(&self, lang: &str, has_word: impl Fn(&str) -> bool) -> Option<Place> {
+        let rel = format!("{}/{lang}.po", crate::i18n::CATALOG_DIR);
+        let theme = crate::theme::Theme::new(&self.lib.site_dir, &self.lib.config.theme);
+        let mut texts = Vec::new();
+        if let Ok(Some((bytes, origin))) = theme.get(&rel) {
+            texts.push((
+                PathBuf::from(origin),
+                msgstr_lines(&String::from_utf8_lossy(&bytes)),
+            ));
+        }
+        let site_po = self.lib.site_dir.join(&rel);
+        if let Ok(text) = std::fs::read_to_string(&site_po) {
+            texts.push((site_po, msgstr_lines(&text)));
+        }
+        only_line(&texts, has_word)
     }
 
     /// Each template of the theme with its Jinja comments blanked out (lines kept).
@@ -127,13 +154,70 @@ impl<'l> Origins<'l> {
     }
 }
 
+/// The place of the one line of `texts` that `wanted` accepts; `None` when none or several do.
+fn only_line(texts: &[(PathBuf, String)], wanted: impl Fn(&str) -> bool) -> Option<Place> {
+    let mut found = texts.iter().flat_map(|(file, text)| {
+        text.lines()
+            .enumerate()
+            .filter(|(_, l)| wanted(l))
+            .map(|(i, _)| (file.clone(), i + 1))
+    });
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
+}
+
+/// The PO file `po` with every line blanked that is not a translation (a `msgstr` line or a
+/// quoted line continuing one), lines kept.
+fn msgstr_lines(po: &str) -> String {
+    let mut in_msgstr = false;
+    let mut out = String::with_capacity(po.len());
+    for line in po.lines() {
+        let l = line.trim_start();
+        if !l.starts_with('"') {
+            in_msgstr = l.starts_with("msgstr");
+        }
+        if in_msgstr {
+            out.push_str(l.strip_prefix("msgstr").unwrap_or(l));
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// `text` with each Jinja comment (`{# ... #}`) blanked out, its line breaks kept.
 fn without_comments(text: &str) -> String {
+    blank_between(text, "{#", "#}")
+}
+
+/// `template` (comments blanked already) as readers see it: Jinja's `{{ }}` and `{% %}`,
+/// HTML comments and tags (with their attributes), and `<script>` and `<style>` contents
+/// blanked out, line breaks kept.
+fn shown_text(template: &str) -> String {
+    let mut text = template.to_string();
+    for (open, close) in [
+        ("{{", "}}"),
+        ("{%", "%}"),
+        ("<!--", "-->"),
+        ("<script", "</script>"),
+        ("<style", "</style>"),
+        ("<", ">"),
+    ] {
+        text = blank_between(&text, open, close);
+    }
+    text
+}
+
+/// `text` with every span from `open` to the next `close` (both included; to the end when no
+/// `close` follows) replaced by a space and the span's line breaks.
+fn blank_between(text: &str, open: &str, close: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(i) = rest.find("{#") {
+    while let Some(i) = rest.find(open) {
         out.push_str(&rest[..i]);
-        let end = rest[i..].find("#}").map_or(rest.len(), |e| i + e + 2);
+        let end = rest[i + open.len()..]
+            .find(close)
+            .map_or(rest.len(), |e| i + open.len() + e + close.len());
+        out.push(' ');
         out.extend(rest[i..end].chars().filter(|c| *c == '\n'));
         rest = &rest[end..];
     }
@@ -153,7 +237,35 @@ mod tests {
     #[test]
     fn comments_are_blanked_and_lines_kept() {
         let t = "a {# x\ny #} b\nc {# z #}\n";
-        assert_eq!(without_comments(t), "a \n b\nc \n");
+        assert_eq!(without_comments(t), "a  \n b\nc  \n");
+    }
+
+    #[test]
+    fn shown_text_keeps_only_what_readers_see_on_its_lines() {
+        let t = "<p class=\"todo\">{{ todo }}\n{% if x > 1 %}Todo{% endif %}</p>\n\
+                 <script>\nlet todo;\n</script><!-- todo -->done";
+        let shown = shown_text(t);
+        assert_eq!(shown.lines().count(), t.lines().count());
+        let with: Vec<usize> = shown
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.contains("odo"))
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(with, [1], "{shown:?}");
+        assert!(shown.ends_with("done"));
+    }
+
+    #[test]
+    fn only_translations_are_kept_on_their_lines() {
+        let po = "# todo\nmsgctxt \"todo\"\nmsgid \"Todo\"\n\"todo\"\nmsgstr \"A\"\n\"todo\"\n\nmsgid \"b\"\nmsgstr \"todo\"\n";
+        let kept = msgstr_lines(po);
+        assert_eq!(kept.lines().count(), po.lines().count());
+        let with: Vec<usize> = (kept.lines().enumerate())
+            .filter(|(_, l)| l.contains("todo"))
+            .map(|(i, _)| i + 1)
+            .collect();
+        assert_eq!(with, [6, 9], "{kept:?}");
     }
 
     #[test]

@@ -119,8 +119,9 @@ fn made_mailto_origin(origins: &Origins, p: &PageInfo, addr: &str) -> Place {
 }
 
 /// Where the page `p` shows `word`: the body of its source, the fragments it includes, the
-/// front matter's values, or a value of the data that the page shows (its visible text
-/// `shown`); else the source at line 0.
+/// front matter's values, a value of the data that the page shows (its visible text
+/// `shown`), on a page in another language the one line of its catalogs that translates
+/// it, or the one template line that shows it; else the source at line 0.
 fn word_line(origins: &Origins, p: &PageInfo, word: &str, shown: &str) -> Place {
     let lib = origins.lib();
     let source = lib.source(&p.source);
@@ -156,10 +157,13 @@ fn word_line(origins: &Origins, p: &PageInfo, word: &str, shown: &str) -> Place 
             }
         }
     }
+    let has_word = |text: &str| whole_words(&text.to_lowercase(), word).next().is_some();
+    // a page in another language than the site's shows its catalog's translations
+    let lang = (lib.config.languages.iter()).find(|l| p.rel.starts_with(&format!("{l}/")));
     origins
-        .shown_value(shown, word, |text| {
-            whole_words(&text.to_lowercase(), word).next().is_some()
-        })
+        .shown_value(shown, word, has_word)
+        .or_else(|| lang.and_then(|l| origins.translation(l, has_word)))
+        .or_else(|| origins.template_word(has_word))
         .unwrap_or_else(|| (p.source.clone(), 0))
 }
 
