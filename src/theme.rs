@@ -181,19 +181,64 @@ pub fn compact(rel: &str, bytes: &[u8]) -> Vec<u8> {
         out.into_bytes()
     } else if rel.ends_with(".css") {
         match minifier::css::minify(text) {
-            Ok(min) => min.to_string().into_bytes(),
-            Err(_) => lines,
+            Ok(min) if !glued_universal(&min.to_string()) => min.to_string().into_bytes(),
+            _ => lines,
         }
     } else {
         lines
     }
 }
 
+/// Whether a selector of minified CSS has a `*` glued to what precedes it (`a)*`, `b*`): the
+/// `minifier` crate drops the space of a descendant `*` (`body:has(.x) *` becomes
+/// `body:has(.x)*`, a selector the browser throws away with its rule). A universal selector
+/// starts a compound, so only a combinator, a space, `,`, `(` or a namespace's `|` may precede
+/// it; inside `[...]` it is an attribute operator (`[href*=x]`).
+fn glued_universal(css: &str) -> bool {
+    // a selector list is the text since the last `{`, `}` or `;` that a `{` ends
+    let mut prelude_start = 0;
+    for (i, c) in css.char_indices() {
+        match c {
+            '}' | ';' => prelude_start = i + 1,
+            '{' => {
+                let prelude = &css[prelude_start..i];
+                prelude_start = i + 1;
+                if prelude.trim_start().starts_with('@') {
+                    continue;
+                }
+                let mut brackets = 0u32;
+                let mut prev = ' ';
+                for p in prelude.chars() {
+                    match p {
+                        '[' => brackets += 1,
+                        ']' => brackets = brackets.saturating_sub(1),
+                        '*' if brackets == 0
+                            && (prev.is_alphanumeric()
+                                || matches!(prev, ')' | ']' | '_' | '-')) =>
+                        {
+                            return true
+                        }
+                        _ => {}
+                    }
+                    prev = p;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 /// A script's first line when it is a `//#` pragma, an instruction to the browser rather than a
 /// comment: V8's compile hints (`//# allFunctionsCalledOnLoad`: compile every function while the
 /// script downloads, off the page's main thread), read only at the very start of a script.
+/// Only the first line's bytes are decoded.
 fn js_pragma(bytes: &[u8]) -> Option<&str> {
-    let first = std::str::from_utf8(bytes).ok()?.lines().next()?.trim_end();
+    let end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .unwrap_or(bytes.len());
+    let first = std::str::from_utf8(&bytes[..end]).ok()?.trim_end();
     first.starts_with("//# ").then_some(first)
 }
 
@@ -348,6 +393,20 @@ mod tests {
     }
 
     #[test]
+    fn compact_keeps_the_space_of_a_descendant_universal_selector() {
+        let css = "/* print */\nbody:has(.c:not([hidden])) * { visibility: hidden; }\n.c, .c * { color: red; }\n";
+        let out = String::from_utf8(compact("p.css", css.as_bytes())).unwrap();
+        assert!(out.contains("body:has(.c:not([hidden])) *"), "{out}");
+        assert!(!out.contains("print"), "comments still go: {out}");
+        // CSS the minifier keeps intact stays minified
+        let fine = "a[href*=x] > * , .b * { width: calc(1px * 2); }\n";
+        let out = String::from_utf8(compact("f.css", fine.as_bytes())).unwrap();
+        assert!(!out.contains('\n') && out.contains("[href*=x]"), "{out}");
+        assert!(glued_universal("x{}a)*{b:c}"));
+        assert!(!glued_universal("@media (x){a *{b:calc(1px*2)}}[a*=b]{}"));
+    }
+
+    #[test]
     fn compact_keeps_a_leading_js_pragma_first() {
         let js = "//# allFunctionsCalledOnLoad\n/* doc */\nvar a = 1; // c\n//# not first\n";
         let out = String::from_utf8(compact("x.js", js.as_bytes())).unwrap();
@@ -359,6 +418,12 @@ mod tests {
         assert!(!String::from_utf8(compact("x.js", later.as_bytes()))
             .unwrap()
             .contains("//#"));
+        // only the first line is read: what follows it need not even be text
+        assert_eq!(
+            js_pragma(b"//# allFunctionsCalledOnLoad\r\n\xff\xfe"),
+            Some("//# allFunctionsCalledOnLoad")
+        );
+        assert_eq!(js_pragma(b"var a;\n//# x\n"), None);
     }
 
     #[test]
