@@ -599,12 +599,18 @@ fn step_edits_on_the_bundled_portal_match_a_full_build_in_every_language() {
     );
     assert_eq!(files(&site), full_build(&t.site()));
 
-    // A page template and a data file edited: everything is rebuilt with them, and a step
-    // edit after that renders with them too (the page templates and the data a rebuild keeps
-    // are the new ones).
+    // A page template, a data file and the configuration edited: everything is rebuilt with
+    // them, and a step edit after that renders with them too (the page templates, the data and
+    // the site's template values a rebuild keeps are the new ones).
     let template = "themes/default/templates/step.html";
     let data = "content/data/links.yaml";
+    let config = "site.toml";
     t.edit(
+        config,
+        "title = \"ERN CPMS registration help\"",
+        "title = \"ERN CPMS registration help, renamed\"",
+    )
+    .edit(
         template,
         "<div class=\"eg-prose\">",
         "<div class=\"eg-prose\" data-edited>",
@@ -614,7 +620,7 @@ fn step_edits_on_the_bundled_portal_match_a_full_build_in_every_language() {
         "The EU Login sign-up form.",
         "The EU Login sign-up form, edited.",
     );
-    for rel in [template, data] {
+    for rel in [template, data, config] {
         assert!(site.rebuild(&[t.path(rel)]).unwrap().full);
     }
     assert!(show(&site, "de/paedcan/two-factor/index.html").contains("data-edited"));
@@ -626,6 +632,10 @@ fn step_edits_on_the_bundled_portal_match_a_full_build_in_every_language() {
     );
     rebuild(&mut site, one);
     assert!(show(&site, "it/paedcan/create-eu-login/index.html").contains("data-edited"));
+    // (the site's values, kept by step edits, are the new configuration's)
+    assert!(
+        show(&site, "paedcan/create-eu-login/index.html").contains("registration help, renamed")
+    );
     assert!(show(&site, "paedcan/links/index.html").contains("sign-up form, edited."));
     assert_eq!(files(&site), full_build(&t.site()));
 }

@@ -17,7 +17,7 @@
 //! data functions, and become `<span lang="en">` with the untranslated markers
 //! ([`super::mark_untranslated`]).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value as Json;
 
@@ -41,8 +41,9 @@ pub(crate) struct ScreenText {
     texts: HashSet<String>,
     /// Every text, joined by spaces.
     corpus: String,
-    /// Every run of letters and digits in the corpus: a quick test before searching it.
-    words: HashSet<String>,
+    /// Where each run of letters and digits of the corpus starts in it (byte offsets): a
+    /// quick test, and where a quote can be found.
+    runs: HashMap<String, Vec<usize>>,
 }
 
 /// The elements whose whole text may be a screen text (name, closing tag).
@@ -122,11 +123,13 @@ impl ScreenText {
     fn add(&mut self, text: &str) {
         let k = key(text);
         if !k.is_empty() && k.chars().any(char::is_alphabetic) {
-            self.corpus
-                .push_str(&text.split_whitespace().collect::<Vec<_>>().join(" "));
+            let at = self.corpus.len();
+            let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            for (i, run) in runs_at(&joined) {
+                self.runs.entry(run.to_string()).or_default().push(at + i);
+            }
+            self.corpus.push_str(&joined);
             self.corpus.push(' ');
-            self.words
-                .extend(alphanumeric_runs(text).map(str::to_string));
             self.texts.insert(k);
         }
     }
@@ -135,6 +138,15 @@ impl ScreenText {
     /// words; a screen's adjacent labels read as one sentence), one of them at least three
     /// words long (a shorter quote, such as "(CPMS 2.0)", is left alone).
     fn quotes(&self, text: &str) -> bool {
+        // Most quotes on a translated page are not the screens': their first word is not in
+        // the corpus (the loop below would stop there), found without making a key.
+        let first = text
+            .trim_start_matches(decoration)
+            .split_whitespace()
+            .next();
+        if !first.is_some_and(|w| alphanumeric_runs(w).all(|r| self.runs.contains_key(r))) {
+            return false;
+        }
         let q = key(text);
         let words: Vec<&str> = q.split(' ').collect();
         if words.len() < 3 {
@@ -161,14 +173,24 @@ impl ScreenText {
     fn in_corpus(&self, words: &str) -> bool {
         // Found at word boundaries, each run of letters and digits of `words` is one of the
         // corpus's: most quotes of translated text fail this test, without a search.
-        if !alphanumeric_runs(words).all(|w| self.words.contains(w)) {
+        if !alphanumeric_runs(words).all(|w| self.runs.contains_key(w)) {
             return false;
         }
         let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
-        self.corpus.match_indices(words).any(|(i, _)| {
-            boundary(self.corpus[..i].chars().next_back())
+        let found_at = |i: usize| {
+            self.corpus
+                .get(i..)
+                .is_some_and(|rest| rest.starts_with(words))
+                && boundary(self.corpus[..i].chars().next_back())
                 && boundary(self.corpus[i + words.len()..].chars().next())
-        })
+        };
+        // Found, the first run of `words` is a whole run of the corpus: only where one of
+        // those starts can `words` be (no search through the whole corpus).
+        match runs_at(words).next() {
+            Some((offset, first)) => (self.runs.get(first).into_iter().flatten())
+                .any(|&at| at >= offset && found_at(at - offset)),
+            None => self.corpus.match_indices(words).any(|(i, _)| found_at(i)),
+        }
     }
 
     /// Every string inside `v` (lists and maps too).
@@ -297,11 +319,32 @@ impl ScreenText {
 fn key(text: &str) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
     let joined = words.join(" ");
-    let decoration = |c: char| matches!(c, ':' | '.' | '*' | '>' | '←' | '→') || c.is_whitespace();
     joined
         .trim_start_matches(decoration)
         .trim_end_matches(decoration)
         .to_string()
+}
+
+/// What [`key`] takes off a text's ends: spaces and a screen's decoration.
+fn decoration(c: char) -> bool {
+    matches!(c, ':' | '.' | '*' | '>' | '←' | '→') || c.is_whitespace()
+}
+
+/// The runs of letters and digits of `text`, each with its byte offset.
+fn runs_at(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, _) = chars.find(|(_, c)| c.is_alphanumeric())?;
+        let mut end = text.len();
+        while let Some(&(i, c)) = chars.peek() {
+            if !c.is_alphanumeric() {
+                end = i;
+                break;
+            }
+            chars.next();
+        }
+        Some((start, &text[start..end]))
+    })
 }
 
 /// The runs of letters and digits of `text`.
@@ -354,6 +397,27 @@ mod tests {
              <strong lang=\"en\">Organisations</strong> <strong>Next <em>x</em></strong></p><ul><li lang=\"en\">Next</li><li>Weiter</li></ul>"
         );
         assert_eq!(st.mark("<p>nichts</p>"), "<p>nichts</p>");
+    }
+
+    #[test]
+    fn runs_have_their_offsets() {
+        let runs: Vec<(usize, &str)> = runs_at("(ERN-RND) – Ärzte 2").collect();
+        assert_eq!(runs, [(1, "ERN"), (5, "RND"), (14, "Ärzte"), (21, "2")]);
+        assert_eq!(runs_at(" - ").count(), 0);
+    }
+
+    #[test]
+    fn a_quote_is_found_wherever_its_first_word_is_in_the_corpus() {
+        let st = screen(&["Log in", "Log in to EU Login now", "an EU Login account"]);
+        assert!(st.in_corpus("EU Login account"));
+        assert!(st.in_corpus("in to EU"));
+        assert!(st.in_corpus("Log in"));
+        assert!(!st.in_corpus("U Login"), "whole words only");
+        assert!(!st.in_corpus("Login accounts"));
+        assert!(
+            st.in_corpus("now an"),
+            "adjacent texts read as one sentence"
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! switcher, the search box, the banner).
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use minijinja::value::{Serde, Value};
 use rayon::prelude::*;
@@ -30,6 +30,18 @@ pub(crate) struct Language {
     /// The theme's page templates with this language's UI strings: each template is compiled
     /// on its first use and kept (`serve` keeps them while the theme and catalogs are the same).
     pub pages: Arc<PageTemplates>,
+    /// `site` and `data` as template values, made on first use (see [`SiteValues`]).
+    pub site_values: Arc<OnceLock<SiteValues>>,
+}
+
+/// The template values every page of a language sees that come from its library's
+/// configuration and data alone. Made once per language and kept by `serve`'s rebuilds of guide
+/// files ([`LanguageSet::update`]: the configuration and data are the last build's); any other
+/// change loads the languages anew ([`LanguageSet::load`]) and with them these values.
+#[derive(Clone)]
+pub(crate) struct SiteValues {
+    pub site: Value,
+    pub data: Value,
 }
 
 /// Every language of the site, the default first.
@@ -86,6 +98,7 @@ impl LanguageSet {
                     translated,
                     ui_share,
                     pages: Arc::new(pages),
+                    site_values: Arc::default(),
                 })
             })
             .collect::<Vec<Result<Language>>>()
@@ -121,6 +134,7 @@ impl LanguageSet {
                 }),
                 ui_share: l.ui_share,
                 pages: l.pages.clone(),
+                site_values: l.site_values.clone(),
             })
             .collect();
         LanguageSet {

@@ -10,6 +10,7 @@
 mod encode;
 mod hook;
 pub mod html;
+mod memo;
 pub mod pixels;
 mod regions;
 pub mod spec;
@@ -17,7 +18,7 @@ pub mod spec;
 pub(crate) use encode::{cache_dir, process, Encode, ImageStats};
 pub(crate) use hook::FigureHook;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Cursor;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -26,6 +27,7 @@ use image::{ImageFormat, ImageReader};
 
 use crate::error::{Result, SourceError};
 use crate::input;
+use memo::Memo;
 use pixels::OutFormat;
 use regions::Regions;
 use spec::{FigureSpec, Redaction};
@@ -111,12 +113,20 @@ pub(crate) struct Figures {
 /// valid while the files of `screenshots/` are the same.
 #[derive(Default)]
 pub(crate) struct FigureMemo {
-    sources: Mutex<HashMap<PathBuf, Arc<Source>>>,
+    sources: Memo<PathBuf, Arc<Source>>,
     /// Regions files by path: the parsed file, or why it cannot be used.
-    regions: Mutex<HashMap<PathBuf, Arc<std::result::Result<Regions, String>>>>,
+    regions: Memo<PathBuf, Arc<std::result::Result<Regions, String>>>,
     /// Each figure block parsed, by its text and where it is: a step's figure renders on its
     /// page, its guide's slides and handout, in every language.
-    specs: Mutex<HashMap<SpecKey, Result<FigureSpec, SourceError>>>,
+    specs: Memo<SpecKey, Result<FigureSpec, SourceError>>,
+}
+
+impl FigureMemo {
+    /// Forgets the figure blocks that no render used since the last call (`serve` calls it
+    /// after each rebuild: an edited block's old text is not kept for the whole session).
+    pub fn forget_unused_blocks(&self) {
+        self.specs.sweep();
+    }
 }
 
 /// `src` as a safe relative path (no `..`, no root).
@@ -177,20 +187,7 @@ impl Figures {
     /// The figure block `body` at `fence_line` of `file` parsed (once per memo).
     fn parse(&self, body: &str, file: &Path, fence_line: usize) -> Result<FigureSpec, SourceError> {
         let key = (body.to_string(), file.to_path_buf(), fence_line);
-        if let Some(known) = self
-            .memo
-            .specs
-            .lock()
-            .ok()
-            .and_then(|m| m.get(&key).cloned())
-        {
-            return known;
-        }
-        let parsed = spec::parse(body, file, fence_line);
-        if let Ok(mut m) = self.memo.specs.lock() {
-            m.insert(key, parsed.clone());
-        }
-        parsed
+        (self.memo.specs).get_or_insert_with(key, || spec::parse(body, file, fence_line))
     }
 
     /// Reads and sizes `screenshots/<spec.src>` (once per memo).
@@ -209,64 +206,8 @@ impl Figures {
             )));
         }
         let path = self.screenshots.join(&rel);
-        if let Some(s) = self
-            .memo
-            .sources
-            .lock()
-            .ok()
-            .and_then(|m| m.get(&path).cloned())
-        {
-            return Ok(s);
-        }
-        let bytes = match input::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(err(format!(
-                    "image `{src}` not found (looked for screenshots/{src})"
-                )))
-            }
-            Err(e) => return Err(err(format!("cannot read image `{src}`: {e}"))),
-        };
-        let unreadable = |what: String| err(format!("cannot read image `{src}`: {what}"));
-        let reader = ImageReader::new(Cursor::new(&bytes[..]))
-            .with_guessed_format()
-            .map_err(|e| unreadable(e.to_string()))?;
-        let format = match reader.format() {
-            Some(f @ (ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP)) => f,
-            Some(f) => {
-                return Err(unreadable(format!(
-                    "{f:?} images are not supported (use PNG, JPEG or WebP)"
-                )))
-            }
-            None => {
-                return Err(unreadable(
-                    "not a PNG, JPEG or WebP image (corrupt or unknown content)".into(),
-                ))
-            }
-        };
-        let (width, height) = reader
-            .into_dimensions()
-            .map_err(|e| unreadable(format!("corrupt image: {e}")))?;
-        if width == 0 || height == 0 {
-            return Err(unreadable("the image is empty (0 pixels)".into()));
-        }
-        if u64::from(width) * u64::from(height) > MAX_PIXELS {
-            return Err(unreadable(format!(
-                "{width}x{height} pixels is too large (at most {MAX_PIXELS} pixels)"
-            )));
-        }
-        let hash = Fnv::new().write(&bytes).0;
-        let source = Arc::new(Source {
-            bytes,
-            hash,
-            format,
-            width,
-            height,
-        });
-        if let Ok(mut m) = self.memo.sources.lock() {
-            m.insert(path, source.clone());
-        }
-        Ok(source)
+        (self.memo.sources)
+            .get_or_try_insert_with(path.clone(), || read_source(&path, src, err).map(Arc::new))
     }
 
     /// Puts the boxes of the figure's `region:` names in, from the screenshot's regions file
@@ -278,29 +219,16 @@ impl Figures {
         let rel = regions::regions_path(&spec.src);
         let shown = format!("screenshots/{rel}");
         let path = self.screenshots.join(&rel);
-        let cached = self
-            .memo
-            .regions
-            .lock()
-            .ok()
-            .and_then(|m| m.get(&path).cloned());
-        let loaded = match cached {
-            Some(r) => r,
-            None => {
-                let r = Arc::new(match input::read(&path) {
-                    Ok(bytes) => serde_json::from_slice::<Regions>(&bytes)
-                        .map_err(|e| format!("cannot read {shown}: {e}")),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(format!(
-                        "there is no {shown} (scripts/screenshots writes one next to each screenshot it takes)"
-                    )),
-                    Err(e) => Err(format!("cannot read {shown}: {e}")),
-                });
-                if let Ok(mut m) = self.memo.regions.lock() {
-                    m.insert(path, r.clone());
-                }
-                r
-            }
-        };
+        let loaded = self.memo.regions.get_or_insert_with(path.clone(), || {
+            Arc::new(match input::read(&path) {
+                Ok(bytes) => serde_json::from_slice::<Regions>(&bytes)
+                    .map_err(|e| format!("cannot read {shown}: {e}")),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(format!(
+                    "there is no {shown} (scripts/screenshots writes one next to each screenshot it takes)"
+                )),
+                Err(e) => Err(format!("cannot read {shown}: {e}")),
+            })
+        });
         match &*loaded {
             Ok(regions) => spec.resolve_regions(regions, &shown, source.width, source.height),
             Err(why) => Err(SourceError::new(
@@ -374,6 +302,60 @@ impl Figures {
         v.sort_by(|a, b| a.origin.cmp(&b.origin).then_with(|| a.key.cmp(&b.key)));
         v
     }
+}
+
+/// Reads, checks and sizes the screenshot at `path` (`src` as the figure names it; `err` makes
+/// an error at the figure's `src` line).
+fn read_source(
+    path: &Path,
+    src: &str,
+    err: impl Fn(String) -> SourceError,
+) -> Result<Source, SourceError> {
+    let bytes = match input::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(err(format!(
+                "image `{src}` not found (looked for screenshots/{src})"
+            )))
+        }
+        Err(e) => return Err(err(format!("cannot read image `{src}`: {e}"))),
+    };
+    let unreadable = |what: String| err(format!("cannot read image `{src}`: {what}"));
+    let reader = ImageReader::new(Cursor::new(&bytes[..]))
+        .with_guessed_format()
+        .map_err(|e| unreadable(e.to_string()))?;
+    let format = match reader.format() {
+        Some(f @ (ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP)) => f,
+        Some(f) => {
+            return Err(unreadable(format!(
+                "{f:?} images are not supported (use PNG, JPEG or WebP)"
+            )))
+        }
+        None => {
+            return Err(unreadable(
+                "not a PNG, JPEG or WebP image (corrupt or unknown content)".into(),
+            ))
+        }
+    };
+    let (width, height) = reader
+        .into_dimensions()
+        .map_err(|e| unreadable(format!("corrupt image: {e}")))?;
+    if width == 0 || height == 0 {
+        return Err(unreadable("the image is empty (0 pixels)".into()));
+    }
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(unreadable(format!(
+            "{width}x{height} pixels is too large (at most {MAX_PIXELS} pixels)"
+        )));
+    }
+    let hash = Fnv::new().write(&bytes).0;
+    Ok(Source {
+        bytes,
+        hash,
+        format,
+        width,
+        height,
+    })
 }
 
 /// The output path of a variant: `images/<stem>-<key prefix>-<width>.<ext>`.

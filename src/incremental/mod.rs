@@ -11,7 +11,7 @@
 mod change;
 mod search_parts;
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -98,6 +98,9 @@ struct Whole {
     search: SearchParts,
     /// Each step's part of its guide's slides and handout, to render only the edited steps'.
     trainer: TrainerCache,
+    /// How many pages show each image file: a rebuild drops the files no page shows any more
+    /// by looking only at the pages it replaced.
+    shown: HashMap<String, usize>,
     warnings: Vec<Warning>,
     /// Pages rendered since the search indexes and content warnings were last brought up to
     /// date ([`Site::finish`]).
@@ -124,6 +127,7 @@ impl Whole {
         let check = rendered.pages.iter().map(|p| p.rel.clone()).collect();
         let warnings = lint(&lib, &rendered, &links, &check)?;
         timing("lint", t);
+        let shown = shown_images(&rendered.pages, HashMap::new());
         Ok(Whole {
             lib,
             langs,
@@ -131,6 +135,7 @@ impl Whole {
             links,
             search,
             trainer,
+            shown,
             warnings,
             unfinished: BTreeSet::new(),
         })
@@ -351,6 +356,9 @@ impl Site {
         );
         timing("languages", t);
         let rendered = pipeline::render(lib, &langs, &selection, Some(&old.trainer))?;
+        // (the figure blocks kept are those of this rebuild's pages: an edited block's old
+        // text goes)
+        langs.figures.forget_unused_blocks();
         let mut part_output = rendered.output;
         if rendered.has_code && !old.rendered.output.contains("static/highlight.css") {
             pipeline::static_files(lib, true, &mut part_output)?;
@@ -362,17 +370,23 @@ impl Site {
         // Output files written or removed, and pages rendered again or gone.
         let mut touched: BTreeSet<String> = BTreeSet::new();
         let mut redone: Vec<String> = Vec::new();
-        let mut pages = Vec::with_capacity(old.rendered.pages.len());
-        for p in &old.rendered.pages {
+        // The last good site's page records are moved, not copied, and put back if the
+        // rebuild fails (`restore_pages`).
+        let old_pages = std::mem::take(&mut self.whole.rendered.pages);
+        let mut pages = Vec::with_capacity(old_pages.len());
+        let mut replaced = Vec::new();
+        for (i, p) in old_pages.into_iter().enumerate() {
             if selection.wants(&p.rel) {
                 // a page not rendered again is gone (a step removed or renamed)
                 output.remove(&p.rel);
                 touched.insert(p.rel.clone());
                 redone.push(p.rel.clone());
+                replaced.push((i, p));
             } else {
-                pages.push(p.clone());
+                pages.push(p);
             }
         }
+        let kept = pages.len();
         for (rel, bytes) in part_output.files() {
             output.add(rel, bytes);
             touched.insert(rel.to_string());
@@ -380,18 +394,20 @@ impl Site {
         let rendered_pages = rendered.pages;
         let rendered: Vec<String> = rendered_pages.iter().map(|p| p.rel.clone()).collect();
         redone.extend(rendered.iter().cloned());
-        pages.extend(rendered_pages);
         // Image files no page shows any more (a figure changed or was removed) go too.
-        let shown: HashSet<&str> = pages
-            .iter()
-            .flat_map(|p| p.images.iter().map(String::as_str))
+        let mut shown = self.whole.shown.clone();
+        for img in replaced.iter().flat_map(|(_, p)| &p.images) {
+            if let Some(n) = shown.get_mut(img) {
+                *n = n.saturating_sub(1);
+            }
+        }
+        let mut shown = shown_images(&rendered_pages, shown);
+        pages.extend(rendered_pages);
+        let orphans: Vec<String> = (shown.iter())
+            .filter(|(rel, n)| **n == 0 && output.contains(rel))
+            .map(|(rel, _)| rel.clone())
             .collect();
-        let orphans: Vec<String> = output
-            .files()
-            .map(|(rel, _)| rel)
-            .filter(|rel| rel.starts_with("images/") && !shown.contains(rel))
-            .map(String::from)
-            .collect();
+        shown.retain(|_, n| *n > 0);
         for rel in &orphans {
             output.remove(rel);
             touched.insert(rel.clone());
@@ -421,6 +437,7 @@ impl Site {
         let linted = check_links(lib, &merged, &links, &check);
         timing("lint", t);
         if let Err(e) = linted {
+            self.whole.rendered.pages = restore_pages(merged.pages, kept, replaced);
             // The index goes back to the last good site's pages.
             links.update(&self.whole.rendered, &redone);
             self.whole.links = links;
@@ -452,12 +469,44 @@ impl Site {
                 links,
                 search,
                 trainer,
+                shown,
                 warnings,
                 unfinished,
             },
         );
         drop_later(last);
         Ok(stats)
+    }
+}
+
+/// `counts` with the image files each of `pages` shows counted once more.
+fn shown_images(pages: &[PageInfo], mut counts: HashMap<String, usize>) -> HashMap<String, usize> {
+    for img in pages.iter().flat_map(|p| &p.images) {
+        *counts.entry(img.clone()).or_default() += 1;
+    }
+    counts
+}
+
+/// The page records as they were before a rebuild: the first `kept` of `merged` (in their
+/// order) with each `replaced` one back at its place.
+fn restore_pages(
+    mut merged: Vec<PageInfo>,
+    kept: usize,
+    replaced: Vec<(usize, PageInfo)>,
+) -> Vec<PageInfo> {
+    merged.truncate(kept);
+    let mut kept = merged.into_iter();
+    let mut replaced = replaced.into_iter().peekable();
+    let mut pages = Vec::with_capacity(kept.len() + replaced.len());
+    loop {
+        let next = match replaced.peek() {
+            Some((i, _)) if *i == pages.len() => replaced.next().map(|(_, p)| p),
+            _ => kept.next().or_else(|| replaced.next().map(|(_, p)| p)),
+        };
+        match next {
+            Some(p) => pages.push(p),
+            None => return pages,
+        }
     }
 }
 
@@ -473,4 +522,42 @@ fn canonical(dir: &Path) -> PathBuf {
     dir.canonicalize()
         .or_else(|_| std::path::absolute(dir))
         .unwrap_or_else(|_| dir.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(rel: &str) -> PageInfo {
+        PageInfo {
+            rel: rel.into(),
+            source: PathBuf::new(),
+            images: Vec::new(),
+            includes: BTreeSet::new(),
+            links: Vec::new(),
+            searchable: true,
+        }
+    }
+
+    #[test]
+    fn a_failed_rebuild_puts_the_page_records_back_in_their_order() {
+        let rels = |v: &[PageInfo]| v.iter().map(|p| p.rel.clone()).collect::<Vec<_>>();
+        // a b c d e, of which b and e were replaced; merged: a c d (kept), then x (new)
+        let merged = vec![page("a"), page("c"), page("d"), page("x")];
+        let back = restore_pages(merged, 3, vec![(1, page("b")), (4, page("e"))]);
+        assert_eq!(rels(&back), ["a", "b", "c", "d", "e"]);
+        let back = restore_pages(vec![page("x")], 0, vec![(0, page("a")), (1, page("b"))]);
+        assert_eq!(rels(&back), ["a", "b"]);
+    }
+
+    #[test]
+    fn images_are_counted_per_page() {
+        let mut a = page("a");
+        a.images = vec!["images/x.png".into(), "images/y.png".into()];
+        let mut b = page("b");
+        b.images = vec!["images/x.png".into()];
+        let counts = shown_images(&[a, b], HashMap::new());
+        assert_eq!(counts.get("images/x.png"), Some(&2));
+        assert_eq!(counts.get("images/y.png"), Some(&1));
+    }
 }

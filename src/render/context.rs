@@ -21,7 +21,7 @@ use super::values::{
 use crate::content::{Guide, Library};
 use crate::error::{Context, Result};
 use crate::handout;
-use crate::i18n::site::LanguageSet;
+use crate::i18n::site::{LanguageSet, SiteValues};
 use crate::images;
 use crate::markdown;
 use crate::templates::{self, ContentTemplates, PageTemplates};
@@ -155,9 +155,17 @@ impl<'a> Renderer<'a> {
             lib.guides.iter().map(|g| g.slug.clone()).collect(),
             code != "en",
         );
-        let site = SiteValue {
-            config: &lib.config,
-            as_of: as_of.clone(),
+        // `site` and `data` (made once per language: kept by `serve`'s rebuilds)
+        let make_values = || SiteValues {
+            site: Value::from(Serde(&SiteValue {
+                config: &lib.config,
+                as_of: as_of.clone(),
+            })),
+            data: Value::from(Serde(lib.data.as_ref())),
+        };
+        let values = match langs.get(code) {
+            Some(l) => l.site_values.get_or_init(make_values).clone(),
+            None => make_values(),
         };
         let guides: Vec<GuideListItem> = lib
             .guides
@@ -180,9 +188,9 @@ impl<'a> Renderer<'a> {
             code: code.to_string(),
             content,
             pages,
-            site_value: Value::from(Serde(&site)),
+            site_value: values.site,
             as_of: Value::from(as_of),
-            data: Value::from(Serde(lib.data.as_ref())),
+            data: values.data,
             guides: Value::from(Serde(&guides)),
             guide_values: lib
                 .guides

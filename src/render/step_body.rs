@@ -82,20 +82,14 @@ impl<'a> StepBodies<'a> {
         self.cells.get(g.slug.as_str()).and_then(|c| c.steps.get(i))
     }
 
-    /// The step addresses of `g` (made on first use; a guide of another library is made anew).
-    fn addresses(&self, g: &Guide) -> std::borrow::Cow<'_, StepAddresses> {
-        match self.cells.get(g.slug.as_str()) {
-            Some(c) => {
-                std::borrow::Cow::Borrowed(c.addresses.get_or_init(|| StepAddresses::new(g)))
-            }
-            None => std::borrow::Cow::Owned(StepAddresses::new(g)),
-        }
+    /// The step addresses of `g` (made on first use), a guide of this renderer's library.
+    fn addresses(&self, g: &Guide) -> Option<&StepAddresses> {
+        (self.cells.get(g.slug.as_str())).map(|c| c.addresses.get_or_init(|| StepAddresses::new(g)))
     }
 }
 
 /// The addresses `step_url()` gives a guide's step pages and its handout's sections, as the
 /// content templates print them into Markdown.
-#[derive(Clone)]
 struct StepAddresses {
     /// Per step: its page's address from a step page, and its handout section's anchor.
     real: Vec<String>,
@@ -277,8 +271,9 @@ impl Renderer<'_> {
         else {
             return Ok(None);
         };
-        let addresses = self.step_bodies.addresses(g);
-        let addresses = addresses.as_ref();
+        let Some(addresses) = self.step_bodies.addresses(g) else {
+            return Ok(None);
+        };
         let Some(text) = addresses.tokenized(&page.text, &handout.text) else {
             return Ok(None);
         };
@@ -300,7 +295,7 @@ impl Renderer<'_> {
             return Ok(None);
         };
         let links = |which| {
-            let url = |u: &str| link_address(u, &addresses, which);
+            let url = |u: &str| link_address(u, addresses, which);
             self.link_origins(g, Some(step), &page, &md.links, &url)
         };
         let handout_body = HandoutBody {
@@ -314,7 +309,7 @@ impl Renderer<'_> {
             html: page_html,
             links: (md.links.iter())
                 .map(|l| markdown::Link {
-                    url: link_address(&l.url, &addresses, For::Page),
+                    url: link_address(&l.url, addresses, For::Page),
                     line: l.line,
                 })
                 .collect(),
