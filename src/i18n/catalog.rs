@@ -6,7 +6,7 @@
 //! Every entry written by `ernguide i18n extract` carries `#. source-hash: <hex>`, a hash of
 //! its context and English text: an entry whose hash no longer matches is stale.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -48,9 +48,6 @@ pub struct Entry {
     /// Its [`Status`], worked out on the first lookup (a build looks each unit up several
     /// times, and the status needs a hash of the English text).
     status: OnceLock<Status>,
-    /// Its place among its context's entries, in file order (to pair stale translations with
-    /// changed units).
-    order: usize,
 }
 
 /// How a unit stands in one language.
@@ -70,6 +67,8 @@ pub enum Status {
 pub struct Catalog {
     /// Entries by context, then by English text (looked up without copying either).
     entries: HashMap<String, HashMap<String, Entry>>,
+    /// Entries by context, in file order (to pair stale translations with changed units).
+    by_ctx: BTreeMap<String, Vec<String>>,
 }
 
 /// `{name}`-style placeholders of sandbox texts.
@@ -112,77 +111,25 @@ pub fn placeholders_kept(ctx: &str, msgid: &str, msgstr: &str) -> bool {
     true
 }
 
-/// The string of a message that a PO line adds to (polib's fields; the translator comments,
-/// source references and plural translations are not kept).
-#[derive(Clone, Copy, PartialEq)]
-enum Field {
-    None,
-    Unkept,
-    Extracted,
-    Flags,
-    Ctx,
-    Id,
-    IdPlural,
-    Str,
-}
-
-/// One message while it is read (polib's model of an entry: its lines up to a blank line),
-/// its strings unescaped.
-#[derive(Default)]
-struct Reading {
-    extracted: String,
-    flags: String,
+/// Where an entry of a PO file is: its `msgid`'s line, its context and its id.
+struct EntryAt {
+    line: usize,
     ctx: String,
     id: String,
-    id_plural: String,
-    msgstr: String,
-    /// The line of its `msgid`.
-    line: usize,
 }
 
-impl Reading {
-    fn field(&mut self, f: Field) -> Option<&mut String> {
-        match f {
-            Field::Extracted => Some(&mut self.extracted),
-            Field::Flags => Some(&mut self.flags),
-            Field::Ctx => Some(&mut self.ctx),
-            Field::Id => Some(&mut self.id),
-            Field::IdPlural => Some(&mut self.id_plural),
-            Field::Str => Some(&mut self.msgstr),
-            Field::None | Field::Unkept => None,
-        }
-    }
-
-    /// Empties it for the next message (keeping the strings' room).
-    fn clear(&mut self) {
-        for s in [
-            &mut self.extracted,
-            &mut self.flags,
-            &mut self.ctx,
-            &mut self.id,
-            &mut self.id_plural,
-            &mut self.msgstr,
-        ] {
-            s.clear();
-        }
-        self.line = 0;
-    }
-
-    /// Whether its flags say `fuzzy` (as polib reads them: the flag lines joined without a
-    /// break, split at commas).
-    fn fuzzy(&self) -> bool {
-        !self.flags.is_empty()
-            && (self.flags.split(',')).any(|f| f.replace('\n', "").trim() == "fuzzy")
-    }
+/// Which string a quoted continuation line belongs to.
+#[derive(Clone, Copy, PartialEq)]
+enum Field {
+    Ctx,
+    Id,
+    Other,
 }
 
-/// A PO string's content without its quotes, unescaped (as polib does) onto `out`; an unknown
-/// escape is returned as the error.
-fn unescape_onto(quoted: &str, out: &mut String) -> std::result::Result<(), char> {
-    if !quoted.contains('\\') {
-        out.push_str(quoted);
-        return Ok(());
-    }
+/// A PO string's content without its quotes, unescaped (as polib does); an unknown escape is
+/// returned as the error.
+fn unescape(quoted: &str) -> std::result::Result<String, char> {
+    let mut out = String::with_capacity(quoted.len());
     let mut chars = quoted.chars();
     while let Some(c) = chars.next() {
         if c != '\\' {
@@ -198,186 +145,105 @@ fn unescape_onto(quoted: &str, out: &mut String) -> std::result::Result<(), char
             None => out.push('\\'),
         }
     }
-    Ok(())
+    Ok(out)
 }
 
-/// Whether a PO string after its opening quote ends with its closing quote, unescaped.
-fn closed(q: &str) -> bool {
-    let mut escaped = false;
-    for (j, c) in q.char_indices() {
-        if escaped {
-            escaped = false;
-        } else if c == '\\' {
-            escaped = true;
-        } else if c == '"' {
-            return j == q.len() - 1;
-        }
-    }
-    false
-}
-
-/// Reads a PO file's text in one pass: checks each line (polib panics on some malformed lines
-/// and names none: an error here names the line) and reads the messages as `polib` does (a
-/// message is its lines up to a blank line; the first one must be the header, which a
-/// hand-written file may leave out), handing each message with a `msgid` and no plural to
-/// `message`, in file order.
-fn read_po(text: &str, file: &Path, mut message: impl FnMut(&Reading)) -> Result<(), SourceError> {
-    let headed = (text.lines())
-        .find(|l| l.starts_with("msgid"))
-        .is_some_and(|l| l.trim_end() == "msgid \"\"");
-    // Without a header, polib is given one and reads on from where it leaves off: the
-    // header's `msgstr` as the current field.
-    let mut header_read = !headed;
-    let mut field = if headed { Field::None } else { Field::Str };
-    let mut msg = Reading::default();
-    // whether the message has a line yet
-    let mut started = false;
-    // polib's own error (no header) counts only when no line is malformed
-    let mut polib_error: Option<SourceError> = None;
-    let mut save = |msg: &mut Reading| -> Result<(), SourceError> {
-        let result = if header_read {
-            if msg.id_plural.is_empty() && !msg.id.is_empty() {
-                message(msg);
-            }
-            Ok(())
-        } else if msg.id.is_empty() && !msg.msgstr.is_empty() {
-            header_read = true;
-            polib::metadata::CatalogMetadata::parse(&msg.msgstr)
-                .map(|_| ())
-                .map_err(|e| SourceError::new(file, 0, format!("PO parse error: {e}")))
-        } else {
-            Err(SourceError::new(
-                file,
-                0,
-                "PO parse error: Metadata does not exist or is ill-formed",
-            ))
-        };
-        msg.clear();
-        result
-    };
+/// Checks the PO syntax line by line (polib panics on some malformed lines and gives no line
+/// numbers); returns where each entry is (header excluded), read from the text itself: polib
+/// keeps one message of two with the same context and id, so its order is not the file's.
+fn validate(text: &str, file: &Path) -> Result<Vec<EntryAt>, SourceError> {
+    let mut entries = Vec::new();
+    let mut header_seen = false;
+    let mut ctx: Option<String> = None;
+    let mut entry: Option<EntryAt> = None;
+    let mut field = Field::Other;
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim_end_matches('\r');
         let n = i + 1;
-        if line.is_empty() {
-            if std::mem::take(&mut started) {
-                if let Err(e) = save(&mut msg) {
-                    polib_error.get_or_insert(e);
-                }
-            }
+        if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        if let Some(comment) = line.strip_prefix('#') {
-            // `# `, `#. `, `#: ` and `#, ` begin a comment of their kind; a lone `#` breaks
-            // the current field's line; other comments (`#~`, `#|`) are not read (as polib).
-            let (f, data) = if comment.is_empty() {
-                (field, "")
-            } else if let Some(d) = comment.strip_prefix(' ') {
-                (Field::Unkept, d)
-            } else if let Some(d) = comment.strip_prefix(". ") {
-                (Field::Extracted, d)
-            } else if let Some(d) = comment.strip_prefix(": ") {
-                (Field::Unkept, d)
-            } else if let Some(d) = comment.strip_prefix(", ") {
-                (Field::Flags, d)
-            } else {
-                continue;
-            };
-            if let Some(s) = msg.field(f) {
-                if !s.is_empty() && !s.ends_with('\n') {
-                    s.push('\n');
-                }
-                s.push_str(data);
-            }
-            if !comment.is_empty() {
-                field = f;
-                started = true;
-            }
-            continue;
-        }
-        // A quoted line continues the current field; a keyword line begins one (`None`: a
-        // plural form polib does not read, `msgstr[10]`).
-        let (quoted, begins) = if let Some(rest) = line.strip_prefix('"') {
-            (Some(rest), None)
+        let quoted = if let Some(rest) = line.strip_prefix('"') {
+            Some(rest)
         } else {
             let keyword_end = line.find(' ').unwrap_or(line.len());
             let keyword = &line[..keyword_end];
-            let begins = match keyword {
-                "msgctxt" => Some(Field::Ctx),
-                "msgid" => Some(Field::Id),
-                "msgid_plural" => Some(Field::IdPlural),
-                "msgstr" => Some(Field::Str),
-                k if k.starts_with("msgstr[") && k.ends_with(']') => {
-                    let index = &k["msgstr[".len()..k.len() - 1];
-                    (index.len() == 1 && index.as_bytes()[0].is_ascii_digit())
-                        .then_some(Field::Unkept)
+            let known = matches!(keyword, "msgctxt" | "msgid" | "msgid_plural" | "msgstr")
+                || (keyword.starts_with("msgstr[") && keyword.ends_with(']'));
+            if !known {
+                return Err(SourceError::new(
+                    file,
+                    n,
+                    format!("not a PO line (expected msgctxt, msgid, msgstr, a quoted string or a # comment): `{line}`"),
+                ));
+            }
+            field = Field::Other;
+            if keyword == "msgctxt" {
+                entries.extend(entry.take());
+                ctx = Some(String::new());
+                field = Field::Ctx;
+            } else if keyword == "msgid" {
+                // the first `msgid ""` is the header; without one this is already an entry
+                let header = !header_seen && line == "msgid \"\"";
+                header_seen = true;
+                let ctx = ctx.take().unwrap_or_default();
+                if !header {
+                    entry = Some(EntryAt {
+                        line: n,
+                        ctx,
+                        id: String::new(),
+                    });
+                    field = Field::Id;
                 }
-                _ => {
-                    return Err(SourceError::new(
+            } else {
+                entries.extend(entry.take());
+            }
+            line[keyword_end..].trim_start().strip_prefix('"')
+        };
+        let ok = quoted.is_some_and(|q| {
+            // Ends with an unescaped quote.
+            let mut escaped = false;
+            let mut closed_at = None;
+            for (j, c) in q.char_indices() {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == '"' {
+                    closed_at = Some(j);
+                    break;
+                }
+            }
+            closed_at == Some(q.len() - 1)
+        });
+        match quoted {
+            Some(q) if ok => {
+                let content = unescape(&q[..q.len() - 1]).map_err(|c| {
+                    SourceError::new(
                         file,
                         n,
-                        format!("not a PO line (expected msgctxt, msgid, msgstr, a quoted string or a # comment): `{line}`"),
-                    ))
+                        format!("unknown escape `\\{c}` in a PO string (use \\n, \\t, \\r, \\\" or \\\\): `{line}`"),
+                    )
+                })?;
+                match (field, ctx.as_mut(), entry.as_mut()) {
+                    (Field::Ctx, Some(c), _) => c.push_str(&content),
+                    (Field::Id, _, Some(e)) => e.id.push_str(&content),
+                    _ => {}
                 }
-            };
-            (
-                line[keyword_end..].trim_start().strip_prefix('"'),
-                Some(begins),
-            )
-        };
-        let Some(q) = quoted.filter(|q| closed(q)) else {
-            return Err(SourceError::new(
-                file,
-                n,
-                format!(
+            }
+            _ => {
+                return Err(SourceError::new(
+                    file,
+                    n,
+                    format!(
                     "a PO string must be one line in double quotes (escape \" as \\\"): `{line}`"
                 ),
-            ));
-        };
-        // the field the string goes to (`None`: a string polib does not read, checked all the same)
-        let into = match begins {
-            Some(Some(f)) => {
-                field = f;
-                if f == Field::Id {
-                    msg.line = n;
-                }
-                Some(f)
+                ))
             }
-            Some(None) => None,
-            None => Some(field).filter(|&f| f != Field::None),
-        };
-        let mut unkept = String::new();
-        let onto = into.and_then(|f| msg.field(f)).unwrap_or(&mut unkept);
-        unescape_onto(&q[..q.len() - 1], onto).map_err(|c| {
-            SourceError::new(
-                file,
-                n,
-                format!("unknown escape `\\{c}` in a PO string (use \\n, \\t, \\r, \\\" or \\\\): `{line}`"),
-            )
-        })?;
-        if into.is_some() {
-            started = true;
         }
     }
-    if started {
-        if let Err(e) = save(&mut msg) {
-            polib_error.get_or_insert(e);
-        }
-    }
-    polib_error.map_or(Ok(()), Err)
-}
-
-/// Puts `entry` in for `id`: in place of an earlier one (keeping its place), else last.
-fn put(by_id: &mut HashMap<String, Entry>, id: &str, mut entry: Entry) {
-    match by_id.get_mut(id) {
-        Some(earlier) => {
-            entry.order = earlier.order;
-            *earlier = entry;
-        }
-        None => {
-            entry.order = by_id.len();
-            by_id.insert(id.to_string(), entry);
-        }
-    }
+    entries.extend(entry);
+    Ok(entries)
 }
 
 fn hash_of(comments: &str) -> Option<String> {
@@ -411,27 +277,53 @@ impl Catalog {
     /// Adds the entries of a PO file's text (later files override earlier ones). `file` names
     /// it in errors.
     pub fn add_po(&mut self, text: &str, file: &Path) -> Result<()> {
-        // Of two entries with the same context and id, the later one counts, in the place of
-        // the first (as in polib). (A context's name is copied once, not once per message.)
-        let entries = &mut self.entries;
-        read_po(text, file, |m| {
-            let entry = Entry {
-                msgstr: m.msgstr.clone(),
-                fuzzy: m.fuzzy(),
-                hash: hash_of(&m.extracted),
-                line: m.line,
-                status: OnceLock::new(),
-                order: 0,
-            };
-            match entries.get_mut(m.ctx.as_str()) {
-                Some(by_id) => put(by_id, &m.id, entry),
-                None => {
-                    let mut by_id = HashMap::new();
-                    put(&mut by_id, &m.id, entry);
-                    entries.insert(m.ctx.clone(), by_id);
-                }
+        let at = validate(text, file)?;
+        // of two entries with the same context and id, the later one counts (as in polib)
+        let lines: HashMap<(&str, &str), usize> = (at.iter())
+            .map(|e| ((e.ctx.as_str(), e.id.as_str()), e.line))
+            .collect();
+        // polib needs the header entry; a hand-written file may have none.
+        let has_header = text
+            .lines()
+            .find(|l| l.starts_with("msgid"))
+            .is_some_and(|l| l.trim_end() == "msgid \"\"");
+        let owned;
+        let text = if has_header {
+            text
+        } else {
+            owned = format!(
+                "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n{text}"
+            );
+            &owned
+        };
+        let po = polib::po_file::parse_from_reader(text.as_bytes())
+            .map_err(|e| SourceError::new(file, 0, e.to_string()))?;
+        for m in po.messages() {
+            if m.is_plural() || m.msgid().is_empty() {
+                continue;
             }
-        })?;
+            let (ctx, id) = (m.msgctxt().unwrap_or(""), m.msgid());
+            let entry = Entry {
+                msgstr: m.msgstr().unwrap_or("").to_string(),
+                fuzzy: m.is_fuzzy(),
+                hash: hash_of(m.extracted_comments()),
+                line: lines.get(&(ctx, id)).copied().unwrap_or(0),
+                status: OnceLock::new(),
+            };
+            // (a context's name is copied once, not once per message of it)
+            if !self.entries.contains_key(ctx) {
+                self.entries.insert(ctx.to_string(), HashMap::new());
+                self.by_ctx.insert(ctx.to_string(), Vec::new());
+            }
+            let (Some(by_id), Some(ids)) = (self.entries.get_mut(ctx), self.by_ctx.get_mut(ctx))
+            else {
+                continue;
+            };
+            if !by_id.contains_key(id) {
+                ids.push(id.to_string());
+            }
+            by_id.insert(id.to_string(), entry);
+        }
         Ok(())
     }
 
@@ -479,17 +371,17 @@ impl Catalog {
         }
         // Orphaned translated entries per context, in file order.
         let mut orphans: HashMap<&str, std::collections::VecDeque<&str>> = HashMap::new();
-        for (ctx, by_id) in &self.entries {
+        for (ctx, ids) in &self.by_ctx {
             let Some(cur) = current.get(ctx.as_str()) else {
                 continue;
             };
-            let mut gone: Vec<(usize, &str)> = (by_id.iter())
-                .filter(|(id, e)| !e.msgstr.trim().is_empty() && !cur.contains(id.as_str()))
-                .map(|(id, e)| (e.order, id.as_str()))
-                .collect();
-            if !gone.is_empty() {
-                gone.sort_unstable();
-                orphans.insert(ctx, gone.into_iter().map(|(_, id)| id).collect());
+            for id in ids {
+                let translated = self
+                    .entry(ctx, id)
+                    .is_some_and(|e| !e.msgstr.trim().is_empty());
+                if translated && !cur.contains(id.as_str()) {
+                    orphans.entry(ctx).or_default().push_back(id);
+                }
             }
         }
         messages
@@ -509,8 +401,6 @@ impl Catalog {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
 
     #[test]
@@ -545,80 +435,6 @@ mod tests {
         );
         assert_eq!(c.entry("a.md", "Two \"lines\"").map(|e| e.line), Some(13));
         assert_eq!(c.entry("", "No context").map(|e| e.line), Some(17));
-    }
-
-    /// Each context's (id, translation, fuzzy, hash) in file order, as polib reads `text`.
-    fn as_polib_reads(text: &str) -> BTreeMap<String, Vec<(String, String, bool, Option<String>)>> {
-        let po = polib::po_file::parse_from_reader(text.as_bytes()).unwrap();
-        let mut out: BTreeMap<String, Vec<_>> = BTreeMap::new();
-        for m in po.messages() {
-            if m.is_plural() || m.msgid().is_empty() {
-                continue;
-            }
-            out.entry(m.msgctxt().unwrap_or("").to_string())
-                .or_default()
-                .push((
-                    m.msgid().to_string(),
-                    m.msgstr().unwrap_or("").to_string(),
-                    m.is_fuzzy(),
-                    hash_of(m.extracted_comments()),
-                ));
-        }
-        out
-    }
-
-    /// The same, as the catalog read it.
-    fn as_read(c: &Catalog) -> BTreeMap<String, Vec<(String, String, bool, Option<String>)>> {
-        (c.entries.iter())
-            .map(|(ctx, by_id)| {
-                let mut v: Vec<(usize, (String, String, bool, Option<String>))> = (by_id.iter())
-                    .map(|(id, e)| {
-                        let e = e.clone();
-                        (e.order, (id.clone(), e.msgstr, e.fuzzy, e.hash))
-                    })
-                    .collect();
-                v.sort_by_key(|x| x.0);
-                (ctx.clone(), v.into_iter().map(|x| x.1).collect())
-            })
-            .collect()
-    }
-
-    #[test]
-    fn reads_every_message_as_polib_does() {
-        let odd = "#. source-hash: 0123abcd\n#: a.md:1\nmsgctxt \"a.md\"\nmsgid \"One\"\nmsgstr \"Eins\"\n\n\
-            #, c-format\n#, fuzzy\nmsgctxt \"a.md\"\nmsgid \"Flags on two lines\"\nmsgstr \"x\"\n\n\
-            #, fuzzy, c-format\nmsgid \"Fuzzy\"\nmsgstr \"Unscharf\"\n\n\
-            # a translator's note\nmsgctxt \"a.md\"\nmsgid \"One\"\nmsgstr \"Eins, sp\u{e4}ter\"\n\n\
-            msgid \"Two \"\n\"lines \\\"q\\\" \\\\ \\t\"\nmsgstr \"Zwei\"\n#\nmsgid \"No blank line before\"\nmsgstr \"Kein\"\n\n\
-            msgid \"apple\"\nmsgid_plural \"apples\"\nmsgstr[0] \"Apfel\"\nmsgstr[1] \"\u{c4}pfel\"\n\n\
-            #~ msgid \"Obsolete\"\n#~ msgstr \"Alt\"\n\n\
-            msgid \"Untranslated\"\nmsgstr \"\"\n\nmsgctxt \"b.md\"\nmsgid \"Last\"\nmsgstr \"Letzt\"\r\n";
-        let header = "msgid \"\"\nmsgstr \"\"\n\"Language: de\\n\"\n\n";
-        let theme_de = std::fs::read_to_string("themes/default/i18n/de.po").unwrap();
-        for (text, as_polib) in [
-            (format!("{header}{odd}"), format!("{header}{odd}")),
-            // without a header polib is given one
-            (
-                odd.to_string(),
-                format!(
-                    "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n{odd}"
-                ),
-            ),
-            (theme_de.clone(), theme_de),
-        ] {
-            let mut c = Catalog::empty("de");
-            c.add_po(&text, Path::new("de.po")).unwrap();
-            let want = as_polib_reads(&as_polib);
-            assert!(want.values().map(Vec::len).sum::<usize>() > 4);
-            assert_eq!(as_read(&c), want);
-        }
-        // a header without a translation is refused, as polib refuses it
-        let bare = "msgid \"\"\nmsgstr \"\"\n\nmsgid \"a\"\nmsgstr \"b\"\n";
-        assert!(polib::po_file::parse_from_reader(bare.as_bytes()).is_err());
-        let err = Catalog::empty("de")
-            .add_po(bare, Path::new("de.po"))
-            .unwrap_err();
-        assert!(err.to_string().contains("Metadata"), "{err:#}");
     }
 
     #[test]
