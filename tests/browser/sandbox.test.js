@@ -645,7 +645,7 @@ test('a passed test gives a printable certificate whose check code the trainer v
   assert.match(code, /^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
   const date = /on (\d{4}-\d{2}-\d{2})/.exec(await cert.textContent())[1];
   assert.ok(await cert.getByRole('button', { name: 'Print' }).isVisible());
-  // printed, the certificate is all there is (static/sandbox/sandbox-print.css, which sandbox.js links)
+  // printed, the certificate is all there is (static/sandbox/sandbox-print.css)
   await u.page.emulateMedia({ media: 'print' });
   await u.page.waitForFunction(() => getComputedStyle(document.querySelector('h1')).visibility === 'hidden', null, TIMEOUT);
   assert.equal(await cert.evaluate((c) => getComputedStyle(c).visibility), 'visible');

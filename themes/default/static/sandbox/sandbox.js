@@ -562,20 +562,6 @@
 	}
 
 	w.ErnSandbox = { createSandbox: createSandbox };
-	var d = w.document, data = d && d.getElementById('sbx-data'), rootEl = d && d.querySelector('[data-s-root]'), me = d && d.currentScript;
+	var d = w.document, data = d && d.getElementById('sbx-data'), rootEl = d && d.querySelector('[data-s-root]');
 	if (data && rootEl && F) w.ernSandbox = createSandbox(rootEl, JSON.parse(data.textContent));
-	// the certificate's print rules (a file: they use `:has()`, which the Nu checker's CSS validator
-	// does not know) sit next to this script and are linked from here, not from the page's head:
-	// only a certificate, which needs this script, prints differently, and a request in the head,
-	// even a media="print" one, is one more request before the first paint in Lighthouse's model;
-	// in a task of its own (starting a request costs the page a few milliseconds)
-	if (rootEl && me && me.src) {
-		w.setTimeout(() => {
-			var print = d.createElement('link');
-			print.rel = 'stylesheet';
-			print.media = 'print';
-			print.href = me.src.slice(0, me.src.lastIndexOf('/') + 1) + 'sandbox-print.css';
-			d.head.appendChild(print);
-		}, 0);
-	}
 })(window);
