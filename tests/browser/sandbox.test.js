@@ -677,6 +677,8 @@ test('Trainer panel: screen names by site in flow order; the clock is visible an
   assert.equal(await clock.textContent(), '2026-11-22 09:00');
   await u.page.clock.install();
   await u.page.reload();
+  // the page requests its scripts after its first paint (which can come after the load event)
+  await u.page.waitForFunction(() => !!window.ernSandbox, null, { polling: 50, timeout: 5000 });
   await u.page.clock.runFor(61_000);
   await u.page.locator('.sbx-clock').getByText('2026-11-22 09:01').waitFor();
   const panel = await u.trainer();
@@ -734,6 +736,9 @@ function shippedBytes(out, f) {
   for (const m of html.matchAll(/<(?:link[^>]+href|script[^>]+src)="([^"]+\.(?:css|js))"/g)) {
     total += fs.statSync(path.join(out, path.dirname(f), m[1])).size;
   }
+  // the practice page's own scripts, which it requests after its first paint
+  const own = /data-s-scripts="([^"]+)"/.exec(html);
+  for (const src of own ? own[1].split(', ') : []) total += fs.statSync(path.join(out, path.dirname(f), src)).size;
   return total;
 }
 
@@ -1035,6 +1040,42 @@ test('works when opened from disk (file://), with no request at all', async () =
   assert.deepEqual(errors, []);
   assert.deepEqual(guard.external.filter((r) => !r.url.startsWith('file:')), [], guard.report());
   await page.close();
+});
+
+// Lighthouse puts every file requested before the largest paint on that paint's path: the
+// lead paragraph paints with the HTML, and the page's files (scripts, stylesheets) are
+// requested only after it (phone-sized window, as Lighthouse's; a browser of its own: nothing
+// cached, no request routed).
+test('the largest content paints with the HTML, before the page requests any file', async () => {
+  const { server } = await site('bundled');
+  const fresh = await lib.launchBrowser({ viewport: { width: 412, height: 823 } });
+  for (const guide of ['ern-rnd', 'paedcan-cpms2']) {
+    const page = await fresh.context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}${guide}/sandbox/index.html`);
+    await page.waitForFunction(() => /^#\/[a-z0-9-]+/.test(location.hash), null, TIMEOUT);
+    const r = await page.evaluate(() => new Promise((done) => {
+      new PerformanceObserver((l) => {
+        done({
+          lcp: l.getEntries().map((e) => ({ t: e.startTime, el: e.element ? e.element.className : '' })),
+          files: performance.getEntriesByType('resource').map((e) => ({ url: e.name.replace(/^.*\/static\//, 'static/'), t: e.startTime })),
+        });
+      }).observe({ type: 'largest-contentful-paint', buffered: true });
+    }));
+    const last = r.lcp[r.lcp.length - 1];
+    assert.equal(last.el, 'sbx-lead', `${guide}: the largest content is the lead paragraph: ${JSON.stringify(r.lcp)}`);
+    // (the tab's icon is the browser's request, whenever it likes)
+    const early = r.files.filter((f) => f.t < last.t && f.url !== 'static/favicon.svg');
+    assert.deepEqual(early, [], `${guide}: requested before the largest paint at ${last.t} ms`);
+    for (const f of ['static/sandbox/flow.js', 'static/sandbox/sandbox.js', 'static/search-lazy.js']) {
+      assert.ok(r.files.some((x) => x.url === f), `${guide}: ${f} loaded: ${JSON.stringify(r.files)}`);
+    }
+    assert.deepEqual(errors, []);
+    assert.deepEqual(r.files.filter((f) => !f.url.startsWith('static/')), [], `${guide}: nothing else requested`);
+    await page.close();
+  }
+  await fresh.close();
 });
 
 // ---------------------------------------------------------------- as_of before 30 June 2025

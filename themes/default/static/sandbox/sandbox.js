@@ -196,8 +196,13 @@
 			$('[data-s-cert="text"]').textContent = fill(L.cert_text, { name: name, network: (config.network || {}).name || '', system: (cfg.sb.sites || {})[cfg.system === 'cpms2' ? 'cpms2' : 'cpms'] || '',
 				date: t.date, completed: t.completed, total: t.total });
 			$('[data-s-cert="code"]').textContent = F.certCode(name, t.date, t.completed + '/' + t.total, session);
-			box.hidden = false;
+			showCert(box, true);
 			$('#sbx-cert-h').focus();
+		}
+		// printed, a shown certificate is all there is (sandbox.css: .sbx-cert-only)
+		function showCert(box, on) {
+			hide(box, !on);
+			if (doc.body.classList.contains('sbx-cert-only') !== on) doc.body.classList.toggle('sbx-cert-only', on);
 		}
 		function verify() {
 			var g = k => ($('[data-s-verify="' + k + '"]') || {}).value || '', total = F.milestones(state, cfg).length;
@@ -431,7 +436,7 @@
 			});
 			$$('[data-s-mode]').forEach(i => { i.checked = i.value === v.mode; });
 			var cert = $('.sbx-cert'), ses = $('[data-s-cert="session"]');
-			if (cert && !v.test.pass) hide(cert, true);
+			if (cert && !v.test.pass) showCert(cert, false);
 			if (ses && !ses.value && state.session) ses.value = state.session;
 			var sc = $('[data-s-scenario]'), g = $('[data-s-guide]'), a = $('[data-s-guide-link]');
 			if (sc && (o.clear || o.initial)) sc.value = v.scenario;
@@ -489,9 +494,15 @@
 			if (flags['test-done'] && pv && !pv.test.done) { var res = $('.sbx-result'); if (res) res.focus(); }
 			if (v.mode !== (pv || {}).mode && pv) announce(fill(L.mode_now, { mode: (($('[data-s-mode][value="' + v.mode + '"]') || {}).parentNode || {}).textContent + ' ' + ($('#sbx-mode-' + v.mode) || {}).textContent }));
 
-			// route and title
-			route(v.screen, screenChanged && !o.initial && !o.fromHash);
-			doc.title = v.title + ' \u2013 ' + doc.title.split(' \u2013 ').slice(-3).join(' \u2013 ');
+			// route and title; at the start in a task of their own (setting the address costs
+			// Chromium up to some 15 ms), unless the learner has moved on by then
+			var title = v.title + ' \u2013 ' + doc.title.split(' \u2013 ').slice(-3).join(' \u2013 '), now = state;
+			var address = () => {
+				route(v.screen, screenChanged && !o.initial && !o.fromHash);
+				doc.title = title;
+			};
+			if (o.initial) later(() => { if (state === now) address(); }, 0);
+			else address();
 		}
 
 		function route(screen, push) {
