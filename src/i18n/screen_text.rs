@@ -244,7 +244,10 @@ impl ScreenText {
                     }
                 }
                 Some(_) => {}
-                None if !closing && tag.contains(" lang=\"en\"") && !VOID.contains(&name) => {
+                None if !closing
+                    && memchr::memmem::find(tag.as_bytes(), b" lang=\"en\"").is_some()
+                    && !VOID.contains(&name) =>
+                {
                     english = Some((name, 1));
                 }
                 None => {}
@@ -289,9 +292,7 @@ impl ScreenText {
     fn mark_text(&self, text: &str, out: &mut String) {
         let mut rest = text;
         // (a byte search: both are ASCII)
-        while let Some((open, close)) = rest
-            .bytes()
-            .position(|b| b == b'"' || b == b'(')
+        while let Some((open, close)) = memchr::memchr2(b'"', b'(', rest.as_bytes())
             .map(|i| (i, if rest.as_bytes()[i] == b'"' { '"' } else { ')' }))
         {
             let Some(len) = rest[open + 1..].find(close) else {
