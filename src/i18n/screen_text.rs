@@ -245,7 +245,7 @@ impl ScreenText {
                 }
                 Some(_) => {}
                 None if !closing
-                    && memchr::memmem::find(tag.as_bytes(), b" lang=\"en\"").is_some()
+                    && LANG_EN.find(tag.as_bytes()).is_some()
                     && !VOID.contains(&name) =>
                 {
                     english = Some((name, 1));
@@ -281,6 +281,10 @@ impl ScreenText {
         (after[text.len()..].starts_with(close) && self.contains(text)).then_some(text)
     }
 }
+
+/// Finds ` lang="en"` in a tag (made once: a search is set up for every tag of every page).
+static LANG_EN: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(" lang=\"en\""));
 
 /// Elements without content.
 const VOID: &[&str] = &[

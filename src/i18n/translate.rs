@@ -20,7 +20,9 @@ pub fn ui<'a>(catalog: &'a Catalog, id: &'a str) -> &'a str {
 /// The template function `t(msgid, name=value, ...)`: the UI string in the catalog's language,
 /// HTML-escaped, `**bold**` as `<strong>`, then each `{name}` replaced by its value (escaped
 /// unless the value is already safe HTML).
-pub fn ui_html(catalog: &Catalog, id: &str, args: &[(&str, minijinja::Value)]) -> String {
+/// This is that HTML before its placeholders are filled ([`fill_placeholders`]): the same for
+/// every call of a string, so the page templates keep it per string.
+pub fn ui_template(catalog: &Catalog, id: &str) -> String {
     let text = ui(catalog, id);
     let escaped = crate::templates::html_escape(text);
     let mut html = String::with_capacity(escaped.len() + 16);
@@ -36,6 +38,12 @@ pub fn ui_html(catalog: &Catalog, id: &str, args: &[(&str, minijinja::Value)]) -
     if open {
         html.push_str("</strong>");
     }
+    html
+}
+
+/// Each `{name}` of `html` (a [`ui_template`]) replaced by its value, escaped unless the value is
+/// already safe HTML.
+pub fn fill_placeholders(mut html: String, args: &[(&str, minijinja::Value)]) -> String {
     for (name, value) in args {
         let rendered = if value.is_safe() {
             value.to_string()
