@@ -199,6 +199,7 @@ def run_size(pages: int, runs: int, mdbook_runs: int, tools: list[str], ernguide
             if r >= per_tool_runs[t]:
                 continue
             outs[t] = runs_dir / f"{t}-{r + 1}"
+            os.sync()
             m = measure(build_cmd(t, ernguide, dest / t, outs[t]))
             samples[t].append(m)
             log(f"  run {r + 1} {t:8s} {fmt_s(m.wall):>9s} {fmt_mib(m.rss_kib):>9s}")
@@ -254,7 +255,8 @@ def run_size(pages: int, runs: int, mdbook_runs: int, tools: list[str], ernguide
 
 def run_i18n(size: dict, runs: int, ernguide: Path, work: Path) -> dict:
     """The site of `size` in English, German and Italian (pseudo-translated) with search:
-    full-build wall time and memory, and each language's search index size (issue 14)."""
+    full-build wall time and memory, and each language's search index size (issue 14); Hugo
+    on the same corpus in the same languages, its runs alternating with ernguide's."""
     pages = size["pages"]
     site = work / f"site-{pages}" / "ernguide"
     dest = work / f"site-{pages}-i18n"
@@ -262,14 +264,29 @@ def run_i18n(size: dict, runs: int, ernguide: Path, work: Path) -> dict:
     if not site.is_dir():
         gen.generate(work / f"site-{pages}", pages, REPO, ["ernguide"])
     filled = i18n_bench.prepare(site, dest, ernguide)
+    hugo_site = work / f"site-{pages}" / "hugo"
+    hugo_dest = work / f"site-{pages}-i18n-hugo"
+    translated = None
+    if size["tools"].get("hugo") and hugo_site.is_dir():
+        log(f"  Hugo gets the same corpus in {', '.join(['en'] + i18n_bench.LANGUAGES)}")
+        translated = i18n_bench.prepare_hugo(hugo_site, hugo_dest)
+    sites = {"ernguide": dest, **({"hugo": hugo_dest} if translated is not None else {})}
+    tools = list(sites)
     out_base = dest / "runs"
     rm(out_base)
-    measure(build_cmd("ernguide", ernguide, dest, out_base / "warm-up"))
-    samples = []
+    # As for the English sites: every run into a new folder, nothing deleted until all runs
+    # are done, who goes first alternating; and each timed run starts after `sync`, so that
+    # no run pays for writing back the ~1 GB that the run before it left in the page cache.
+    for t in tools:
+        measure(build_cmd(t, ernguide, sites[t], out_base / f"{t}-warm-up"))
+    samples: dict[str, list[Measurement]] = {t: [] for t in tools}
     for r in range(runs):
-        m = measure(build_cmd("ernguide", ernguide, dest, out_base / f"run-{r + 1}"))
-        samples.append(m)
-        log(f"  run {r + 1} {fmt_s(m.wall):>9s} {fmt_mib(m.rss_kib):>9s}")
+        for t in tools[r % len(tools):] + tools[: r % len(tools)]:
+            os.sync()
+            m = measure(build_cmd(t, ernguide, sites[t], out_base / f"{t}-{r + 1}"))
+            samples[t].append(m)
+            log(f"  run {r + 1} {t:8s} {fmt_s(m.wall):>9s} {fmt_mib(m.rss_kib):>9s}")
+    hugo_html = count_files(out_base / "hugo-1") if "hugo" in sites else 0
     p = subprocess.run(build_cmd("ernguide", ernguide, dest, out_base / "stats"), capture_output=True, text=True)
     stats = i18n_bench.index_stats(p.stderr)
     for lang, st in stats.items():
@@ -283,37 +300,17 @@ def run_i18n(size: dict, runs: int, ernguide: Path, work: Path) -> dict:
             log(f"  query {lang}: median {q['median_ms']:.2f} ms, p95 {q['p95_ms']:.2f} ms, "
                 f"max {q['max_ms']:.2f} ms ({q['queries']} queries; index loaded in {q['load_ms']} ms)")
     rm(out_base)
-    hugo = size["tools"].get("hugo")
-    hugo_i18n = run_hugo_i18n(work / f"site-{pages}" / "hugo", work / f"site-{pages}-i18n-hugo", runs) if hugo else None
-    return {"pages": pages, "sources": size["info"]["sources"], "filled": filled, "runs": len(samples),
-            "wall": med([m.wall for m in samples]), "rss": med([m.rss_kib for m in samples]),
-            "walls": [round(m.wall, 3) for m in samples], "html_files": html, "index": stats,
+    ours, hugo = samples["ernguide"], samples.get("hugo")
+    hugo_i18n = None if not hugo else {
+        "runs": len(hugo), "wall": med([m.wall for m in hugo]), "rss": med([m.rss_kib for m in hugo]),
+        "walls": [round(m.wall, 3) for m in hugo], "html_files": hugo_html, "translated_files": translated}
+    return {"pages": pages, "sources": size["info"]["sources"], "filled": filled, "runs": len(ours),
+            "wall": med([m.wall for m in ours]), "rss": med([m.rss_kib for m in ours]),
+            "walls": [round(m.wall, 3) for m in ours], "html_files": html, "index": stats,
             "queries": queries,
-            "hugo_wall": hugo["wall"] if hugo else None,
+            "hugo_wall": size["tools"]["hugo"]["wall"] if size["tools"].get("hugo") else None,
             "hugo_i18n": hugo_i18n,
             "english_wall": size["tools"]["ernguide"]["wall"]}
-
-
-def run_hugo_i18n(site: Path, dest: Path, runs: int) -> dict | None:
-    """Hugo building the same corpus in the same three languages (same pseudo-translations, as
-    translated content folders): the comparison for issue 14's build-time target."""
-    if not site.is_dir():
-        return None
-    log(f"  Hugo, same corpus in {', '.join(['en'] + i18n_bench.LANGUAGES)}")
-    translated = i18n_bench.prepare_hugo(site, dest)
-    out_base = dest.parent / f"{dest.name}-runs"
-    rm(out_base)
-    measure(build_cmd("hugo", Path(), dest, out_base / "warm-up"))
-    samples = []
-    for r in range(runs):
-        m = measure(build_cmd("hugo", Path(), dest, out_base / f"run-{r + 1}"))
-        samples.append(m)
-        log(f"  hugo run {r + 1} {fmt_s(m.wall):>9s} {fmt_mib(m.rss_kib):>9s}")
-    html = count_files(out_base / "run-1")
-    rm(out_base)
-    return {"runs": len(samples), "wall": med([m.wall for m in samples]),
-            "rss": med([m.rss_kib for m in samples]), "walls": [round(m.wall, 3) for m in samples],
-            "html_files": html, "translated_files": translated}
 
 
 def bundled_portal(ernguide: Path, work: Path, runs: int) -> dict:
@@ -508,7 +505,8 @@ def report(args, machine, versions, loads, sizes, portal, reload, serve=None, i1
     w("Tools run one after another, alternating which goes first, each run into a new output "
       "folder (outputs are deleted only after all runs of a size: on ext4, creating thousands of "
       "files right after deleting thousands is markedly slower, which would charge one tool for "
-      "another's clean-up). Wall time is measured around `/usr/bin/time -v`, peak memory is its "
+      "another's clean-up); each timed run starts after a `sync`, so that none pays for writing back "
+      "the output of the run before it. Wall time is measured around `/usr/bin/time -v`, peak memory is its "
       "maximum resident set size; the tables show medians. One untimed warm-up run per tool "
       "precedes the timed runs (not for mdBook when it gets fewer runs). All three tools use both "
       "cores.\n")
@@ -524,14 +522,14 @@ def report(args, machine, versions, loads, sizes, portal, reload, serve=None, i1
           "catalogs written by `ernguide i18n extract` and filled with pseudo-translations, every unit's words "
           "reversed with markup and placeholders kept, so every page is fully translated), with one search "
           "index per language. Median of "
-          f"{i18n['runs']} full builds: {fmt_s(i18n['wall'])}, peak RSS {fmt_mib(i18n['rss'])} "
+          f"{i18n['runs']} full builds: {fmt_s(i18n['wall'])} (runs: {', '.join(fmt_s(x) for x in i18n['walls'])}), peak RSS {fmt_mib(i18n['rss'])} "
           f"({i18n['html_files']} HTML files; English only: {fmt_s(i18n['english_wall'])}).\n")
         hi = i18n.get("hugo_i18n")
         if hi:
             w(f"Hugo on the same corpus in the same three languages (the same pseudo-translations as translated "
               f"content folders, `content.de/`, `content.it/`, and translated shared fragments; "
-              f"`scripts/bench.d/i18n.py` `prepare_hugo`), no search index: median of {hi['runs']} full builds "
-              f"{fmt_s(hi['wall'])}, peak RSS {fmt_mib(hi['rss'])} ({hi['html_files']} HTML files).\n")
+              f"`scripts/bench.d/i18n.py` `prepare_hugo`), no search index, its runs alternating with ernguide's: "
+              f"median of {hi['runs']} full builds {fmt_s(hi['wall'])} (runs: {', '.join(fmt_s(x) for x in hi['walls'])}), peak RSS {fmt_mib(hi['rss'])} ({hi['html_files']} HTML files).\n")
         w("| Index | Bytes | Indexed words | Bytes per word |")
         w("|---|---:|---:|---:|")
         for lang, st in sorted(i18n["index"].items()):

@@ -5,8 +5,10 @@
 //! theme's templates when exactly one template line has it. Read on the error path only, once
 //! per lint run; nothing is guessed: when neither is certain the caller says line 0.
 
+use std::collections::HashMap;
+use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::content::positions::{data_texts, DataText};
 use crate::content::Library;
@@ -21,6 +23,9 @@ pub(crate) struct Origins<'l> {
     templates: OnceLock<Vec<(PathBuf, String)>>,
     /// The templates' text as readers see it (Jinja and HTML tags blanked, lines kept).
     template_texts: OnceLock<Vec<(PathBuf, String)>>,
+    /// Each language's catalogs with only their translations kept (lines kept), read when
+    /// a page in that language is first looked at.
+    translations: Mutex<HashMap<String, Arc<Vec<(PathBuf, String)>>>>,
 }
 
 impl<'l> Origins<'l> {
@@ -30,6 +35,7 @@ impl<'l> Origins<'l> {
             data: OnceLock::new(),
             templates: OnceLock::new(),
             template_texts: OnceLock::new(),
+            translations: Mutex::new(HashMap::new()),
         }
     }
 
@@ -92,7 +98,7 @@ impl<'l> Origins<'l> {
         let texts = self.template_texts.get_or_init(|| {
             self.templates()
                 .iter()
-                .map(|(file, text)| (file.clone(), shown_text(text)))
+                .map(|(file, text)| (file.clone(), blanked(text, TEMPLATE_MARKUP)))
                 .collect()
         });
         only_line(texts, has_word)
@@ -102,6 +108,19 @@ impl<'l> Origins<'l> {
     /// site's) that `has_word` accepts: a `msgstr` line or a quoted line continuing one (a
     /// translation that a page in `lang` shows); `None` when no line or several lines do.
     pub fn translation(&self, lang: &str, has_word: impl Fn(&str) -> bool) -> Option<Place> {
+        // (a poisoned lock still holds whole entries: each is inserted complete)
+        let mut cache = (self.translations.lock()).unwrap_or_else(|e| e.into_inner());
+        let texts = cache
+            .entry(lang.to_string())
+            .or_insert_with(|| Arc::new(self.read_translations(lang)))
+            .clone();
+        drop(cache);
+        only_line(&texts, has_word)
+    }
+
+    /// `lang`'s catalogs (the theme's `i18n/<lang>.po`, then the site's), each with only its
+    /// translations kept on their lines.
+    fn read_translations(&self, lang: &str) -> Vec<(PathBuf, String)> {
         let rel = format!("{}/{lang}.po", crate::i18n::CATALOG_DIR);
         let theme = crate::theme::Theme::new(&self.lib.site_dir, &self.lib.config.theme);
         let mut texts = Vec::new();
@@ -115,7 +134,7 @@ impl<'l> Origins<'l> {
         if let Ok(text) = std::fs::read_to_string(&site_po) {
             texts.push((site_po, msgstr_lines(&text)));
         }
-        only_line(&texts, has_word)
+        texts
     }
 
     /// Each template of the theme with its Jinja comments blanked out (lines kept).
@@ -146,7 +165,7 @@ impl<'l> Origins<'l> {
                     let (bytes, origin) = theme.get(rel).ok()??;
                     Some((
                         PathBuf::from(origin),
-                        without_comments(&String::from_utf8_lossy(&bytes)),
+                        blanked(&String::from_utf8_lossy(&bytes), JINJA_COMMENTS),
                     ))
                 })
                 .collect()
@@ -184,45 +203,69 @@ fn msgstr_lines(po: &str) -> String {
     out
 }
 
-/// `text` with each Jinja comment (`{# ... #}`) blanked out, its line breaks kept.
-fn without_comments(text: &str) -> String {
-    blank_between(text, "{#", "#}")
-}
+/// Jinja comments: never shown.
+const JINJA_COMMENTS: &[(&str, &str)] = &[("{#", "#}")];
 
-/// `template` (comments blanked already) as readers see it: Jinja's `{{ }}` and `{% %}`,
-/// HTML comments and tags (with their attributes), and `<script>` and `<style>` contents
-/// blanked out, line breaks kept.
-fn shown_text(template: &str) -> String {
-    let mut text = template.to_string();
-    for (open, close) in [
-        ("{{", "}}"),
-        ("{%", "%}"),
-        ("<!--", "-->"),
-        ("<script", "</script>"),
-        ("<style", "</style>"),
-        ("<", ">"),
-    ] {
-        text = blank_between(&text, open, close);
+/// What of a template (comments blanked already) readers never see as written, blanked in
+/// this order: Jinja's `{{ }}` and `{% %}` (an expression shows its value, not its text),
+/// HTML comments, `<script>` and `<style>` contents, tags with their attributes.
+const TEMPLATE_MARKUP: &[(&str, &str)] = &[
+    ("{{", "}}"),
+    ("{%", "%}"),
+    ("<!--", "-->"),
+    ("<script", "</script>"),
+    ("<style", "</style>"),
+    ("<", ">"),
+];
+
+/// What of a built page readers never see as text: HTML comments, `<script>`, `<style>`
+/// and `<template>` contents, tags with their attributes.
+pub(crate) const PAGE_MARKUP: &[(&str, &str)] = &[
+    ("<!--", "-->"),
+    ("<script", "</script>"),
+    ("<style", "</style>"),
+    ("<template", "</template>"),
+    ("<", ">"),
+];
+
+/// Jinja's comments, expressions and statements, as `(open, close)` pairs.
+pub(crate) const JINJA: &[(&str, &str)] = &[("{#", "#}"), ("{{", "}}"), ("{%", "%}")];
+
+/// `text` as readers see it: each span of `pairs` (one pair after the other, see [`spans`])
+/// replaced by a space and the span's line breaks, so every line stays where it was.
+pub(crate) fn blanked(text: &str, pairs: &[(&str, &str)]) -> String {
+    let mut text = text.to_string();
+    for &(open, close) in pairs {
+        let mut out = String::with_capacity(text.len());
+        let mut from = 0;
+        for span in spans(&text, open, close) {
+            out.push_str(&text[from..span.start]);
+            out.push(' ');
+            out.extend(text[span.clone()].chars().filter(|c| *c == '\n'));
+            from = span.end;
+        }
+        out.push_str(&text[from..]);
+        text = out;
     }
     text
 }
 
-/// `text` with every span from `open` to the next `close` (both included; to the end when no
-/// `close` follows) replaced by a space and the span's line breaks.
-fn blank_between(text: &str, open: &str, close: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find(open) {
-        out.push_str(&rest[..i]);
-        let end = rest[i + open.len()..]
+/// The byte ranges of `text` from each `open` to the next `close` (both included; to the
+/// end when no `close` follows), ASCII case ignored (`<SCRIPT` is `<script`).
+pub(crate) fn spans(text: &str, open: &str, close: &str) -> Vec<Range<usize>> {
+    // (ASCII lower case keeps every byte offset)
+    let lower = text.to_ascii_lowercase();
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find(open) {
+        let start = from + i;
+        let end = lower[start + open.len()..]
             .find(close)
-            .map_or(rest.len(), |e| i + open.len() + e + close.len());
-        out.push(' ');
-        out.extend(rest[i..end].chars().filter(|c| *c == '\n'));
-        rest = &rest[end..];
+            .map_or(text.len(), |e| start + open.len() + e + close.len());
+        found.push(start..end);
+        from = end;
     }
-    out.push_str(rest);
-    out
+    found
 }
 
 /// The words of `text` (as the search index splits them), lower case.
@@ -237,14 +280,14 @@ mod tests {
     #[test]
     fn comments_are_blanked_and_lines_kept() {
         let t = "a {# x\ny #} b\nc {# z #}\n";
-        assert_eq!(without_comments(t), "a  \n b\nc  \n");
+        assert_eq!(blanked(t, JINJA_COMMENTS), "a  \n b\nc  \n");
     }
 
     #[test]
     fn shown_text_keeps_only_what_readers_see_on_its_lines() {
         let t = "<p class=\"todo\">{{ todo }}\n{% if x > 1 %}Todo{% endif %}</p>\n\
                  <script>\nlet todo;\n</script><!-- todo -->done";
-        let shown = shown_text(t);
+        let shown = blanked(t, TEMPLATE_MARKUP);
         assert_eq!(shown.lines().count(), t.lines().count());
         let with: Vec<usize> = shown
             .lines()
@@ -254,6 +297,13 @@ mod tests {
             .collect();
         assert_eq!(with, [1], "{shown:?}");
         assert!(shown.ends_with("done"));
+    }
+
+    #[test]
+    fn spans_ignore_ascii_case_and_run_to_the_end_when_unclosed() {
+        let t = "a<SCRIPT>x</Script>b<script>y";
+        assert_eq!(spans(t, "<script", "</script>"), [1..19, 20..t.len()]);
+        assert_eq!(blanked("é<B>é</b>", PAGE_MARKUP), "é é ");
     }
 
     #[test]

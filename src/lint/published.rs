@@ -5,7 +5,7 @@
 
 use rayon::prelude::*;
 
-use super::origin::{Origins, Place};
+use super::origin::{self, Origins, Place};
 use crate::content::positions::{
     config_line, front_value_lines, network_line, ConfigValue, NetworkValue,
 };
@@ -74,18 +74,9 @@ fn whole_words<'t>(lower: &'t str, w: &'t str) -> impl Iterator<Item = usize> + 
 /// value, not its text).
 fn shown_word_line(markdown: &str, word: &str) -> Option<usize> {
     use pulldown_cmark::{Event, Options, Parser};
-    let mut jinja = Vec::new();
-    for (open, close) in [("{{", "}}"), ("{%", "%}"), ("{#", "#}")] {
-        let mut from = 0;
-        while let Some(i) = markdown[from..].find(open) {
-            let start = from + i;
-            let end = markdown[start..]
-                .find(close)
-                .map_or(markdown.len(), |e| start + e + close.len());
-            jinja.push(start..end);
-            from = end;
-        }
-    }
+    let jinja: Vec<std::ops::Range<usize>> = (origin::JINJA.iter())
+        .flat_map(|&(open, close)| origin::spans(markdown, open, close))
+        .collect();
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -170,35 +161,7 @@ fn word_line(origins: &Origins, p: &PageInfo, word: &str, shown: &str) -> Place 
 /// The text a reader sees on an HTML page: the text outside tags, without `<script>`,
 /// `<style>` and `<template>` contents and without attributes.
 fn visible_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len() / 2);
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        out.push_str(&rest[..lt]);
-        out.push(' ');
-        let tag = &rest[lt..];
-        let lower_start: String = tag
-            .chars()
-            .take(10)
-            .collect::<String>()
-            .to_ascii_lowercase();
-        let skip_to = ["script", "style", "template"]
-            .iter()
-            .find(|t| lower_start.starts_with(&format!("<{t}")))
-            .map(|t| format!("</{t}"));
-        rest = match skip_to {
-            Some(end) => match tag.to_ascii_lowercase().find(&end) {
-                Some(e) => &tag[e..],
-                None => "",
-            },
-            None => tag,
-        };
-        rest = match rest.find('>') {
-            Some(gt) => &rest[gt + 1..],
-            None => "",
-        };
-    }
-    out.push_str(rest);
-    out
+    origin::blanked(html, origin::PAGE_MARKUP)
 }
 
 /// Placeholder contacts in the contact data: network helpdesks and the site's contacts.
