@@ -1,6 +1,13 @@
-//! Reading the HTML the generator wrote: its ids and links (for the link lint).
+//! Reading the HTML the generator wrote: its ids and links (for the link lint), and what a page
+//! has.
 
 use std::borrow::Cow;
+
+/// Whether `html` (a whole page) has `text`: memchr's SIMD search, several times faster than
+/// std's on pages of tens of kilobytes, and each page of a build is searched several times.
+pub(crate) fn contains(html: &str, text: &str) -> bool {
+    memchr::memmem::find(html.as_bytes(), text.as_bytes()).is_some()
+}
 
 /// A page's `id` values and its links (every `href`, then every `src`, in document order).
 pub(crate) struct PageAttrs<'a> {

@@ -8,9 +8,10 @@
 
 use std::path::PathBuf;
 
+use crate::config::SiteConfig;
 use crate::content::Library;
 use crate::error::{Context, Result, SourceError};
-use crate::i18n::site::LanguageSet;
+use crate::i18n::site::{Catalogs, LanguageSet};
 use crate::images::{self, Encode, ImageStats};
 use crate::lint;
 use crate::markdown;
@@ -84,6 +85,19 @@ pub(crate) fn load(site_dir: &std::path::Path) -> Result<Library> {
 /// Step `languages`: the site's languages (catalogs read, the library translated).
 pub(crate) fn languages(lib: &Library) -> Result<LanguageSet> {
     step("languages", || LanguageSet::load(lib))
+}
+
+/// Steps `load` and `languages` of `build`: each language's catalog is read while the library
+/// loads (the catalogs need only `site.toml`), then the library is translated.
+fn load_and_languages(site_dir: &std::path::Path) -> Result<(Library, Catalogs)> {
+    step("load (and the catalogs)", || {
+        let (config, config_text) = SiteConfig::load(site_dir)?;
+        let (lib, catalogs) = rayon::join(
+            || Library::load_with_config(site_dir, config.clone(), config_text),
+            || Catalogs::read(site_dir, &config),
+        );
+        Ok((lib?, catalogs))
+    })
 }
 
 /// Step `render`: the selected pages, in memory (`serve` keeps each step's part of the slides
@@ -230,9 +244,9 @@ fn search_lint_write(
 
 /// Builds the site at `opts.site_dir` into `opts.out_dir`.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
-    let mut lib = load(&opts.site_dir)?;
+    let (mut lib, catalogs) = load_and_languages(&opts.site_dir)?;
     lib.allow_missing_screenshots = opts.allow_missing_screenshots;
-    let langs = languages(&lib)?;
+    let langs = step("languages", || LanguageSet::with_catalogs(&lib, catalogs))?;
     let (mut built, images) = assemble(&lib, &langs, &Selection::All, Encode::Full, None)?;
     let warnings = search_lint_write(&lib, &mut built, &opts.out_dir)?;
     let report = BuildReport {

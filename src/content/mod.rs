@@ -55,6 +55,16 @@ impl Library {
     /// Loads and validates the whole site.
     pub(crate) fn load(site_dir: &Path) -> Result<Library> {
         let (config, config_text) = SiteConfig::load(site_dir)?;
+        Library::load_with_config(site_dir, config, config_text)
+    }
+
+    /// Loads and validates the rest of the site, whose `site.toml` (`config`, read from
+    /// `config_text`) was read already.
+    pub(crate) fn load_with_config(
+        site_dir: &Path,
+        config: SiteConfig,
+        config_text: String,
+    ) -> Result<Library> {
         let content = site_dir.join("content");
         let mut data = Data::load(&content.join("data"))?;
         if data.sandbox_file.is_none() {

@@ -6,10 +6,13 @@
 //! Every entry written by `ernguide i18n extract` carries `#. source-hash: <hex>`, a hash of
 //! its context and English text: an entry whose hash no longer matches is stale.
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt::Write;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
+use polib::message::{MessageMutView, MessageView};
 use sha2::{Digest, Sha256};
 
 use super::units::placeholders;
@@ -33,7 +36,11 @@ pub fn source_hash(ctx: &str, id: &str) -> String {
     h.update([0u8]);
     h.update(id.as_bytes());
     let digest = h.finalize();
-    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+    let mut hex = String::with_capacity(16);
+    for b in &digest[..8] {
+        let _ = write!(hex, "{b:02x}");
+    }
+    hex
 }
 
 /// A translation read from a PO file.
@@ -65,10 +72,17 @@ pub enum Status {
 /// The translations of one language (theme UI catalog merged under the site's).
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
-    /// Entries by context, then by English text (looked up without copying either).
-    entries: HashMap<String, HashMap<String, Entry>>,
-    /// Entries by context, in file order (to pair stale translations with changed units).
-    by_ctx: BTreeMap<String, Vec<String>>,
+    /// Entries by context (looked up without copying it).
+    entries: HashMap<String, ContextEntries>,
+}
+
+/// The entries of one context.
+#[derive(Debug, Clone, Default)]
+struct ContextEntries {
+    /// By English text (looked up without copying it).
+    by_id: HashMap<Arc<str>, Entry>,
+    /// The English texts in file order (to pair stale translations with changed units).
+    order: Vec<Arc<str>>,
 }
 
 /// `{name}`-style placeholders of sandbox texts.
@@ -111,11 +125,21 @@ pub fn placeholders_kept(ctx: &str, msgid: &str, msgstr: &str) -> bool {
     true
 }
 
-/// Where an entry of a PO file is: its `msgid`'s line, its context and its id.
-struct EntryAt {
+/// Where an entry of a PO file is: its `msgid`'s line, its context and its id (borrowed from
+/// the file's text unless unescaped or on several lines).
+struct EntryAt<'a> {
     line: usize,
-    ctx: String,
-    id: String,
+    ctx: Cow<'a, str>,
+    id: Cow<'a, str>,
+}
+
+/// Appends `piece` to a string read from a PO file (without copying a string of one piece).
+fn push_piece<'a>(to: &mut Cow<'a, str>, piece: Cow<'a, str>) {
+    if to.is_empty() {
+        *to = piece;
+    } else {
+        to.to_mut().push_str(&piece);
+    }
 }
 
 /// Which string a quoted continuation line belongs to.
@@ -128,7 +152,10 @@ enum Field {
 
 /// A PO string's content without its quotes, unescaped (as polib does); an unknown escape is
 /// returned as the error.
-fn unescape(quoted: &str) -> std::result::Result<String, char> {
+fn unescape(quoted: &str) -> std::result::Result<Cow<'_, str>, char> {
+    if !quoted.contains('\\') {
+        return Ok(Cow::Borrowed(quoted));
+    }
     let mut out = String::with_capacity(quoted.len());
     let mut chars = quoted.chars();
     while let Some(c) = chars.next() {
@@ -145,17 +172,17 @@ fn unescape(quoted: &str) -> std::result::Result<String, char> {
             None => out.push('\\'),
         }
     }
-    Ok(out)
+    Ok(Cow::Owned(out))
 }
 
 /// Checks the PO syntax line by line (polib panics on some malformed lines and gives no line
 /// numbers); returns where each entry is (header excluded), read from the text itself: polib
 /// keeps one message of two with the same context and id, so its order is not the file's.
-fn validate(text: &str, file: &Path) -> Result<Vec<EntryAt>, SourceError> {
+fn validate<'a>(text: &'a str, file: &Path) -> Result<Vec<EntryAt<'a>>, SourceError> {
     let mut entries = Vec::new();
     let mut header_seen = false;
-    let mut ctx: Option<String> = None;
-    let mut entry: Option<EntryAt> = None;
+    let mut ctx: Option<Cow<'a, str>> = None;
+    let mut entry: Option<EntryAt<'a>> = None;
     let mut field = Field::Other;
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim_end_matches('\r');
@@ -180,7 +207,7 @@ fn validate(text: &str, file: &Path) -> Result<Vec<EntryAt>, SourceError> {
             field = Field::Other;
             if keyword == "msgctxt" {
                 entries.extend(entry.take());
-                ctx = Some(String::new());
+                ctx = Some(Cow::Borrowed(""));
                 field = Field::Ctx;
             } else if keyword == "msgid" {
                 // the first `msgid ""` is the header; without one this is already an entry
@@ -191,7 +218,7 @@ fn validate(text: &str, file: &Path) -> Result<Vec<EntryAt>, SourceError> {
                     entry = Some(EntryAt {
                         line: n,
                         ctx,
-                        id: String::new(),
+                        id: Cow::Borrowed(""),
                     });
                     field = Field::Id;
                 }
@@ -201,15 +228,15 @@ fn validate(text: &str, file: &Path) -> Result<Vec<EntryAt>, SourceError> {
             line[keyword_end..].trim_start().strip_prefix('"')
         };
         let ok = quoted.is_some_and(|q| {
-            // Ends with an unescaped quote.
+            // Ends with an unescaped quote (both ASCII: bytes of UTF-8 text can be compared).
             let mut escaped = false;
             let mut closed_at = None;
-            for (j, c) in q.char_indices() {
+            for (j, c) in q.bytes().enumerate() {
                 if escaped {
                     escaped = false;
-                } else if c == '\\' {
+                } else if c == b'\\' {
                     escaped = true;
-                } else if c == '"' {
+                } else if c == b'"' {
                     closed_at = Some(j);
                     break;
                 }
@@ -226,8 +253,8 @@ fn validate(text: &str, file: &Path) -> Result<Vec<EntryAt>, SourceError> {
                     )
                 })?;
                 match (field, ctx.as_mut(), entry.as_mut()) {
-                    (Field::Ctx, Some(c), _) => c.push_str(&content),
-                    (Field::Id, _, Some(e)) => e.id.push_str(&content),
+                    (Field::Ctx, Some(c), _) => push_piece(c, content),
+                    (Field::Id, _, Some(e)) => push_piece(&mut e.id, content),
                     _ => {}
                 }
             }
@@ -244,6 +271,39 @@ fn validate(text: &str, file: &Path) -> Result<Vec<EntryAt>, SourceError> {
     }
     entries.extend(entry);
     Ok(entries)
+}
+
+/// The line of each message polib read: polib keeps one message of two with the same context
+/// and id (at the first one's place), so its messages are the file's entries in order only
+/// when they are as many and each has its entry's context and id; else by context and id
+/// (the later entry's line, as polib keeps the later one's text).
+enum EntryLines<'e, 'a> {
+    InOrder(&'e [EntryAt<'a>]),
+    ByKey(HashMap<(&'e str, &'e str), usize>),
+}
+
+impl<'e, 'a> EntryLines<'e, 'a> {
+    fn new(at: &'e [EntryAt<'a>], po: &polib::catalog::Catalog) -> Self {
+        let mut messages = 0;
+        let in_order = po.messages().enumerate().all(|(i, m)| {
+            messages += 1;
+            at.get(i)
+                .is_some_and(|e| e.ctx == m.msgctxt().unwrap_or("") && e.id == m.msgid())
+        });
+        if in_order && messages == at.len() {
+            EntryLines::InOrder(at)
+        } else {
+            EntryLines::ByKey(at.iter().map(|e| ((&*e.ctx, &*e.id), e.line)).collect())
+        }
+    }
+
+    /// The line of message `i` of polib's, (`ctx`, `id`); 0 if unknown.
+    fn line(&self, i: usize, ctx: &str, id: &str) -> usize {
+        match self {
+            EntryLines::InOrder(at) => at.get(i).map_or(0, |e| e.line),
+            EntryLines::ByKey(lines) => lines.get(&(ctx, id)).copied().unwrap_or(0),
+        }
+    }
 }
 
 fn hash_of(comments: &str) -> Option<String> {
@@ -278,10 +338,6 @@ impl Catalog {
     /// it in errors.
     pub fn add_po(&mut self, text: &str, file: &Path) -> Result<()> {
         let at = validate(text, file)?;
-        // of two entries with the same context and id, the later one counts (as in polib)
-        let lines: HashMap<(&str, &str), usize> = (at.iter())
-            .map(|e| ((e.ctx.as_str(), e.id.as_str()), e.line))
-            .collect();
         // polib needs the header entry; a hand-written file may have none.
         let has_header = text
             .lines()
@@ -296,33 +352,47 @@ impl Catalog {
             );
             &owned
         };
-        let po = polib::po_file::parse_from_reader(text.as_bytes())
+        let mut po = polib::po_file::parse_from_reader(text.as_bytes())
             .map_err(|e| SourceError::new(file, 0, e.to_string()))?;
-        for m in po.messages() {
+        let lines = EntryLines::new(&at, &po);
+        // The messages come grouped by context: the current context's entries are taken out
+        // of the map while its messages are added.
+        let mut current: Option<(String, ContextEntries)> = None;
+        for (i, mut m) in po.messages_mut().enumerate() {
             if m.is_plural() || m.msgid().is_empty() {
                 continue;
             }
+            let msgstr = m.msgstr_mut().map(std::mem::take).unwrap_or_default();
             let (ctx, id) = (m.msgctxt().unwrap_or(""), m.msgid());
             let entry = Entry {
-                msgstr: m.msgstr().unwrap_or("").to_string(),
+                msgstr,
                 fuzzy: m.is_fuzzy(),
                 hash: hash_of(m.extracted_comments()),
-                line: lines.get(&(ctx, id)).copied().unwrap_or(0),
+                line: lines.line(i, ctx, id),
                 status: OnceLock::new(),
             };
-            // (a context's name is copied once, not once per message of it)
-            if !self.entries.contains_key(ctx) {
-                self.entries.insert(ctx.to_string(), HashMap::new());
-                self.by_ctx.insert(ctx.to_string(), Vec::new());
+            if current.as_ref().is_none_or(|(c, _)| c != ctx) {
+                if let Some((c, entries)) = current.take() {
+                    self.entries.insert(c, entries);
+                }
+                let entries = self.entries.remove(ctx).unwrap_or_default();
+                current = Some((ctx.to_string(), entries));
             }
-            let (Some(by_id), Some(ids)) = (self.entries.get_mut(ctx), self.by_ctx.get_mut(ctx))
-            else {
+            let Some((_, entries)) = current.as_mut() else {
                 continue;
             };
-            if !by_id.contains_key(id) {
-                ids.push(id.to_string());
+            match entries.by_id.get_mut(id) {
+                // of two entries with the same context and id, the later one counts (as in polib)
+                Some(e) => *e = entry,
+                None => {
+                    let id: Arc<str> = Arc::from(id);
+                    entries.order.push(id.clone());
+                    entries.by_id.insert(id, entry);
+                }
             }
-            by_id.insert(id.to_string(), entry);
+        }
+        if let Some((c, entries)) = current {
+            self.entries.insert(c, entries);
         }
         Ok(())
     }
@@ -335,11 +405,11 @@ impl Catalog {
     }
 
     pub fn len(&self) -> usize {
-        self.entries.values().map(HashMap::len).sum()
+        self.entries.values().map(|c| c.by_id.len()).sum()
     }
 
     pub fn entry(&self, ctx: &str, id: &str) -> Option<&Entry> {
-        self.entries.get(ctx).and_then(|by_id| by_id.get(id))
+        self.entries.get(ctx).and_then(|c| c.by_id.get(id))
     }
 
     /// The status of one message, ignoring earlier-text pairing (see [`Catalog::statuses`]).
@@ -371,15 +441,14 @@ impl Catalog {
         }
         // Orphaned translated entries per context, in file order.
         let mut orphans: HashMap<&str, std::collections::VecDeque<&str>> = HashMap::new();
-        for (ctx, ids) in &self.by_ctx {
+        for (ctx, entries) in &self.entries {
             let Some(cur) = current.get(ctx.as_str()) else {
                 continue;
             };
-            for id in ids {
-                let translated = self
-                    .entry(ctx, id)
-                    .is_some_and(|e| !e.msgstr.trim().is_empty());
-                if translated && !cur.contains(id.as_str()) {
+            for id in &entries.order {
+                let translated =
+                    (entries.by_id.get(id)).is_some_and(|e| !e.msgstr.trim().is_empty());
+                if translated && !cur.contains(&**id) {
                     orphans.entry(ctx).or_default().push_back(id);
                 }
             }

@@ -32,8 +32,9 @@ pub use catalog::{Catalog, Message, Status};
 pub(crate) use messages::all_messages;
 pub use messages::ui_messages;
 pub use translate::{
-    english_includes, localize_markdown_labels, mark_untranslated, page_share, translate_markdown,
-    translate_sandbox, translate_text, translate_units, ui, ui_html, ENGLISH_INCLUDE_PREFIX,
+    english_includes, fill_placeholders, localize_markdown_labels, mark_untranslated, page_share,
+    translate_markdown, translate_sandbox, translate_text, translate_units, ui, ui_template,
+    ENGLISH_INCLUDE_PREFIX,
 };
 
 use crate::content::Library;

@@ -244,7 +244,10 @@ impl ScreenText {
                     }
                 }
                 Some(_) => {}
-                None if !closing && tag.contains(" lang=\"en\"") && !VOID.contains(&name) => {
+                None if !closing
+                    && LANG_EN.find(tag.as_bytes()).is_some()
+                    && !VOID.contains(&name) =>
+                {
                     english = Some((name, 1));
                 }
                 None => {}
@@ -279,6 +282,10 @@ impl ScreenText {
     }
 }
 
+/// Finds ` lang="en"` in a tag (made once: a search is set up for every tag of every page).
+static LANG_EN: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(" lang=\"en\""));
+
 /// Elements without content.
 const VOID: &[&str] = &[
     "img", "input", "br", "hr", "meta", "link", "source", "wbr", "area",
@@ -289,9 +296,7 @@ impl ScreenText {
     fn mark_text(&self, text: &str, out: &mut String) {
         let mut rest = text;
         // (a byte search: both are ASCII)
-        while let Some((open, close)) = rest
-            .bytes()
-            .position(|b| b == b'"' || b == b'(')
+        while let Some((open, close)) = memchr::memchr2(b'"', b'(', rest.as_bytes())
             .map(|i| (i, if rest.as_bytes()[i] == b'"' { '"' } else { ')' }))
         {
             let Some(len) = rest[open + 1..].find(close) else {

@@ -13,6 +13,7 @@ use super::library::{translate, translate_library, Reuse, Translated};
 use super::pages::{lang_rel, language_links, site_prefix};
 use super::screen_text::ScreenText;
 use super::{load_catalog, own_name, ui, ui_messages, Catalog, Share, UI_CTX};
+use crate::config::SiteConfig;
 use crate::content::Library;
 use crate::error::Result;
 use crate::images::FigureMemo;
@@ -56,25 +57,66 @@ pub(crate) struct LanguageSet {
     pub figures: Arc<FigureMemo>,
 }
 
+/// The catalogs of the site's languages besides the default one, as read (a malformed catalog
+/// is an error naming file and line). They need only the configuration: `build` reads them
+/// while the library loads.
+pub(crate) struct Catalogs(Vec<(String, Result<Catalog>)>);
+
+impl Catalogs {
+    /// Reads each language's catalog on its own thread.
+    pub fn read(site_dir: &Path, config: &SiteConfig) -> Catalogs {
+        let theme = Theme::new(site_dir, &config.theme);
+        let codes: Vec<&String> = (config.languages.iter())
+            .filter(|&code| *code != config.language)
+            .collect();
+        Catalogs(
+            codes
+                .into_par_iter()
+                .map(|code| (code.clone(), load_catalog(site_dir, &theme, code)))
+                .collect(),
+        )
+    }
+
+    /// The catalog of `code`, taken out (`None` if it was not read).
+    fn take(&mut self, code: &str) -> Option<Result<Catalog>> {
+        let at = self.0.iter().position(|(c, _)| c == code)?;
+        Some(self.0.swap_remove(at).1)
+    }
+}
+
 impl LanguageSet {
     /// Loads each language's catalog (a malformed catalog is an error naming file and line)
     /// and translates the library into it.
     pub fn load(lib: &Library) -> Result<LanguageSet> {
+        LanguageSet::with_catalogs(lib, Catalogs::read(&lib.site_dir, &lib.config))
+    }
+
+    /// Translates the library into each language, with the `catalogs` read for `lib`.
+    pub fn with_catalogs(lib: &Library, mut catalogs: Catalogs) -> Result<LanguageSet> {
         let theme = Theme::new(&lib.site_dir, &lib.config.theme);
         let default = lib.config.language.clone();
         let ui_ids = ui_messages(&theme)?;
-        let codes: Vec<&String> = std::iter::once(&default)
+        let codes: Vec<(&String, Option<Result<Catalog>>)> = std::iter::once(&default)
             .chain(lib.config.languages.iter())
+            .map(|code| {
+                (
+                    code,
+                    (*code != default).then(|| catalogs.take(code)).flatten(),
+                )
+            })
             .collect();
-        // Each language's catalog is read and its library translated on its own thread.
+        // Each language's library is translated on its own thread.
         let languages = codes
-            .par_iter()
-            .map(|&code| -> Result<Language> {
+            .into_par_iter()
+            .map(|(code, read)| -> Result<Language> {
                 let is_default = *code == default;
                 let catalog = if is_default {
                     super::Catalog::empty(code)
                 } else {
-                    load_catalog(&lib.site_dir, &theme, code)?
+                    match read {
+                        Some(catalog) => catalog?,
+                        None => load_catalog(&lib.site_dir, &theme, code)?,
+                    }
                 };
                 let ui_share = Share {
                     translated: if is_default {

@@ -10,6 +10,7 @@ use super::messages::sandbox_texts;
 use super::screen_text::{ENGLISH_END, ENGLISH_START};
 use super::units::{self, Rendering, UNTRANSLATED_END, UNTRANSLATED_START};
 use super::{include_names, Catalog, Share, DATA_CTX, SANDBOX_CTX, UI_CTX};
+use crate::html::contains;
 
 /// A UI string in the catalog's language (the English text if untranslated).
 pub fn ui<'a>(catalog: &'a Catalog, id: &'a str) -> &'a str {
@@ -19,7 +20,9 @@ pub fn ui<'a>(catalog: &'a Catalog, id: &'a str) -> &'a str {
 /// The template function `t(msgid, name=value, ...)`: the UI string in the catalog's language,
 /// HTML-escaped, `**bold**` as `<strong>`, then each `{name}` replaced by its value (escaped
 /// unless the value is already safe HTML).
-pub fn ui_html(catalog: &Catalog, id: &str, args: &[(&str, minijinja::Value)]) -> String {
+/// This is that HTML before its placeholders are filled ([`fill_placeholders`]): the same for
+/// every call of a string, so the page templates keep it per string.
+pub fn ui_template(catalog: &Catalog, id: &str) -> String {
     let text = ui(catalog, id);
     let escaped = crate::templates::html_escape(text);
     let mut html = String::with_capacity(escaped.len() + 16);
@@ -35,6 +38,12 @@ pub fn ui_html(catalog: &Catalog, id: &str, args: &[(&str, minijinja::Value)]) -
     if open {
         html.push_str("</strong>");
     }
+    html
+}
+
+/// Each `{name}` of `html` (a [`ui_template`]) replaced by its value, escaped unless the value is
+/// already safe HTML.
+pub fn fill_placeholders(mut html: String, args: &[(&str, minijinja::Value)]) -> String {
     for (name, value) in args {
         let rendered = if value.is_safe() {
             value.to_string()
@@ -56,13 +65,13 @@ pub fn localize_markdown_labels<'h>(html: &'h str, catalog: &Catalog) -> std::bo
     // Replaces only what the page has (most pages have few of these labels; a replace of
     // a missing text still copies the whole page), and copies the page only then.
     let mut put = |from: String, to: String| {
-        if out.contains(&from) {
+        if contains(&out, &from) {
             out = std::borrow::Cow::Owned(out.replace(&from, &to));
         }
     };
     // Each kind of label only on a page that has that kind of element (one search instead of
     // one per label: this ran on every page of every other language).
-    let admonitions = html.contains("<p class=\"admonition-title\">");
+    let admonitions = contains(html, "<p class=\"admonition-title\">");
     for label in ["Note", "Tip", "Important", "Warning", "Caution"] {
         if !admonitions {
             break;
@@ -78,7 +87,7 @@ pub fn localize_markdown_labels<'h>(html: &'h str, catalog: &Catalog) -> std::bo
         );
     }
     let t = ui(catalog, FULL_SIZE);
-    if t != FULL_SIZE && html.contains("<span class=\"eg-vh\"> (") {
+    if t != FULL_SIZE && contains(html, "<span class=\"eg-vh\"> (") {
         let t = crate::templates::html_escape(t);
         put(
             format!("<span class=\"eg-vh\"> ({FULL_SIZE})</span>"),
@@ -289,6 +298,14 @@ pub fn page_share<'f>(
     share
 }
 
+/// Whether `html` has one of the four markers that [`mark_untranslated`] turns into HTML: one
+/// search for their common first two bytes (U+2E20 to U+2E23 are `E2 B8 A0` to `E2 B8 A3`).
+fn has_marker(html: &str) -> bool {
+    let bytes = html.as_bytes();
+    memchr::memmem::find_iter(bytes, b"\xE2\xB8")
+        .any(|i| matches!(bytes.get(i + 2), Some(0xA0..=0xA3)))
+}
+
 /// A front-matter text in the catalog's language (English if untranslated).
 pub fn translate_text<'a>(catalog: &'a Catalog, ctx: &str, text: &'a str) -> &'a str {
     catalog.get(ctx, text).unwrap_or(text)
@@ -308,7 +325,7 @@ pub fn mark_untranslated<'h>(html: &'h str, mark: &str) -> std::borrow::Cow<'h, 
         ENGLISH_START,
         ENGLISH_END,
     ];
-    if !markers.iter().any(|&m| html.contains(m)) {
+    if !has_marker(html) {
         return std::borrow::Cow::Borrowed(html);
     }
     let open = "<span lang=\"en\" class=\"eg-untranslated\">";
@@ -324,7 +341,7 @@ pub fn mark_untranslated<'h>(html: &'h str, mark: &str) -> std::borrow::Cow<'h, 
     let special = |s: &str| {
         let bytes = s.as_bytes();
         let mut from = 0;
-        while let Some(i) = (bytes[from..].iter()).position(|&b| matches!(b, b'<' | b'>' | 0xE2)) {
+        while let Some(i) = memchr::memchr3(b'<', b'>', 0xE2, &bytes[from..]) {
             let at = from + i;
             if bytes[at] != 0xE2 || s[at..].starts_with(markers) {
                 return Some(at);
@@ -383,10 +400,12 @@ mod tests {
             ENGLISH_START,
             ENGLISH_END,
         ] {
-            assert_eq!(m.to_string().as_bytes()[0], 0xE2, "{m:?}");
+            let bytes = m.to_string().into_bytes();
+            assert_eq!(bytes[..2], [0xE2, 0xB8], "{m:?}");
+            assert!((0xA0..=0xA3).contains(&bytes[2]), "{m:?}");
         }
-        // and text with other characters that start with that byte is left alone
-        let html = "<p>a \u{2013} b \u{2019}</p>";
+        // and text with other characters that start with those bytes is left alone
+        let html = "<p>a \u{2013} b \u{2019} \u{2E00} \u{2E24}</p>";
         assert_eq!(mark_untranslated(html, "x"), html);
         let marked = format!("<p>\u{2013}{UNTRANSLATED_START}Hi{UNTRANSLATED_END}</p>");
         assert_eq!(

@@ -40,7 +40,8 @@ const MAX_PIXELS: u64 = 50_000_000;
 
 /// True when rendered page HTML contains a figure (the page needs figure.js).
 pub fn page_has_figures(html: &str) -> bool {
-    html.contains(&format!("<figure class=\"{}\">", html::FIGURE_CLASS))
+    let figure = format!("<figure class=\"{}\">", html::FIGURE_CLASS);
+    crate::html::contains(html, &figure)
 }
 
 /// 64-bit FNV-1a: stable across builds and platforms (std's hashers are not).

@@ -1,7 +1,7 @@
 //! The folders on disk: a new site written beside the output and swapped in, what a stopped
 //! run left removed. Removing thousands of folders is waiting, not work (on ext4 mounted with
 //! `discard`, removing one folder waits about 3 ms while hundreds at once take no longer than
-//! one): it runs on a pool of many threads of its own ([`io_pool`]), not on the rendering
+//! one): it runs on a pool of many threads of its own ([`on_io_threads`]), not on the rendering
 //! threads (one per core).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -14,43 +14,36 @@ use super::claim::{absolute, is_ours_or_empty, OutputRefused};
 use super::{MARKER, MARKER_TEXT};
 use crate::error::{Context, Result};
 
-/// The threads that remove the previous output: far more than cores, since each mostly waits
-/// for the file system.
-fn io_pool() -> Option<&'static rayon::ThreadPool> {
-    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
-    POOL.get_or_init(|| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(64)
-            .thread_name(|i| format!("ernguide-io-{i}"))
-            .build()
-            .ok()
-    })
-    .as_ref()
+/// A pool of threads of its own (`None` if its threads could not be made).
+fn pool(threads: usize, name: &'static str) -> Option<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(move |i| format!("ernguide-{name}-{i}"))
+        .build()
+        .ok()
 }
 
-/// Runs `f` on threads of its own, one per core (on the current pool if they could not be
-/// made): a build writes its pages there while the rendering threads build the search
-/// indexes and check the links.
-pub(super) fn on_write_threads<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
-    let pool = POOL.get_or_init(|| {
-        rayon::ThreadPoolBuilder::new()
-            .thread_name(|i| format!("ernguide-write-{i}"))
-            .build()
-            .ok()
-    });
+/// Runs `f` on `pool` (on the current pool if it could not be made).
+fn install<T: Send>(pool: &Option<rayon::ThreadPool>, f: impl FnOnce() -> T + Send) -> T {
     match pool {
         Some(pool) => pool.install(f),
         None => f(),
     }
 }
 
-/// Runs `f` on the [`io_pool`] (on the current pool if it could not be made).
+/// Runs `f` on threads of its own, one per core: a build writes its pages there while the
+/// rendering threads build the search indexes and check the links.
+pub(super) fn on_write_threads<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    // (0 threads: rayon's default, one per core)
+    install(POOL.get_or_init(|| pool(0, "write")), f)
+}
+
+/// Runs `f` on the threads that remove the previous output: far more than cores, since each
+/// mostly waits for the file system.
 fn on_io_threads<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    match io_pool() {
-        Some(pool) => pool.install(f),
-        None => f(),
-    }
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    install(POOL.get_or_init(|| pool(64, "io")), f)
 }
 
 /// Makes `out_dir` hold exactly `files` (and the [`MARKER`]), all at once: writes a new folder

@@ -103,7 +103,7 @@ pub(crate) fn render_in(
         .map(|&(i, ref p)| {
             let (lang, renderer) = (&langs.languages[i], &renderers[i]);
             let mut page = renderer.render_page(p)?;
-            let has_code = page.html.contains("class=\"hl-");
+            let has_code = crate::html::contains(&page.html, "class=\"hl-");
             // (an English page has no markers and is not copied)
             if let Cow::Owned(marked) = i18n::mark_untranslated(&page.html, &marks[i]) {
                 page.html = marked;

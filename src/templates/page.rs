@@ -19,33 +19,39 @@ pub struct PageTemplates {
 
 impl PageTemplates {
     /// Adds the UI-string function `t("English text", name=value, ...)` in the catalog's
-    /// language (see [`crate::i18n::ui_html`]); without a call, `t` still works, in English.
+    /// language (see [`crate::i18n::ui_template`]); without a call, `t` still works, in English.
     pub fn set_catalog(&mut self, catalog: std::sync::Arc<crate::i18n::Catalog>) {
-        // A string without placeholders is the same HTML every time: made once per catalog
-        // (pages call `t` dozens of times each).
-        let plain: std::sync::RwLock<std::collections::HashMap<String, Value>> = Default::default();
+        // A string's HTML before its placeholders are filled is the same every time: made
+        // once per catalog and string (pages call `t` dozens of times each); the id is
+        // borrowed from the template's value (`Cow` converts like `String`, without a copy).
+        let made: std::sync::RwLock<std::collections::HashMap<String, Value>> = Default::default();
         self.env.add_function(
             "t",
-            move |id: String,
+            move |id: std::borrow::Cow<'_, str>,
                   kwargs: minijinja::value::Kwargs|
                   -> Result<Value, minijinja::Error> {
                 let mut args = Vec::new();
                 for key in kwargs.args() {
                     args.push((key, kwargs.get::<Value>(key)?));
                 }
-                if args.is_empty() {
-                    let known = plain.read().ok().and_then(|m| m.get(&id).cloned());
-                    if let Some(html) = known {
-                        return Ok(html);
+                let known = made.read().ok().and_then(|m| m.get(id.as_ref()).cloned());
+                let template = match known {
+                    Some(html) => html,
+                    None => {
+                        let html = Value::from_safe_string(crate::i18n::ui_template(&catalog, &id));
+                        if let Ok(mut m) = made.write() {
+                            m.insert(id.into_owned(), html.clone());
+                        }
+                        html
                     }
-                }
-                let html = Value::from_safe_string(crate::i18n::ui_html(&catalog, &id, &args));
+                };
                 if args.is_empty() {
-                    if let Ok(mut m) = plain.write() {
-                        m.insert(id, html.clone());
-                    }
+                    return Ok(template);
                 }
-                Ok(html)
+                let html = template.as_str().unwrap_or_default().to_string();
+                Ok(Value::from_safe_string(crate::i18n::fill_placeholders(
+                    html, &args,
+                )))
             },
         );
     }
