@@ -500,7 +500,22 @@ async function watchedBrowser({ dir = null, viewport } = {}) {
   }
 }
 
+/**
+ * Waits until the page's own scripts have run. The practice page requests its scripts only once
+ * its largest content has painted (themes/default/templates/sandbox.html, `data-s-scripts`), so
+ * its load event can come first; its sandbox is up when `window.ernSandbox` is there. Any other
+ * page: at once. A sandbox that never starts fails the test here (timeout).
+ */
+async function pageScriptsRun(page, timeout = 15000) {
+  await page.waitForFunction(
+    () => !document.querySelector('script[data-s-scripts]') || !!window.ernSandbox,
+    null,
+    { polling: 50, timeout },
+  );
+}
+
 module.exports = {
+  pageScriptsRun,
   REPO_ROOT,
   ERNGUIDE_BIN,
   CHROMIUM_PATH,

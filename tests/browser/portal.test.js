@@ -215,6 +215,7 @@ if (buildError) {
       const rels = pages.filter((p) => /^[^/]+\/(links|sandbox)\/index\.html$/.test(p));
       for (const rel of rels) {
         await page.goto(lib.fileUrl(path.join(out, rel)), { waitUntil: 'load' });
+        await lib.pageScriptsRun(page);
         await assertPageOk(page, `${rel} (file://)`);
       }
       assert.deepEqual([...errors], [], `errors while loading from disk:\n  ${errors.join('\n  ')}`);
@@ -331,6 +332,7 @@ async function inspectPage(page, guard, server, rel) {
   try {
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(server.url + rel, { waitUntil: 'load' });
+    await lib.pageScriptsRun(page); // axe and the checks see the page as its scripts made it
     const dom = await page.evaluate(() => {
       const main = document.querySelector('main');
       const ids = [...document.querySelectorAll('[id]')].map((e) => e.id);
