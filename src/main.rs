@@ -5,9 +5,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = ernguide::cli::Cli::parse();
     match ernguide::run(cli) {
