@@ -501,17 +501,21 @@ async function watchedBrowser({ dir = null, viewport } = {}) {
 }
 
 /**
- * Waits until the page's own scripts have run. The practice page requests its scripts only once
- * its largest content has painted (themes/default/templates/sandbox.html, `data-s-scripts`), so
- * its load event can come first; its sandbox is up when `window.ernSandbox` is there. Any other
- * page: at once. A sandbox that never starts fails the test here (timeout).
+ * Waits until the page's own scripts have run. A page with late scripts (base.html: a
+ * `<template data-eg-late>` of `<script src>` that an inline loader adds after the largest
+ * paint, e.g. the practice page) can fire its load event before they are even requested; its
+ * loader sets `data-eg-scripts` on <html> once the last has run ("run"), or when one could not
+ * load ("failed", which throws here). Any other page: at once. A loader that never finishes
+ * fails here (timeout). Whether the scripts did their work is the caller's to check.
  */
 async function pageScriptsRun(page, timeout = 15000) {
   await page.waitForFunction(
-    () => !document.querySelector('script[data-s-scripts]') || !!window.ernSandbox,
+    () => !document.querySelector('template[data-eg-late]') || document.documentElement.hasAttribute('data-eg-scripts'),
     null,
     { polling: 50, timeout },
   );
+  const state = await page.evaluate(() => document.documentElement.getAttribute('data-eg-scripts'));
+  if (state === 'failed') throw new Error(`${page.url()}: a late script could not be loaded`);
 }
 
 module.exports = {

@@ -215,13 +215,22 @@ if (buildError) {
       const rels = pages.filter((p) => /^[^/]+\/(links|sandbox)\/index\.html$/.test(p));
       for (const rel of rels) {
         await page.goto(lib.fileUrl(path.join(out, rel)), { waitUntil: 'load' });
-        await lib.pageScriptsRun(page);
+        await scriptsRun(page, `${rel} (file://)`);
         await assertPageOk(page, `${rel} (file://)`);
       }
       assert.deepEqual([...errors], [], `errors while loading from disk:\n  ${errors.join('\n  ')}`);
       assert.deepEqual(guard.external, [], guard.report());
     });
   });
+}
+
+// Waits until the page's own scripts have run (lib.pageScriptsRun); a practice page's sandbox
+// must then have started (a sandbox that never starts fails here).
+async function scriptsRun(page, label) {
+  await lib.pageScriptsRun(page);
+  if (await page.locator('[data-s-root]').count()) {
+    assert.ok(await page.evaluate(() => !!window.ernSandbox), `${label}: the sandbox did not start`);
+  }
 }
 
 // The zoom dialog of a figure (static/figure.js), by keyboard only: Enter on the screenshot's
@@ -332,7 +341,7 @@ async function inspectPage(page, guard, server, rel) {
   try {
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(server.url + rel, { waitUntil: 'load' });
-    await lib.pageScriptsRun(page); // axe and the checks see the page as its scripts made it
+    await scriptsRun(page, rel); // axe and the checks see the page as its scripts made it
     const dom = await page.evaluate(() => {
       const main = document.querySelector('main');
       const ids = [...document.querySelectorAll('[id]')].map((e) => e.id);

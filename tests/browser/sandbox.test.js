@@ -736,9 +736,7 @@ function shippedBytes(out, f) {
   for (const m of html.matchAll(/<(?:link[^>]+href|script[^>]+src)="([^"]+\.(?:css|js))"/g)) {
     total += fs.statSync(path.join(out, path.dirname(f), m[1])).size;
   }
-  // the practice page's own scripts, which it requests after its first paint
-  const own = /data-s-scripts="([^"]+)"/.exec(html);
-  for (const src of own ? own[1].split(', ') : []) total += fs.statSync(path.join(out, path.dirname(f), src)).size;
+  // (a page's late scripts, base.html, are `<script src>` in a <template>: counted above)
   return total;
 }
 
@@ -1166,4 +1164,51 @@ test('a network that is not in the bundled portal works from data alone', async 
   await u.preferences('Example Vascular Anomalies');
   await u.progressComplete();
   await u.finish();
+});
+
+// The shared late-scripts loader (base.html): the practice page's scripts are `<script src>` in a
+// <template data-eg-late> (not fetched from there), added in order once the largest content has
+// painted; <html> says `data-eg-scripts="run"` only after the last has run, and "failed" when one
+// could not load (lib.pageScriptsRun waits for that, and throws on "failed").
+test('late scripts: run in order after the first paint; the page says when the last has run or one failed', async () => {
+  const { server } = await site('bundled');
+  const fresh = await lib.launchBrowser({ viewport: { width: 412, height: 823 } });
+  try {
+    const page = await fresh.context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    // sandbox.js, the last, arrives late: until it has run the page is not marked
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await page.route('**/static/sandbox/sandbox.js', async (route) => { await held; await route.continue(); });
+    await page.goto(`${server.url}ern-rnd/sandbox/index.html`);
+    const listed = await page.evaluate(() => {
+      const t = document.querySelector('template[data-eg-late]');
+      return t ? [...t.content.querySelectorAll('script')].map((s) => s.getAttribute('src').replace(/^.*static\//, 'static/')) : null;
+    });
+    assert.deepEqual(listed, ['static/search-lazy.js', 'static/sandbox/flow.js', 'static/sandbox/flow-saas.js', 'static/sandbox/sandbox.js']);
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /flow-saas\.js$/.test(e.name)), null, TIMEOUT);
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-eg-scripts')), null, 'not marked before sandbox.js has run');
+    assert.equal(await page.evaluate(() => !!window.ernSandbox), false);
+    release();
+    await lib.pageScriptsRun(page);
+    assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-eg-scripts')), 'run');
+    assert.equal(await page.evaluate(() => !!window.ernSandbox), true, 'the sandbox has started when the page says its scripts ran');
+    // added once each, in the listed order, outside the template
+    const added = await page.evaluate(() => [...document.querySelectorAll('body > script[src]')].map((s) => s.getAttribute('src').replace(/^.*static\//, 'static/')));
+    assert.deepEqual(added, listed);
+    assert.deepEqual(errors, []);
+    await page.close();
+
+    // a script that cannot load: "failed", and lib.pageScriptsRun says so
+    const broken = await fresh.context.newPage();
+    await broken.route('**/static/sandbox/flow.js', (route) => route.fulfill({ status: 404, body: '' }));
+    await broken.goto(`${server.url}ern-rnd/sandbox/index.html`);
+    await assert.rejects(lib.pageScriptsRun(broken), /could not be loaded/);
+    assert.equal(await broken.evaluate(() => document.documentElement.getAttribute('data-eg-scripts')), 'failed');
+    await broken.close();
+  } finally {
+    await fresh.close();
+  }
 });
