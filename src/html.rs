@@ -6,7 +6,19 @@ use std::borrow::Cow;
 /// Whether `html` (a whole page) has `text`: memchr's SIMD search, several times faster than
 /// std's on pages of tens of kilobytes, and each page of a build is searched several times.
 pub(crate) fn contains(html: &str, text: &str) -> bool {
-    memchr::memmem::find(html.as_bytes(), text.as_bytes()).is_some()
+    find(html, text).is_some()
+}
+
+/// Where `text` first is in `html` ([`contains`]'s search).
+pub(crate) fn find(html: &str, text: &str) -> Option<usize> {
+    memchr::memmem::find(html.as_bytes(), text.as_bytes())
+}
+
+/// Where the ASCII byte `b` first is in `html`: memchr's SIMD search (std's `find(char)`
+/// reads a machine word at a time; the scanners over every page call this per tag).
+pub(crate) fn find_byte(html: &str, b: u8) -> Option<usize> {
+    debug_assert!(b.is_ascii());
+    memchr::memchr(b, html.as_bytes())
 }
 
 /// A page's `id` values and its links (every `href`, then every `src`, in document order).
@@ -31,14 +43,14 @@ pub(crate) fn scan_attrs(html: &str) -> PageAttrs<'_> {
     let bytes = html.as_bytes();
     let (mut ids, mut hrefs, mut srcs) = (Vec::new(), Vec::new(), Vec::new());
     let mut from = 0;
-    // `find(char)` is a memchr; a two-byte pattern search is several times slower here.
-    while let Some(i) = html[from..].find('=').map(|i| i + from) {
+    // (a byte search; a two-byte pattern search is several times slower here)
+    while let Some(i) = find_byte(&html[from..], b'=').map(|i| i + from) {
         if bytes.get(i + 1) != Some(&b'"') {
             from = i + 1;
             continue;
         }
         let value_start = i + 2;
-        let Some(len) = html[value_start..].find('"') else {
+        let Some(len) = find_byte(&html[value_start..], b'"') else {
             break;
         };
         let before = &bytes[..i];
