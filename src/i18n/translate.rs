@@ -10,7 +10,7 @@ use super::messages::sandbox_texts;
 use super::screen_text::{ENGLISH_END, ENGLISH_START};
 use super::units::{self, Rendering, UNTRANSLATED_END, UNTRANSLATED_START};
 use super::{include_names, Catalog, Share, DATA_CTX, SANDBOX_CTX, UI_CTX};
-use crate::html::contains;
+use crate::html::{contains, Edits};
 
 /// A UI string in the catalog's language (the English text if untranslated).
 pub fn ui<'a>(catalog: &'a Catalog, id: &'a str) -> &'a str {
@@ -59,16 +59,9 @@ pub fn fill_placeholders(mut html: String, args: &[(&str, minijinja::Value)]) ->
 pub const FULL_SIZE: &str = "open the full-size image";
 
 /// Puts the generator's own English labels of rendered Markdown (admonition titles, the table
-/// region, the figures' full-size links) into the catalog's language.
-pub fn localize_markdown_labels<'h>(html: &'h str, catalog: &Catalog) -> std::borrow::Cow<'h, str> {
-    let mut out = std::borrow::Cow::Borrowed(html);
-    // Replaces only what the page has (most pages have few of these labels; a replace of
-    // a missing text still copies the whole page), and copies the page only then.
-    let mut put = |from: String, to: String| {
-        if contains(&out, &from) {
-            out = std::borrow::Cow::Owned(out.replace(&from, &to));
-        }
-    };
+/// region, the figures' full-size links) into the catalog's language: the changes, into `edits`
+/// (the render step makes them in one copy with the other changes of a translated page).
+pub(crate) fn markdown_label_edits(html: &str, catalog: &Catalog, edits: &mut Edits) {
     // Each kind of label only on a page that has that kind of element (one search instead of
     // one per label: this ran on every page of every other language).
     let admonitions = contains(html, "<p class=\"admonition-title\">");
@@ -81,30 +74,32 @@ pub fn localize_markdown_labels<'h>(html: &'h str, catalog: &Catalog) -> std::bo
             continue;
         }
         let t = crate::templates::html_escape(t);
-        put(
-            format!("aria-label=\"{label}\"><p class=\"admonition-title\">{label}</p>"),
+        edits.replace_all(
+            html,
+            &format!("aria-label=\"{label}\"><p class=\"admonition-title\">{label}</p>"),
             format!("aria-label=\"{t}\"><p class=\"admonition-title\">{t}</p>"),
         );
     }
     let t = ui(catalog, FULL_SIZE);
     if t != FULL_SIZE && contains(html, "<span class=\"eg-vh\"> (") {
         let t = crate::templates::html_escape(t);
-        put(
-            format!("<span class=\"eg-vh\"> ({FULL_SIZE})</span>"),
+        edits.replace_all(
+            html,
+            &format!("<span class=\"eg-vh\"> ({FULL_SIZE})</span>"),
             format!("<span class=\"eg-vh\"> ({t})</span>"),
         );
     }
     let t = ui(catalog, "Table");
     if t != "Table" {
-        put(
-            "role=\"region\" aria-label=\"Table\"".to_string(),
+        edits.replace_all(
+            html,
+            "role=\"region\" aria-label=\"Table\"",
             format!(
                 "role=\"region\" aria-label=\"{}\"",
                 crate::templates::html_escape(t)
             ),
         );
     }
-    out
 }
 
 /// The sandbox flow with its guidance texts translated (others unchanged).
