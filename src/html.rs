@@ -6,7 +6,73 @@ use std::borrow::Cow;
 /// Whether `html` (a whole page) has `text`: memchr's SIMD search, several times faster than
 /// std's on pages of tens of kilobytes, and each page of a build is searched several times.
 pub(crate) fn contains(html: &str, text: &str) -> bool {
-    memchr::memmem::find(html.as_bytes(), text.as_bytes()).is_some()
+    find(html, text).is_some()
+}
+
+/// Where `text` first is in `html` ([`contains`]'s search).
+pub(crate) fn find(html: &str, text: &str) -> Option<usize> {
+    memchr::memmem::find(html.as_bytes(), text.as_bytes())
+}
+
+/// Where the ASCII byte `b` first is in `html`: memchr's SIMD search (std's `find(char)`
+/// reads a machine word at a time; the scanners over every page call this per tag).
+pub(crate) fn find_byte(html: &str, b: u8) -> Option<usize> {
+    debug_assert!(b.is_ascii());
+    memchr::memchr(b, html.as_bytes())
+}
+
+/// Changes to a page (insertions and replacements at its byte offsets), made in one copy of
+/// the page however many there are: the passes over every translated page each copied it.
+#[derive(Default)]
+pub(crate) struct Edits<'t> {
+    /// (where, how many bytes it replaces, the new text)
+    edits: Vec<(usize, usize, Cow<'t, str>)>,
+}
+
+impl<'t> Edits<'t> {
+    /// `text` inserted at byte `at`.
+    pub fn insert(&mut self, at: usize, text: impl Into<Cow<'t, str>>) {
+        self.edits.push((at, 0, text.into()));
+    }
+
+    /// The `len` bytes at `at` replaced by `text`.
+    pub fn replace(&mut self, at: usize, len: usize, text: impl Into<Cow<'t, str>>) {
+        self.edits.push((at, len, text.into()));
+    }
+
+    /// Every `from` in `html` replaced by `to`, as [`str::replace`] finds them (left to right,
+    /// not overlapping). Returns whether there was one.
+    pub fn replace_all(&mut self, html: &str, from: &str, to: impl Into<Cow<'t, str>>) -> bool {
+        let to = to.into();
+        let before = self.edits.len();
+        for at in memchr::memmem::find_iter(html.as_bytes(), from.as_bytes()) {
+            self.edits.push((at, from.len(), to.clone()));
+        }
+        self.edits.len() > before
+    }
+
+    /// `html` with the changes (an insertion inside a replaced text is dropped): borrowed when
+    /// there are none.
+    pub fn apply<'h>(mut self, html: &'h str) -> Cow<'h, str> {
+        if self.edits.is_empty() {
+            return Cow::Borrowed(html);
+        }
+        // (stable: insertions at one place keep their order)
+        self.edits.sort_by_key(|e| e.0);
+        let grows: usize = self.edits.iter().map(|e| e.2.len()).sum();
+        let mut out = String::with_capacity(html.len() + grows);
+        let mut from = 0;
+        for (at, len, text) in &self.edits {
+            if *at < from {
+                continue;
+            }
+            out.push_str(&html[from..*at]);
+            out.push_str(text);
+            from = at + len;
+        }
+        out.push_str(&html[from..]);
+        Cow::Owned(out)
+    }
 }
 
 /// A page's `id` values and its links (every `href`, then every `src`, in document order).
@@ -31,14 +97,14 @@ pub(crate) fn scan_attrs(html: &str) -> PageAttrs<'_> {
     let bytes = html.as_bytes();
     let (mut ids, mut hrefs, mut srcs) = (Vec::new(), Vec::new(), Vec::new());
     let mut from = 0;
-    // `find(char)` is a memchr; a two-byte pattern search is several times slower here.
-    while let Some(i) = html[from..].find('=').map(|i| i + from) {
+    // (a byte search; a two-byte pattern search is several times slower here)
+    while let Some(i) = find_byte(&html[from..], b'=').map(|i| i + from) {
         if bytes.get(i + 1) != Some(&b'"') {
             from = i + 1;
             continue;
         }
         let value_start = i + 2;
-        let Some(len) = html[value_start..].find('"') else {
+        let Some(len) = find_byte(&html[value_start..], b'"') else {
             break;
         };
         let before = &bytes[..i];
@@ -184,6 +250,28 @@ pub(crate) fn unescape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edits_are_made_in_one_copy_as_str_replace_would() {
+        let html = "<p>aa a</p><img src=\"x\">";
+        let mut edits = Edits::default();
+        assert!(edits.replace_all(html, "aa", "b"));
+        assert!(!edits.replace_all(html, "zz", "y"));
+        edits.insert(html.find("x").unwrap(), "../");
+        // an insertion inside a replaced text is dropped
+        edits.insert(4, "never");
+        assert_eq!(edits.apply(html), "<p>b a</p><img src=\"../x\">");
+        // non-overlapping, left to right, like str::replace
+        let mut edits = Edits::default();
+        edits.replace_all("aaa", "aa", "b");
+        assert_eq!(edits.apply("aaa"), "aaa".replace("aa", "b"));
+        // insertions at one place keep their order; none: borrowed
+        let mut edits = Edits::default();
+        edits.insert(1, "1");
+        edits.insert(1, "2");
+        assert_eq!(edits.apply("ab"), "a12b");
+        assert!(matches!(Edits::default().apply("ab"), Cow::Borrowed("ab")));
+    }
 
     #[test]
     fn one_folder_down_moves_relative_addresses_only() {

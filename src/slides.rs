@@ -43,10 +43,12 @@ pub fn split(text: &str) -> Vec<SlideSource> {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_GFM
         | Options::ENABLE_HEADING_ATTRIBUTES;
+    // (parsed once: the events are read twice)
+    let events: Vec<_> = Parser::new_ext(text, options).into_offset_iter().collect();
     // Sections start at the shallowest heading level used.
-    let top = Parser::new_ext(text, options)
-        .filter_map(|e| match e {
-            Event::Start(Tag::Heading { level, .. }) => Some(level),
+    let top = (events.iter())
+        .filter_map(|(e, _)| match e {
+            Event::Start(Tag::Heading { level, .. }) => Some(*level),
             _ => None,
         })
         .min();
@@ -54,7 +56,7 @@ pub fn split(text: &str) -> Vec<SlideSource> {
     let mut depth = 0usize; // nesting of block containers around the current event
     let mut heading_text: Option<String> = None;
     let mut code: Option<(String, String, std::ops::Range<usize>)> = None;
-    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+    for (event, range) in events {
         if let Some(buf) = heading_text.as_mut() {
             match event {
                 Event::Text(t) | Event::Code(t) => buf.push_str(&t),
@@ -159,17 +161,29 @@ fn append_notes(to: &mut String, notes: &[String]) {
 fn keep_lines(text: &str, parts: &[std::ops::Range<usize>]) -> String {
     let mut out = String::new();
     let mut line = 0usize; // lines of `text` covered by `out`
+                           // the lines before `counted` (parts come in order: counted on from the last one)
+    let (mut counted, mut lines_before) = (0usize, 0usize);
     for part in parts {
-        let start_line = text[..part.start].matches('\n').count();
+        if part.start < counted {
+            (counted, lines_before) = (0, 0);
+        }
+        lines_before += newlines(&text[counted..part.start]);
+        counted = part.start;
+        let start_line = lines_before;
         // A blank line between parts keeps two lists from merging into one.
         let pad = start_line.saturating_sub(line).max(usize::from(line > 0));
         out.extend(std::iter::repeat_n('\n', pad));
         let piece = text[part.clone()].trim_end_matches('\n');
         out.push_str(piece);
         out.push('\n');
-        line = start_line + piece.matches('\n').count() + 1;
+        line = start_line + newlines(piece) + 1;
     }
     out
+}
+
+/// How many line breaks `s` has.
+fn newlines(s: &str) -> usize {
+    s.bytes().filter(|&b| b == b'\n').count()
 }
 
 /// A block hook that drops speaker notes and hands every other block to `inner` (for the

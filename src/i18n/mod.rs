@@ -31,10 +31,10 @@ use std::path::{Path, PathBuf};
 pub use catalog::{Catalog, Message, Status};
 pub(crate) use messages::all_messages;
 pub use messages::ui_messages;
+pub(crate) use translate::markdown_label_edits;
 pub use translate::{
-    english_includes, fill_placeholders, localize_markdown_labels, mark_untranslated, page_share,
-    translate_markdown, translate_sandbox, translate_text, translate_units, ui, ui_template,
-    ENGLISH_INCLUDE_PREFIX,
+    english_includes, fill_placeholders, mark_untranslated, page_share, translate_markdown,
+    translate_sandbox, translate_text, translate_units, ui, ui_template, ENGLISH_INCLUDE_PREFIX,
 };
 
 use crate::content::Library;

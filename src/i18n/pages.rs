@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::{own_name, Share};
+use crate::html::Edits;
 
 /// One entry of the language switcher (and one hreflang alternate).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -64,11 +65,11 @@ pub fn language_links(
 
 /// Points a translated page's references to the site-wide folders (`static/`, `images/`,
 /// `search/`) at the site root: `root` is the page's prefix to its language's root, one folder
-/// below the site root.
-pub fn relocate_assets<'h>(html: &'h str, root: &str) -> std::borrow::Cow<'h, str> {
+/// below the site root. The changes go into `edits` (the render step makes them in one copy with
+/// the other changes of a translated page).
+pub(crate) fn relocations(html: &str, root: &str, edits: &mut Edits) {
     // Each reference `<lead><root><folder>` gets `../` before its folder: one search per folder
-    // for the (few) places it is named, one copy of the page.
-    let mut at: Vec<usize> = Vec::new();
+    // for the (few) places it is named.
     for dir in ["static/", "images/", "search/"] {
         // (memchr's SIMD search: this runs over every page of every other language)
         for p in memchr::memmem::find_iter(html.as_bytes(), dir) {
@@ -79,28 +80,21 @@ pub fn relocate_assets<'h>(html: &'h str, root: &str) -> std::borrow::Cow<'h, st
                     .any(|lead| b.ends_with(lead))
             });
             if referenced {
-                at.push(p);
+                edits.insert(p, "../");
             }
         }
     }
-    if at.is_empty() {
-        return std::borrow::Cow::Borrowed(html);
-    }
-    at.sort_unstable();
-    let mut out = String::with_capacity(html.len() + 3 * at.len());
-    let mut from = 0;
-    for p in at {
-        out.push_str(&html[from..p]);
-        out.push_str("../");
-        from = p;
-    }
-    out.push_str(&html[from..]);
-    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn relocate_assets(html: &str, root: &str) -> String {
+        let mut edits = Edits::default();
+        relocations(html, root, &mut edits);
+        edits.apply(html).into_owned()
+    }
 
     #[test]
     fn switcher_links_to_the_same_page_in_each_language() {

@@ -23,6 +23,7 @@ use serde_json::Value as Json;
 
 use super::messages::SANDBOX_OWN_LABELS;
 use crate::content::Library;
+use crate::html::{find, find_byte};
 
 /// Opens English screen text printed inside translated Markdown (see the module's text). A
 /// Unicode punctuation character, like [`super::units::UNTRANSLATED_START`].
@@ -217,13 +218,13 @@ impl ScreenText {
         // of that name are open inside it.
         let mut english: Option<(&str, usize)> = None;
         let mut rest = html;
-        while let Some(lt) = rest.find('<') {
+        while let Some(lt) = find_byte(rest, b'<') {
             if english.is_none() {
                 self.mark_text(&rest[..lt], &mut out);
             } else {
                 out.push_str(&rest[..lt]);
             }
-            let gt = rest[lt..].find('>').map_or(rest.len(), |g| lt + g + 1);
+            let gt = find_byte(&rest[lt..], b'>').map_or(rest.len(), |g| lt + g + 1);
             let tag = &rest[lt..gt];
             rest = &rest[gt..];
             let closing = tag.starts_with("</");
@@ -264,7 +265,15 @@ impl ScreenText {
             }
             // script and style content is not text
             if !closing && (name == "script" || name == "style") {
-                let end = rest.find(&format!("</{name}>")).unwrap_or(rest.len());
+                let end = find(
+                    rest,
+                    if name == "script" {
+                        "</script>"
+                    } else {
+                        "</style>"
+                    },
+                )
+                .unwrap_or(rest.len());
                 out.push_str(&rest[..end]);
                 rest = &rest[end..];
             }
@@ -277,7 +286,7 @@ impl ScreenText {
     /// text, and that text is a screen text.
     fn whole_text<'h>(&self, name: &str, after: &'h str) -> Option<&'h str> {
         let close = ELEMENTS.iter().find(|(n, _)| *n == name)?.1;
-        let text = &after[..after.find('<')?];
+        let text = &after[..find_byte(after, b'<')?];
         (after[text.len()..].starts_with(close) && self.contains(text)).then_some(text)
     }
 }
@@ -296,10 +305,17 @@ impl ScreenText {
     fn mark_text(&self, text: &str, out: &mut String) {
         let mut rest = text;
         // (a byte search: both are ASCII)
-        while let Some((open, close)) = memchr::memchr2(b'"', b'(', rest.as_bytes())
-            .map(|i| (i, if rest.as_bytes()[i] == b'"' { '"' } else { ')' }))
-        {
-            let Some(len) = rest[open + 1..].find(close) else {
+        while let Some((open, close)) = memchr::memchr2(b'"', b'(', rest.as_bytes()).map(|i| {
+            (
+                i,
+                if rest.as_bytes()[i] == b'"' {
+                    b'"'
+                } else {
+                    b')'
+                },
+            )
+        }) {
+            let Some(len) = find_byte(&rest[open + 1..], close) else {
                 break;
             };
             let end = open + 1 + len + 1;

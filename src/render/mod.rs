@@ -112,12 +112,12 @@ pub(crate) fn render_in(
                 page.html = langs.screen_text.mark(&page.html);
             }
             if lang.code != langs.default {
-                // (each pass copies the page only when it changes something)
-                let html = i18n::localize_markdown_labels(&page.html, &lang.catalog);
+                // (the labels and addresses changed in one copy of the page, if any)
+                let mut edits = crate::html::Edits::default();
+                i18n::markdown_label_edits(&page.html, &lang.catalog, &mut edits);
                 let root = page::root_prefix(page.rel.matches('/').count());
-                if let Cow::Owned(moved) = i18n::pages::relocate_assets(&html, &root) {
-                    page.html = moved;
-                } else if let Cow::Owned(html) = html {
+                i18n::pages::relocations(&page.html, &root, &mut edits);
+                if let Cow::Owned(html) = edits.apply(&page.html) {
                     page.html = html;
                 }
             }

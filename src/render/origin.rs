@@ -44,6 +44,8 @@ pub(super) struct Trace {
     lines: Vec<Vec<usize>>,
     /// For each expanded line, its writer and its place among that writer's lines.
     at: Vec<(usize, usize)>,
+    /// Per writer, where each line of its source starts (a byte offset into its text).
+    starts: Vec<Vec<usize>>,
 }
 
 impl Trace {
@@ -64,6 +66,18 @@ impl Trace {
             at.push((w, lines[w].len()));
             lines[w].push(i);
         }
+        let starts = (0..lines.len())
+            .map(|w| {
+                let text = writers.get(w).copied().flatten().map_or("", |x| x.text);
+                let mut at = 0;
+                (text.split_inclusive('\n'))
+                    .map(|line| {
+                        at += line.len();
+                        at - line.len()
+                    })
+                    .collect()
+            })
+            .collect();
         let same = (lines.iter().enumerate())
             .map(|(w, own)| {
                 let src: Vec<&str> = writers
@@ -75,7 +89,12 @@ impl Trace {
                 align(&src, &mine)
             })
             .collect();
-        Trace { same, lines, at }
+        Trace {
+            same,
+            lines,
+            at,
+            starts,
+        }
     }
 }
 
@@ -102,12 +121,12 @@ impl LineOrigins<'_> {
             file: writer.file.to_path_buf(),
             line: writer.first_line + j,
         };
-        let body: Vec<&str> = writer.text.lines().collect();
         let same = &self.trace.same[w];
         let own = &self.trace.lines[w];
+        let starts = &self.trace.starts[w];
         if k == usize::MAX {
             // past the end of the text: its last line
-            return at(body.len().saturating_sub(1));
+            return at(starts.len().saturating_sub(1));
         }
         if let Some(Some(j)) = same.get(k) {
             return at(*j);
@@ -117,12 +136,10 @@ impl LineOrigins<'_> {
         let before = (0..k).rev().find_map(|x| same[x].map(|j| (x, j)));
         let after = (k + 1..same.len()).find_map(|x| same[x].map(|j| (x, j)));
         let (k0, j0) = before.map_or((0, 0), |(x, j)| (x + 1, j + 1));
-        let (k1, j1) = after.unwrap_or((own.len(), body.len()));
+        let (k1, j1) = after.unwrap_or((own.len(), starts.len()));
         let gap = j0..j1.max(j0);
-        if !needle.is_empty() {
-            if let Some(j) = gap.clone().find(|&j| body[j].contains(needle)) {
-                return at(j);
-            }
+        if let Some(j) = first_line_with(writer.text, starts, gap.clone(), needle) {
+            return at(j);
         }
         // As many lines out as in: each line is its source line, expanded in place.
         if k1.saturating_sub(k0) == gap.len() && k >= k0 {
@@ -135,6 +152,27 @@ impl LineOrigins<'_> {
             j0
         })
     }
+}
+
+/// The first of the lines `lines` of `text` (each starting at `starts`) that holds `needle`
+/// (not empty). One search through those lines' text, unless `needle` could span two lines.
+fn first_line_with(
+    text: &str,
+    starts: &[usize],
+    lines: std::ops::Range<usize>,
+    needle: &str,
+) -> Option<usize> {
+    if needle.is_empty() || lines.is_empty() {
+        return None;
+    }
+    if needle.contains(['\n', '\r']) {
+        let mut each = text.lines().enumerate().skip(lines.start).take(lines.len());
+        return each.find(|(_, l)| l.contains(needle)).map(|(j, _)| j);
+    }
+    let from = *starts.get(lines.start)?;
+    let to = starts.get(lines.end).copied().unwrap_or(text.len());
+    let found = from + text.get(from..to)?.find(needle)?;
+    Some(starts.partition_point(|&s| s <= found) - 1)
 }
 
 /// For each line of `b`, the line of `a` it is in a longest common subsequence of equal lines
@@ -272,5 +310,35 @@ mod tests {
         let body = "A\n{% for i in xs %}\n- [i](p/{{ i }}.html)\n{% endfor %}\nB\n";
         let expanded = "A\n\n- [i](p/1.html)\n\n- [i](p/2.html)\n\nB\n";
         assert_eq!(line(body, expanded, &[], 5, "p/2.html"), ("s.md".into(), 6));
+    }
+
+    #[test]
+    fn a_needle_is_found_in_the_first_line_of_the_range_that_holds_it() {
+        let text = "a x\r\nb y\n\nc y\nd";
+        let mut at = 0;
+        let starts: Vec<usize> = (text.split_inclusive('\n'))
+            .map(|l| {
+                at += l.len();
+                at - l.len()
+            })
+            .collect();
+        assert_eq!(starts.len(), text.lines().count());
+        let per_line = |lines: std::ops::Range<usize>, needle: &str| {
+            (lines.clone())
+                .zip(text.lines().skip(lines.start))
+                .find(|(_, l)| l.contains(needle))
+                .map(|(j, _)| j)
+        };
+        for needle in ["y", "x", "c y", "d", "x\r", "y\n", "z", "a x b"] {
+            for from in 0..=starts.len() {
+                for to in from..=starts.len() {
+                    assert_eq!(
+                        first_line_with(text, &starts, from..to, needle),
+                        per_line(from..to, needle),
+                        "{needle:?} in {from}..{to}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::html::{find, find_byte};
 use crate::i18n::units::{UNTRANSLATED_END, UNTRANSLATED_START};
 
 /// The folded form of a text: lower case, accents removed (NFKD without combining marks),
@@ -41,7 +42,7 @@ pub fn html_text(html: &str) -> (String, String) {
     let mut rest = html;
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix('<') {
-            let end = after.find('>').map_or(after.len(), |e| e + 1);
+            let end = find_byte(after, b'>').map_or(after.len(), |e| e + 1);
             let tag = &after[..end.saturating_sub(1)];
             let bare = tag.trim_start_matches('/');
             let name = &bare[..bare.bytes().take_while(u8::is_ascii_alphanumeric).count()];
@@ -81,7 +82,7 @@ pub fn html_text(html: &str) -> (String, String) {
             rest = &after[end.min(after.len())..];
             continue;
         }
-        let next = rest.find('<').unwrap_or(rest.len());
+        let next = find_byte(rest, b'<').unwrap_or(rest.len());
         let chunk = &rest[..next];
         rest = &rest[next..];
         let decoded = decode_entities(chunk);
@@ -117,7 +118,7 @@ fn decode_entities(s: &str) -> Cow<'_, str> {
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    while let Some(i) = rest.find('&') {
+    while let Some(i) = find_byte(rest, b'&') {
         out.push_str(&rest[..i]);
         let after = &rest[i..];
         let end = after.find(';').filter(|&e| e <= 10);
@@ -191,12 +192,12 @@ pub fn sections(html: &str) -> Vec<Section> {
             });
         }
     };
-    while let Some(i) = rest.find(&open) {
+    while let Some(i) = find(rest, &open) {
         let after = &rest[i + open.len()..];
-        let Some(q) = after.find('"') else {
+        let Some(q) = find_byte(after, b'"') else {
             break;
         };
-        let Some(close) = after.find(&close_tag) else {
+        let Some(close) = find(after, &close_tag) else {
             break;
         };
         body.push_str(&rest[..i]);
@@ -227,12 +228,12 @@ pub fn sections(html: &str) -> Vec<Section> {
 /// The content of a rendered guide or step page: the inside of its `<div class="eg-prose">`
 /// (nested `div`s included), and its `<h1>` text.
 pub fn page_content(html: &str) -> Option<(String, &str)> {
-    let start = html.find("<div class=\"eg-prose\">")? + "<div class=\"eg-prose\">".len();
+    let start = find(html, "<div class=\"eg-prose\">")? + "<div class=\"eg-prose\">".len();
     let mut depth = 1usize;
     let mut at = start;
     let end = loop {
-        let next_open = html[at..].find("<div").map(|i| at + i);
-        let next_close = html[at..].find("</div>").map(|i| at + i)?;
+        let next_open = find(&html[at..], "<div").map(|i| at + i);
+        let next_close = find(&html[at..], "</div>").map(|i| at + i)?;
         match next_open {
             Some(o) if o < next_close => {
                 depth += 1;
