@@ -35,6 +35,11 @@ impl<'t> Edits<'t> {
         self.edits.push((at, 0, text.into()));
     }
 
+    /// The `len` bytes at `at` replaced by `text`.
+    pub fn replace(&mut self, at: usize, len: usize, text: impl Into<Cow<'t, str>>) {
+        self.edits.push((at, len, text.into()));
+    }
+
     /// Every `from` in `html` replaced by `to`, as [`str::replace`] finds them (left to right,
     /// not overlapping). Returns whether there was one.
     pub fn replace_all(&mut self, html: &str, from: &str, to: impl Into<Cow<'t, str>>) -> bool {

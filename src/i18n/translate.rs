@@ -62,23 +62,30 @@ pub const FULL_SIZE: &str = "open the full-size image";
 /// region, the figures' full-size links) into the catalog's language: the changes, into `edits`
 /// (the render step makes them in one copy with the other changes of a translated page).
 pub(crate) fn markdown_label_edits(html: &str, catalog: &Catalog, edits: &mut Edits) {
-    // Each kind of label only on a page that has that kind of element (one search instead of
-    // one per label: this ran on every page of every other language).
-    let admonitions = contains(html, "<p class=\"admonition-title\">");
-    for label in ["Note", "Tip", "Important", "Warning", "Caution"] {
-        if !admonitions {
-            break;
-        }
-        let t = ui(catalog, label);
-        if t == label {
+    // One search for the admonitions' titles (not one per label): this runs on every page
+    // of every other language.
+    const TITLE: &str = "<p class=\"admonition-title\">";
+    for at in memchr::memmem::find_iter(html.as_bytes(), TITLE) {
+        let (before, after) = (&html[..at], &html[at + TITLE.len()..]);
+        let label = ["Note", "Tip", "Important", "Warning", "Caution"]
+            .into_iter()
+            .find(|l| {
+                after.strip_prefix(l).is_some_and(|a| a.starts_with("</p>"))
+                    && (before.strip_suffix("\">"))
+                        .and_then(|b| b.strip_suffix(l))
+                        .is_some_and(|b| b.ends_with("aria-label=\""))
+            });
+        let Some(label) = label else {
             continue;
+        };
+        let t = ui(catalog, label);
+        if t != label {
+            let t = crate::templates::html_escape(t);
+            let start = at - format!("aria-label=\"{label}\">").len();
+            let end = at + TITLE.len() + label.len() + "</p>".len();
+            let to = format!("aria-label=\"{t}\"><p class=\"admonition-title\">{t}</p>");
+            edits.replace(start, end - start, to);
         }
-        let t = crate::templates::html_escape(t);
-        edits.replace_all(
-            html,
-            &format!("aria-label=\"{label}\"><p class=\"admonition-title\">{label}</p>"),
-            format!("aria-label=\"{t}\"><p class=\"admonition-title\">{t}</p>"),
-        );
     }
     let t = ui(catalog, FULL_SIZE);
     if t != FULL_SIZE && contains(html, "<span class=\"eg-vh\"> (") {
@@ -312,14 +319,6 @@ pub fn translate_text<'a>(catalog: &'a Catalog, ctx: &str, text: &'a str) -> &'a
 /// element gets `lang="en"` instead. The English screen-text markers
 /// ([`super::screen_text::ENGLISH_START`]) become `<span lang="en">` without the marker.
 pub fn mark_untranslated<'h>(html: &'h str, mark: &str) -> std::borrow::Cow<'h, str> {
-    // One search per marker (each a fast byte search) instead of one pass that decodes every
-    // character: this runs on every page of every language.
-    let markers = [
-        UNTRANSLATED_START,
-        UNTRANSLATED_END,
-        ENGLISH_START,
-        ENGLISH_END,
-    ];
     if !has_marker(html) {
         return std::borrow::Cow::Borrowed(html);
     }
@@ -328,57 +327,46 @@ pub fn mark_untranslated<'h>(html: &'h str, mark: &str) -> std::borrow::Cow<'h, 
         "</span> <small class=\"eg-untranslated-mark\">({})</small>",
         crate::templates::html_escape(mark)
     );
-    let mut out = String::with_capacity(html.len() + 256);
-    // The open tag: where it starts in `out`, and whether one of its attributes is English.
-    let mut tag: Option<(usize, bool)> = None;
-    // Where the next `<`, `>` or marker is: a byte search (each marker's UTF-8 starts with
-    // the byte 0xE2).
-    let special = |s: &str| {
-        let bytes = s.as_bytes();
-        let mut from = 0;
-        while let Some(i) = memchr::memchr3(b'<', b'>', 0xE2, &bytes[from..]) {
-            let at = from + i;
-            if bytes[at] != 0xE2 || s[at..].starts_with(markers) {
-                return Some(at);
-            }
-            from = at + 1;
-        }
-        None
-    };
-    let mut rest = html;
-    // Ordinary text is copied a run at a time, up to the next character that matters.
-    while let Some(i) = special(rest) {
-        out.push_str(&rest[..i]);
-        let c = rest[i..].chars().next().unwrap_or('<');
-        rest = &rest[i + c.len_utf8()..];
-        match (c, tag.as_mut()) {
-            (
-                UNTRANSLATED_START | UNTRANSLATED_END | ENGLISH_START | ENGLISH_END,
-                Some((_, english)),
-            ) => *english = true,
-            (UNTRANSLATED_START, None) => out.push_str(open),
-            (UNTRANSLATED_END, None) => out.push_str(&close),
-            (ENGLISH_START, None) => out.push_str("<span lang=\"en\">"),
-            (ENGLISH_END, None) => out.push_str("</span>"),
-            ('<', _) => {
-                tag = Some((out.len(), false));
-                out.push(c);
-            }
-            ('>', Some(&mut (start, english))) => {
-                if english {
-                    let name_end = out[start + 1..]
-                        .find(|c: char| !c.is_ascii_alphanumeric())
-                        .map_or(out.len(), |i| start + 1 + i);
-                    out.insert_str(name_end, " lang=\"en\"");
+    let bytes = html.as_bytes();
+    // Only the markers are looked at (a page has few; the tags around them are found from
+    // each marker), and the page is copied once.
+    let mut removed = Vec::new();
+    let mut tags = Vec::new();
+    let mut edits = Edits::default();
+    for at in memchr::memmem::find_iter(bytes, b"\xE2\xB8") {
+        let Some(c) = html[at..].chars().next() else {
+            continue;
+        };
+        // Inside a tag when the last `<` or `>` before the marker is a `<`.
+        let tag = memchr::memrchr2(b'<', b'>', &bytes[..at]).filter(|&i| bytes[i] == b'<');
+        match (c, tag) {
+            (UNTRANSLATED_START | UNTRANSLATED_END | ENGLISH_START | ENGLISH_END, Some(start)) => {
+                removed.push((at, c.len_utf8()));
+                // the tag gets `lang="en"` after its name if a `>` closes it (before any `<`)
+                let closed = memchr::memchr2(b'<', b'>', &bytes[at..])
+                    .is_some_and(|i| bytes[at + i] == b'>');
+                if closed && tags.last() != Some(&start) {
+                    tags.push(start);
                 }
-                tag = None;
-                out.push(c);
             }
-            _ => out.push(c),
+            (UNTRANSLATED_START, None) => edits.replace(at, c.len_utf8(), open),
+            (UNTRANSLATED_END, None) => edits.replace(at, c.len_utf8(), close.clone()),
+            (ENGLISH_START, None) => edits.replace(at, c.len_utf8(), "<span lang=\"en\">"),
+            (ENGLISH_END, None) => edits.replace(at, c.len_utf8(), "</span>"),
+            _ => {}
         }
     }
-    out.push_str(rest);
-    std::borrow::Cow::Owned(out)
+    // (an insertion at a dropped marker's place goes first: added before the removals)
+    for start in tags {
+        let name_end = (bytes[start + 1..].iter())
+            .position(|b| !b.is_ascii_alphanumeric())
+            .map_or(html.len(), |i| start + 1 + i);
+        edits.insert(name_end, " lang=\"en\"");
+    }
+    for (at, len) in removed {
+        edits.replace(at, len, "");
+    }
+    edits.apply(html)
 }
 
 #[cfg(test)]
@@ -448,6 +436,52 @@ mod tests {
         assert_eq!(
             mark_untranslated(&html, "nicht übersetzt"),
             "<figure><img lang=\"en\" src=\"a.png\" alt=\"The form\"><figcaption><span class=\"c\"><span lang=\"en\" class=\"eg-untranslated\">A caption</span> <small class=\"eg-untranslated-mark\">(nicht übersetzt)</small></span></figcaption></figure><p>Ein Satz.</p>"
+        );
+    }
+
+    #[test]
+    fn markers_in_a_tag_are_dropped_and_lang_goes_once_after_its_name() {
+        let (s, e) = (UNTRANSLATED_START, UNTRANSLATED_END);
+        // two markers in one tag, a marker right after the name, and text markers after it
+        let html = format!("<img{s} alt=\"{s}A{e}\" title=\"{s}B{e}\"><p>{s}C{e}</p>");
+        assert_eq!(
+            mark_untranslated(&html, "x"),
+            "<img lang=\"en\" alt=\"A\" title=\"B\"><p><span lang=\"en\" class=\"eg-untranslated\">C</span> <small class=\"eg-untranslated-mark\">(x)</small></p>"
+        );
+        // a tag that a `<` interrupts, or that never closes, gets no `lang`
+        let broken = format!("<a title=\"{s}A <b>x{e}</b> <i title=\"{s}");
+        assert_eq!(
+            mark_untranslated(&broken, "x"),
+            "<a title=\"A <b>x</span> <small class=\"eg-untranslated-mark\">(x)</small></b> <i title=\""
+        );
+    }
+
+    #[test]
+    fn generated_labels_are_put_in_the_page_language() {
+        let mut cat = Catalog::empty("de");
+        cat.add_po(
+            "msgctxt \"ui\"\nmsgid \"Note\"\nmsgstr \"Hinweis\"\n\nmsgctxt \"ui\"\nmsgid \"Warning\"\nmsgstr \"Warnung & so\"\n\nmsgctxt \"ui\"\nmsgid \"Table\"\nmsgstr \"Tabelle\"\n",
+            Path::new("de.po"),
+        )
+        .unwrap();
+        let title =
+            |l: &str| format!("<div aria-label=\"{l}\"><p class=\"admonition-title\">{l}</p>");
+        let html = format!(
+            "{}{}{}<p class=\"admonition-title\">Note</p><div role=\"region\" aria-label=\"Table\">",
+            title("Note"),
+            title("Tip"),
+            title("Warning")
+        );
+        let mut edits = Edits::default();
+        markdown_label_edits(&html, &cat, &mut edits);
+        assert_eq!(
+            edits.apply(&html),
+            format!(
+                "{}{}{}<p class=\"admonition-title\">Note</p><div role=\"region\" aria-label=\"Tabelle\">",
+                title("Hinweis"),
+                title("Tip"),
+                title("Warnung &amp; so")
+            )
         );
     }
 
