@@ -51,6 +51,24 @@ impl<'a> Renderer<'a> {
         step_urls_override: Option<Value>,
     ) -> Result<Expanded> {
         let source = step.map(|s| &s.source).unwrap_or(&g.source);
+        let ctx = self.content_ctx(g, net, step, depth_in_guide, step_urls_override);
+        let (text, includes) = templates::recording_includes(|| {
+            self.content
+                .render(&source.file, source.body_line, &source.body, &ctx)
+        });
+        let (text, included) = text?;
+        Ok(Expanded::new(text, included, includes))
+    }
+
+    /// What the content templates of a Markdown source see (see [`Renderer::expand`]).
+    pub(super) fn content_ctx(
+        &self,
+        g: &Guide,
+        net: &Network,
+        step: Option<&Step>,
+        depth_in_guide: usize,
+        step_urls_override: Option<Value>,
+    ) -> Value {
         let (network, guide, urls) = if depth_in_guide < 2 {
             let gv = self.guide_values(g);
             (
@@ -75,13 +93,7 @@ impl<'a> Renderer<'a> {
             step: step.map_or(Value::from(()), |s| Value::from(Serde(&s.meta))),
             step_urls: step_urls_override.unwrap_or(urls),
         };
-        let ctx = Value::from(Serde(ctx));
-        let (text, includes) = templates::recording_includes(|| {
-            self.content
-                .render(&source.file, source.body_line, &source.body, &ctx)
-        });
-        let (text, included) = text?;
-        Ok(Expanded::new(text, included, includes))
+        Value::from(Serde(ctx))
     }
 
     /// Step `i` of `g` through Jinja as its page sees it (also the slides' text): expanded

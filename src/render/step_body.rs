@@ -260,6 +260,28 @@ impl Renderer<'_> {
         self.expand(g, net, g.steps.get(i), 1, Some(handout_anchors(g)))
     }
 
+    /// Step `i` of `g` through Jinja as its page and as the handout see it, its source
+    /// compiled once.
+    fn expand_both(&self, g: &Guide, i: usize) -> (Result<Expanded>, Result<Expanded>) {
+        let net = self.lib.network_of(g);
+        let step = g.steps.get(i);
+        let source = step.map(|s| &s.source).unwrap_or(&g.source);
+        let ctxs = [
+            self.content_ctx(g, net, step, 1, None),
+            self.content_ctx(g, net, step, 1, Some(handout_anchors(g))),
+        ];
+        let each = (self.content).render_each(&source.file, source.body_line, &source.body, &ctxs);
+        let Some([page, handout]) = each.and_then(|e| <[_; 2]>::try_from(e).ok()) else {
+            let page = self.expand(g, net, step, 1, None);
+            return (page, self.handout_expanded(g, i));
+        };
+        let expanded = |(text, includes): templates::Rendering| -> Result<Expanded> {
+            let (text, included) = text?;
+            Ok(Expanded::new(text, included, includes))
+        };
+        (expanded(page), expanded(handout))
+    }
+
     /// Both of step `i`'s bodies from one rendering of its Markdown, if its two texts allow it
     /// (see the module doc); `None` when they do not or a text fails to expand (each page then
     /// renders its own and reports its own error).
@@ -267,8 +289,15 @@ impl Renderer<'_> {
         let Some(step) = g.steps.get(i) else {
             return Ok(None);
         };
-        let (Ok(page), Ok(handout)) = (self.step_expanded(g, i), self.handout_expanded(g, i))
-        else {
+        // (the handout's text made with the page's when that is made here: compiled once)
+        let mut handout = None;
+        let page = self.step_expansions.get(g, i, || {
+            let (page, made) = self.expand_both(g, i);
+            handout = Some(made);
+            page
+        });
+        let handout = handout.unwrap_or_else(|| self.handout_expanded(g, i));
+        let (Ok(page), Ok(handout)) = (page, handout) else {
             return Ok(None);
         };
         let Some(addresses) = self.step_bodies.addresses(g) else {

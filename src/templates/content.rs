@@ -243,23 +243,71 @@ impl ContentTemplates {
         ctx: &Value,
     ) -> Result<(String, Included), SourceError> {
         // Fast path: nothing to expand.
-        if !body.contains("{{") && !body.contains("{%") && !body.contains("{#") {
+        if !has_jinja(body) {
             return Ok((body.to_string(), Included::default()));
         }
         let name = file.display().to_string();
         let body = heading_ids_raw(body);
         let rendered = self.env.render_named_str(&name, &body, ctx);
-        rendered.map(crate::included::strip).map_err(|e| {
-            to_source_error(&e, &|n| {
-                if n == name || n.is_empty() {
-                    (file.to_path_buf(), body_line.saturating_sub(1))
-                } else {
-                    (self.shared_dir.join(n), 0)
-                }
+        rendered
+            .map(crate::included::strip)
+            .map_err(|e| self.source_error(&e, &name, file, body_line))
+    }
+
+    /// [`ContentTemplates::render`] of one body with each of `ctxs`, compiled once: each
+    /// result with the fragments its rendering included (recorded as `recording_includes`
+    /// does). `None` when the body does not compile (`render` then reports the error).
+    pub fn render_each(
+        &self,
+        file: &Path,
+        body_line: usize,
+        body: &str,
+        ctxs: &[Value],
+    ) -> Option<Vec<Rendering>> {
+        if !has_jinja(body) {
+            let plain = || (Ok((body.to_string(), Included::default())), BTreeSet::new());
+            return Some(ctxs.iter().map(|_| plain()).collect());
+        }
+        let name = file.display().to_string();
+        let text = heading_ids_raw(body);
+        let template = self.env.template_from_named_str(&name, &text).ok()?;
+        let each = ctxs.iter().map(|ctx| {
+            recording_includes(|| {
+                (template.render(ctx))
+                    .map(crate::included::strip)
+                    .map_err(|e| self.source_error(&e, &name, file, body_line))
             })
+        });
+        Some(each.collect())
+    }
+
+    /// A content template's error at its `file:line` (the body of `file`, named `name`,
+    /// starts at `body_line`; a fragment's at its own file).
+    fn source_error(
+        &self,
+        e: &minijinja::Error,
+        name: &str,
+        file: &Path,
+        body_line: usize,
+    ) -> SourceError {
+        to_source_error(e, &|n| {
+            if n == name || n.is_empty() {
+                (file.to_path_buf(), body_line.saturating_sub(1))
+            } else {
+                (self.shared_dir.join(n), 0)
+            }
         })
     }
 }
+
+/// Whether `body` has a Jinja tag, expression or comment (else it is its own expansion).
+fn has_jinja(body: &str) -> bool {
+    body.contains("{{") || body.contains("{%") || body.contains("{#")
+}
+
+/// One rendering of [`ContentTemplates::render_each`]: the text and which fragment wrote each
+/// line, and the fragments it included.
+pub type Rendering = (Result<(String, Included), SourceError>, BTreeSet<String>);
 
 /// `data` with the verification methods' and access profiles' descriptions between the
 /// English markers ([`crate::i18n::screen_text::ENGLISH_START`]).

@@ -16,7 +16,7 @@ use minijinja::ErrorKind;
 
 use crate::error::SourceError;
 
-pub use content::{record_includes, recording_includes, ContentTemplates};
+pub use content::{record_includes, recording_includes, ContentTemplates, Rendering};
 pub use page::PageTemplates;
 
 pub(crate) fn invalid(msg: String) -> minijinja::Error {
