@@ -157,9 +157,8 @@ def page_bytes(out: Path, page: Path) -> tuple[int, int, list[str]]:
     total = len(html.encode("utf-8"))
     assets = []
     seen = set()
-    # the practice page requests its scripts itself, after its first paint: they count too
-    late = [r.strip() for m in re.finditer(r'data-s-scripts="([^"]*)"', html) for r in m.group(1).split(",")]
-    refs = [next(g for g in m.groups() if g) for m in ASSET_RE.finditer(html)] + late
+    # (a page's late scripts are ordinary <script src> inside its <template data-eg-late>: counted)
+    refs = [next(g for g in m.groups() if g) for m in ASSET_RE.finditer(html)]
     for ref in refs:
         ref = ref.split("#")[0].split("?")[0]
         if re.match(r"^[a-z]+:", ref, re.I) or not ref:

@@ -15,7 +15,7 @@ use super::screen_text::ScreenText;
 use super::{load_catalog, own_name, ui, ui_messages, Catalog, Share, UI_CTX};
 use crate::config::SiteConfig;
 use crate::content::Library;
-use crate::error::Result;
+use crate::error::{anyhow, Result};
 use crate::images::FigureMemo;
 use crate::templates::PageTemplates;
 use crate::theme::Theme;
@@ -113,10 +113,11 @@ impl LanguageSet {
                 let catalog = if is_default {
                     super::Catalog::empty(code)
                 } else {
-                    match read {
-                        Some(catalog) => catalog?,
-                        None => load_catalog(&lib.site_dir, &theme, code)?,
-                    }
+                    // (`Catalogs::read` reads every language but the default, from the same
+                    // configuration as the library's)
+                    read.ok_or_else(|| {
+                        anyhow!("internal error: the catalog of `{code}` was not read with the site's configuration")
+                    })??
                 };
                 let ui_share = Share {
                     translated: if is_default {
@@ -256,8 +257,6 @@ impl LanguageSet {
                     "index": format!("{up}search/{code}.js"),
                     "script": format!("{up}static/search.js"),
                     "base": lang_root,
-                    // the page loads `script` itself on the box's first use (sandbox.html)
-                    "on_use": false,
                 }))),
             ),
         ]
