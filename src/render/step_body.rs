@@ -266,14 +266,18 @@ impl Renderer<'_> {
         let net = self.lib.network_of(g);
         let step = g.steps.get(i);
         let source = step.map(|s| &s.source).unwrap_or(&g.source);
-        let ctxs = [
-            self.content_ctx(g, net, step, 1, None),
-            self.content_ctx(g, net, step, 1, Some(handout_anchors(g))),
-        ];
-        let each = (self.content).render_each(&source.file, source.body_line, &source.body, &ctxs);
-        let Some([page, handout]) = each.and_then(|e| <[_; 2]>::try_from(e).ok()) else {
-            let page = self.expand(g, net, step, 1, None);
-            return (page, self.handout_expanded(g, i));
+        let page = self.content_ctx(g, net, step, 1, None);
+        let handout = self.content_ctx(g, net, step, 1, Some(handout_anchors(g)));
+        let each = (self.content).render_each(
+            &source.file,
+            source.body_line,
+            &source.body,
+            [&page, &handout],
+        );
+        // (a body that does not compile: the same error for both)
+        let [page, handout] = match each {
+            Ok(each) => each,
+            Err(e) => return (Err(e.clone().into()), Err(e.into())),
         };
         let expanded = |(text, includes): templates::Rendering| -> Result<Expanded> {
             let (text, included) = text?;

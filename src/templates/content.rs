@@ -242,43 +242,37 @@ impl ContentTemplates {
         body: &str,
         ctx: &Value,
     ) -> Result<(String, Included), SourceError> {
-        // Fast path: nothing to expand.
-        if !has_jinja(body) {
-            return Ok((body.to_string(), Included::default()));
-        }
-        let name = file.display().to_string();
-        let body = heading_ids_raw(body);
-        let rendered = self.env.render_named_str(&name, &body, ctx);
-        rendered
-            .map(crate::included::strip)
-            .map_err(|e| self.source_error(&e, &name, file, body_line))
+        let [(text, _)] = self.render_each(file, body_line, body, [ctx])?;
+        text
     }
 
     /// [`ContentTemplates::render`] of one body with each of `ctxs`, compiled once: each
     /// result with the fragments its rendering included (recorded as `recording_includes`
-    /// does). `None` when the body does not compile (`render` then reports the error).
-    pub fn render_each(
+    /// does, so an enclosing recording gets them too). The error when the body does not
+    /// compile.
+    pub fn render_each<const N: usize>(
         &self,
         file: &Path,
         body_line: usize,
         body: &str,
-        ctxs: &[Value],
-    ) -> Option<Vec<Rendering>> {
+        ctxs: [&Value; N],
+    ) -> Result<[Rendering; N], SourceError> {
+        // Fast path: nothing to expand.
         if !has_jinja(body) {
-            let plain = || (Ok((body.to_string(), Included::default())), BTreeSet::new());
-            return Some(ctxs.iter().map(|_| plain()).collect());
+            let plain = |_| (Ok((body.to_string(), Included::default())), BTreeSet::new());
+            return Ok(ctxs.map(plain));
         }
         let name = file.display().to_string();
         let text = heading_ids_raw(body);
-        let template = self.env.template_from_named_str(&name, &text).ok()?;
-        let each = ctxs.iter().map(|ctx| {
+        let error = |e: minijinja::Error| self.source_error(&e, &name, file, body_line);
+        let template = (self.env.template_from_named_str(&name, &text)).map_err(error)?;
+        Ok(ctxs.map(|ctx| {
             recording_includes(|| {
                 (template.render(ctx))
                     .map(crate::included::strip)
-                    .map_err(|e| self.source_error(&e, &name, file, body_line))
+                    .map_err(error)
             })
-        });
-        Some(each.collect())
+        }))
     }
 
     /// A content template's error at its `file:line` (the body of `file`, named `name`,
