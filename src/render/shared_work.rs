@@ -73,4 +73,13 @@ impl<'a> StepExpansions<'a> {
         templates::record_includes(&expanded.includes);
         Ok(expanded)
     }
+
+    /// Step `i` of `g` if it is expanded already (its fragments recorded as by
+    /// [`StepExpansions::get`]).
+    pub fn made(&self, g: &Guide, i: usize) -> Option<Arc<Expanded>> {
+        let cell = self.cells.get(g.slug.as_str()).and_then(|c| c.get(i));
+        let expanded = cell.and_then(OnceLock::get)?.clone();
+        templates::record_includes(&expanded.includes);
+        Some(expanded)
+    }
 }

@@ -11,7 +11,7 @@
 //! in a heading, in code, changed by a filter) each page renders its own text, as before.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use minijinja::value::{Serde, Value};
 
@@ -286,6 +286,22 @@ impl Renderer<'_> {
         (expanded(page), expanded(handout))
     }
 
+    /// Step `i` of `g` through Jinja as its page sees it (shared, see
+    /// [`Renderer::step_expanded`]) and as the handout does: when the page's is not made yet,
+    /// both from one compile of the source ([`Renderer::expand_both`]; the page's then kept),
+    /// else the handout's on its own.
+    fn page_and_handout_expanded(
+        &self,
+        g: &Guide,
+        i: usize,
+    ) -> (Result<Arc<Expanded>>, Result<Expanded>) {
+        if let Some(page) = self.step_expansions.made(g, i) {
+            return (Ok(page), self.handout_expanded(g, i));
+        }
+        let (page, handout) = self.expand_both(g, i);
+        (self.step_expansions.get(g, i, || page), handout)
+    }
+
     /// Both of step `i`'s bodies from one rendering of its Markdown, if its two texts allow it
     /// (see the module doc); `None` when they do not or a text fails to expand (each page then
     /// renders its own and reports its own error).
@@ -293,15 +309,7 @@ impl Renderer<'_> {
         let Some(step) = g.steps.get(i) else {
             return Ok(None);
         };
-        // (the handout's text made with the page's when that is made here: compiled once)
-        let mut handout = None;
-        let page = self.step_expansions.get(g, i, || {
-            let (page, made) = self.expand_both(g, i);
-            handout = Some(made);
-            page
-        });
-        let handout = handout.unwrap_or_else(|| self.handout_expanded(g, i));
-        let (Ok(page), Ok(handout)) = (page, handout) else {
+        let (Ok(page), Ok(handout)) = self.page_and_handout_expanded(g, i) else {
             return Ok(None);
         };
         let Some(addresses) = self.step_bodies.addresses(g) else {
