@@ -51,8 +51,10 @@ impl<'t> Edits<'t> {
         self.edits.len() > before
     }
 
-    /// `html` with the changes (an insertion inside a replaced text is dropped): borrowed when
-    /// there are none.
+    /// `html` with the changes: borrowed when there are none. The changes must not overlap: one
+    /// that starts inside the text another replaces (an insertion there, or one at the start
+    /// of a replaced text added after the replacement) is its caller's bug, which a debug
+    /// build reports by panicking; a release build drops that change.
     pub fn apply<'h>(mut self, html: &'h str) -> Cow<'h, str> {
         if self.edits.is_empty() {
             return Cow::Borrowed(html);
@@ -63,6 +65,10 @@ impl<'t> Edits<'t> {
         let mut out = String::with_capacity(html.len() + grows);
         let mut from = 0;
         for (at, len, text) in &self.edits {
+            debug_assert!(
+                *at >= from,
+                "html::Edits: a change at byte {at} starts inside the text replaced up to byte {from}"
+            );
             if *at < from {
                 continue;
             }
@@ -258,9 +264,9 @@ mod tests {
         assert!(edits.replace_all(html, "aa", "b"));
         assert!(!edits.replace_all(html, "zz", "y"));
         edits.insert(html.find("x").unwrap(), "../");
-        // an insertion inside a replaced text is dropped
-        edits.insert(4, "never");
-        assert_eq!(edits.apply(html), "<p>b a</p><img src=\"../x\">");
+        // an insertion where a replaced text ends is no overlap
+        edits.insert(5, "c");
+        assert_eq!(edits.apply(html), "<p>bc a</p><img src=\"../x\">");
         // non-overlapping, left to right, like str::replace
         let mut edits = Edits::default();
         edits.replace_all("aaa", "aa", "b");
@@ -271,6 +277,20 @@ mod tests {
         edits.insert(1, "2");
         assert_eq!(edits.apply("ab"), "a12b");
         assert!(matches!(Edits::default().apply("ab"), Cow::Borrowed("ab")));
+    }
+
+    /// The rule of [`Edits::apply`]: changes do not overlap. One inside a replaced text panics
+    /// in a debug build and is dropped in a release build (`scripts/test` runs this one).
+    #[test]
+    #[cfg_attr(
+        debug_assertions,
+        should_panic(expected = "a change at byte 4 starts inside the text replaced up to byte 5")
+    )]
+    fn a_change_inside_a_replaced_text_is_a_bug() {
+        let mut edits = Edits::default();
+        edits.replace(3, 2, "b");
+        edits.insert(4, "never");
+        assert_eq!(edits.apply("<p>aa a</p>"), "<p>b a</p>");
     }
 
     #[test]
