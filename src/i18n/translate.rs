@@ -81,7 +81,8 @@ pub(crate) fn markdown_label_edits(html: &str, catalog: &Catalog, edits: &mut Ed
         let t = ui(catalog, label);
         if t != label {
             let t = crate::templates::html_escape(t);
-            let start = at - format!("aria-label=\"{label}\">").len();
+            // (the length of `aria-label="{label}">`)
+            let start = at - ("aria-label=\"".len() + label.len() + "\">".len());
             let end = at + TITLE.len() + label.len() + "</p>".len();
             let to = format!("aria-label=\"{t}\"><p class=\"admonition-title\">{t}</p>");
             edits.replace(start, end - start, to);
