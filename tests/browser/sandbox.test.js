@@ -1212,3 +1212,40 @@ test('late scripts: run in order after the first paint; the page says when the l
     await fresh.close();
   }
 });
+
+// The same loader on a page whose late-scripts list is empty: marked "run" at once (before
+// fcc0139 it waited for a script's load event that never came, and the page was never marked).
+// The page: the handout of a one-language site (no search box, so no search-lazy.js), which a
+// theme override of print.html makes set `late_scripts`.
+test('late scripts: a page whose list is empty is marked run at once', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ernguide-late-none-'));
+  let built;
+  try {
+    fs.cpSync(path.join(lib.REPO_ROOT, 'tests', 'fixtures', 'basic'), dir, { recursive: true });
+    const print = fs.readFileSync(path.join(lib.REPO_ROOT, 'themes', 'default', 'templates', 'print.html'), 'utf8');
+    assert.match(print, /^\{% extends "base\.html" %\}\n/, 'print.html starts with its extends');
+    const templates = path.join(dir, 'themes', 'default', 'templates');
+    fs.mkdirSync(templates, { recursive: true });
+    fs.writeFileSync(path.join(templates, 'print.html'), print.replace('\n', '\n{% set late_scripts = true %}\n'));
+    built = await site('late-scripts-none', dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const page = await browser.context.newPage();
+  try {
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${built.server.url}demo/print/index.html`);
+    const listed = await page.evaluate(() => {
+      const t = document.querySelector('template[data-eg-late]');
+      return t ? t.content.querySelectorAll('script').length : null;
+    });
+    assert.equal(listed, 0, 'the page has the loader and no late script');
+    // (the loader starts after the largest paint, at the latest after 2 s)
+    await lib.pageScriptsRun(page, 5000);
+    assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-eg-scripts')), 'run');
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+  }
+});
