@@ -468,6 +468,17 @@ impl Catalog {
     }
 }
 
+/// A catalog of `po` (PO text, read as `de.po`): the set-up of the tests of the catalog's
+/// readers and writers.
+#[cfg(test)]
+pub(crate) fn test_catalog(po: &str) -> Catalog {
+    let mut c = Catalog::empty("de");
+    if let Err(e) = c.add_po(po, Path::new("de.po")) {
+        panic!("the test's PO text does not read: {e:#}");
+    }
+    c
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -478,8 +489,7 @@ mod tests {
             "msgid \"\"\nmsgstr \"Language: de\\n\"\n\n#. source-hash: {}\nmsgctxt \"a.md\"\nmsgid \"Hello {{{{ network.name }}}}\"\nmsgstr \"Hallo {{{{ network.name }}}}\"\n\n#, fuzzy\nmsgctxt \"a.md\"\nmsgid \"Old\"\nmsgstr \"Alt\"\n\nmsgctxt \"a.md\"\nmsgid \"Drop {{{{ x }}}}\"\nmsgstr \"Ohne\"\n",
             source_hash("a.md", "Hello {{ network.name }}")
         );
-        let mut c = Catalog::empty("de");
-        c.add_po(&po, Path::new("de.po")).unwrap();
+        let c = test_catalog(&po);
         assert_eq!(
             c.get("a.md", "Hello {{ network.name }}"),
             Some("Hallo {{ network.name }}")
@@ -496,8 +506,7 @@ mod tests {
         // the entry "B" is given twice: polib keeps one message for both, so the entries
         // after it are one message earlier in its list than in the file
         let po = "msgid \"\"\nmsgstr \"Language: de\\n\"\n\nmsgctxt \"a.md\"\nmsgid \"B\"\nmsgstr \"b1\"\n\nmsgctxt \"a.md\"\nmsgid \"B\"\nmsgstr \"b2\"\n\nmsgctxt \"a.md\"\nmsgid \"\"\n\"Two \\\"lines\\\"\"\nmsgstr \"Zwei\"\n\nmsgid \"No context\"\nmsgstr \"Ohne\"\n";
-        let mut c = Catalog::empty("de");
-        c.add_po(po, Path::new("de.po")).unwrap();
+        let c = test_catalog(po);
         assert_eq!(
             c.entry("a.md", "B").map(|e| (e.line, e.msgstr.as_str())),
             Some((9, "b2"))

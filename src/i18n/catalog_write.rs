@@ -125,6 +125,7 @@ pub fn update_po(
 
 #[cfg(test)]
 mod tests {
+    use super::super::catalog::test_catalog;
     use super::*;
 
     fn msg(ctx: &str, id: &str) -> Message {
@@ -138,12 +139,9 @@ mod tests {
 
     #[test]
     fn edited_unit_is_stale_and_update_carries_it_as_fuzzy() {
-        let mut c = Catalog::empty("de");
-        c.add_po(
+        let c = test_catalog(
             "msgctxt \"a.md\"\nmsgid \"One.\"\nmsgstr \"Eins.\"\n\nmsgctxt \"a.md\"\nmsgid \"Two.\"\nmsgstr \"Zwei.\"\n",
-            Path::new("de.po"),
-        )
-        .unwrap();
+        );
         let now = vec![
             msg("a.md", "One."),
             msg("a.md", "Two, changed."),

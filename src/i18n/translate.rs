@@ -372,9 +372,9 @@ pub fn mark_untranslated<'h>(html: &'h str, mark: &str) -> std::borrow::Cow<'h, 
 
 #[cfg(test)]
 mod tests {
+    use super::super::catalog::test_catalog;
     use super::super::messages::sandbox_messages;
     use super::*;
-    use std::path::Path;
 
     #[test]
     fn every_marker_starts_with_the_byte_the_marker_scan_looks_for() {
@@ -459,12 +459,9 @@ mod tests {
 
     #[test]
     fn generated_labels_are_put_in_the_page_language() {
-        let mut cat = Catalog::empty("de");
-        cat.add_po(
+        let cat = test_catalog(
             "msgctxt \"ui\"\nmsgid \"Note\"\nmsgstr \"Hinweis\"\n\nmsgctxt \"ui\"\nmsgid \"Warning\"\nmsgstr \"Warnung & so\"\n\nmsgctxt \"ui\"\nmsgid \"Table\"\nmsgstr \"Tabelle\"\n",
-            Path::new("de.po"),
-        )
-        .unwrap();
+        );
         let title =
             |l: &str| format!("<div aria-label=\"{l}\"><p class=\"admonition-title\">{l}</p>");
         let html = format!(
@@ -506,12 +503,9 @@ mod tests {
                 "(Practice e-mail.)"
             ]
         );
-        let mut cat = Catalog::empty("de");
-        cat.add_po(
+        let cat = test_catalog(
             "msgctxt \"sandbox\"\nmsgid \"S {ern}\"\nmsgstr \"S-de {ern}\"\n\nmsgctxt \"sandbox\"\nmsgid \"New user\"\nmsgstr \"Neu\"\n\nmsgctxt \"sandbox\"\nmsgid \"(Practice e-mail.)\"\nmsgstr \"(Übungs-E-Mail.)\"\n",
-            Path::new("de.po"),
-        )
-        .unwrap();
+        );
         let t = translate_sandbox(&flow, &cat);
         assert_eq!(t["hints"]["b"]["saas"], "S-de {ern}");
         assert_eq!(t["hints"]["a"], "Click \"Next\".");
