@@ -204,7 +204,7 @@ fn translations(lib: &crate::content::Library, report: &mut CheckReport) {
             l.count(Status::Missing),
             l.count(Status::Invalid)
         ));
-        for (m, status) in &l.problems {
+        for (m, status, entry) in &l.problems {
             let (file, line) = match m.source.rsplit_once(':') {
                 Some((f, n)) if n.parse::<usize>().is_ok() => {
                     (f.to_string(), n.parse().unwrap_or(0))
@@ -223,15 +223,24 @@ fn translations(lib: &crate::content::Library, report: &mut CheckReport) {
             if text.len() < m.id.len() {
                 text.push_str("...");
             }
+            let mut message = format!(
+                "translation ({}) {what}: \"{}\"",
+                l.lang,
+                text.replace('\n', " ")
+            );
+            // A stale or invalid unit: also where its translation is, for a translator to edit.
+            if let (Status::Stale | Status::Invalid, Some((po, po_line))) = (status, entry) {
+                let po = po.display();
+                message.push_str(&match po_line {
+                    0 => format!(" (to edit: {po})"),
+                    n => format!(" (to edit: {po}:{n})"),
+                });
+            }
             report.push(Finding {
                 file: lib.site_dir.join(file).display().to_string(),
                 line,
                 level: Level::Warning,
-                message: format!(
-                    "translation ({}) {what}: \"{}\"",
-                    l.lang,
-                    text.replace('\n', " ")
-                ),
+                message,
             });
         }
     }

@@ -1,8 +1,9 @@
 //! Translations (issue 14): the bundled German and Italian catalogs are complete; changing an
-//! English paragraph marks its translation stale in `check` (per language, with counts) and the
-//! page shows that paragraph in English, marked; `i18n extract` keeps the earlier translation
-//! as fuzzy; a translation that drops a placeholder is not used; a malformed catalog is an
-//! error naming the file and line.
+//! English paragraph marks its translation stale in `check` (per language, with counts; each
+//! finding at the English source and at the catalog entry to edit) and the page shows that
+//! paragraph in English, marked; `i18n extract` keeps the earlier translation as fuzzy; a
+//! translation that drops a placeholder is not used; a malformed catalog is an error naming the
+//! file and line.
 
 mod common;
 
@@ -34,6 +35,26 @@ fn summary<'a>(out: &'a str, lang: &str) -> &'a str {
     out.lines()
         .find(|l| l.contains(&prefix))
         .unwrap_or_else(|| panic!("no `{prefix}` line in:\n{out}"))
+}
+
+/// The line (1-based) of the `msgid` of the first entry of a PO text whose msgid starts with
+/// `msgid_start` (a long msgid is wrapped over several quoted lines).
+fn msgid_line(po: &str, msgid_start: &str) -> usize {
+    let lines: Vec<&str> = po.lines().collect();
+    (0..lines.len())
+        .find(|&i| {
+            let Some(first) = lines[i].strip_prefix("msgid ") else {
+                return false;
+            };
+            let rest = lines[i + 1..].iter().take_while(|l| l.starts_with('"'));
+            let joined: String = std::iter::once(first)
+                .chain(rest.copied())
+                .map(|l| l.trim_matches('"'))
+                .collect();
+            joined.starts_with(msgid_start)
+        })
+        .map(|i| i + 1)
+        .unwrap_or_else(|| panic!("no msgid starts with {msgid_start}"))
 }
 
 /// The first page of a language's output that contains `needle`.
@@ -68,6 +89,7 @@ fn bundled_translations_are_complete() {
 fn changing_an_english_paragraph_marks_its_translations_stale() {
     let site = TestSite::bundled();
     let before = check(&site);
+    let po = |lang: &str| std::fs::read_to_string(site.path(&format!("i18n/{lang}.po"))).unwrap();
     site.edit(
         "content/shared/eu-login/create-account.md",
         PARAGRAPH,
@@ -92,6 +114,12 @@ fn changing_an_english_paragraph_marks_its_translations_stale() {
             "{finding}"
         );
         assert!(finding.contains("within a minute"), "{finding}");
+        // and the entry to edit: the one of the earlier text (the changed one has none yet)
+        let line = msgid_line(&po(lang), PARAGRAPH);
+        assert!(
+            finding.ends_with(&format!(" (to edit: site/i18n/{lang}.po:{line})")),
+            "{finding}"
+        );
     }
     // The page shows the changed paragraph in English, marked as such, and the rest translated.
     site.build().success();
@@ -142,8 +170,18 @@ fn extract_keeps_the_earlier_translation_as_fuzzy() {
         "the obsolete entry was not dropped"
     );
     assert!(site.path("i18n/messages.pot").is_file());
-    // Still stale until a translator confirms it.
-    assert!(count(summary(&check(&site), "de"), "stale") >= 1);
+    // Still stale until a translator confirms it, at its fuzzy entry.
+    let out = check(&site);
+    assert!(count(summary(&out, "de"), "stale") >= 1);
+    let raw = std::fs::read_to_string(site.path("i18n/de.po")).unwrap();
+    let line = msgid_line(&raw, CHANGED);
+    let finding = (out.lines())
+        .find(|l| l.contains("(de) stale") && l.contains("within a minute"))
+        .unwrap_or_else(|| panic!("no stale finding:\n{out}"));
+    assert!(
+        finding.ends_with(&format!(" (to edit: site/i18n/de.po:{line})")),
+        "{finding}"
+    );
 }
 
 /// Replaces the msgstr of the first entry of a PO text whose msgid starts with `msgid_start`.
@@ -183,6 +221,16 @@ fn a_translation_that_drops_a_placeholder_is_not_used() {
     let out = check(&site);
     assert_eq!(count(summary(&out, "de"), "invalid"), 1, "{out}");
     assert_eq!(count(summary(&out, "it"), "invalid"), 0, "{out}");
+    // at its English source, and at the entry to edit
+    let line = msgid_line(&po, "Already have an EU Login? Go to");
+    let finding = (out.lines())
+        .find(|l| l.contains("(de) not used"))
+        .unwrap_or_else(|| panic!("no finding:\n{out}"));
+    assert!(finding.contains("/content/"), "{finding}");
+    assert!(
+        finding.ends_with(&format!(" (to edit: site/i18n/de.po:{line})")),
+        "{finding}"
+    );
     site.build().success();
     let de = step_page(&site, "de", "Already have an EU Login? Go to");
     assert!(

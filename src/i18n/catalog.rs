@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use polib::message::{MessageMutView, MessageView};
@@ -50,8 +50,10 @@ pub struct Entry {
     pub fuzzy: bool,
     /// The `source-hash` comment, if any.
     pub hash: Option<String>,
-    /// The line of its `msgid` in the PO file.
+    /// The line of its `msgid` in the PO file (0 if unknown).
     pub line: usize,
+    /// Which of its catalog's files it was read from (see [`Catalog::entry_at`]).
+    file: usize,
     /// Its [`Status`], worked out on the first lookup (a build looks each unit up several
     /// times, and the status needs a hash of the English text).
     status: OnceLock<Status>,
@@ -74,6 +76,8 @@ pub enum Status {
 pub struct Catalog {
     /// Entries by context (looked up without copying it).
     entries: HashMap<String, ContextEntries>,
+    /// The PO files read, as named to [`Catalog::add_po`] (an entry's `file` indexes this).
+    files: Vec<PathBuf>,
 }
 
 /// The entries of one context.
@@ -355,6 +359,8 @@ impl Catalog {
         let mut po = polib::po_file::parse_from_reader(text.as_bytes())
             .map_err(|e| SourceError::new(file, 0, e.to_string()))?;
         let lines = EntryLines::new(&at, &po);
+        let file_index = self.files.len();
+        self.files.push(file.to_path_buf());
         // The messages come grouped by context: the current context's entries are taken out
         // of the map while its messages are added.
         let mut current: Option<(String, ContextEntries)> = None;
@@ -369,6 +375,7 @@ impl Catalog {
                 fuzzy: m.is_fuzzy(),
                 hash: hash_of(m.extracted_comments()),
                 line: lines.line(i, ctx, id),
+                file: file_index,
                 status: OnceLock::new(),
             };
             if current.as_ref().is_none_or(|(c, _)| c != ctx) {
@@ -410,6 +417,13 @@ impl Catalog {
 
     pub fn entry(&self, ctx: &str, id: &str) -> Option<&Entry> {
         self.entries.get(ctx).and_then(|c| c.by_id.get(id))
+    }
+
+    /// Where the entry of (`ctx`, `id`) is, for a translator to edit: the PO file it was read
+    /// from (as named to [`Catalog::add_po`]) and the line of its `msgid` (0 if unknown).
+    pub fn entry_at(&self, ctx: &str, id: &str) -> Option<(&Path, usize)> {
+        let e = self.entry(ctx, id)?;
+        Some((self.files.get(e.file)?, e.line))
     }
 
     /// The status of one message, ignoring earlier-text pairing (see [`Catalog::statuses`]).
@@ -513,6 +527,20 @@ mod tests {
         );
         assert_eq!(c.entry("a.md", "Two \"lines\"").map(|e| e.line), Some(13));
         assert_eq!(c.entry("", "No context").map(|e| e.line), Some(17));
+    }
+
+    #[test]
+    fn an_entry_is_at_the_file_it_was_read_from() {
+        // the theme's catalog, then the site's over it
+        let mut c = test_catalog("msgctxt \"ui\"\nmsgid \"A\"\nmsgstr \"a\"\n\nmsgctxt \"ui\"\nmsgid \"B\"\nmsgstr \"b\"\n");
+        c.add_po(
+            "\nmsgctxt \"ui\"\nmsgid \"B\"\nmsgstr \"b2\"\n",
+            Path::new("site/de.po"),
+        )
+        .unwrap();
+        assert_eq!(c.entry_at("ui", "A"), Some((Path::new("de.po"), 2)));
+        assert_eq!(c.entry_at("ui", "B"), Some((Path::new("site/de.po"), 3)));
+        assert_eq!(c.entry_at("ui", "C"), None);
     }
 
     #[test]

@@ -161,8 +161,10 @@ pub struct LanguageReport {
     pub lang: String,
     pub total: usize,
     pub translated: usize,
-    /// (message, its status, where: file and line of the source unit).
-    pub problems: Vec<(Message, Status)>,
+    /// (message, its status, its entry in a PO file if it has one: the file, as read, and
+    /// line; a stale unit's is the entry of its earlier English text when it has none of its
+    /// own).
+    pub problems: Vec<(Message, Status, Option<(PathBuf, usize)>)>,
 }
 
 impl LanguageReport {
@@ -187,11 +189,14 @@ pub(crate) fn report(
             total: messages.len(),
             ..Default::default()
         };
-        for (m, (s, _)) in messages.iter().zip(statuses) {
+        for (m, (s, earlier)) in messages.iter().zip(statuses) {
             if s == Status::Translated {
                 r.translated += 1;
             } else {
-                r.problems.push((m.clone(), s));
+                let id = earlier.as_deref().unwrap_or(&m.id);
+                let entry =
+                    (cat.entry_at(&m.ctx, id)).map(|(file, line)| (file.to_path_buf(), line));
+                r.problems.push((m.clone(), s, entry));
             }
         }
         out.push(r);
