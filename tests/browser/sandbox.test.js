@@ -1231,8 +1231,10 @@ test('late scripts: a page whose list is empty is marked run at once', async () 
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  const page = await browser.context.newPage();
+  // (a browser of its own: earlier tests' request guards on the shared one abort other origins)
+  const fresh = await lib.launchBrowser();
   try {
+    const page = await fresh.context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${built.server.url}demo/print/index.html`);
@@ -1246,6 +1248,6 @@ test('late scripts: a page whose list is empty is marked run at once', async () 
     assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-eg-scripts')), 'run');
     assert.deepEqual(errors, []);
   } finally {
-    await page.close();
+    await fresh.close();
   }
 });
