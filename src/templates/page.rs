@@ -150,6 +150,12 @@ impl PageTemplates {
             };
             Value::from_safe_string(format!("<kbd>{label}</kbd>"))
         });
+        // `step_items(steps, current, earlier)`: the `<li>` of each step of a guide's step list
+        // (`macros.html`), the current one and the earlier ones marked (`earlier` is the
+        // screen-reader text of an earlier step): made here, not by a loop in the template, as
+        // every step page has the list of all its guide's steps (a tenth of a page's template
+        // work, in a loop of a template).
+        env.add_function("step_items", step_items);
         // `stylesheet(rel)`: the shipped stylesheet `static/<rel>` as a `<link>`, or, on a page
         // that sets `inline_styles` (its first paint should not wait for a request), in the page
         // as `<style>` ([`crate::theme::style_element`]; a `<link>` still when it cannot move).
@@ -227,6 +233,67 @@ fn in_english(state: &minijinja::State) -> bool {
         .is_none_or(|l| l == "en")
 }
 
+/// `value` as the page template would print it (`{{ value }}`): safe HTML as it is, anything
+/// else escaped.
+fn push_printed(out: &mut String, value: &Value) {
+    match value.as_str() {
+        Some(s) if !value.is_safe() => {
+            // (writing to a String cannot fail)
+            let _ = write_html_escaped(out, s);
+        }
+        Some(s) => out.push_str(s),
+        None if value.is_safe() => out.push_str(&value.to_string()),
+        None => {
+            let _ = write_html_escaped(out, &value.to_string());
+        }
+    }
+}
+
+/// The template function `step_items(steps, current, earlier)` (see [`PageTemplates::new`]):
+/// what the loop `{% for s in steps %}` of `macros.html`'s step list wrote, byte for byte.
+fn step_items(steps: Value, current: Value, earlier: Value) -> Result<Value, minijinja::Error> {
+    let attr = |s: &Value, key: &str| -> Result<Value, minijinja::Error> {
+        let v = s.get_attr(key)?;
+        if v.is_undefined() {
+            return Err(minijinja::Error::new(
+                ErrorKind::UndefinedError,
+                format!("step_items(): a step has no `{key}`"),
+            ));
+        }
+        Ok(v)
+    };
+    let has_current = current.is_true();
+    let mut out = String::with_capacity(256 * steps.len().unwrap_or(8));
+    for s in steps.try_iter()? {
+        let number = attr(&s, "number")?;
+        let is_current = has_current && number == current;
+        let is_earlier = has_current && !is_current && number < current;
+        out.push_str("\n    <li");
+        if is_current {
+            out.push_str(" class=\"eg-current\"");
+        } else if is_earlier {
+            out.push_str(" class=\"eg-done\"");
+        }
+        out.push_str(">\n      <a href=\"");
+        push_printed(&mut out, &attr(&s, "url")?);
+        out.push('"');
+        if is_current {
+            out.push_str(" aria-current=\"step\"");
+        }
+        out.push_str("><span class=\"eg-num\" aria-hidden=\"true\">");
+        push_printed(&mut out, &number);
+        out.push_str("</span> ");
+        push_printed(&mut out, &attr(&s, "title")?);
+        if is_earlier {
+            out.push_str("<span class=\"eg-sr\"> ");
+            push_printed(&mut out, &earlier);
+            out.push_str("</span>");
+        }
+        out.push_str("</a>\n    </li>\n  ");
+    }
+    Ok(Value::from_safe_string(out))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,6 +312,59 @@ mod tests {
             out,
             r#"{"a":"\u003c/script\u003e\u003cb\u003e\u0026\u0027","n":1}"#
         );
+    }
+
+    #[test]
+    fn step_items_writes_what_the_template_loop_wrote() {
+        // The loop `macros.html` had before `step_items`, byte for byte.
+        const LOOP: &str = r#"{% for s in steps %}
+    <li{% if current and s.number == current %} class="eg-current"{% elif current and s.number < current %} class="eg-done"{% endif %}>
+      <a href="{{ s.url }}"{% if current and s.number == current %} aria-current="step"{% endif %}><span class="eg-num" aria-hidden="true">{{ s.number }}</span> {{ s.title }}{% if current and s.number < current %}<span class="eg-sr"> {{ earlier }}</span>{% endif %}</a>
+    </li>
+  {% endfor %}"#;
+        let t = PageTemplates::new(Theme::embedded_only());
+        let steps = Value::from(vec![
+            Value::from(
+                minijinja::context! { number => 1, url => "../a/index.html", title => "Tom & \"Jerry's\" <b>" },
+            ),
+            Value::from(
+                minijinja::context! { number => 2, url => "../b/index.html?x=1&y=<2>", title => Value::from_safe_string("Safe <em>title</em>".into()) },
+            ),
+            Value::from(
+                minijinja::context! { number => 3, url => "../c/index.html", title => "Third" },
+            ),
+        ]);
+        for current in [
+            Value::from(()),
+            Value::from(1),
+            Value::from(2),
+            Value::from(3),
+            Value::from(9),
+        ] {
+            for earlier in [
+                Value::from("(earlier <step>)"),
+                Value::from_safe_string("(<i>earlier</i>)".into()),
+            ] {
+                let ctx = minijinja::context! { steps => steps.clone(), current => current.clone(), earlier => earlier.clone() };
+                // (named `.html`: escaped as the page templates are)
+                let html = |src: &str| {
+                    let tmpl = t.env.template_from_named_str("list.html", src).unwrap();
+                    tmpl.render(ctx.clone()).unwrap()
+                };
+                let by_loop = html(LOOP);
+                let by_fn = html("{{ step_items(steps, current, earlier) }}");
+                assert_eq!(by_fn, by_loop, "current {current:?}, earlier {earlier:?}");
+            }
+        }
+        // A step without a title is an error, as it was in the loop (strict undefined).
+        let err = t
+            .env
+            .render_str(
+                "{{ step_items(steps, 1, 'x') }}",
+                minijinja::context! { steps => vec![minijinja::context! { number => 1, url => "u" }] },
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("title"), "{err}");
     }
 
     #[test]
