@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use polib::message::{MessageMutView, MessageView};
+use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
 
 use super::units::placeholders;
@@ -75,7 +76,7 @@ pub enum Status {
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     /// Entries by context (looked up without copying it).
-    entries: HashMap<String, ContextEntries>,
+    entries: FxHashMap<String, ContextEntries>,
     /// The PO files read, as named to [`Catalog::add_po`] (an entry's `file` indexes this).
     files: Vec<PathBuf>,
 }
@@ -84,7 +85,7 @@ pub struct Catalog {
 #[derive(Debug, Clone, Default)]
 struct ContextEntries {
     /// By English text (looked up without copying it).
-    by_id: HashMap<Arc<str>, Entry>,
+    by_id: FxHashMap<Arc<str>, Entry>,
     /// The English texts in file order (to pair stale translations with changed units).
     order: Vec<Arc<str>>,
 }

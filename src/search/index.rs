@@ -1,7 +1,7 @@
 //! One language's index: words to terms (stemmed, folded), sections to their terms, and the
 //! compact script that the browser decodes (format in `search/mod.rs`).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -70,7 +70,7 @@ impl Analyzer {
     fn new(lang: &str) -> Analyzer {
         Analyzer {
             stemmer: algorithm(lang).map(Stemmer::create),
-            cache: HashMap::new(),
+            cache: HashMap::default(),
         }
     }
 
