@@ -280,7 +280,7 @@ fn link_line(source: Option<&Source>, target: &str) -> usize {
     let Some(source) = source else {
         return 0;
     };
-    let lines: Vec<&str> = source.text.lines().collect();
+    let lines: Vec<&str> = crate::html::lines(&source.text).collect();
     let values: Vec<usize> = front_value_lines(source).into_iter().flatten().collect();
     let value_naming = |needle: &str| {
         values.iter().copied().find(|&l| {

@@ -53,7 +53,7 @@ impl Trace {
     /// line) names each line's writer, an index into `writers` (`None`: not known, counted as
     /// the body's).
     pub fn new(expanded: &str, owners: &[u32], writers: &[Option<Written>]) -> Trace {
-        let exp: Vec<&str> = expanded.lines().collect();
+        let exp: Vec<&str> = crate::html::lines(expanded).collect();
         let mut lines = vec![Vec::new(); writers.len().max(1)];
         let mut at = Vec::with_capacity(exp.len());
         for i in 0..exp.len() {
@@ -84,7 +84,7 @@ impl Trace {
                     .get(w)
                     .copied()
                     .flatten()
-                    .map_or_else(Vec::new, |x| x.text.lines().collect());
+                    .map_or_else(Vec::new, |x| crate::html::lines(x.text).collect());
                 let mine: Vec<&str> = own.iter().map(|&i| exp[i]).collect();
                 align(&src, &mine)
             })
