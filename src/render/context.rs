@@ -52,6 +52,8 @@ pub(crate) struct Renderer<'a> {
     pub(super) as_of: Value,
     pub(super) data: Value,
     guides: Value,
+    /// Page templates' output that does not depend on the page, for this build and language.
+    memo: Value,
     pub(super) guide_values: HashMap<&'a str, OnceLock<GuideValues>>,
     /// Each step's Markdown after Jinja, shared by its page and the slides.
     pub(super) step_expansions: StepExpansions<'a>,
@@ -192,6 +194,7 @@ impl<'a> Renderer<'a> {
             as_of: Value::from(as_of),
             data: values.data,
             guides: Value::from(Serde(&guides)),
+            memo: crate::templates::Memo::value(),
             guide_values: lib
                 .guides
                 .iter()
@@ -250,6 +253,7 @@ impl<'a> Renderer<'a> {
         let base = BaseContext {
             data: self.data.clone(),
             guides: self.guides.clone(),
+            memo: self.memo.clone(),
             page_kind: kind,
             root: root_prefix(depth(page)),
             site: self.site_value.clone(),

@@ -159,6 +159,8 @@ pub(super) fn step_summaries(guide: &Guide, from_depth: usize) -> Vec<StepSummar
 pub(super) struct BaseContext {
     pub data: Value,
     pub guides: Value,
+    /// The renderer's [`crate::templates::Memo`].
+    pub memo: Value,
     pub page_kind: &'static str,
     pub root: String,
     pub site: Value,

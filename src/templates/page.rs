@@ -223,6 +223,58 @@ impl PageTemplates {
     }
 }
 
+/// `memo` in every page's context: template output that does not depend on the page, kept by
+/// key for the rest of one build in one language (a new one for every build and language, so
+/// `serve` never shows what an earlier build kept). `{% set x = memo.get(key) %}` is the
+/// text kept under `key` (none if nothing is); `memo.put(key, text)` keeps `text` and returns
+/// it. The key must name everything the text depends on besides the language's data (the
+/// practice page keeps the sandbox's hints and messages by system and SMS offer: the same on
+/// every guide's practice page, and a twentieth of a build's work when each made its own).
+#[derive(Debug, Default)]
+pub struct Memo(std::sync::Mutex<HashMap<String, Value>>);
+
+impl Memo {
+    /// A new, empty memo as a template value.
+    pub fn value() -> Value {
+        Value::from_object(Memo::default())
+    }
+}
+
+impl minijinja::value::Object for Memo {
+    fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
+        minijinja::value::ObjectRepr::Plain
+    }
+
+    fn call_method(
+        self: &std::sync::Arc<Self>,
+        _state: &mut minijinja::State<'_, '_>,
+        method: &str,
+        args: &[Value],
+    ) -> Result<Value, minijinja::Error> {
+        let fail = |e: String| minijinja::Error::new(ErrorKind::InvalidOperation, e);
+        let key = |args: &[Value]| -> Result<String, minijinja::Error> {
+            match args.first().and_then(Value::as_str) {
+                Some(k) => Ok(k.to_string()),
+                None => Err(fail(format!(
+                    "memo.{method}(): the first argument is a key (a string)"
+                ))),
+            }
+        };
+        let mut kept = self.0.lock().map_err(|e| fail(e.to_string()))?;
+        match (method, args.len()) {
+            ("get", 1) => Ok(kept.get(&key(args)?).cloned().unwrap_or(Value::from(()))),
+            ("put", 2) => {
+                kept.insert(key(args)?, args[1].clone());
+                Ok(args[1].clone())
+            }
+            _ => Err(fail(format!(
+                "memo has get(key) and put(key, text), not {method}() with {} arguments",
+                args.len()
+            ))),
+        }
+    }
+}
+
 /// Whether the page being rendered is in English (its `lang`; a template rendered without one
 /// is English): the one test of [`PageTemplates`]' `english()` and `en()`.
 fn in_english(state: &minijinja::State) -> bool {
@@ -365,6 +417,36 @@ mod tests {
             )
             .unwrap_err();
         assert!(err.to_string().contains("title"), "{err}");
+    }
+
+    #[test]
+    fn memo_keeps_a_text_by_key_for_its_own_life_only() {
+        let t = PageTemplates::new(Theme::embedded_only());
+        // What the practice page does: make the text only when nothing is kept under its key.
+        const KEEP: &str = "{% set kept = memo.get(key) %}{% if kept is none %}{% set kept %}<b>{{ made }}</b>{% endset %}{% set kept = memo.put(key, kept) %}{% endif %}{{ kept }}";
+        let tmpl = t.env.template_from_named_str("keep.html", KEEP).unwrap();
+        let memo = Memo::value();
+        let render = |memo: &Value, key: &str, made: &str| {
+            tmpl.render(minijinja::context! { memo => memo.clone(), key => key, made => made })
+                .unwrap()
+        };
+        assert_eq!(render(&memo, "a", "first & one"), "<b>first &amp; one</b>");
+        // the same key: the kept text, as safe HTML (not escaped again), not a new one
+        assert_eq!(render(&memo, "a", "second"), "<b>first &amp; one</b>");
+        assert_eq!(render(&memo, "b", "second"), "<b>second</b>");
+        // another memo (another build or language) keeps nothing of this one's
+        assert_eq!(render(&Memo::value(), "a", "third"), "<b>third</b>");
+        let err = t
+            .env
+            .render_str(
+                "{{ memo.forget('a') }}",
+                minijinja::context! { memo => memo },
+            )
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("get(key) and put(key, text)"),
+            "{err}"
+        );
     }
 
     #[test]
