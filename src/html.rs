@@ -281,8 +281,20 @@ mod tests {
     #[test]
     fn lines_are_str_lines() {
         for text in [
-            "", "\n", "\n\n", "a", "a\n", "a\nb", "a\r\nb\r\n", "\r", "\r\n", "a\r", "a\rb\n",
-            "\r\r\n", "é\nü\r\n\n x ", " \n\r\n\r",
+            "",
+            "\n",
+            "\n\n",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\r\nb\r\n",
+            "\r",
+            "\r\n",
+            "a\r",
+            "a\rb\n",
+            "\r\r\n",
+            "é\nü\r\n\n x ",
+            " \n\r\n\r",
         ] {
             let ours: Vec<&str> = lines(text).collect();
             let std: Vec<&str> = text.lines().collect();
