@@ -106,11 +106,7 @@ impl PageTemplates {
         // `html_link(href, text)`: a safe `<a>` (href and text escaped, unless the text is
         // already safe HTML such as the result of `t()`), for links inside UI strings.
         env.add_function("html_link", |href: String, text: Value| -> Value {
-            let text = if text.is_safe() {
-                text.to_string()
-            } else {
-                html_escape(&text.to_string())
-            };
+            let text = printed(&text);
             Value::from_safe_string(format!("<a href=\"{}\">{text}</a>", html_escape(&href)))
         });
         // `english(text)`: English data (a source document's title, a contact's name) as safe
@@ -119,11 +115,7 @@ impl PageTemplates {
         env.add_function(
             "english",
             |state: &minijinja::State, text: Value| -> Value {
-                let text = if text.is_safe() {
-                    text.to_string()
-                } else {
-                    html_escape(&text.to_string())
-                };
+                let text = printed(&text);
                 if in_english(state) {
                     Value::from_safe_string(text)
                 } else {
@@ -143,18 +135,14 @@ impl PageTemplates {
         // `kbd(label)`: a key's name (e.g. the result of `t("Space")`) as `<kbd>`, for a UI
         // string's placeholder.
         env.add_function("kbd", |label: Value| -> Value {
-            let label = if label.is_safe() {
-                label.to_string()
-            } else {
-                html_escape(&label.to_string())
-            };
+            let label = printed(&label);
             Value::from_safe_string(format!("<kbd>{label}</kbd>"))
         });
         // `step_items(steps, current, earlier)`: the `<li>` of each step of a guide's step list
         // (`macros.html`), the current one and the earlier ones marked (`earlier` is the
         // screen-reader text of an earlier step): made here, not by a loop in the template, as
-        // every step page has the list of all its guide's steps (a tenth of a page's template
-        // work, in a loop of a template).
+        // every step page has the list of all its guide's steps (as a loop in the template, a
+        // fifth of a page's template work).
         env.add_function("step_items", step_items);
         // `stylesheet(rel)`: the shipped stylesheet `static/<rel>` as a `<link>`, or, on a page
         // that sets `inline_styles` (its first paint should not wait for a request), in the page
@@ -299,6 +287,13 @@ fn push_printed(out: &mut String, value: &Value) {
             let _ = write_html_escaped(out, &value.to_string());
         }
     }
+}
+
+/// [`push_printed`] as a new string (for a UI string's placeholder, a link's text).
+fn printed(value: &Value) -> String {
+    let mut out = String::new();
+    push_printed(&mut out, value);
+    out
 }
 
 /// The template function `step_items(steps, current, earlier)` (see [`PageTemplates::new`]):
