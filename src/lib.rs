@@ -9,6 +9,7 @@
 #![deny(unsafe_code)]
 
 mod accessibility;
+mod allocator;
 pub mod check;
 pub mod cli;
 mod config;
