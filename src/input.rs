@@ -102,7 +102,11 @@ fn too_large(path: &Path, size: u64, cap: u64) -> std::io::Error {
 pub(crate) fn read(path: &Path) -> std::io::Result<Vec<u8>> {
     let (resolved, cap) = check(path)?;
     let file = std::fs::File::open(resolved)?;
-    let mut bytes = Vec::new();
+    // Sized once from the file's length (a catalog of tens of MB read into a growing buffer
+    // was copied and faulted in again at every doubling); one byte more, so that reading to
+    // the end needs no more room.
+    let len = file.metadata().map_or(0, |m| m.len()).min(cap);
+    let mut bytes = Vec::with_capacity(usize::try_from(len).map_or(0, |l| l + 1));
     // A file that grows while read still stops at the cap.
     file.take(cap + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > cap {

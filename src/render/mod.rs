@@ -156,6 +156,9 @@ pub(crate) fn render_in(
             image_jobs = jobs;
         }
     }
+    // The renderers' caches (every step's expansions and parts, per language) are freed on
+    // every core: one after the other, they were a serial tail of the step.
+    renderers.into_par_iter().for_each(drop);
     if errors.len() == 1 {
         return Err(errors.remove(0));
     } else if !errors.is_empty() {
