@@ -62,7 +62,17 @@ pub fn write_escaped(out: &mut impl Write, s: &str) -> std::fmt::Result {
         if b == b'\n' || b == b'\r' {
             out.write_char(' ')?;
         } else {
-            write!(out, "&#{b};")?;
+            // `&#N;`, N in decimal (1 to 3 digits), without the formatting machinery: the
+            // content templates print every value through here
+            out.write_str("&#")?;
+            if b >= 100 {
+                out.write_char(char::from(b'0' + b / 100))?;
+            }
+            if b >= 10 {
+                out.write_char(char::from(b'0' + b / 10 % 10))?;
+            }
+            out.write_char(char::from(b'0' + b % 10))?;
+            out.write_char(';')?;
         }
         start = i + 1;
     }
@@ -209,6 +219,16 @@ mod tests {
         let out = html("[x]({v})", "https://x.eu/)![t](https://evil.example/t.png");
         assert_eq!(out.matches("<a ").count(), 1, "{out}");
         assert!(!out.contains("<img"), "{out}");
+    }
+
+    #[test]
+    fn each_punctuation_character_and_edge_blank_is_its_decimal_reference() {
+        for b in (0u8..128).filter(u8::is_ascii_punctuation) {
+            let c = char::from(b);
+            assert_eq!(escape(&format!("x{c}y")), format!("x&#{b};y"), "{c}");
+        }
+        assert_eq!(escape("\tx "), "&#9;x&#32;");
+        assert_eq!(escape(" "), "&#32;");
     }
 
     #[test]
