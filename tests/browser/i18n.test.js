@@ -388,6 +388,8 @@ if (buildError) {
     });
     after(async () => {
       if (browser) await browser.close();
+      // (the copy of the site and its build: 75 MB a run)
+      fs.rmSync(site, { recursive: true, force: true });
     });
 
     it('an untranslated paragraph is English inside lang="en" with a "not yet translated" marker', { timeout: TIMEOUT }, async () => {

@@ -285,12 +285,14 @@ describe('trainers: slides, speaker view, handout, statement', () => {
     assert.deepEqual(errors, []);
   });
 
-  it('slides print one per 16:9 page', { timeout: T }, async () => {
+  it('slides print one per 16:9 page', { timeout: T }, async (t) => {
     needTool('pdfinfo', 'install poppler-utils');
     await page.goto(server.url + slidesRel);
     await lib.pageScriptsRun(page);
     const n = await slideCount(page);
-    const pdf = path.join(fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'eg-slides-')), 'slides.pdf');
+    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'eg-slides-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const pdf = path.join(dir, 'slides.pdf');
     await page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
     const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
     assert.equal(Number(/Pages:\s+(\d+)/.exec(info)[1]), n, info);
@@ -298,7 +300,7 @@ describe('trainers: slides, speaker view, handout, statement', () => {
     assert.ok(Math.abs(w / h - 16 / 9) < 0.01, `page is ${w} x ${h}, not 16:9`);
   });
 
-  it('handout of the PaedCAN SAAS guide: one cover, every step, every link address, page n of N', { timeout: T }, async () => {
+  it('handout of the PaedCAN SAAS guide: one cover, every step, every link address, page n of N', { timeout: T }, async (t) => {
     needTool('pdftotext', 'install poppler-utils');
     await page.goto(server.url + printRel);
     await axeClean(page, 'handout');
@@ -315,6 +317,7 @@ describe('trainers: slides, speaker view, handout, statement', () => {
     assert.ok(want.external.length >= 3, `only ${want.external.length} external links`);
 
     const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'eg-handout-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
     const pdf = path.join(dir, 'handout.pdf');
     assert.equal(want.scripts, 0, 'the handout needs no JavaScript');
     await page.emulateMedia({ media: 'print' });
