@@ -55,8 +55,8 @@ fn cap_of(path: &Path) -> u64 {
 }
 
 /// Checks `path` before it is opened: inside a site folder once resolved, a regular file, not
-/// over its size cap. Returns the resolved path and the cap.
-fn check(path: &Path) -> std::io::Result<(PathBuf, u64)> {
+/// over its size cap. Returns the resolved path, the cap and the file's length.
+fn check(path: &Path) -> std::io::Result<(PathBuf, u64, u64)> {
     let resolved = path.canonicalize()?;
     {
         let roots = SITE_ROOTS.read().unwrap_or_else(|e| e.into_inner());
@@ -85,7 +85,7 @@ fn check(path: &Path) -> std::io::Result<(PathBuf, u64)> {
     if meta.len() > cap {
         return Err(too_large(path, meta.len(), cap));
     }
-    Ok((resolved, cap))
+    Ok((resolved, cap, meta.len()))
 }
 
 fn too_large(path: &Path, size: u64, cap: u64) -> std::io::Error {
@@ -100,12 +100,11 @@ fn too_large(path: &Path, size: u64, cap: u64) -> std::io::Error {
 /// The bytes of a site file, with the OS error as is (callers that tell "not found" apart);
 /// refused when it leads outside the site, is no regular file or is over its size cap.
 pub(crate) fn read(path: &Path) -> std::io::Result<Vec<u8>> {
-    let (resolved, cap) = check(path)?;
+    let (resolved, cap, len) = check(path)?;
     let file = std::fs::File::open(resolved)?;
-    // Sized once from the file's length (a catalog of tens of MB read into a growing buffer
-    // was copied and faulted in again at every doubling); one byte more, so that reading to
-    // the end needs no more room.
-    let len = file.metadata().map_or(0, |m| m.len()).min(cap);
+    // Sized once from the file's length as checked (a catalog of tens of MB read into a
+    // growing buffer was copied and faulted in again at every doubling); one byte more, so
+    // that reading to the end needs no more room.
     let mut bytes = Vec::with_capacity(usize::try_from(len).map_or(0, |l| l + 1));
     // A file that grows while read still stops at the cap.
     file.take(cap + 1).read_to_end(&mut bytes)?;
