@@ -2,8 +2,8 @@
 //!
 //! load -> render -> static files -> images (encode, or plan only for `check`) -> lint -> write
 //!
-//! `build` runs them all; `check` ([`crate::check`]) runs them with images planned only and
-//! without writing; `serve`'s rebuild ([`crate::incremental`]) renders a selection of pages and
+//! `build` runs them all, writing each page as soon as it is rendered ([`build`]); `check`
+//! ([`crate::check`]) runs them with images planned only and without writing; `serve`'s rebuild ([`crate::incremental`]) renders a selection of pages and
 //! merges them into the site it keeps in memory.
 
 use std::path::PathBuf;
@@ -197,70 +197,96 @@ pub(crate) fn assemble(
     ))
 }
 
-/// Step `lint`: fails on the first broken link; returns the content warnings.
-pub(crate) fn lint(lib: &Library, built: &Built) -> Result<Vec<Warning>> {
-    step("lint", || {
-        lint::links::check_links(lib, built)?;
-        Ok(lint::stale::stale_content_warnings(lib))
-    })
-}
-
-/// Steps search, lint and write of a build: the pages are written into the new output folder
-/// (on threads of their own) while the search indexes are made and the links checked; the
-/// folder replaces the output only when all of it succeeded, else it is removed and the output
-/// stays as it was. Step `write` is what is left to do after the lint: the search indexes
-/// written, the rest of the pages waited for, the folders swapped.
-fn search_lint_write(
-    lib: &Library,
-    built: &mut Built,
-    out_dir: &std::path::Path,
-) -> Result<Vec<Warning>> {
-    let pages = built.output.clone();
-    std::thread::scope(|s| {
-        let writing = s.spawn(|| -> Result<Staged> {
-            let t = std::time::Instant::now();
-            let staged = Staged::begin(out_dir)?;
-            pages.write_into(&staged)?;
-            timing("write pages (beside search and lint)", t);
-            Ok(staged)
-        });
-        search(lib, built);
-        let checked = lint(lib, built);
-        step("write", || {
-            let staged = writing
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            // (a broken link is reported before a failed write, as when the write came after)
-            let warnings = checked?;
-            let written = staged.and_then(|staged| {
-                built.output.added_since(&pages).write_into(&staged)?;
-                staged.finish()
-            });
-            written.with_context(|| format!("writing the site to {}", out_dir.display()))?;
-            Ok(warnings)
-        })
-    })
+/// What a build keeps of a page it has written: its ids and links for the link check, and
+/// its text for the search index when it is a guide or step page.
+struct Kept {
+    links: lint::links::PageLinks,
+    text: Option<crate::search::PageText>,
 }
 
 /// Builds the site at `opts.site_dir` into `opts.out_dir`.
+///
+/// Each page is written into the new output folder as soon as it is rendered (on the thread
+/// that rendered it), and only its ids, links and search text are kept: the site's HTML is
+/// never all in memory. The folder replaces the output only when all of it succeeded (the
+/// render, the link check and every write), else it is removed and the output stays as it
+/// was; a failed write is reported after a failed render or link check, as when the pages
+/// were written last.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let (mut lib, catalogs) = load_and_languages(&opts.site_dir)?;
     lib.allow_missing_screenshots = opts.allow_missing_screenshots;
     let langs = step("languages", || LanguageSet::with_catalogs(&lib, catalogs))?;
-    let (mut built, images) = assemble(&lib, &langs, &Selection::All, Encode::Full, None)?;
-    let warnings = search_lint_write(&lib, &mut built, &opts.out_dir)?;
+    let staged = Staged::begin(&opts.out_dir);
+    // The first page that could not be written (the others are not tried).
+    let unwritten: std::sync::OnceLock<anyhow::Error> = std::sync::OnceLock::new();
+    let rendered = step("render (each page written as it is done)", || {
+        render::render_each(
+            &lib,
+            &langs,
+            &Selection::All,
+            None,
+            |rel, html, searchable| {
+                if let (Ok(staged), None) = (&staged, unwritten.get()) {
+                    if let Err(e) = staged.write_file(rel, html.as_bytes()) {
+                        let _ = unwritten.set(e);
+                    }
+                }
+                Kept {
+                    links: lint::links::PageLinks::read(&html),
+                    text: searchable
+                        .then(|| crate::search::PageText::read(&html))
+                        .flatten(),
+                }
+            },
+        )
+    })?;
+    let mut other = Output::new();
+    static_files(&lib, rendered.has_code, &mut other)?;
+    let images = images(&lib, rendered.image_jobs, Encode::Full, &mut other)?;
+    let (pages, kept): (Vec<PageInfo>, Vec<Kept>) = rendered.pages.into_iter().unzip();
+    let (links, texts): (Vec<_>, Vec<_>) = kept.into_iter().map(|k| (k.links, k.text)).unzip();
+    let search = step("search", || {
+        let texts = (pages.iter().zip(&texts))
+            .filter_map(|(p, text)| Some((p.rel.as_str(), text.as_ref()?)));
+        let indexes = crate::search::build_indexes_from_texts(
+            texts,
+            &lib.config.language,
+            &lib.config.languages,
+        );
+        let mut stats = Vec::new();
+        for (lang, js, st) in indexes {
+            other.add(format!("search/{lang}.js"), js);
+            stats.push((lang, st));
+        }
+        stats
+    });
+    let warnings = step("lint", || -> Result<Vec<Warning>> {
+        lint::links::check_written_links(&lib, &pages, links, &other)?;
+        Ok(lint::stale::stale_content_warnings(&lib))
+    })?;
+    step("write", || {
+        let written = staged.and_then(|staged| {
+            if let Some(e) = unwritten.into_inner() {
+                return Err(e);
+            }
+            other.write_into(&staged)?;
+            staged.finish()
+        });
+        written.with_context(|| format!("writing the site to {}", opts.out_dir.display()))
+    })?;
     let report = BuildReport {
-        pages: built.pages.len(),
-        files: built.output.len(),
+        pages: pages.len(),
+        files: pages.len() + other.len(),
         warnings,
         images_encoded: images.encoded,
         images_cached: images.cached,
-        search: std::mem::take(&mut built.search),
+        search,
     };
-    // The site in memory (over a GB for 10,000 pages in three languages) is freed on a thread
-    // of its own: the command's process may end before it is done.
+    // What is left in memory (the library and its translations: hundreds of MB for 10,000
+    // pages in three languages) is freed on a thread of its own: the command's process may
+    // end before it is done.
     let _ = std::thread::Builder::new()
         .name("ernguide-free".into())
-        .spawn(move || drop((lib, langs, built)));
+        .spawn(move || drop((lib, langs, pages, texts, other)));
     Ok(report)
 }

@@ -19,15 +19,6 @@ use crate::output::Output;
 use crate::pipeline::Built;
 use crate::render::PageInfo;
 
-/// Every relative link and `#anchor` in the generated HTML must resolve; fails on the first
-/// broken link ([`link_problems`] lists them all).
-pub(crate) fn check_links(lib: &Library, site: &Built) -> Result<()> {
-    match link_problems(lib, site).into_iter().next() {
-        Some(first) => Err(first.into()),
-        None => Ok(()),
-    }
-}
-
 /// Every broken link of the site, in page order: a relative link or `#anchor` that does not
 /// resolve, or an external `http(s):`/`mailto:` link that is not well formed (no network access).
 pub(crate) fn link_problems(lib: &Library, site: &Built) -> Vec<SourceError> {
@@ -58,17 +49,77 @@ pub(crate) fn link_problems(lib: &Library, site: &Built) -> Vec<SourceError> {
             None => links.push(None),
         }
     }
+    problems_in(lib, &site.pages, &links, &ids, &|rel| {
+        site.output.contains(rel)
+    })
+}
+
+/// A page's ids and links, read from its HTML: what a build keeps of each page it has
+/// written (it checks the links of a site whose pages are no longer in memory).
+pub(crate) struct PageLinks {
+    ids: HashSet<String>,
+    links: Vec<String>,
+}
+
+impl PageLinks {
+    pub fn read(html: &str) -> PageLinks {
+        let a = scan_attrs(html);
+        PageLinks {
+            ids: a.ids.into_iter().map(Cow::into_owned).collect(),
+            links: a.links.into_iter().map(Cow::into_owned).collect(),
+        }
+    }
+}
+
+/// Fails on the first of [`link_problems`] of a site whose pages were written and are no longer in memory: `pages`
+/// with their ids and links (`scanned`, in the same order), `other` the rest of its files
+/// (static files, images, search indexes).
+pub(crate) fn check_written_links(
+    lib: &Library,
+    pages: &[PageInfo],
+    scanned: Vec<PageLinks>,
+    other: &Output,
+) -> Result<()> {
+    let mut ids: HashMap<&str, HashSet<String>> = HashMap::with_capacity(scanned.len());
+    let mut links: Vec<Option<Vec<String>>> = Vec::with_capacity(scanned.len());
+    for (p, scan) in pages.iter().zip(scanned) {
+        ids.insert(p.rel.as_str(), scan.ids);
+        links.push(Some(scan.links));
+    }
+    let exists = |rel: &str| ids.contains_key(rel) || other.contains(rel);
+    match problems_in(lib, pages, &links, &ids, &exists)
+        .into_iter()
+        .next()
+    {
+        Some(first) => Err(first.into()),
+        None => Ok(()),
+    }
+}
+
+/// The broken links of `pages`, whose links (`None`: a page not in the output) and ids were
+/// read from their HTML; `exists` says whether the output has a file.
+fn problems_in<T, K, S>(
+    lib: &Library,
+    pages: &[PageInfo],
+    links: &[Option<Vec<T>>],
+    ids: &HashMap<K, HashSet<S>>,
+    exists: &(dyn Fn(&str) -> bool + Sync),
+) -> Vec<SourceError>
+where
+    T: AsRef<str> + Sync,
+    K: Borrow<str> + Eq + Hash + Sync,
+    S: Borrow<str> + Eq + Hash + Sync,
+{
     let origins = Origins::new(lib);
-    let per_page: Vec<Vec<SourceError>> = site
-        .pages
+    let per_page: Vec<Vec<SourceError>> = pages
         .par_iter()
         .zip(links.par_iter())
         .map(|(p, targets)| match targets {
-            Some(targets) => page_problems(&origins, p, targets, &site.output, &ids),
+            Some(targets) => page_problems(&origins, p, targets, exists, ids),
             None => Vec::new(),
         })
         .collect();
-    reported(site.pages.iter().zip(per_page))
+    reported(pages.iter().zip(per_page))
 }
 
 /// The broken links of page `p` (its `targets`, read from its HTML), each at the line that
@@ -77,7 +128,7 @@ fn page_problems<T, K, S>(
     origins: &Origins,
     p: &PageInfo,
     targets: &[T],
-    output: &Output,
+    exists: &(dyn Fn(&str) -> bool + Sync),
     ids: &HashMap<K, HashSet<S>>,
 ) -> Vec<SourceError>
 where
@@ -91,7 +142,7 @@ where
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for target in targets {
         let target = target.as_ref();
-        if let Some(problem) = link_problem(&p.rel, target, output, ids) {
+        if let Some(problem) = link_problem(&p.rel, target, exists, ids) {
             let message = format!("broken link `{target}` on page {}: {problem}", p.rel);
             // A link of the page's Markdown is reported where its source wrote it (its
             // n-th occurrence at the n-th such link); a link the template made, at the
@@ -222,7 +273,13 @@ impl LinkIndex {
         let per_page: Vec<Vec<SourceError>> = pages
             .par_iter()
             .map(|p| match self.links.get(&p.rel) {
-                Some(targets) => page_problems(&origins, p, targets, &site.output, &self.ids),
+                Some(targets) => page_problems(
+                    &origins,
+                    p,
+                    targets,
+                    &|rel| site.output.contains(rel),
+                    &self.ids,
+                ),
                 None => Vec::new(),
             })
             .collect();
@@ -340,7 +397,7 @@ fn made_link_origin(origins: &Origins, target: &str) -> Option<Place> {
 fn link_problem<K, S>(
     page: &str,
     target: &str,
-    output: &Output,
+    exists: &(dyn Fn(&str) -> bool + Sync),
     ids: &HashMap<K, HashSet<S>>,
 ) -> Option<String>
 where
@@ -389,7 +446,7 @@ where
         Ok(rel) => rel,
         Err(problem) => return Some(problem),
     };
-    if !output.contains(&target_rel) {
+    if !exists(&target_rel) {
         return Some(format!("no such file `{target_rel}` in the output"));
     }
     if let Some(f) = fragment {
@@ -479,6 +536,7 @@ mod tests {
         o.add("index.html", "");
         o.add("g/index.html", "");
         o.add("g/a/index.html", "");
+        let o = |rel: &str| o.contains(rel);
         let mut ids: HashMap<&str, HashSet<String>> = HashMap::new();
         ids.insert("g/a/index.html", ["top".to_string()].into_iter().collect());
         assert_eq!(

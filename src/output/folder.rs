@@ -127,6 +127,18 @@ impl Staged {
         write_all(files, &self.tmp, self.previous.as_deref())
     }
 
+    /// Writes one file into the new folder, its folders made as needed (a build writes each
+    /// page so, as soon as it is rendered); as in [`Staged::write`], a file whose bytes equal
+    /// the same file of the current output is a hard link to it.
+    pub fn write_file(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        if let Some(folder) = Path::new(rel).parent() {
+            let folder = self.tmp.join(folder);
+            std::fs::create_dir_all(&folder)
+                .with_context(|| format!("creating {}", folder.display()))?;
+        }
+        write_one(&self.tmp, rel, bytes, self.previous.as_deref())
+    }
+
     /// Puts the new folder in place of the output (the previous output is removed).
     pub fn finish(mut self) -> Result<()> {
         self.finished = true;
@@ -164,16 +176,21 @@ fn write_all(
     folders.par_iter().try_for_each(|p| {
         std::fs::create_dir_all(p).with_context(|| format!("creating {}", p.display()))
     })?;
-    files.par_iter().try_for_each(|(rel, bytes)| {
-        let bytes = bytes.as_slice();
-        let path = dir.join(rel);
-        if let Some(old) = previous.map(|p| p.join(rel)) {
-            if same_contents(&old, bytes) && std::fs::hard_link(&old, &path).is_ok() {
-                return Ok(());
-            }
+    files
+        .par_iter()
+        .try_for_each(|(rel, bytes)| write_one(dir, rel, bytes, previous))
+}
+
+/// Writes the file `rel` into the new folder `dir` (its folder exists); when its bytes equal
+/// the same file of `previous` (the current output), it is a hard link to that file.
+fn write_one(dir: &Path, rel: &str, bytes: &[u8], previous: Option<&Path>) -> Result<()> {
+    let path = dir.join(rel);
+    if let Some(old) = previous.map(|p| p.join(rel)) {
+        if same_contents(&old, bytes) && std::fs::hard_link(&old, &path).is_ok() {
+            return Ok(());
         }
-        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))
-    })
+    }
+    std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))
 }
 
 /// The leftover folders of a run for output folder `name` start with this

@@ -87,21 +87,6 @@ impl Output {
     pub fn write_into(&self, staged: &Staged) -> Result<()> {
         folder::on_write_threads(|| staged.write(&self.files))
     }
-
-    /// The files that are not (the same) in `earlier`, a copy of this output made before
-    /// files were added to it.
-    pub fn added_since(&self, earlier: &Output) -> Output {
-        let files = (self.files.iter())
-            .filter(|(rel, bytes)| {
-                earlier
-                    .files
-                    .get(*rel)
-                    .is_none_or(|b| !Arc::ptr_eq(b, bytes))
-            })
-            .map(|(rel, bytes)| (rel.clone(), bytes.clone()))
-            .collect();
-        Output { files }
-    }
 }
 
 #[cfg(test)]

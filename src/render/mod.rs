@@ -77,6 +77,41 @@ pub(crate) fn render_in(
     selection: &Selection,
     trainer: Option<&TrainerCache>,
 ) -> Result<Rendered> {
+    let each = render_each(lib, langs, selection, trainer, |_, html, _| html)?;
+    let mut output = Output::new();
+    let mut pages = Vec::with_capacity(each.pages.len());
+    for (info, html) in each.pages {
+        output.add(info.rel.clone(), html);
+        pages.push(info);
+    }
+    Ok(Rendered {
+        output,
+        pages,
+        image_jobs: each.image_jobs,
+        has_code: each.has_code,
+    })
+}
+
+/// What [`render_each`] produced: each page with what `finish` made of its HTML.
+pub(crate) struct RenderedEach<T> {
+    pub pages: Vec<(PageInfo, T)>,
+    /// The figures' images to encode (deduplicated, in order of first use).
+    pub image_jobs: Vec<ImageJob>,
+    /// True when a page has a highlighted code block (the site needs the highlight CSS).
+    pub has_code: bool,
+}
+
+/// Renders the selected pages as [`render_in`] does, handing each finished page to `finish`
+/// (its output path, its HTML, and whether it is searchable) on the thread that rendered it,
+/// as soon as it is done: a build writes each page then and keeps only what it needs of it,
+/// not the site's HTML. The pages come back in [`render_in`]'s order.
+pub(crate) fn render_each<T: Send>(
+    lib: &Library,
+    langs: &LanguageSet,
+    selection: &Selection,
+    trainer: Option<&TrainerCache>,
+    finish: impl Fn(&str, String, bool) -> T + Sync,
+) -> Result<RenderedEach<T>> {
     // Every page of every language in one parallel pass (language after language, each
     // language's last pages left a core idle), from one renderer per language.
     let renderers: Vec<context::Renderer> = (langs.languages.par_iter())
@@ -98,7 +133,7 @@ pub(crate) fn render_in(
     // Each page is finished (markers, labels, asset addresses) on the thread that rendered
     // it: done after rendering one after the other, this was a large serial part of a build
     // in several languages.
-    let results: Vec<Result<(context::RenderedPage, bool, bool)>> = jobs
+    let results: Vec<Result<((PageInfo, T), bool)>> = jobs
         .par_iter()
         .map(|&(i, ref p)| {
             let (lang, renderer) = (&langs.languages[i], &renderers[i]);
@@ -121,32 +156,31 @@ pub(crate) fn render_in(
                     page.html = html;
                 }
             }
-            Ok((page, has_code, p.searchable()))
+            let rel = i18n::pages::lang_rel(&lang.code, &langs.default, &page.rel);
+            let searchable = p.searchable();
+            let finished = finish(&rel, page.html, searchable);
+            let info = PageInfo {
+                rel,
+                source: page.source,
+                images: page.images,
+                includes: page.includes,
+                links: page.links,
+                searchable,
+            };
+            Ok(((info, finished), has_code))
         })
         .collect();
-    let mut output = Output::new();
-    let mut infos = Vec::with_capacity(results.len());
+    let mut pages = Vec::with_capacity(results.len());
     let mut has_code = false;
     let mut errors = Vec::new();
-    for ((i, _), r) in jobs.iter().zip(results) {
-        let (page, code, searchable) = match r {
-            Ok(page) => page,
-            Err(e) => {
-                errors.push(e);
-                continue;
+    for r in results {
+        match r {
+            Ok((page, code)) => {
+                has_code |= code;
+                pages.push(page);
             }
-        };
-        has_code |= code;
-        let rel = i18n::pages::lang_rel(&langs.languages[*i].code, &langs.default, &page.rel);
-        output.add(rel.clone(), page.html);
-        infos.push(PageInfo {
-            rel,
-            source: page.source,
-            images: page.images,
-            includes: page.includes,
-            links: page.links,
-            searchable,
-        });
+            Err(e) => errors.push(e),
+        }
     }
     // The figures are the same in every language: the default language's jobs cover them.
     let mut image_jobs = Vec::new();
@@ -168,9 +202,8 @@ pub(crate) fn render_in(
         );
         return Err(RenderErrors::new(errors, what).into());
     }
-    Ok(Rendered {
-        output,
-        pages: infos,
+    Ok(RenderedEach {
+        pages,
         image_jobs,
         has_code,
     })

@@ -235,12 +235,12 @@ impl IndexBuilder {
     /// `""` for the root), `title` its title (also indexed), `html` its content HTML.
     #[cfg(test)]
     pub fn add_page(&mut self, path: &str, title: &str, html: &str) {
-        self.add_sections(path, title, super::text::sections(html));
+        self.add_sections(path, title, &super::text::sections(html));
     }
 
     /// Adds a page from its [`sections`](super::text::sections) (see
     /// [`IndexBuilder::add_page`]).
-    pub fn add_sections(&mut self, path: &str, title: &str, secs: Vec<Section>) {
+    pub fn add_sections(&mut self, path: &str, title: &str, secs: &[Section]) {
         let (page, title_id) = self.add_page_row(path, title);
         let mut found = Vec::new();
         for (i, sec) in secs.iter().enumerate() {
