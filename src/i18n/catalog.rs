@@ -280,6 +280,76 @@ fn validate<'a>(text: &'a str, file: &Path) -> Result<Vec<EntryAt<'a>>, SourceEr
     Ok(entries)
 }
 
+/// The header polib needs before a text without one (a hand-written file, or a part of a
+/// file after the first).
+const PO_HEADER: &str = "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n";
+
+/// Texts longer than this are parsed in parts of about this size, in parallel (the
+/// benchmark's catalogs are 67 MB each).
+const PO_PART: usize = 2 << 20;
+
+/// polib's catalogs of a PO file's `text`, each with the entries of `at` ([`validate`]'s, in
+/// the file's order) that it holds. A long text is cut at blank lines (where polib ends a
+/// message and starts afresh) into parts that are parsed in parallel, each but the first
+/// with a header of its own: the same messages, in the same order, as one parse of the
+/// whole text; a part that fails is parsed again as the whole text, for the same error.
+fn parse_parts<'e, 'a>(
+    text: &str,
+    has_header: bool,
+    at: &'e [EntryAt<'a>],
+    part: usize,
+) -> Result<Vec<(polib::catalog::Catalog, &'e [EntryAt<'a>])>, polib::po_file::POParseError> {
+    use rayon::prelude::*;
+    let whole = || {
+        let parse = |t: &str| polib::po_file::parse_from_reader(t.as_bytes());
+        let po = if has_header {
+            parse(text)?
+        } else {
+            parse(&format!("{PO_HEADER}{text}"))?
+        };
+        Ok(vec![(po, at)])
+    };
+    // (polib ends a line at `\n` and drops a `\r`: a text with `\r` is not cut)
+    if text.len() <= part || text.contains('\r') {
+        return whole();
+    }
+    // Each part: its text and the line it starts at.
+    let mut parts: Vec<(&str, usize)> = Vec::new();
+    let (mut start, mut line) = (0, 1);
+    while start < text.len() {
+        // (bytes: `\n\n` is ASCII, so the part ends at a character boundary)
+        let end = (text.as_bytes().get(start + part..))
+            .and_then(|rest| memchr::memmem::find(rest, b"\n\n"))
+            .map_or(text.len(), |i| start + part + i + 2);
+        parts.push((&text[start..end], line));
+        line += memchr::memchr_iter(b'\n', &text.as_bytes()[start..end]).count();
+        start = end;
+    }
+    let parsed: Result<Vec<polib::catalog::Catalog>, _> = (parts.par_iter().enumerate())
+        .map(|(i, (text, _))| {
+            let parse = |t: &str| polib::po_file::parse_from_reader(t.as_bytes());
+            if i == 0 && has_header {
+                parse(text)
+            } else {
+                parse(&format!("{PO_HEADER}{text}"))
+            }
+        })
+        .collect();
+    let Ok(parsed) = parsed else {
+        return whole();
+    };
+    // The entries of each part: those whose `msgid` line is in it.
+    let mut out = Vec::with_capacity(parsed.len());
+    let mut rest = at;
+    for (i, po) in parsed.into_iter().enumerate() {
+        let next_line = parts.get(i + 1).map_or(usize::MAX, |p| p.1);
+        let n = rest.partition_point(|e| e.line < next_line);
+        out.push((po, &rest[..n]));
+        rest = &rest[n..];
+    }
+    Ok(out)
+}
+
 /// The line of each message polib read: polib keeps one message of two with the same context
 /// and id (at the first one's place), so its messages are the file's entries in order only
 /// when they are as many and each has its entry's context and id; else by context and id
@@ -344,60 +414,59 @@ impl Catalog {
     /// Adds the entries of a PO file's text (later files override earlier ones). `file` names
     /// it in errors.
     pub fn add_po(&mut self, text: &str, file: &Path) -> Result<()> {
+        self.add_po_in_parts(text, file, PO_PART)
+    }
+
+    /// [`Catalog::add_po`], a text longer than `part` bytes parsed in parts of about that size.
+    fn add_po_in_parts(&mut self, text: &str, file: &Path, part: usize) -> Result<()> {
         let at = validate(text, file)?;
         // polib needs the header entry; a hand-written file may have none.
         let has_header = text
             .lines()
             .find(|l| l.starts_with("msgid"))
             .is_some_and(|l| l.trim_end() == "msgid \"\"");
-        let owned;
-        let text = if has_header {
-            text
-        } else {
-            owned = format!(
-                "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n{text}"
-            );
-            &owned
-        };
-        let mut po = polib::po_file::parse_from_reader(text.as_bytes())
+        let parts = parse_parts(text, has_header, &at, part)
             .map_err(|e| SourceError::new(file, 0, e.to_string()))?;
-        let lines = EntryLines::new(&at, &po);
         let file_index = self.files.len();
         self.files.push(file.to_path_buf());
         // The messages come grouped by context: the current context's entries are taken out
         // of the map while its messages are added.
         let mut current: Option<(String, ContextEntries)> = None;
-        for (i, mut m) in po.messages_mut().enumerate() {
-            if m.is_plural() || m.msgid().is_empty() {
-                continue;
-            }
-            let msgstr = m.msgstr_mut().map(std::mem::take).unwrap_or_default();
-            let (ctx, id) = (m.msgctxt().unwrap_or(""), m.msgid());
-            let entry = Entry {
-                msgstr,
-                fuzzy: m.is_fuzzy(),
-                hash: hash_of(m.extracted_comments()),
-                line: lines.line(i, ctx, id),
-                file: file_index,
-                status: OnceLock::new(),
-            };
-            if current.as_ref().is_none_or(|(c, _)| c != ctx) {
-                if let Some((c, entries)) = current.take() {
-                    self.entries.insert(c, entries);
+        for (mut po, at) in parts {
+            let lines = EntryLines::new(at, &po);
+            for (i, mut m) in po.messages_mut().enumerate() {
+                if m.is_plural() || m.msgid().is_empty() {
+                    continue;
                 }
-                let entries = self.entries.remove(ctx).unwrap_or_default();
-                current = Some((ctx.to_string(), entries));
-            }
-            let Some((_, entries)) = current.as_mut() else {
-                continue;
-            };
-            match entries.by_id.get_mut(id) {
-                // of two entries with the same context and id, the later one counts (as in polib)
-                Some(e) => *e = entry,
-                None => {
-                    let id: Arc<str> = Arc::from(id);
-                    entries.order.push(id.clone());
-                    entries.by_id.insert(id, entry);
+                let msgstr = m.msgstr_mut().map(std::mem::take).unwrap_or_default();
+                let (ctx, id) = (m.msgctxt().unwrap_or(""), m.msgid());
+                let entry = Entry {
+                    msgstr,
+                    fuzzy: m.is_fuzzy(),
+                    hash: hash_of(m.extracted_comments()),
+                    line: lines.line(i, ctx, id),
+                    file: file_index,
+                    status: OnceLock::new(),
+                };
+                if current.as_ref().is_none_or(|(c, _)| c != ctx) {
+                    if let Some((c, entries)) = current.take() {
+                        self.entries.insert(c, entries);
+                    }
+                    let entries = self.entries.remove(ctx).unwrap_or_default();
+                    current = Some((ctx.to_string(), entries));
+                }
+                let Some((_, entries)) = current.as_mut() else {
+                    continue;
+                };
+                match entries.by_id.get_mut(id) {
+                    // of two entries with the same context and id, the later one counts (as
+                    // in polib, also when they are in different parts)
+                    Some(e) => *e = entry,
+                    None => {
+                        let id: Arc<str> = Arc::from(id);
+                        entries.order.push(id.clone());
+                        entries.by_id.insert(id, entry);
+                    }
                 }
             }
         }
@@ -536,6 +605,62 @@ mod tests {
         );
         assert_eq!(c.entry("a.md", "Two \"lines\"").map(|e| e.line), Some(13));
         assert_eq!(c.entry("", "No context").map(|e| e.line), Some(17));
+    }
+
+    /// Every entry of `c`, in order: context, id, text, fuzzy, hash, line.
+    fn summary(c: &Catalog) -> Vec<(String, String, String, bool, Option<String>, usize)> {
+        let mut ctxs: Vec<&String> = c.entries.keys().collect();
+        ctxs.sort();
+        let mut out = Vec::new();
+        for ctx in ctxs {
+            let entries = &c.entries[ctx];
+            for id in &entries.order {
+                let e = &entries.by_id[id];
+                let (msgstr, hash) = (e.msgstr.clone(), e.hash.clone());
+                out.push((ctx.clone(), id.to_string(), msgstr, e.fuzzy, hash, e.line));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_long_catalog_read_in_parts_is_the_catalog_read_at_once() {
+        // Entries of two contexts, interleaved; some given twice far apart (the later
+        // counts, at the first one's place), fuzzy ones, strings over several lines,
+        // comments with and without blank lines before them.
+        let mut body = String::new();
+        for i in 0..300 {
+            let ctx = if i % 3 == 0 { "ui" } else { "a.md" };
+            let id = format!("Message {}", i % 250);
+            if i % 7 == 0 {
+                body.push_str(&format!("#. source-hash: {}\n", source_hash(ctx, &id)));
+            }
+            if i % 11 == 0 {
+                body.push_str("#, fuzzy\n");
+            }
+            body.push_str(&format!("msgctxt \"{ctx}\"\nmsgid \"{id}\"\n"));
+            if i % 5 == 0 {
+                body.push_str(&format!("msgstr \"\"\n\"Zeile {i}\\n\"\n\"und mehr\"\n\n"));
+            } else {
+                body.push_str(&format!("msgstr \"Text {i} \u{e4}\"\n\n"));
+            }
+        }
+        for header in ["msgid \"\"\nmsgstr \"Language: de\\n\"\n\n", ""] {
+            let text = format!("{header}{body}");
+            let mut at_once = Catalog::default();
+            (at_once.add_po_in_parts(&text, Path::new("de.po"), usize::MAX)).unwrap();
+            let expected = summary(&at_once);
+            let distinct: std::collections::HashSet<(usize, usize)> = (0..300)
+                .map(|i| (usize::from(i % 3 == 0), i % 250))
+                .collect();
+            assert_eq!(expected.len(), distinct.len(), "a duplicate is one entry");
+            assert!(expected.iter().any(|e| e.3) && expected.iter().any(|e| e.4.is_some()));
+            for part in [1, 100, 1000, 5000] {
+                let mut in_parts = Catalog::default();
+                (in_parts.add_po_in_parts(&text, Path::new("de.po"), part)).unwrap();
+                assert_eq!(summary(&in_parts), expected, "parts of {part} bytes");
+            }
+        }
     }
 
     #[test]
