@@ -245,10 +245,7 @@ impl ScreenText {
                     }
                 }
                 Some(_) => {}
-                None if !closing
-                    && LANG_EN.find(tag.as_bytes()).is_some()
-                    && !VOID.contains(&name) =>
-                {
+                None if !closing && has_lang_en(tag.as_bytes()) && !VOID.contains(&name) => {
                     english = Some((name, 1));
                 }
                 None => {}
@@ -291,9 +288,12 @@ impl ScreenText {
     }
 }
 
-/// Finds ` lang="en"` in a tag (made once: a search is set up for every tag of every page).
-static LANG_EN: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(" lang=\"en\""));
+/// Whether a tag has ` lang="en"` in it: looked for at each `=` of the tag (a substring
+/// search set up for each of a page's hundreds of short tags cost more than finding them).
+fn has_lang_en(tag: &[u8]) -> bool {
+    memchr::memchr_iter(b'=', tag)
+        .any(|i| tag[..i].ends_with(b" lang") && tag[i + 1..].starts_with(b"\"en\""))
+}
 
 /// Elements without content.
 const VOID: &[&str] = &[
@@ -391,6 +391,29 @@ fn unescape(html: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lang_en_is_found_as_a_substring_search_finds_it() {
+        let finder = memchr::memmem::Finder::new(" lang=\"en\"");
+        for tag in [
+            "<span lang=\"en\">",
+            "<p class=\"x\" lang=\"en\">",
+            "<p lang=\"de\">",
+            "<p xml:lang=\"en\">",
+            "<p data-lang=\"en\">",
+            "<p lang=\"en-GB\">",
+            "<p lang=en>",
+            "<p title=\"a=b\" lang=\"en\"/>",
+            "<p lang=\"en\"",
+            "<p lang=",
+            "= lang=\"en\"",
+            "<a href=\"x?lang=en\">",
+            "<p>",
+        ] {
+            let expected = finder.find(tag.as_bytes()).is_some();
+            assert_eq!(has_lang_en(tag.as_bytes()), expected, "{tag}");
+        }
+    }
 
     fn screen(texts: &[&str]) -> ScreenText {
         let mut st = ScreenText::default();
