@@ -228,8 +228,11 @@ fn translations(lib: &crate::content::Library, report: &mut CheckReport) {
                 l.lang,
                 text.replace('\n', " ")
             );
-            // A stale or invalid unit: also where its translation is, for a translator to edit.
-            if let (Status::Stale | Status::Invalid, Some((po, po_line))) = (status, entry) {
+            // Also where its translation is (or, for a missing unit that `i18n extract` gave
+            // an empty entry, where it goes), for a translator to edit.
+            if let (Status::Stale | Status::Invalid | Status::Missing, Some((po, po_line))) =
+                (status, entry)
+            {
                 let po = po.display();
                 message.push_str(&match po_line {
                     0 => format!(" (to edit: {po})"),

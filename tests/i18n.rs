@@ -2,6 +2,7 @@
 //! English paragraph marks its translation stale in `check` (per language, with counts; each
 //! finding at the English source and at the catalog entry to edit) and the page shows that
 //! paragraph in English, marked; `i18n extract` keeps the earlier translation as fuzzy; a
+//! missing unit that `i18n extract` gave an empty entry is also reported at that entry; a
 //! translation that drops a placeholder is not used; a malformed catalog is an error naming the
 //! file and line.
 
@@ -178,6 +179,40 @@ fn extract_keeps_the_earlier_translation_as_fuzzy() {
     let finding = (out.lines())
         .find(|l| l.contains("(de) stale") && l.contains("within a minute"))
         .unwrap_or_else(|| panic!("no stale finding:\n{out}"));
+    assert!(
+        finding.ends_with(&format!(" (to edit: site/i18n/de.po:{line})")),
+        "{finding}"
+    );
+}
+
+#[test]
+fn a_new_paragraph_is_missing_at_its_source_and_at_its_empty_entry_after_extract() {
+    const NEW: &str = "Keep the e-mail until your account works.";
+    let site = TestSite::bundled();
+    site.edit(
+        "content/shared/eu-login/create-account.md",
+        PARAGRAPH,
+        &format!("{PARAGRAPH}\n\n{NEW}"),
+    );
+    let missing = |out: &str| -> String {
+        (out.lines())
+            .find(|l| l.contains("(de) missing") && l.contains(NEW))
+            .unwrap_or_else(|| panic!("no missing finding:\n{out}"))
+            .to_string()
+    };
+    // Before `i18n extract` there is no entry to name.
+    let finding = missing(&check(&site));
+    assert!(!finding.contains("to edit"), "{finding}");
+    assert!(
+        finding.contains("content/shared/eu-login/create-account.md:"),
+        "{finding}"
+    );
+    site.cmd(&["i18n", "extract", "--site", "site"])
+        .assert()
+        .success();
+    let raw = std::fs::read_to_string(site.path("i18n/de.po")).unwrap();
+    let line = msgid_line(&raw, NEW);
+    let finding = missing(&check(&site));
     assert!(
         finding.ends_with(&format!(" (to edit: site/i18n/de.po:{line})")),
         "{finding}"
