@@ -3,8 +3,9 @@
 //! load -> render -> static files -> images (encode, or plan only for `check`) -> lint -> write
 //!
 //! `build` runs them all, writing each page as soon as it is rendered ([`build`]); `check`
-//! ([`crate::check`]) runs them with images planned only and without writing; `serve`'s rebuild ([`crate::incremental`]) renders a selection of pages and
-//! merges them into the site it keeps in memory.
+//! ([`crate::check`]) runs them with images planned only and without writing; `serve`'s
+//! rebuild ([`crate::incremental`]) renders a selection of pages and merges them into the site
+//! it keeps in memory.
 
 use std::path::PathBuf;
 

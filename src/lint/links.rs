@@ -71,9 +71,9 @@ impl PageLinks {
     }
 }
 
-/// Fails on the first of [`link_problems`] of a site whose pages were written and are no longer in memory: `pages`
-/// with their ids and links (`scanned`, in the same order), `other` the rest of its files
-/// (static files, images, search indexes).
+/// Fails on the first of [`link_problems`] of a site whose pages were written and are no
+/// longer in memory: `pages` with their ids and links (`scanned`, in the same order), `other`
+/// the rest of its files (static files, images, search indexes).
 pub(crate) fn check_written_links(
     lib: &Library,
     pages: &[PageInfo],
