@@ -23,6 +23,42 @@ fn build_fails_with(site: &TestSite, needle: &str) -> String {
 }
 
 #[test]
+fn a_failed_build_leaves_nothing_where_its_output_would_go() {
+    // Pages are written while they render, into a folder beside the output: a build that
+    // fails in the render or in the link check removes it, and the parent folders it made.
+    for (text, needle) in [
+        (
+            "{% include \"no-such-fragment.md\" %}",
+            "no-such-fragment.md",
+        ),
+        ("[A broken link](../nope/index.html)", "broken link"),
+    ] {
+        let site = TestSite::from_fixture("basic");
+        site.edit_request_step(text);
+        let out = site
+            .cmd(&["build", "--site", "site", "--out", "new/deeper/public"])
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains(needle), "expected {needle:?} in:\n{stderr}");
+        let root = site.site().parent().unwrap().to_path_buf();
+        assert!(!root.join("new").exists(), "{needle}: a folder was left");
+        // The same into a folder that exists: it stays, empty.
+        std::fs::create_dir(root.join("kept")).unwrap();
+        let out = site
+            .cmd(&["build", "--site", "site", "--out", "kept/public"])
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let left: Vec<_> = std::fs::read_dir(root.join("kept")).unwrap().collect();
+        assert!(left.is_empty(), "{needle}: {left:?} left in kept/");
+    }
+}
+
+#[test]
 fn a_symlink_out_of_the_site_is_refused() {
     let site = TestSite::from_fixture("basic");
     std::os::unix::fs::symlink("/etc/passwd", site.path("content/shared/passwd.md")).unwrap();

@@ -63,6 +63,10 @@ pub struct Staged {
     name: String,
     /// The current output, whose unchanged files the new one links to.
     previous: Option<PathBuf>,
+    /// The output's parent folders that [`Staged::begin`] made (the outermost first): a build
+    /// that fails removes them again (the pages are written while they render, so a failed
+    /// render comes after this folder was made).
+    made: Vec<PathBuf>,
     finished: bool,
 }
 
@@ -81,6 +85,13 @@ impl Staged {
                 .into())
             }
         };
+        let made: Vec<PathBuf> = (parent.ancestors())
+            .take_while(|a| std::fs::symlink_metadata(a).is_err())
+            .map(Path::to_path_buf)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         std::fs::create_dir_all(&parent)
             .with_context(|| format!("creating {}", parent.display()))?;
         clean_leftovers(&parent, &name, &out)?;
@@ -113,6 +124,7 @@ impl Staged {
             parent,
             name,
             previous,
+            made,
             finished: false,
         };
         let marker = staged.tmp.join(MARKER);
@@ -155,6 +167,10 @@ impl Drop for Staged {
     fn drop(&mut self) {
         if !self.finished {
             let _ = remove_ours(&self.tmp);
+            // (innermost first; a folder that is not empty any more stays)
+            for folder in self.made.iter().rev() {
+                let _ = std::fs::remove_dir(folder);
+            }
         }
     }
 }
