@@ -31,8 +31,9 @@ fn install<T: Send>(pool: &Option<rayon::ThreadPool>, f: impl FnOnce() -> T + Se
     }
 }
 
-/// Runs `f` on threads of its own, one per core: a build writes its pages there while the
-/// rendering threads build the search indexes and check the links.
+/// Runs `f` on threads of its own, one per core: a build writes its other files there (static
+/// files, images, search indexes) after its pages, which it writes as they render. (Since
+/// nothing else runs then, the current pool would do as well.)
 pub(super) fn on_write_threads<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
     // (0 threads: rayon's default, one per core)
