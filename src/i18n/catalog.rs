@@ -300,15 +300,15 @@ fn parse_parts<'e, 'a>(
     part: usize,
 ) -> Result<Vec<(polib::catalog::Catalog, &'e [EntryAt<'a>])>, polib::po_file::POParseError> {
     use rayon::prelude::*;
-    let whole = || {
-        let parse = |t: &str| polib::po_file::parse_from_reader(t.as_bytes());
-        let po = if has_header {
-            parse(text)?
+    // polib's catalog of `text`, with the header it needs put before it when it has none.
+    let parse = |text: &str, has_header: bool| {
+        if has_header {
+            polib::po_file::parse_from_reader(text.as_bytes())
         } else {
-            parse(&format!("{PO_HEADER}{text}"))?
-        };
-        Ok(vec![(po, at)])
+            polib::po_file::parse_from_reader(format!("{PO_HEADER}{text}").as_bytes())
+        }
     };
+    let whole = || Ok(vec![(parse(text, has_header)?, at)]);
     // (polib ends a line at `\n` and drops a `\r`: a text with `\r` is not cut)
     if text.len() <= part || text.contains('\r') {
         return whole();
@@ -326,14 +326,7 @@ fn parse_parts<'e, 'a>(
         start = end;
     }
     let parsed: Result<Vec<polib::catalog::Catalog>, _> = (parts.par_iter().enumerate())
-        .map(|(i, (text, _))| {
-            let parse = |t: &str| polib::po_file::parse_from_reader(t.as_bytes());
-            if i == 0 && has_header {
-                parse(text)
-            } else {
-                parse(&format!("{PO_HEADER}{text}"))
-            }
-        })
+        .map(|(i, (text, _))| parse(text, i == 0 && has_header))
         .collect();
     let Ok(parsed) = parsed else {
         return whole();

@@ -55,7 +55,8 @@ pub(crate) fn link_problems(lib: &Library, site: &Built) -> Vec<SourceError> {
 }
 
 /// A page's ids and links, read from its HTML: what a build keeps of each page it has
-/// written (it checks the links of a site whose pages are no longer in memory).
+/// written (it checks the links of a site whose pages are no longer in memory), and what
+/// `serve`'s [`LinkIndex`] keeps of each page.
 pub(crate) struct PageLinks {
     ids: HashSet<String>,
     links: Vec<String>,
@@ -210,16 +211,11 @@ impl LinkIndex {
     /// Reads again the pages `changed` (output paths) from `site`; a page no longer in the
     /// site is forgotten.
     pub fn update(&mut self, site: &Built, changed: &[&str]) {
-        let scanned: Vec<(&str, Option<(HashSet<String>, Vec<String>)>)> = changed
+        let scanned: Vec<(&str, Option<PageLinks>)> = changed
             .par_iter()
             .map(|rel| {
-                let attrs = site.output.get(rel).map(|bytes| {
-                    let html = String::from_utf8_lossy(bytes);
-                    let a = scan_attrs(&html);
-                    let ids = a.ids.into_iter().map(Cow::into_owned).collect();
-                    let links = a.links.into_iter().map(Cow::into_owned).collect();
-                    (ids, links)
-                });
+                let attrs = (site.output.get(rel))
+                    .map(|bytes| PageLinks::read(&String::from_utf8_lossy(bytes)));
                 (*rel, attrs)
             })
             .collect();
@@ -232,7 +228,9 @@ impl LinkIndex {
                     }
                 }
             }
-            let Some((ids, links)) = attrs else { continue };
+            let Some(PageLinks { ids, links }) = attrs else {
+                continue;
+            };
             for target in &links {
                 if let Some(file) = target_file(rel, target) {
                     self.into.entry(file).or_default().insert(rel.to_string());

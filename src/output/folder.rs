@@ -31,15 +31,6 @@ fn install<T: Send>(pool: &Option<rayon::ThreadPool>, f: impl FnOnce() -> T + Se
     }
 }
 
-/// Runs `f` on threads of its own, one per core: a build writes its other files there (static
-/// files, images, search indexes) after its pages, which it writes as they render. (Since
-/// nothing else runs then, the current pool would do as well.)
-pub(super) fn on_write_threads<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
-    // (0 threads: rayon's default, one per core)
-    install(POOL.get_or_init(|| pool(0, "write")), f)
-}
-
 /// Runs `f` on the threads that remove the previous output: far more than cores, since each
 /// mostly waits for the file system.
 fn on_io_threads<T: Send>(f: impl FnOnce() -> T + Send) -> T {
@@ -64,7 +55,7 @@ pub struct Staged {
     name: String,
     /// The current output, whose unchanged files the new one links to.
     previous: Option<PathBuf>,
-    /// The output's parent folders that [`Staged::begin`] made (the outermost first): a build
+    /// The output's parent folders that [`Staged::begin`] made (the innermost first): a build
     /// that fails removes them again (the pages are written while they render, so a failed
     /// render comes after this folder was made).
     made: Vec<PathBuf>,
@@ -89,9 +80,6 @@ impl Staged {
         let made: Vec<PathBuf> = (parent.ancestors())
             .take_while(|a| std::fs::symlink_metadata(a).is_err())
             .map(Path::to_path_buf)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
             .collect();
         std::fs::create_dir_all(&parent)
             .with_context(|| format!("creating {}", parent.display()))?;
@@ -168,8 +156,8 @@ impl Drop for Staged {
     fn drop(&mut self) {
         if !self.finished {
             let _ = remove_ours(&self.tmp);
-            // (innermost first; a folder that is not empty any more stays)
-            for folder in self.made.iter().rev() {
+            // (a folder that is not empty any more stays)
+            for folder in &self.made {
                 let _ = std::fs::remove_dir(folder);
             }
         }

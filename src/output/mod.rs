@@ -83,9 +83,9 @@ impl Output {
     }
 
     /// Writes these files into `staged` (a new output folder that [`Staged::finish`] swaps
-    /// in), on threads of their own.
+    /// in).
     pub fn write_into(&self, staged: &Staged) -> Result<()> {
-        folder::on_write_threads(|| staged.write(&self.files))
+        staged.write(&self.files)
     }
 }
 

@@ -60,11 +60,15 @@ pub fn build_indexes<'a>(
     default: &str,
     others: &[String],
 ) -> Vec<(String, String, IndexStats)> {
-    indexes_of(pages, default, others, |b, folder, html| {
-        if let Some((title, content)) = page_content(html) {
-            b.add_sections(folder, &title, &sections(content));
-        }
-    })
+    let pages: Vec<(&str, &str)> = pages.collect();
+    let texts: Vec<(&str, PageText)> = (pages.par_iter())
+        .filter_map(|&(rel, html)| Some((rel, PageText::read(html)?)))
+        .collect();
+    build_indexes_from_texts(
+        texts.iter().map(|(rel, text)| (*rel, text)),
+        default,
+        others,
+    )
 }
 
 /// What the index reads of a page: its title and its sections (a build keeps this of each
@@ -84,36 +88,22 @@ impl PageText {
     }
 }
 
-/// [`build_indexes`] from the pages' texts: `pages` are (output path, text); the same
-/// indexes as from the pages' HTML.
+/// [`build_indexes`] from the pages' texts: `pages` are (output path, text).
 pub fn build_indexes_from_texts<'a>(
     pages: impl Iterator<Item = (&'a str, &'a PageText)>,
     default: &str,
     others: &[String],
 ) -> Vec<(String, String, IndexStats)> {
-    indexes_of(pages, default, others, |b, folder, text| {
-        b.add_sections(folder, &text.title, &text.sections);
-    })
-}
-
-/// Each language's index from its pages, each added to a builder by `add` (a page by its
-/// folder inside its language's root).
-fn indexes_of<'a, P: Send + Sync + 'a>(
-    pages: impl Iterator<Item = (&'a str, P)>,
-    default: &str,
-    others: &[String],
-    add: impl Fn(&mut IndexBuilder, &str, &P) + Sync,
-) -> Vec<(String, String, IndexStats)> {
-    let mut docs: BTreeMap<String, Vec<(String, P)>> = BTreeMap::new();
+    let mut docs: BTreeMap<String, Vec<(String, &PageText)>> = BTreeMap::new();
     docs.entry(default.to_string()).or_default();
     for l in others {
         docs.entry(l.clone()).or_default();
     }
-    for (rel, page) in pages {
+    for (rel, text) in pages {
         let (lang, folder) = page_place(rel, default, others);
         docs.entry(lang.to_string())
             .or_default()
-            .push((folder, page));
+            .push((folder, text));
     }
     docs.into_par_iter()
         .map(|(lang, mut pages)| {
@@ -125,8 +115,8 @@ fn indexes_of<'a, P: Send + Sync + 'a>(
                 .par_chunks(part)
                 .map(|chunk| {
                     let mut b = IndexBuilder::new(&lang);
-                    for (folder, page) in chunk {
-                        add(&mut b, folder, page);
+                    for (folder, text) in chunk {
+                        b.add_sections(folder, &text.title, &text.sections);
                     }
                     b
                 })
@@ -174,18 +164,12 @@ mod tests {
         assert!(de_js.contains(r"Anmelden\nnet\nsign-in\n"), "{de_js}");
         assert!(de_js.contains("druck") && de_js.contains("next"), "{de_js}");
         assert_eq!(built[2].2.pages, 0);
-        // From the pages' texts (what a build keeps of each page it has written), the indexes
-        // are the same.
-        let texts: Vec<(&str, PageText)> = (pages.iter())
-            .filter_map(|&(rel, html)| Some((rel, PageText::read(html)?)))
-            .collect();
-        assert_eq!(texts.len(), 2, "the page without content has no text");
-        let from_texts = build_indexes_from_texts(
-            texts.iter().map(|(rel, text)| (*rel, text)),
-            "en",
-            &["de".to_string(), "it".to_string()],
-        );
-        assert_eq!(from_texts, built);
+        // A page's text is its title and its sections (the page without content has none).
+        let text = PageText::read(&de).unwrap();
+        assert_eq!(text.title, "Anmelden");
+        let anchors: Vec<&str> = text.sections.iter().map(|s| s.anchor.as_str()).collect();
+        assert_eq!(anchors, ["do-it"]);
+        assert!(PageText::read("<p>no content</p>").is_none());
         // Built from per-page parts with numbered terms (as `serve` does), the index is the
         // same, also when the table holds terms no part uses (a page's text before an edit).
         let mut table = TermTable::default();
