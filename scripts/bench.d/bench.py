@@ -177,13 +177,16 @@ def page_bytes(out: Path, page: Path) -> tuple[int, int, list[str]]:
 
 
 def run_size(pages: int, runs: int, mdbook_runs: int, tools: list[str], ernguide: Path,
-             work: Path, rebuild_runs: int) -> dict:
+             work: Path, rebuild_runs: int, kept: list[Path]) -> dict:
+    """The full builds of a site of `pages` sources by each tool; the folder of their outputs
+    is added to `kept` (deleted by `main` once every timed run is done)."""
     dest = work / f"site-{pages}"
     log(f"\n== {pages} pages: generating sites in {dest}")
     info = gen.generate(dest, pages, REPO, tools)
     res: dict = {"pages": pages, "info": info, "tools": {}, "outputs": {}}
     runs_dir = dest / "runs"
     rm(runs_dir)
+    kept.append(runs_dir)
     outs: dict[str, Path] = {}
     per_tool_runs = {t: (mdbook_runs if t == "mdbook" else runs) for t in tools}
     samples: dict[str, list[Measurement]] = {t: [] for t in tools}
@@ -250,14 +253,14 @@ def run_size(pages: int, runs: int, mdbook_runs: int, tools: list[str], ernguide
         if step_pages[t].is_file():
             total, html, assets = page_bytes(outs[t], step_pages[t])
             res["bytes"][t] = {"total": total, "html": html, "assets": assets}
-    # (the outputs stay until every timed run of the benchmark is done: see `main`)
     return res
 
 
-def run_i18n(size: dict, runs: int, ernguide: Path, work: Path) -> dict:
+def run_i18n(size: dict, runs: int, ernguide: Path, work: Path, kept: list[Path]) -> dict:
     """The site of `size` in English, German and Italian (pseudo-translated) with search:
     full-build wall time and memory, and each language's search index size (issue 14); Hugo
-    on the same corpus in the same languages, its runs alternating with ernguide's."""
+    on the same corpus in the same languages, its runs alternating with ernguide's. The folder
+    of the outputs is added to `kept`, as in `run_size`."""
     pages = size["pages"]
     site = work / f"site-{pages}" / "ernguide"
     dest = work / f"site-{pages}-i18n"
@@ -275,6 +278,7 @@ def run_i18n(size: dict, runs: int, ernguide: Path, work: Path) -> dict:
     tools = list(sites)
     out_base = dest / "runs"
     rm(out_base)
+    kept.append(out_base)
     # As for the English sites: every run into a new folder, nothing deleted until all runs
     # are done, who goes first alternating; and each timed run starts after `sync`, so that
     # no run pays for writing back the ~1 GB that the run before it left in the page cache.
@@ -673,22 +677,22 @@ def main() -> None:
     machine = machine_info()
     versions = tool_versions(args.ernguide, tools)
     sizes = []
+    kept: list[Path] = []  # the runs' outputs, deleted once every timed run is done
     for i, p in enumerate(pages):
         sizes.append(run_size(p, pick(runs, i), pick(mruns, i), tools, args.ernguide, args.work,
-                              args.rebuild_runs))
+                              args.rebuild_runs, kept))
     i18n = None
     if args.i18n_runs > 0 and sizes:
-        i18n = run_i18n(max(sizes, key=lambda s: s["pages"]), args.i18n_runs, args.ernguide, args.work)
+        i18n = run_i18n(max(sizes, key=lambda s: s["pages"]), args.i18n_runs, args.ernguide, args.work, kept)
     portal = bundled_portal(args.ernguide, args.work, args.portal_runs) if (REPO / "site.toml").exists() else None
     reload = bench_reload()
     serve = bench_serve()
-    # Every size's and the 3-language runs' outputs are deleted only now: on ext4 without a
-    # journal (as here), creating files within minutes of deleting thousands makes the inode
-    # allocator skip each recently deleted inode, and the 3-language runs would pay for the
-    # deletion of the English runs (22.9 s instead of 16.6 s for one build, session 14).
-    for p in pages:
-        rm(args.work / f"site-{p}" / "runs")
-        rm(args.work / f"site-{p}-i18n" / "runs")
+    # The runs' outputs are deleted only now: on ext4 without a journal (as here), creating
+    # files within minutes of deleting thousands makes the inode allocator skip each recently
+    # deleted inode, and the 3-language runs would pay for the deletion of the English runs
+    # (one 10 000-source en/de/it build: 16.6 s, and 22.9 s right after such a deletion).
+    for d in kept:
+        rm(d)
     load_after = os.getloadavg()
     loads = {"before": " / ".join(f"{x:.2f}" for x in load_before),
              "after": " / ".join(f"{x:.2f}" for x in load_after)}
