@@ -154,9 +154,52 @@ fn parse_line_cached(
     Some(ops)
 }
 
+/// Whole code blocks already highlighted, by language and code: a step's block is the same
+/// in every language of the site and on its slides, and each highlighting of it again cost
+/// the cached lines' look-ups (parser states compared) and their HTML made anew.
+struct BlockCache {
+    blocks: HashMap<(String, String), String>,
+    bytes: usize,
+}
+
+/// Bounds the block cache's memory (code and HTML); past it, blocks are highlighted as usual.
+const BLOCK_CACHE_MAX_BYTES: usize = 64 << 20;
+
+fn block_cache() -> &'static Mutex<BlockCache> {
+    static CACHE: OnceLock<Mutex<BlockCache>> = OnceLock::new();
+    CACHE.get_or_init(|| {
+        Mutex::new(BlockCache {
+            blocks: HashMap::new(),
+            bytes: 0,
+        })
+    })
+}
+
+/// Highlights `code` as `lang` ([`highlight_uncached`]), each distinct block once per process.
+fn highlight(lang: &str, code: &str) -> String {
+    // (a key borrowed for the look-up would need the pair as one string; the clones are
+    // made only on a miss)
+    if let Ok(cache) = block_cache().lock() {
+        if let Some(html) = cache.blocks.get(&(lang.to_string(), code.to_string())) {
+            return html.clone();
+        }
+    }
+    let html = highlight_uncached(lang, code);
+    if let Ok(mut cache) = block_cache().lock() {
+        let size = lang.len() + code.len() + html.len();
+        if cache.bytes + size <= BLOCK_CACHE_MAX_BYTES {
+            cache.bytes += size;
+            cache
+                .blocks
+                .insert((lang.to_string(), code.to_string()), html.clone());
+        }
+    }
+    html
+}
+
 /// Highlights `code` as `lang` into `<span class="hl-...">` HTML (what syntect's
 /// `ClassedHTMLGenerator` does, with parsed lines cached).
-fn highlight(lang: &str, code: &str) -> String {
+fn highlight_uncached(lang: &str, code: &str) -> String {
     let ss = syntax_set();
     let syntax = ss
         .find_syntax_by_token(lang)
@@ -443,7 +486,8 @@ mod tests {
             ("json", "{\"a\": [1, 2, {\"b\": \"c\"}]}\n"),
             ("nosuchlang", "plain <text> & more\n"),
         ];
-        // Twice: the second round is served from the line cache.
+        // Twice: the second round is served from the line cache (`highlight_uncached`) and
+        // from the block cache (`highlight`).
         for _ in 0..2 {
             for (lang, code) in blocks {
                 let ss = syntax_set();
@@ -459,7 +503,9 @@ mod tests {
                     gen.parse_html_for_line_which_includes_newline(line)
                         .unwrap();
                 }
-                assert_eq!(highlight(lang, code), gen.finalize(), "{lang}: {code}");
+                let expected = gen.finalize();
+                assert_eq!(highlight_uncached(lang, code), expected, "{lang}: {code}");
+                assert_eq!(highlight(lang, code), expected, "{lang}: {code}");
             }
         }
     }

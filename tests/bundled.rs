@@ -230,6 +230,44 @@ fn network_variants_come_from_data() {
 }
 
 #[test]
+fn each_practice_page_shows_its_own_networks_screens() {
+    // The mock screens are made once per language, system and network and reused by every
+    // guide of that network: each page must still show its own network's, never another's.
+    let site = TestSite::bundled();
+    site.build().success();
+    let saas = [
+        ("ern-rnd", "ERN-RND"),
+        ("reconnet", "ReCONNET"),
+        ("paedcan", "PaedCAN"),
+    ];
+    for lang in ["", "de/", "it/"] {
+        for (slug, ern) in saas {
+            let page = site.read(&format!("{lang}{slug}/sandbox/index.html"));
+            for (_, other) in saas {
+                let line = format!("<p class=\"sbx-small\">{other} &middot; USER");
+                assert_eq!(
+                    page.contains(&line),
+                    other == ern,
+                    "{lang}{slug}/sandbox: CPMS screen line {line}"
+                );
+            }
+        }
+        for (slug, rnd) in [
+            ("ern-rnd-cpms2", true),
+            ("reconnet-cpms2", false),
+            ("ern-rnd", true),
+        ] {
+            let page = site.read(&format!("{lang}{slug}/sandbox/index.html"));
+            assert_eq!(
+                page.contains("Leukodystrophies"),
+                rnd,
+                "{lang}{slug}/sandbox: ERN-RND's thematic areas"
+            );
+        }
+    }
+}
+
+#[test]
 fn links_pages_come_from_data() {
     let site = TestSite::bundled();
     site.build().success();

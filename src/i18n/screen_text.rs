@@ -17,6 +17,7 @@
 //! data functions, and become `<span lang="en">` with the untranslated markers
 //! ([`super::mark_untranslated`]).
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::Value as Json;
@@ -212,27 +213,30 @@ impl ScreenText {
     /// `html` (a page in another language) with `lang="en"` on each `<strong>` and `<li>`
     /// whose whole text is a screen text, and each quote of a screen's text in `"..."` or
     /// `(...)` inside `<span lang="en">`; nothing inside an element that is English already.
-    pub fn mark(&self, html: &str) -> String {
-        let mut out = String::with_capacity(html.len() + 256);
+    /// The page itself when nothing is marked (most pages: no copy).
+    pub fn mark<'h>(&self, html: &'h str) -> Cow<'h, str> {
+        let bytes = html.as_bytes();
+        let mut out = Insertions::new(html);
         // The element marked `lang="en"` that the text is in: its name and how many elements
         // of that name are open inside it.
         let mut english: Option<(&str, usize)> = None;
-        let mut rest = html;
-        while let Some(lt) = find_byte(rest, b'<') {
+        // (byte offsets: `<`, `>` and the names' ASCII letters are whole characters)
+        let mut pos = 0;
+        while let Some(found) = memchr::memchr(b'<', &bytes[pos..]) {
+            let lt = pos + found;
             if english.is_none() {
-                self.mark_text(&rest[..lt], &mut out);
-            } else {
-                out.push_str(&rest[..lt]);
+                self.mark_text(&html[pos..lt], pos, &mut out);
             }
-            let gt = find_byte(&rest[lt..], b'>').map_or(rest.len(), |g| lt + g + 1);
-            let tag = &rest[lt..gt];
-            rest = &rest[gt..];
+            let gt = memchr::memchr(b'>', &bytes[lt..]).map_or(html.len(), |g| lt + g + 1);
+            let tag = &html[lt..gt];
+            pos = gt;
             let closing = tag.starts_with("</");
             let name_at = if closing { 2 } else { 1 };
-            let name_len = tag[name_at..]
-                .find(|c: char| !c.is_ascii_alphanumeric())
-                .unwrap_or(tag.len() - name_at);
-            let name = &tag[name_at..name_at + name_len];
+            let after = tag.as_bytes().get(name_at..).unwrap_or_default();
+            let name_len = (after.iter())
+                .position(|b| !b.is_ascii_alphanumeric())
+                .unwrap_or(after.len());
+            let name = &tag[name_at.min(tag.len())..name_at.min(tag.len()) + name_len];
             match english.as_mut() {
                 Some((n, depth)) if *n == name => {
                     if closing {
@@ -250,33 +254,25 @@ impl ScreenText {
                 }
                 None => {}
             }
-            out.push_str(tag);
             // (`tag` is `<name>` exactly: compared without making that text for every tag)
             if english.is_none() && !closing && tag.len() == name.len() + 2 && tag.ends_with('>') {
-                if let Some(text) = self.whole_text(name, rest) {
-                    out.truncate(out.len() - 1);
-                    out.push_str(" lang=\"en\">");
-                    out.push_str(text);
-                    rest = &rest[text.len()..];
+                if let Some(text) = self.whole_text(name, &html[pos..]) {
+                    out.insert(gt - 1, " lang=\"en\"");
+                    pos += text.len();
                 }
             }
             // script and style content is not text
             if !closing && (name == "script" || name == "style") {
-                let end = find(
-                    rest,
-                    if name == "script" {
-                        "</script>"
-                    } else {
-                        "</style>"
-                    },
-                )
-                .unwrap_or(rest.len());
-                out.push_str(&rest[..end]);
-                rest = &rest[end..];
+                let closer = if name == "script" {
+                    "</script>"
+                } else {
+                    "</style>"
+                };
+                pos += find(&html[pos..], closer).unwrap_or(html.len() - pos);
             }
         }
-        self.mark_text(rest, &mut out);
-        out
+        self.mark_text(&html[pos..], pos, &mut out);
+        out.finish()
     }
 
     /// The text after `<name>` when `name` is one of [`ELEMENTS`], the element holds only
@@ -301,37 +297,63 @@ const VOID: &[&str] = &[
 ];
 
 impl ScreenText {
-    /// One text run (HTML-escaped, no tag) into `out`, its quotes of screen text marked.
-    fn mark_text(&self, text: &str, out: &mut String) {
-        let mut rest = text;
+    /// Marks the quotes of screen text in one text run (HTML-escaped, no tag) that starts at
+    /// byte `base` of the page.
+    fn mark_text(&self, text: &str, base: usize, out: &mut Insertions) {
+        let bytes = text.as_bytes();
+        let mut at = 0;
         // (a byte search: both are ASCII)
-        while let Some((open, close)) = memchr::memchr2(b'"', b'(', rest.as_bytes()).map(|i| {
-            (
-                i,
-                if rest.as_bytes()[i] == b'"' {
-                    b'"'
-                } else {
-                    b')'
-                },
-            )
-        }) {
-            let Some(len) = find_byte(&rest[open + 1..], close) else {
+        while let Some(found) = memchr::memchr2(b'"', b'(', &bytes[at..]) {
+            let open = at + found;
+            let close = if bytes[open] == b'"' { b'"' } else { b')' };
+            let Some(len) = memchr::memchr(close, &bytes[open + 1..]) else {
                 break;
             };
             let end = open + 1 + len + 1;
-            let inner = &rest[open + 1..end - 1];
-            if self.quotes(&unescape(inner)) {
-                out.push_str(&rest[..open]);
-                out.push_str("<span lang=\"en\">");
-                out.push_str(&rest[open..end]);
-                out.push_str("</span>");
-                rest = &rest[end..];
+            if self.quotes(&unescape(&text[open + 1..end - 1])) {
+                out.insert(base + open, "<span lang=\"en\">");
+                out.insert(base + end, "</span>");
+                at = end;
             } else {
-                out.push_str(&rest[..open + 1]);
-                rest = &rest[open + 1..];
+                at = open + 1;
             }
         }
-        out.push_str(rest);
+    }
+}
+
+/// A text with texts inserted at byte offsets (in increasing order), copied only when the
+/// first one is.
+struct Insertions<'h> {
+    text: &'h str,
+    out: Option<String>,
+    /// How much of `text` is in `out`.
+    copied: usize,
+}
+
+impl<'h> Insertions<'h> {
+    fn new(text: &'h str) -> Self {
+        Insertions {
+            text,
+            out: None,
+            copied: 0,
+        }
+    }
+
+    fn insert(&mut self, at: usize, what: &str) {
+        let out = (self.out).get_or_insert_with(|| String::with_capacity(self.text.len() + 256));
+        out.push_str(&self.text[self.copied..at]);
+        out.push_str(what);
+        self.copied = at;
+    }
+
+    fn finish(self) -> Cow<'h, str> {
+        match self.out {
+            None => Cow::Borrowed(self.text),
+            Some(mut out) => {
+                out.push_str(&self.text[self.copied..]);
+                Cow::Owned(out)
+            }
+        }
     }
 }
 

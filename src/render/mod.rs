@@ -144,7 +144,9 @@ pub(crate) fn render_each<T: Send>(
                 page.html = marked;
             }
             if lang.code != "en" {
-                page.html = langs.screen_text.mark(&page.html);
+                if let Cow::Owned(marked) = langs.screen_text.mark(&page.html) {
+                    page.html = marked;
+                }
             }
             if lang.code != langs.default {
                 // (the labels and addresses changed in one copy of the page, if any)

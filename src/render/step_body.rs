@@ -58,6 +58,9 @@ pub(super) struct StepBodies<'a> {
 /// One guide's step addresses and its steps' halves.
 struct GuideCells {
     addresses: OnceLock<StepAddresses>,
+    /// `step_url()`'s addresses on the handout ([`handout_anchors`]), converted once for all
+    /// its steps.
+    anchors: OnceLock<Value>,
     steps: Vec<(Slot<PageBody>, Slot<HandoutBody>)>,
 }
 
@@ -70,6 +73,7 @@ impl<'a> StepBodies<'a> {
                     .collect();
                 let cells = GuideCells {
                     addresses: OnceLock::new(),
+                    anchors: OnceLock::new(),
                     steps,
                 };
                 (g.slug.as_str(), cells)
@@ -85,6 +89,14 @@ impl<'a> StepBodies<'a> {
     /// The step addresses of `g` (made on first use), a guide of this renderer's library.
     fn addresses(&self, g: &Guide) -> Option<&StepAddresses> {
         (self.cells.get(g.slug.as_str())).map(|c| c.addresses.get_or_init(|| StepAddresses::new(g)))
+    }
+
+    /// [`handout_anchors`] of `g` (made on first use, then a cheap clone).
+    pub(super) fn anchors(&self, g: &Guide) -> Value {
+        match self.cells.get(g.slug.as_str()) {
+            Some(c) => c.anchors.get_or_init(|| handout_anchors(g)).clone(),
+            None => handout_anchors(g),
+        }
     }
 }
 
@@ -174,7 +186,7 @@ fn anchor(slug: &str) -> String {
 }
 
 /// `step_url()`'s addresses on the handout: each step's section on the page.
-pub(super) fn handout_anchors(g: &Guide) -> Value {
+fn handout_anchors(g: &Guide) -> Value {
     let anchors: BTreeMap<&str, String> = (g.steps.iter())
         .map(|s| (s.slug.as_str(), anchor(&s.slug)))
         .collect();
@@ -257,7 +269,7 @@ impl Renderer<'_> {
     /// Step `i` of `g` through Jinja as the handout sees it.
     fn handout_expanded(&self, g: &Guide, i: usize) -> Result<Expanded> {
         let net = self.lib.network_of(g);
-        self.expand(g, net, g.steps.get(i), 1, Some(handout_anchors(g)))
+        self.expand(g, net, g.steps.get(i), 1, Some(self.step_bodies.anchors(g)))
     }
 
     /// Step `i` of `g` through Jinja as its page and as the handout see it, its source
@@ -267,7 +279,7 @@ impl Renderer<'_> {
         let step = g.steps.get(i);
         let source = step.map(|s| &s.source).unwrap_or(&g.source);
         let page = self.content_ctx(g, net, step, 1, None);
-        let handout = self.content_ctx(g, net, step, 1, Some(handout_anchors(g)));
+        let handout = self.content_ctx(g, net, step, 1, Some(self.step_bodies.anchors(g)));
         let each = (self.content).render_each(
             &source.file,
             source.body_line,

@@ -181,7 +181,7 @@ impl Renderer<'_> {
     /// their links.
     pub(super) fn handout<'g>(&self, g: &'g Guide) -> Result<Handout<'g>> {
         let net = self.lib.network_of(g);
-        let anchors = super::step_body::handout_anchors(g);
+        let anchors = self.step_bodies.anchors(g);
         // The overview is written for the guide's folder: render it there, then move its
         // relative addresses one folder down.
         let expanded = self.expand(g, net, None, 0, Some(anchors))?;
