@@ -36,9 +36,45 @@ pub fn algorithm(lang: &str) -> Option<Algorithm> {
 }
 
 /// Words of a text: runs of letters and digits (also how `lint::origin` compares texts).
+/// (What `text.split(|c: char| !c.is_alphanumeric())` gives without its empty pieces, an
+/// ASCII byte tested without decoding it: the search reads every word of every page.)
 pub(crate) fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+    Words { text, at: 0 }
+}
+
+/// [`words`]' iterator: the words of `text` from byte `at` on.
+struct Words<'t> {
+    text: &'t str,
+    at: usize,
+}
+
+impl<'t> Iterator for Words<'t> {
+    type Item = &'t str;
+
+    fn next(&mut self) -> Option<&'t str> {
+        let bytes = self.text.as_bytes();
+        let mut start = None;
+        let mut i = self.at;
+        while let Some(&b) = bytes.get(i) {
+            let (alphanumeric, len) = if b.is_ascii() {
+                (b.is_ascii_alphanumeric(), 1)
+            } else {
+                let c = self.text[i..].chars().next()?;
+                (c.is_alphanumeric(), c.len_utf8())
+            };
+            match start {
+                None if alphanumeric => start = Some(i),
+                Some(s) if !alphanumeric => {
+                    self.at = i + len;
+                    return Some(&self.text[s..i]);
+                }
+                _ => {}
+            }
+            i += len;
+        }
+        self.at = bytes.len();
+        start.map(|s| &self.text[s..])
+    }
 }
 
 /// Interned strings: the index's terms, or its table of titles, headings and URL segments.
@@ -508,6 +544,26 @@ mod tests {
     fn term(a: &mut Analyzer, terms: &mut Interned, word: &str) -> String {
         let id = a.term(word, terms);
         terms.list[id as usize].clone()
+    }
+
+    #[test]
+    fn words_are_the_runs_of_letters_and_digits() {
+        for text in [
+            "",
+            "  ",
+            "Create an account",
+            "(ERN-RND) – Ärzte 2, naïve café…größe",
+            "Zwei-Faktor-Authentifizierung: «Weiter» 2FA ①½ x²",
+            "日本語 テキスト",
+            "end.",
+            "ß",
+            "a\u{0301}b \u{1F600} c",
+        ] {
+            let expected: Vec<&str> = (text.split(|c: char| !c.is_alphanumeric()))
+                .filter(|w| !w.is_empty())
+                .collect();
+            assert_eq!(words(text).collect::<Vec<_>>(), expected, "{text}");
+        }
     }
 
     #[test]
