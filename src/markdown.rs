@@ -154,11 +154,11 @@ fn parse_line_cached(
     Some(ops)
 }
 
-/// Whole code blocks already highlighted, by language and code: a step's block is the same
+/// Whole code blocks already highlighted, by language, then code: a step's block is the same
 /// in every language of the site and on its slides, and each highlighting of it again cost
 /// the cached lines' look-ups (parser states compared) and their HTML made anew.
 struct BlockCache {
-    blocks: HashMap<(String, String), String>,
+    blocks: HashMap<String, HashMap<String, String>>,
     bytes: usize,
 }
 
@@ -177,10 +177,9 @@ fn block_cache() -> &'static Mutex<BlockCache> {
 
 /// Highlights `code` as `lang` ([`highlight_uncached`]), each distinct block once per process.
 fn highlight(lang: &str, code: &str) -> String {
-    // (a key borrowed for the look-up would need the pair as one string; the clones are
-    // made only on a miss)
+    // (looked up by borrowed keys: the code is copied only into the cache, on a miss)
     if let Ok(cache) = block_cache().lock() {
-        if let Some(html) = cache.blocks.get(&(lang.to_string(), code.to_string())) {
+        if let Some(html) = cache.blocks.get(lang).and_then(|b| b.get(code)) {
             return html.clone();
         }
     }
@@ -189,9 +188,8 @@ fn highlight(lang: &str, code: &str) -> String {
         let size = lang.len() + code.len() + html.len();
         if cache.bytes + size <= BLOCK_CACHE_MAX_BYTES {
             cache.bytes += size;
-            cache
-                .blocks
-                .insert((lang.to_string(), code.to_string()), html.clone());
+            (cache.blocks.entry(lang.to_string()).or_default())
+                .insert(code.to_string(), html.clone());
         }
     }
     html

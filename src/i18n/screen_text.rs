@@ -236,7 +236,7 @@ impl ScreenText {
             let name_len = (after.iter())
                 .position(|b| !b.is_ascii_alphanumeric())
                 .unwrap_or(after.len());
-            let name = &tag[name_at.min(tag.len())..name_at.min(tag.len()) + name_len];
+            let name = tag.get(name_at..name_at + name_len).unwrap_or_default();
             match english.as_mut() {
                 Some((n, depth)) if *n == name => {
                     if closing {
