@@ -3,7 +3,7 @@
 //! (figures).
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{LazyLock, Mutex, OnceLock};
 
 use pulldown_cmark::{
     html, BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
@@ -108,6 +108,7 @@ type ParsedLine = (Vec<(usize, ScopeStackOp)>, ParseState);
 /// is a pure function of the state and the line). Code blocks repeat lines across pages (shared
 /// steps, one block per network), and syntect's pure-Rust regexes are the slowest part of a
 /// build, so each distinct (state, line) is parsed once per process.
+#[derive(Default)]
 struct LineCache {
     lines: HashMap<String, Vec<(ParseState, ParsedLine)>>,
     entries: usize,
@@ -116,15 +117,7 @@ struct LineCache {
 /// Bounds the cache's memory on very large sites (then lines are parsed as usual).
 const LINE_CACHE_MAX: usize = 200_000;
 
-fn line_cache() -> &'static Mutex<LineCache> {
-    static CACHE: OnceLock<Mutex<LineCache>> = OnceLock::new();
-    CACHE.get_or_init(|| {
-        Mutex::new(LineCache {
-            lines: HashMap::new(),
-            entries: 0,
-        })
-    })
-}
+static LINE_CACHE: LazyLock<Mutex<LineCache>> = LazyLock::new(Default::default);
 
 /// Parses `line` from `state` (advancing it), through the line cache.
 fn parse_line_cached(
@@ -132,7 +125,7 @@ fn parse_line_cached(
     line: &str,
     ss: &SyntaxSet,
 ) -> Option<Vec<(usize, ScopeStackOp)>> {
-    if let Ok(cache) = line_cache().lock() {
+    if let Ok(cache) = LINE_CACHE.lock() {
         if let Some((_, (ops, next))) = cache
             .lines
             .get(line)
@@ -144,7 +137,7 @@ fn parse_line_cached(
     }
     let before = state.clone();
     let ops = state.parse_line(line, ss).ok()?;
-    if let Ok(mut cache) = line_cache().lock() {
+    if let Ok(mut cache) = LINE_CACHE.lock() {
         if cache.entries < LINE_CACHE_MAX {
             cache.entries += 1;
             let entry = (before, (ops.clone(), state.clone()));
@@ -157,6 +150,7 @@ fn parse_line_cached(
 /// Whole code blocks already highlighted, by language, then code: a step's block is the same
 /// in every language of the site and on its slides, and each highlighting of it again cost
 /// the cached lines' look-ups (parser states compared) and their HTML made anew.
+#[derive(Default)]
 struct BlockCache {
     blocks: HashMap<String, HashMap<String, String>>,
     bytes: usize,
@@ -165,31 +159,25 @@ struct BlockCache {
 /// Bounds the block cache's memory (code and HTML); past it, blocks are highlighted as usual.
 const BLOCK_CACHE_MAX_BYTES: usize = 64 << 20;
 
-fn block_cache() -> &'static Mutex<BlockCache> {
-    static CACHE: OnceLock<Mutex<BlockCache>> = OnceLock::new();
-    CACHE.get_or_init(|| {
-        Mutex::new(BlockCache {
-            blocks: HashMap::new(),
-            bytes: 0,
-        })
-    })
-}
+static BLOCK_CACHE: LazyLock<Mutex<BlockCache>> = LazyLock::new(Default::default);
 
 /// Highlights `code` as `lang` ([`highlight_uncached`]), each distinct block once per process.
 fn highlight(lang: &str, code: &str) -> String {
     // (looked up by borrowed keys: the code is copied only into the cache, on a miss)
-    if let Ok(cache) = block_cache().lock() {
+    if let Ok(cache) = BLOCK_CACHE.lock() {
         if let Some(html) = cache.blocks.get(lang).and_then(|b| b.get(code)) {
             return html.clone();
         }
     }
     let html = highlight_uncached(lang, code);
-    if let Ok(mut cache) = block_cache().lock() {
+    if let Ok(mut cache) = BLOCK_CACHE.lock() {
         let size = lang.len() + code.len() + html.len();
         if cache.bytes + size <= BLOCK_CACHE_MAX_BYTES {
-            cache.bytes += size;
-            (cache.blocks.entry(lang.to_string()).or_default())
-                .insert(code.to_string(), html.clone());
+            let blocks = cache.blocks.entry(lang.to_string()).or_default();
+            // (counted once when two threads highlighted the same block)
+            if blocks.insert(code.to_string(), html.clone()).is_none() {
+                cache.bytes += size;
+            }
         }
     }
     html

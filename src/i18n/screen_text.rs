@@ -24,7 +24,7 @@ use serde_json::Value as Json;
 
 use super::messages::SANDBOX_OWN_LABELS;
 use crate::content::Library;
-use crate::html::{find, find_byte};
+use crate::html::{find, find_byte, Edits};
 
 /// Opens English screen text printed inside translated Markdown (see the module's text). A
 /// Unicode punctuation character, like [`super::units::UNTRANSLATED_START`].
@@ -215,19 +215,18 @@ impl ScreenText {
     /// `(...)` inside `<span lang="en">`; nothing inside an element that is English already.
     /// The page itself when nothing is marked (most pages: no copy).
     pub fn mark<'h>(&self, html: &'h str) -> Cow<'h, str> {
-        let bytes = html.as_bytes();
-        let mut out = Insertions::new(html);
+        let mut out = Edits::default();
         // The element marked `lang="en"` that the text is in: its name and how many elements
         // of that name are open inside it.
         let mut english: Option<(&str, usize)> = None;
         // (byte offsets: `<`, `>` and the names' ASCII letters are whole characters)
         let mut pos = 0;
-        while let Some(found) = memchr::memchr(b'<', &bytes[pos..]) {
+        while let Some(found) = find_byte(&html[pos..], b'<') {
             let lt = pos + found;
             if english.is_none() {
                 self.mark_text(&html[pos..lt], pos, &mut out);
             }
-            let gt = memchr::memchr(b'>', &bytes[lt..]).map_or(html.len(), |g| lt + g + 1);
+            let gt = find_byte(&html[lt..], b'>').map_or(html.len(), |g| lt + g + 1);
             let tag = &html[lt..gt];
             pos = gt;
             let closing = tag.starts_with("</");
@@ -272,7 +271,7 @@ impl ScreenText {
             }
         }
         self.mark_text(&html[pos..], pos, &mut out);
-        out.finish()
+        out.apply(html)
     }
 
     /// The text after `<name>` when `name` is one of [`ELEMENTS`], the element holds only
@@ -299,14 +298,14 @@ const VOID: &[&str] = &[
 impl ScreenText {
     /// Marks the quotes of screen text in one text run (HTML-escaped, no tag) that starts at
     /// byte `base` of the page.
-    fn mark_text(&self, text: &str, base: usize, out: &mut Insertions) {
+    fn mark_text(&self, text: &str, base: usize, out: &mut Edits) {
         let bytes = text.as_bytes();
         let mut at = 0;
         // (a byte search: both are ASCII)
         while let Some(found) = memchr::memchr2(b'"', b'(', &bytes[at..]) {
             let open = at + found;
             let close = if bytes[open] == b'"' { b'"' } else { b')' };
-            let Some(len) = memchr::memchr(close, &bytes[open + 1..]) else {
+            let Some(len) = find_byte(&text[open + 1..], close) else {
                 break;
             };
             let end = open + 1 + len + 1;
@@ -316,42 +315,6 @@ impl ScreenText {
                 at = end;
             } else {
                 at = open + 1;
-            }
-        }
-    }
-}
-
-/// A text with texts inserted at byte offsets (in increasing order), copied only when the
-/// first one is.
-struct Insertions<'h> {
-    text: &'h str,
-    out: Option<String>,
-    /// How much of `text` is in `out`.
-    copied: usize,
-}
-
-impl<'h> Insertions<'h> {
-    fn new(text: &'h str) -> Self {
-        Insertions {
-            text,
-            out: None,
-            copied: 0,
-        }
-    }
-
-    fn insert(&mut self, at: usize, what: &str) {
-        let out = (self.out).get_or_insert_with(|| String::with_capacity(self.text.len() + 256));
-        out.push_str(&self.text[self.copied..at]);
-        out.push_str(what);
-        self.copied = at;
-    }
-
-    fn finish(self) -> Cow<'h, str> {
-        match self.out {
-            None => Cow::Borrowed(self.text),
-            Some(mut out) => {
-                out.push_str(&self.text[self.copied..]);
-                Cow::Owned(out)
             }
         }
     }
