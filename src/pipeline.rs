@@ -246,25 +246,34 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let images = images(&lib, rendered.image_jobs, Encode::Full, &mut other)?;
     let (pages, kept): (Vec<PageInfo>, Vec<Kept>) = rendered.pages.into_iter().unzip();
     let (links, texts): (Vec<_>, Vec<_>) = kept.into_iter().map(|k| (k.links, k.text)).unzip();
-    let search = step("search", || {
-        let texts = (pages.iter().zip(&texts))
-            .filter_map(|(p, text)| Some((p.rel.as_str(), text.as_ref()?)));
-        let indexes = crate::search::build_indexes_from_texts(
-            texts,
-            &lib.config.language,
-            &lib.config.languages,
-        );
-        let mut stats = Vec::new();
-        for (lang, js, st) in indexes {
-            other.add(format!("search/{lang}.js"), js);
-            stats.push((lang, st));
-        }
-        stats
-    });
-    let warnings = step("lint", || -> Result<Vec<Warning>> {
-        lint::links::check_written_links(&lib, &pages, links, &other)?;
-        Ok(lint::stale::stale_content_warnings(&lib))
-    })?;
+    // The search and the links check run side by side (each alone left a core idle at
+    // times); the links check counts the search indexes, still being made, as files.
+    let index_files = crate::search::index_files(&lib.config.language, &lib.config.languages);
+    let (indexes, warnings) = rayon::join(
+        || {
+            step("search", || {
+                let texts = (pages.iter().zip(&texts))
+                    .filter_map(|(p, text)| Some((p.rel.as_str(), text.as_ref()?)));
+                crate::search::build_indexes_from_texts(
+                    texts,
+                    &lib.config.language,
+                    &lib.config.languages,
+                )
+            })
+        },
+        || {
+            step("lint", || -> Result<Vec<Warning>> {
+                lint::links::check_written_links(&lib, &pages, links, &other, &index_files)?;
+                Ok(lint::stale::stale_content_warnings(&lib))
+            })
+        },
+    );
+    let warnings = warnings?;
+    let mut search = Vec::new();
+    for (lang, js, st) in indexes {
+        other.add(format!("search/{lang}.js"), js);
+        search.push((lang, st));
+    }
     step("write", || {
         let written = staged.and_then(|staged| {
             if let Some(e) = unwritten.into_inner() {

@@ -74,12 +74,14 @@ impl PageLinks {
 
 /// Fails on the first of [`link_problems`] of a site whose pages were written and are no
 /// longer in memory: `pages` with their ids and links (`scanned`, in the same order), `other`
-/// the rest of its files (static files, images, search indexes).
+/// the rest of its files (static files, images), `to_come` files still being made (the
+/// search indexes).
 pub(crate) fn check_written_links(
     lib: &Library,
     pages: &[PageInfo],
     scanned: Vec<PageLinks>,
     other: &Output,
+    to_come: &[String],
 ) -> Result<()> {
     let mut ids: HashMap<&str, HashSet<String>> = HashMap::with_capacity(scanned.len());
     let mut links: Vec<Option<Vec<String>>> = Vec::with_capacity(scanned.len());
@@ -87,7 +89,9 @@ pub(crate) fn check_written_links(
         ids.insert(p.rel.as_str(), scan.ids);
         links.push(Some(scan.links));
     }
-    let exists = |rel: &str| ids.contains_key(rel) || other.contains(rel);
+    let exists = |rel: &str| {
+        ids.contains_key(rel) || other.contains(rel) || to_come.iter().any(|f| f == rel)
+    };
     match problems_in(lib, pages, &links, &ids, &exists)
         .into_iter()
         .next()
@@ -470,6 +474,36 @@ fn resolve(page: &str, path_part: &str) -> Result<String, String> {
         Some(i) => &page[..i],
         None => "",
     };
+    // Most links are `../` (or `./`) steps up and then plain names: the same result without
+    // a list of the segments (every page has dozens of links).
+    let (mut up, mut rest) = (base, path_part);
+    loop {
+        if let Some(r) = rest.strip_prefix("../") {
+            up = match up.rfind('/') {
+                Some(i) => &up[..i],
+                None if !up.is_empty() => "",
+                None => return Err("points above the site root".into()),
+            };
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix("./") {
+            rest = r;
+        } else {
+            break;
+        }
+    }
+    if !rest.split('/').any(|s| matches!(s, "" | "." | "..")) {
+        return Ok(if up.is_empty() {
+            rest.to_string()
+        } else {
+            format!("{up}/{rest}")
+        });
+    }
+    resolve_by_segments(base, path_part)
+}
+
+/// [`resolve`] of a non-empty `path_part` from the folder `base` of a page, segment by
+/// segment (any path).
+fn resolve_by_segments(base: &str, path_part: &str) -> Result<String, String> {
     let mut parts: Vec<&str> = if base.is_empty() {
         Vec::new()
     } else {
@@ -502,6 +536,42 @@ fn resolve(page: &str, path_part: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_resolves_as_segment_by_segment() {
+        let pages = [
+            "index.html",
+            "de/index.html",
+            "g/index.html",
+            "g/s/index.html",
+            "a//b.html",
+        ];
+        let parts = ["", ".", "..", "x", "x.html", "s"];
+        let mut paths: Vec<String> = vec!["../".into(), "./".into(), "x/".into()];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    paths.push([a, b, c].join("/"));
+                    paths.push(format!("{a}/{b}/{c}/"));
+                }
+            }
+        }
+        for page in pages {
+            let base = page.rfind('/').map_or("", |i| &page[..i]);
+            for path in paths.iter().filter(|p| !p.is_empty()) {
+                assert_eq!(
+                    resolve(page, path),
+                    resolve_by_segments(base, path),
+                    "{page} {path}"
+                );
+            }
+        }
+        assert_eq!(
+            resolve("g/s/index.html", "../../t/index.html").as_deref(),
+            Ok("t/index.html")
+        );
+        assert!(resolve("g/index.html", "../../x.html").is_err());
+    }
 
     #[test]
     fn a_template_made_link_is_at_the_front_matter_value_that_names_it() {

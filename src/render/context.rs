@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
-use minijinja::value::{merge_maps, Serde, Value};
+use minijinja::value::{Serde, Value};
 
 use super::markdown_body::Body;
 use super::origin::PageLink;
@@ -278,7 +278,9 @@ impl<'a> Renderer<'a> {
         let (own, includes) = templates::recording_includes(|| self.own_parts(page));
         let own = own?;
         parts.extend(own.parts);
-        let html = self.pages.render(template, &merge_maps(parts));
+        let html = self
+            .pages
+            .render(template, &templates::page_context(&parts));
         let html = match what {
             Some(what) => html.context(what)?,
             None => html?,

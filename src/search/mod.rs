@@ -88,6 +88,14 @@ impl PageText {
     }
 }
 
+/// The output files of [`build_indexes_from_texts`]: `search/<lang>.js` for each language.
+pub fn index_files(default: &str, others: &[String]) -> Vec<String> {
+    std::iter::once(default)
+        .chain(others.iter().map(String::as_str))
+        .map(|lang| format!("search/{lang}.js"))
+        .collect()
+}
+
 /// [`build_indexes`] from the pages' texts: `pages` are (output path, text).
 pub fn build_indexes_from_texts<'a>(
     pages: impl Iterator<Item = (&'a str, &'a PageText)>,

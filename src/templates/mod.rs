@@ -17,7 +17,7 @@ use minijinja::ErrorKind;
 use crate::error::SourceError;
 
 pub use content::{record_includes, recording_includes, ContentTemplates, Rendering};
-pub use page::{Memo, PageTemplates};
+pub use page::{page_context, Memo, PageTemplates};
 
 pub(crate) fn invalid(msg: String) -> minijinja::Error {
     minijinja::Error::new(ErrorKind::InvalidOperation, msg)

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use minijinja::value::Value;
 use minijinja::{Environment, ErrorKind, UndefinedBehavior};
+use rustc_hash::FxHashMap;
 
 use super::{html_escape, json_for_html, safe_relative, to_source_error, write_html_escaped, FUEL};
 use crate::error::{Result, SourceError};
@@ -211,6 +212,57 @@ impl PageTemplates {
     }
 }
 
+/// A page's context made of its `parts` (maps: the language's values, the site's, the
+/// guide's, the page's own), a later part's name hiding an earlier one's, as
+/// `minijinja::value::merge_maps` has them, but all in one hash map: a template looks up
+/// every name in the context first (functions such as `t` too, found in no part), once for
+/// each of its frames, and `merge_maps` asks each part in turn, most of them structs whose
+/// fields are compared one by one.
+pub fn page_context(parts: &[Value]) -> Value {
+    let mut names: FxHashMap<String, Value> = FxHashMap::default();
+    for part in parts {
+        let Ok(keys) = part.try_iter() else {
+            continue;
+        };
+        for key in keys {
+            if let (Some(name), Ok(value)) = (key.as_str(), part.get_item(&key)) {
+                if !value.is_undefined() {
+                    names.insert(name.to_string(), value);
+                }
+            }
+        }
+    }
+    Value::from_object(PageContext(names))
+}
+
+/// See [`page_context`].
+#[derive(Debug)]
+struct PageContext(FxHashMap<String, Value>);
+
+impl minijinja::value::Object for PageContext {
+    fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
+        minijinja::value::ObjectRepr::Map
+    }
+
+    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
+        self.0.get(key.as_str()?).cloned()
+    }
+
+    fn get_value_by_str(self: &std::sync::Arc<Self>, key: &str) -> Option<Value> {
+        self.0.get(key).cloned()
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        let mut names: Vec<&String> = self.0.keys().collect();
+        names.sort_unstable();
+        minijinja::value::Enumerator::Values(names.into_iter().map(Value::from).collect())
+    }
+
+    fn enumerator_len(self: &std::sync::Arc<Self>) -> Option<usize> {
+        Some(self.0.len())
+    }
+}
+
 /// `memo` in every page's context: template output that does not depend on the page, kept by
 /// key for the rest of one build in one language (a new one for every build and language, so
 /// `serve` never shows what an earlier build kept). `{% set x = memo.get(key) %}` is the
@@ -344,6 +396,40 @@ fn step_items(steps: Value, current: Value, earlier: Value) -> Result<Value, min
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_context_has_the_names_merge_maps_has() {
+        #[derive(serde::Serialize)]
+        struct Part {
+            a: u32,
+            b: &'static str,
+        }
+        let mut later = std::collections::BTreeMap::new();
+        later.insert("b", Value::from("later b"));
+        later.insert("c", Value::from(3));
+        later.insert("u", Value::UNDEFINED);
+        let mut first = std::collections::BTreeMap::new();
+        first.insert("u", Value::from("kept u"));
+        let parts = [
+            Value::from(first),
+            Value::from(minijinja::value::Serde(Part { a: 1, b: "first b" })),
+            Value::from(later),
+        ];
+        let flat = page_context(&parts);
+        let merged = minijinja::value::merge_maps(parts.clone());
+        let env = Environment::new();
+        let t = "{{ a }}/{{ b }}/{{ c }}/{{ u }}/{{ d is defined }}";
+        let by_flat = env.render_str(t, &flat).unwrap();
+        assert_eq!(by_flat, "1/later b/3/kept u/False");
+        assert_eq!(by_flat, env.render_str(t, &merged).unwrap());
+        let names = |v: &Value| {
+            v.try_iter()
+                .unwrap()
+                .map(|k| k.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(&flat), names(&merged));
+    }
 
     #[test]
     fn json_filter_is_compact_and_html_safe() {
