@@ -615,3 +615,71 @@ fn saas_practice_pages_show_each_offered_profile_with_its_description() {
         }
     }
 }
+
+/// `name="value"` of the first element with `name` after `from` in `html`.
+fn attr_after<'h>(html: &'h str, from: &str, name: &str) -> Option<&'h str> {
+    let rest = &html[html.find(from)?..];
+    let start = rest.find(&format!(" {name}=\""))? + name.len() + 3;
+    Some(&rest[start..start + rest[start..].find('"')?])
+}
+
+/// `rel` (relative to the folder of page `page`) as a path from the output's root.
+fn from_root(page: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    for seg in rel.split('/') {
+        match seg {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+#[test]
+fn every_page_has_its_own_languages_search_box_and_footer() {
+    // The search form and the footer are made once per folder depth and language (`memo`):
+    // every page, at any depth and in any language, must still point at its own files.
+    let site = TestSite::bundled();
+    site.build().success();
+    let mut seen = std::collections::BTreeSet::new();
+    for (rel, bytes) in common::walk(&site.out()) {
+        if !rel.ends_with(".html") || rel.contains("/print/") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        let Some(index) = attr_after(&html, "class=\"eg-search\"", "data-index") else {
+            continue;
+        };
+        let lang = if translated(&rel) { &rel[..2] } else { "en" };
+        assert_eq!(from_root(&rel, index), format!("search/{lang}.js"), "{rel}");
+        assert_eq!(
+            attr_after(&html, "class=\"eg-search\"", "data-lang"),
+            Some(lang),
+            "{rel}"
+        );
+        let base = attr_after(&html, "class=\"eg-search\"", "data-base").unwrap();
+        let lang_root = if lang == "en" {
+            String::new()
+        } else {
+            format!("{lang}/")
+        };
+        assert_eq!(
+            from_root(&rel, &format!("{base}x")),
+            format!("{lang_root}x"),
+            "{rel}"
+        );
+        let accessibility = attr_after(&html, "class=\"eg-footer\"", "href").unwrap();
+        assert_eq!(
+            from_root(&rel, accessibility),
+            format!("{lang_root}accessibility/index.html"),
+            "{rel}"
+        );
+        seen.insert((lang.to_string(), rel.matches('/').count()));
+    }
+    // pages at three depths in each of the three languages
+    assert!(seen.len() >= 9, "{seen:?}");
+}
