@@ -271,7 +271,7 @@ impl minijinja::value::Object for PageContext {
 /// practice page keeps the sandbox's hints and messages by system and SMS offer: the same on
 /// every guide's practice page, and a twentieth of a build's work when each made its own).
 #[derive(Debug, Default)]
-pub struct Memo(std::sync::Mutex<HashMap<String, Value>>);
+pub struct Memo(std::sync::Mutex<FxHashMap<String, Value>>);
 
 impl Memo {
     /// A new, empty memo as a template value.
@@ -292,19 +292,16 @@ impl minijinja::value::Object for Memo {
         args: &[Value],
     ) -> Result<Value, minijinja::Error> {
         let fail = |e: String| minijinja::Error::new(ErrorKind::InvalidOperation, e);
-        let key = |args: &[Value]| -> Result<String, minijinja::Error> {
-            match args.first().and_then(Value::as_str) {
-                Some(k) => Ok(k.to_string()),
-                None => Err(fail(format!(
-                    "memo.{method}(): the first argument is a key (a string)"
-                ))),
-            }
-        };
+        let key = args.first().and_then(Value::as_str).ok_or_else(|| {
+            fail(format!(
+                "memo.{method}(): the first argument is a key (a string)"
+            ))
+        });
         let mut kept = self.0.lock().map_err(|e| fail(e.to_string()))?;
         match (method, args.len()) {
-            ("get", 1) => Ok(kept.get(&key(args)?).cloned().unwrap_or(Value::from(()))),
+            ("get", 1) => Ok(kept.get(key?).cloned().unwrap_or(Value::from(()))),
             ("put", 2) => {
-                kept.insert(key(args)?, args[1].clone());
+                kept.insert(key?.to_string(), args[1].clone());
                 Ok(args[1].clone())
             }
             _ => Err(fail(format!(
