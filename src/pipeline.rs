@@ -166,7 +166,7 @@ pub(crate) fn search(lib: &Library, built: &mut Built) {
         let mut files = Vec::new();
         built.search.clear();
         for (lang, js, stats) in indexes {
-            files.push((format!("search/{lang}.js"), js));
+            files.push((crate::search::index_file(&lang), js));
             built.search.push((lang, stats));
         }
         for (rel, js) in files {
@@ -271,7 +271,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let warnings = warnings?;
     let mut search = Vec::new();
     for (lang, js, st) in indexes {
-        other.add(format!("search/{lang}.js"), js);
+        other.add(crate::search::index_file(&lang), js);
         search.push((lang, st));
     }
     step("write", || {

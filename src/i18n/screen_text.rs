@@ -219,21 +219,12 @@ impl ScreenText {
         // The element marked `lang="en"` that the text is in: its name and how many elements
         // of that name are open inside it.
         let mut english: Option<(&str, usize)> = None;
-        // A text run is looked at only when it has a `"` or `(`: most of a page's hundreds of
-        // runs are a few spaces between tags, tested byte by byte (a search, set up for each,
-        // cost more than the test).
-        let text_run = |from: usize, to: usize, out: &mut Edits| {
-            let run = &html[from..to];
-            if run.len() > 16 || run.bytes().any(|b| b == b'"' || b == b'(') {
-                self.mark_text(run, from, out);
-            }
-        };
         // (byte offsets: `<`, `>` and the names' ASCII letters are whole characters)
         let mut pos = 0;
         while let Some(found) = find_byte(&html[pos..], b'<') {
             let lt = pos + found;
             if english.is_none() {
-                text_run(pos, lt, &mut out);
+                self.mark_text(&html[pos..lt], pos, &mut out);
             }
             let gt = find_byte(&html[lt..], b'>').map_or(html.len(), |g| lt + g + 1);
             let tag = &html[lt..gt];
@@ -279,7 +270,7 @@ impl ScreenText {
                 pos += find(&html[pos..], closer).unwrap_or(html.len() - pos);
             }
         }
-        text_run(pos, html.len(), &mut out);
+        self.mark_text(&html[pos..], pos, &mut out);
         out.apply(html)
     }
 

@@ -235,10 +235,7 @@ impl Site {
         whole.search.update(&whole.rendered, &redone);
         whole.search.write(&mut whole.rendered);
         let lib = &whole.lib;
-        let files = std::iter::once(&lib.config.language)
-            .chain(&lib.config.languages)
-            .map(|lang| format!("search/{lang}.js"))
-            .collect::<Vec<_>>();
+        let files = crate::search::index_files(&lib.config.language, &lib.config.languages);
         let (changed, _) = output_diff(
             &before,
             &whole.rendered.output,

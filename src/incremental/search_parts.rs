@@ -102,7 +102,7 @@ impl SearchParts {
             .collect();
         built.search.clear();
         for (lang, js, stats) in indexes {
-            built.output.add(format!("search/{lang}.js"), js);
+            built.output.add(crate::search::index_file(&lang), js);
             built.search.push((lang, stats));
         }
     }

@@ -88,11 +88,16 @@ impl PageText {
     }
 }
 
-/// The output files of [`build_indexes_from_texts`]: `search/<lang>.js` for each language.
+/// The output file of language `lang`'s search index.
+pub fn index_file(lang: &str) -> String {
+    format!("search/{lang}.js")
+}
+
+/// The output files of [`build_indexes_from_texts`]: [`index_file`] of each language.
 pub fn index_files(default: &str, others: &[String]) -> Vec<String> {
     std::iter::once(default)
         .chain(others.iter().map(String::as_str))
-        .map(|lang| format!("search/{lang}.js"))
+        .map(index_file)
         .collect()
 }
 
