@@ -163,16 +163,35 @@ pub(crate) fn search(lib: &Library, built: &mut Built) {
             &lib.config.language,
             &lib.config.languages,
         );
-        let mut files = Vec::new();
-        built.search.clear();
-        for (lang, js, stats) in indexes {
-            files.push((crate::search::index_file(&lang), js));
-            built.search.push((lang, stats));
-        }
-        for (rel, js) in files {
-            built.output.add(rel, js);
-        }
+        built.search = add_indexes(indexes, &mut built.output);
     })
+}
+
+/// Each language's search index into `output` (as [`crate::search::index_file`]); each
+/// language's index sizes.
+fn add_indexes(
+    indexes: Vec<(String, String, crate::search::IndexStats)>,
+    output: &mut Output,
+) -> Vec<(String, crate::search::IndexStats)> {
+    (indexes.into_iter())
+        .map(|(lang, js, stats)| {
+            output.add(crate::search::index_file(&lang), js);
+            (lang, stats)
+        })
+        .collect()
+}
+
+/// Steps static files and images: what the rendered pages use (the highlight CSS when a page
+/// has code, the figures' `jobs`), into `output`.
+fn page_assets(
+    lib: &Library,
+    has_code: bool,
+    jobs: Vec<images::ImageJob>,
+    encode: Encode,
+    output: &mut Output,
+) -> Result<ImageStats> {
+    static_files(lib, has_code, output)?;
+    images(lib, jobs, encode, output)
 }
 
 /// Steps render, static files and images: the selected pages with everything they use
@@ -186,8 +205,13 @@ pub(crate) fn assemble(
 ) -> Result<(Built, ImageStats)> {
     let rendered = render(lib, langs, selection, trainer)?;
     let mut output = rendered.output;
-    static_files(lib, rendered.has_code, &mut output)?;
-    let stats = images(lib, rendered.image_jobs, encode, &mut output)?;
+    let stats = page_assets(
+        lib,
+        rendered.has_code,
+        rendered.image_jobs,
+        encode,
+        &mut output,
+    )?;
     Ok((
         Built {
             output,
@@ -242,8 +266,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         )
     })?;
     let mut other = Output::new();
-    static_files(&lib, rendered.has_code, &mut other)?;
-    let images = images(&lib, rendered.image_jobs, Encode::Full, &mut other)?;
+    let images = page_assets(
+        &lib,
+        rendered.has_code,
+        rendered.image_jobs,
+        Encode::Full,
+        &mut other,
+    )?;
     let (pages, kept): (Vec<PageInfo>, Vec<Kept>) = rendered.pages.into_iter().unzip();
     let (links, texts): (Vec<_>, Vec<_>) = kept.into_iter().map(|k| (k.links, k.text)).unzip();
     // The search and the links check run side by side (each alone left a core idle at
@@ -269,11 +298,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         },
     );
     let warnings = warnings?;
-    let mut search = Vec::new();
-    for (lang, js, st) in indexes {
-        other.add(crate::search::index_file(&lang), js);
-        search.push((lang, st));
-    }
+    let search = add_indexes(indexes, &mut other);
     step("write", || {
         let written = staged.and_then(|staged| {
             if let Some(e) = unwritten.into_inner() {
