@@ -387,9 +387,8 @@ fn hash_of(comments: &str) -> Option<String> {
 fn entry_status(e: &Entry, ctx: &str, id: &str) -> Status {
     if e.msgstr.trim().is_empty() {
         Status::Missing
-    } else if e.fuzzy {
-        Status::Stale
-    } else if e.hash.as_deref().is_some_and(|h| h != source_hash(ctx, id)) {
+    } else if e.fuzzy || e.hash.as_deref().is_some_and(|h| h != source_hash(ctx, id)) {
+        // marked for review by the translator, or written for another English text
         Status::Stale
     } else if !placeholders_kept(ctx, id, &e.msgstr) {
         Status::Invalid

@@ -157,11 +157,11 @@ where
             *n += 1;
             // The HTML writes an address percent-encoded where the Markdown may not have
             // (`java&#x09;script:` is `java%09script:` in the page).
-            let written = p
+            let mut written = p
                 .links
                 .iter()
                 .filter(|l| l.url == target || percent_decoded(&l.url) == percent_decoded(target));
-            match written.clone().nth(*n - 1).or_else(|| written.last()) {
+            match written.clone().nth(*n - 1).or_else(|| written.next_back()) {
                 Some(l) => out.push(SourceError::new(&l.origin.file, l.origin.line, message)),
                 None => {
                     let source = *source.get_or_insert_with(|| origins.lib().source(&p.source));

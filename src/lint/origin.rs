@@ -149,7 +149,8 @@ impl<'l> Origins<'l> {
                 .join("templates");
             let mut names: Vec<String> = crate::theme::embedded_files()
                 .iter()
-                .filter_map(|(p, _)| p.starts_with("templates/").then(|| p.to_string()))
+                .filter(|(p, _)| p.starts_with("templates/"))
+                .map(|(p, _)| p.to_string())
                 .chain(
                     crate::input::walk_files(&own)
                         .unwrap_or_default()

@@ -454,15 +454,9 @@ mod tests {
   {% endfor %}"#;
         let t = PageTemplates::new(Theme::embedded_only());
         let steps = Value::from(vec![
-            Value::from(
-                minijinja::context! { number => 1, url => "../a/index.html", title => "Tom & \"Jerry's\" <b>" },
-            ),
-            Value::from(
-                minijinja::context! { number => 2, url => "../b/index.html?x=1&y=<2>", title => Value::from_safe_string("Safe <em>title</em>".into()) },
-            ),
-            Value::from(
-                minijinja::context! { number => 3, url => "../c/index.html", title => "Third" },
-            ),
+            minijinja::context! { number => 1, url => "../a/index.html", title => "Tom & \"Jerry's\" <b>" },
+            minijinja::context! { number => 2, url => "../b/index.html?x=1&y=<2>", title => Value::from_safe_string("Safe <em>title</em>".into()) },
+            minijinja::context! { number => 3, url => "../c/index.html", title => "Third" },
         ]);
         for current in [
             Value::from(()),
