@@ -189,6 +189,38 @@ fn a_broken_link_is_reported_at_the_line_that_wrote_it() {
     );
 }
 
+/// A step's numbered lists are on its guide's slides, without the rest of the step: a link
+/// to one of the step's headings works on the step's page and is broken on the slides. It is
+/// reported at the line that wrote it (the slides trace their links in the step's text only
+/// when one is reported).
+#[test]
+fn a_link_broken_only_on_the_slides_is_reported_at_the_line_that_wrote_it() {
+    let site = TestSite::from_fixture("basic");
+    site.write(
+        "content/guides/demo/02-request-access.md",
+        "---\ntitle: \"Request access\"\nreviewed: 2026-11-01\n---\n\
+         {% include \"request.md\" %}\n\
+         \n\
+         ## Before\n\
+         \n\
+         Some text.\n\
+         \n\
+         ## Do it\n\
+         \n\
+         1. Open {{ network.name }}.\n\
+         2. Then read [the part before](#before).\n",
+    );
+    let (code, out) = check(&site, false);
+    assert_eq!(code, Some(1), "{out}");
+    let errors: Vec<&str> = out.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(
+        errors,
+        ["site/content/guides/demo/02-request-access.md:14: error: broken link `#before` on page \
+          demo/slides/index.html: no element with id `before` on demo/slides/index.html"],
+        "{out}"
+    );
+}
+
 #[test]
 fn data_references_are_checked_even_where_rendering_does_not_reach() {
     let site = TestSite::from_fixture("basic");

@@ -162,7 +162,10 @@ where
                 .iter()
                 .filter(|l| l.url == target || percent_decoded(&l.url) == percent_decoded(target));
             match written.clone().nth(*n - 1).or_else(|| written.next_back()) {
-                Some(l) => out.push(SourceError::new(&l.origin.file, l.origin.line, message)),
+                Some(l) => {
+                    let origin = l.origin();
+                    out.push(SourceError::new(&origin.file, origin.line, message))
+                }
                 None => {
                     let source = *source.get_or_insert_with(|| origins.lib().source(&p.source));
                     let (file, line) = match link_line(source, target) {

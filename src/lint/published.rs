@@ -270,7 +270,10 @@ pub(crate) fn page_problems(lib: &Library, site: &Built) -> Vec<SourceError> {
                             .is_some_and(|u| u.eq_ignore_ascii_case(&format!("mailto:{addr}")))
                     });
                     let (file, line) = match written {
-                        Some(l) => (l.origin.file.clone(), l.origin.line),
+                        Some(l) => {
+                            let origin = l.origin();
+                            (origin.file, origin.line)
+                        }
                         None => made_mailto_origin(&origins, p, &addr),
                     };
                     out.push((Some(addr.to_ascii_lowercase()), SourceError::new(

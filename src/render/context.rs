@@ -55,6 +55,8 @@ pub(crate) struct Renderer<'a> {
     /// Page templates' output that does not depend on the page, for this build and language.
     memo: Value,
     pub(super) guide_values: HashMap<&'a str, OnceLock<GuideValues>>,
+    /// The language's guides by slug, as shared (a link traced later keeps its guide).
+    guide_arcs: HashMap<&'a str, &'a Arc<Guide>>,
     /// Each step's Markdown after Jinja, shared by its page and the slides.
     pub(super) step_expansions: StepExpansions<'a>,
     /// Each step's page body or handout section, made with the other one.
@@ -200,6 +202,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|g| (g.slug.as_str(), OnceLock::new()))
                 .collect(),
+            guide_arcs: (lib.guides.iter()).map(|g| (g.slug.as_str(), g)).collect(),
             step_expansions: StepExpansions::new(lib),
             step_bodies: super::step_body::StepBodies::new(lib),
             figures: images::Figures::new(&lib.site_dir)
@@ -213,6 +216,12 @@ impl<'a> Renderer<'a> {
     pub(super) fn guide_info(&self, g: &Guide, depth: usize) -> Value {
         let related = g.meta.related.as_ref().and_then(|r| self.lib.guide(r));
         Value::from(Serde(GuideInfo::new(g, related, depth)))
+    }
+
+    /// `g` as shared by the language's library (`None` for a guide that is not in it).
+    pub(super) fn guide_arc(&self, g: &Guide) -> Option<Arc<Guide>> {
+        let shared = self.guide_arcs.get(g.slug.as_str())?;
+        std::ptr::eq(shared.as_ref(), g).then(|| Arc::clone(shared))
     }
 
     /// The guide's shared template values, converted on first use.

@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 use minijinja::value::{Serde, Value};
 
 use super::context::{step_urls, Renderer};
-use super::origin::{LineOrigins, PageLink, Trace, Written};
+use super::origin::{writers, LineOrigins, PageLink, StepText, Written};
 use super::page::root_prefix;
 use super::shared_work::Expanded;
 use super::values::ContentContext;
@@ -110,31 +110,7 @@ impl<'a> Renderer<'a> {
         source: &'s Source,
         from: &'s Expanded,
     ) -> Vec<Option<Written<'s>>> {
-        let body = Written {
-            file: &source.file,
-            first_line: source.body_line,
-            text: &source.body,
-        };
-        let fragments = (from.included.fragments.iter()).map(|name| {
-            let f = self.lib.shared.get(name)?;
-            Some(Written {
-                file: &f.file,
-                first_line: 1,
-                text: f.text.as_deref().ok()?,
-            })
-        });
-        std::iter::once(Some(body)).chain(fragments).collect()
-    }
-
-    /// Where each line of `from` came from (traced once per expansion).
-    fn line_origins<'s>(
-        &self,
-        writers: &'s [Option<Written<'s>>],
-        from: &'s Expanded,
-    ) -> LineOrigins<'s> {
-        let trace =
-            (from.trace).get_or_init(|| Trace::new(&from.text, &from.included.owners, writers));
-        LineOrigins { writers, trace }
+        writers(source, &self.lib.shared, from)
     }
 
     /// Renders `text`, Markdown that came from `step` (or the guide's overview) through Jinja
@@ -170,7 +146,7 @@ impl<'a> Renderer<'a> {
         let root = root_prefix(depth_in_guide + 1);
         let writers = self.writers(source, from);
         let origins = OnceLock::new();
-        let origins = || origins.get_or_init(|| self.line_origins(&writers, from));
+        let origins = || origins.get_or_init(|| LineOrigins::of(&writers, from));
         let locate = |line: usize| {
             let at = origins().locate(line, "");
             (at.file, at.line)
@@ -218,15 +194,37 @@ impl<'a> Renderer<'a> {
         }
         let source = step.map(|s| &s.source).unwrap_or(&g.source);
         let writers = self.writers(source, from);
-        let origins = self.line_origins(&writers, from);
+        let origins = LineOrigins::of(&writers, from);
         (links.iter())
             .map(|l| {
                 let url = url(&l.url);
-                PageLink {
-                    origin: origins.locate(l.line, &url),
-                    url,
-                }
+                let origin = origins.locate(l.line, &url);
+                PageLink::known(url, origin)
             })
+            .collect()
+    }
+
+    /// [`Renderer::link_origins`] of step `i` of `g`, whose expansion is `from`, each traced
+    /// only when its origin is asked for (a broken link's report).
+    pub(super) fn step_links(
+        &self,
+        g: &Guide,
+        i: usize,
+        from: &Arc<Expanded>,
+        links: &[markdown::Link],
+        url: &dyn Fn(&str) -> String,
+    ) -> Vec<PageLink> {
+        let Some(guide) = self.guide_arc(g) else {
+            return self.link_origins(g, g.steps.get(i), from, links, url);
+        };
+        let text = Arc::new(StepText {
+            expanded: from.clone(),
+            guide,
+            step: i,
+            shared: self.lib.shared.clone(),
+        });
+        (links.iter())
+            .map(|l| PageLink::later(url(&l.url), l.line, text.clone()))
             .collect()
     }
 }

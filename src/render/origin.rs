@@ -5,6 +5,12 @@
 //! lines), and a line that Jinja made is traced to the source lines it replaced.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::shared_work::Expanded;
+use crate::content::guide::Source;
+use crate::content::shared::Shared;
+use crate::content::Guide;
 
 /// Larger bodies are not aligned (the table would be too big): their lines are traced by
 /// their text only.
@@ -18,10 +24,98 @@ pub(crate) struct Origin {
 }
 
 /// A link written in a page's Markdown (after Jinja), and the source line that wrote it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub(crate) struct PageLink {
     pub url: String,
-    pub origin: Origin,
+    at: LinkAt,
+}
+
+#[derive(Clone)]
+enum LinkAt {
+    Known(Origin),
+    /// Line `line` of a step's expansion, traced to its source only when asked ([`PageLink::origin`]:
+    /// a broken link's report). Tracing every link of every page cost about 2% of a
+    /// 10,000-page build, for reports that a good site never makes.
+    Later {
+        line: usize,
+        from: Arc<StepText>,
+    },
+}
+
+/// A step's Markdown after Jinja with what it was made from, for [`LinkAt::Later`]: the
+/// language's guide (whose step `step` wrote the body) and shared fragments.
+pub(super) struct StepText {
+    pub expanded: Arc<Expanded>,
+    pub guide: Arc<Guide>,
+    pub step: usize,
+    pub shared: Arc<Shared>,
+}
+
+impl PageLink {
+    /// A link whose source line is known.
+    pub(super) fn known(url: String, origin: Origin) -> PageLink {
+        PageLink {
+            url,
+            at: LinkAt::Known(origin),
+        }
+    }
+
+    /// A link on line `line` of `from`'s expansion, traced when its origin is asked for.
+    pub(super) fn later(url: String, line: usize, from: Arc<StepText>) -> PageLink {
+        PageLink {
+            url,
+            at: LinkAt::Later { line, from },
+        }
+    }
+
+    /// The source line that wrote the link.
+    pub fn origin(&self) -> Origin {
+        match &self.at {
+            LinkAt::Known(origin) => origin.clone(),
+            LinkAt::Later { line, from } => {
+                let Some(step) = from.guide.steps.get(from.step) else {
+                    return Origin {
+                        file: from.guide.source.file.clone(),
+                        line: 0,
+                    };
+                };
+                let writers = writers(&step.source, &from.shared, &from.expanded);
+                LineOrigins::of(&writers, &from.expanded).locate(*line, &self.url)
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for PageLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (f.debug_struct("PageLink"))
+            .field("url", &self.url)
+            .field("origin", &self.origin())
+            .finish()
+    }
+}
+
+/// The texts that went into `from`: `source`'s body, then each fragment of `shared` it
+/// included.
+pub(super) fn writers<'s>(
+    source: &'s Source,
+    shared: &'s Shared,
+    from: &'s Expanded,
+) -> Vec<Option<Written<'s>>> {
+    let body = Written {
+        file: &source.file,
+        first_line: source.body_line,
+        text: &source.body,
+    };
+    let fragments = (from.included.fragments.iter()).map(|name| {
+        let f = shared.get(name)?;
+        Some(Written {
+            file: &f.file,
+            first_line: 1,
+            text: f.text.as_deref().ok()?,
+        })
+    });
+    std::iter::once(Some(body)).chain(fragments).collect()
 }
 
 /// A text that went into an expansion: a source body (from `first_line` of `file`) or a
@@ -105,7 +199,14 @@ pub(super) struct LineOrigins<'a> {
     pub trace: &'a Trace,
 }
 
-impl LineOrigins<'_> {
+impl<'a> LineOrigins<'a> {
+    /// The lines of `from`, written by `writers` (traced once per expansion).
+    pub fn of(writers: &'a [Option<Written<'a>>], from: &'a Expanded) -> LineOrigins<'a> {
+        let trace =
+            (from.trace).get_or_init(|| Trace::new(&from.text, &from.included.owners, writers));
+        LineOrigins { writers, trace }
+    }
+
     /// Where line `line` (1-based) of the expanded text, which holds `needle` (a link's
     /// address; empty for none), came from.
     pub fn locate(&self, line: usize, needle: &str) -> Origin {

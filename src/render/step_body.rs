@@ -349,7 +349,7 @@ impl Renderer<'_> {
         };
         let links = |which| {
             let url = |u: &str| link_address(u, addresses, which);
-            self.link_origins(g, Some(step), &page, &md.links, &url)
+            self.step_links(g, i, &page, &md.links, &url)
         };
         let handout_body = HandoutBody {
             html: prefix_ids(&handout_html, &format!("s{}-", step.number)),

@@ -9,7 +9,6 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::context::Renderer;
-use super::markdown_body::Body;
 use super::origin::PageLink;
 use super::page::sandbox_route;
 use super::values::{HandoutStep, Slide};
@@ -157,13 +156,14 @@ impl Renderer<'_> {
             includes: expanded.includes.clone(),
         };
         for slide in slides::split(&expanded.text) {
-            let Body {
-                md: body,
-                images: shown,
-                links: found,
-            } = self.markdown_text(g, Some(step), &slide.body, &expanded, 1, 3)?;
+            // (the slide's lines are the step's, at the same places: its links are traced
+            // in the step's expansion, when asked for)
+            let (body, shown) =
+                self.markdown_figures(g, Some(step), &slide.body, &expanded, 1, 3)?;
+            let url = |u: &str| u.to_string();
+            part.links
+                .extend(self.step_links(g, i, &expanded, &body.links, &url));
             part.images.extend(shown);
-            part.links.extend(found);
             let notes = markdown::render(
                 &slide.notes,
                 &RenderOptions {
