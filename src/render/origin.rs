@@ -33,9 +33,9 @@ pub(crate) struct PageLink {
 #[derive(Clone)]
 enum LinkAt {
     Known(Origin),
-    /// Line `line` of a step's expansion, traced to its source only when asked ([`PageLink::origin`]:
-    /// a broken link's report). Tracing every link of every page cost about 2% of a
-    /// 10,000-page build, for reports that a good site never makes.
+    /// Line `line` of a step's expansion, traced to its source only when asked
+    /// ([`PageLink::origin`]: a broken link's report). Tracing every link of every page cost
+    /// about 2% of a 10,000-page build, for reports that a good site never makes.
     Later {
         line: usize,
         from: Arc<StepText>,
