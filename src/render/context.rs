@@ -54,9 +54,9 @@ pub(crate) struct Renderer<'a> {
     guides: Value,
     /// Page templates' output that does not depend on the page, for this build and language.
     memo: Value,
-    pub(super) guide_values: HashMap<&'a str, OnceLock<GuideValues>>,
-    /// The language's guides by slug, as shared (a link traced later keeps its guide).
-    guide_arcs: HashMap<&'a str, &'a Arc<Guide>>,
+    /// Each of the language's guides by slug: as shared (a link traced later keeps it), and
+    /// its template values, converted on first use.
+    by_slug: HashMap<&'a str, (&'a Arc<Guide>, OnceLock<GuideValues>)>,
     /// Each step's Markdown after Jinja, shared by its page and the slides.
     pub(super) step_expansions: StepExpansions<'a>,
     /// Each step's page body or handout section, made with the other one.
@@ -197,12 +197,9 @@ impl<'a> Renderer<'a> {
             data: values.data,
             guides: Value::from(Serde(&guides)),
             memo: crate::templates::Memo::value(),
-            guide_values: lib
-                .guides
-                .iter()
-                .map(|g| (g.slug.as_str(), OnceLock::new()))
+            by_slug: (lib.guides.iter())
+                .map(|g| (g.slug.as_str(), (g, OnceLock::new())))
                 .collect(),
-            guide_arcs: (lib.guides.iter()).map(|g| (g.slug.as_str(), g)).collect(),
             step_expansions: StepExpansions::new(lib),
             step_bodies: super::step_body::StepBodies::new(lib),
             figures: images::Figures::new(&lib.site_dir)
@@ -220,7 +217,7 @@ impl<'a> Renderer<'a> {
 
     /// `g` as shared by the language's library (`None` for a guide that is not in it).
     pub(super) fn guide_arc(&self, g: &Guide) -> Option<Arc<Guide>> {
-        let shared = self.guide_arcs.get(g.slug.as_str())?;
+        let (shared, _) = self.by_slug.get(g.slug.as_str())?;
         std::ptr::eq(shared.as_ref(), g).then(|| Arc::clone(shared))
     }
 
@@ -236,8 +233,8 @@ impl<'a> Renderer<'a> {
                 step_urls: [step_urls(g, 0), step_urls(g, 1)],
             }
         };
-        match self.guide_values.get(g.slug.as_str()) {
-            Some(cell) => Cow::Borrowed(cell.get_or_init(make)),
+        match self.by_slug.get(g.slug.as_str()) {
+            Some((_, cell)) => Cow::Borrowed(cell.get_or_init(make)),
             None => Cow::Owned(make()),
         }
     }
