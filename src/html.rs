@@ -213,7 +213,40 @@ pub(crate) fn one_folder_down(html: &str) -> String {
 /// Prefixes the ids of rendered Markdown, and the in-page links to them, with `prefix` (the
 /// handout puts every step on one page). Only the renderer's own markup has `id="` and
 /// `href="#`: raw HTML in content is escaped.
+/// Links to a step of the handout (`#step-...`) keep their address. One pass over the text,
+/// at each `="` (what [`prefix_ids_by_replacing`] does in three).
 pub(crate) fn prefix_ids(html: &str, prefix: &str) -> String {
+    let bytes = html.as_bytes();
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut copied = 0;
+    for eq in memchr::memmem::find_iter(bytes, b"=\"") {
+        let value = eq + 2;
+        let before = &bytes[..eq];
+        // where the prefix goes: after `id="`, or after `href="#` (not before `step-`)
+        let at = if before.ends_with(b" id") {
+            Some(value)
+        } else if before.ends_with(b" href")
+            && bytes.get(value) == Some(&b'#')
+            && !bytes[value + 1..].starts_with(b"step-")
+        {
+            Some(value + 1)
+        } else {
+            None
+        };
+        // (after `"` or `#`: ASCII, so a character boundary)
+        if let Some(at) = at {
+            out.push_str(&html[copied..at]);
+            out.push_str(prefix);
+            copied = at;
+        }
+    }
+    out.push_str(&html[copied..]);
+    out
+}
+
+/// What [`prefix_ids`] does, in three replacements (the reference it is tested against).
+#[cfg(test)]
+fn prefix_ids_by_replacing(html: &str, prefix: &str) -> String {
     html.replace(" id=\"", &format!(" id=\"{prefix}"))
         .replace(" href=\"#", &format!(" href=\"#{prefix}"))
         .replace(&format!(" href=\"#{prefix}step-"), " href=\"#step-")
@@ -354,6 +387,27 @@ mod tests {
             prefix_ids(html, "s1-"),
             r##"<h3 id="s1-a">A</h3><a href="#s1-a">a</a><a href="#step-x">x</a>"##
         );
+    }
+
+    #[test]
+    fn prefixed_ids_in_one_pass_are_the_three_replacements() {
+        for html in [
+            "",
+            "no attributes",
+            r##"<h3 id="a">A</h3><a href="#a">a</a><a href="#step-x">x</a>"##,
+            r##"<a href="#s1-step-x">twice</a><a href="#">empty</a><a href="#step">no dash</a>"##,
+            r##"<p data-id="no" id="é">ü</p><a class="c" href="../x/index.html#y">away</a>"##,
+            r##"<a  href="#a">two spaces</a><b id="">empty</b> id="text" href="#t" id=""##,
+            "=\" at the start, and at the end: href=\"",
+        ] {
+            for prefix in ["s1-", "intro-", ""] {
+                assert_eq!(
+                    prefix_ids(html, prefix),
+                    prefix_ids_by_replacing(html, prefix),
+                    "{html:?} with {prefix:?}"
+                );
+            }
+        }
     }
 
     #[test]

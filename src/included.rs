@@ -51,16 +51,20 @@ impl Stripper {
     }
 
     fn text(&mut self, text: &str) {
-        for (i, line) in text.split('\n').enumerate() {
-            if i > 0 {
-                let owner = self.line_owner.take().unwrap_or_else(|| self.current());
-                self.included.owners.push(owner);
-                self.out.push('\n');
-            }
+        self.out.push_str(text);
+        // each line of `text` (the last one without its end)
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]) {
+            let line = &text[start..end];
             if self.line_owner.is_none() && line.chars().any(|c| !c.is_whitespace()) {
                 self.line_owner = Some(self.current());
             }
-            self.out.push_str(line);
+            if end == text.len() {
+                break;
+            }
+            let owner = self.line_owner.take().unwrap_or_else(|| self.current());
+            self.included.owners.push(owner);
+            start = end + 1;
         }
     }
 }

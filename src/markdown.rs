@@ -2,7 +2,7 @@
 //! heading anchors, syntect highlighting (CSS classes), and fenced blocks handed to a hook
 //! (figures).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::{LazyLock, Mutex, OnceLock};
 
 use pulldown_cmark::{
@@ -110,7 +110,7 @@ type ParsedLine = (Vec<(usize, ScopeStackOp)>, ParseState);
 /// build, so each distinct (state, line) is parsed once per process.
 #[derive(Default)]
 struct LineCache {
-    lines: HashMap<String, Vec<(ParseState, ParsedLine)>>,
+    lines: FxHashMap<String, Vec<(ParseState, ParsedLine)>>,
     entries: usize,
 }
 
@@ -152,7 +152,7 @@ fn parse_line_cached(
 /// the cached lines' look-ups (parser states compared) and their HTML made anew.
 #[derive(Default)]
 struct BlockCache {
-    blocks: HashMap<String, HashMap<String, String>>,
+    blocks: FxHashMap<String, FxHashMap<String, String>>,
     bytes: usize,
 }
 
@@ -271,7 +271,7 @@ pub fn render(text: &str, opts: &RenderOptions) -> Result<Rendered> {
     let mut heading_html: Vec<(u8, String, String, usize)> = Vec::new();
     // Each heading's start and end tags, in order (to find where their levels are written).
     let mut heading_tags: Vec<(String, usize, u8)> = Vec::new();
-    let mut used_ids: HashMap<String, usize> = HashMap::new();
+    let mut used_ids: FxHashMap<String, usize> = FxHashMap::default();
     let mut has_code = false;
 
     // State of the element being collected.

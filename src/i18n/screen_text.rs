@@ -17,8 +17,8 @@
 //! data functions, and become `<span lang="en">` with the untranslated markers
 //! ([`super::mark_untranslated`]).
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 
 use serde_json::Value as Json;
 
@@ -40,12 +40,12 @@ pub fn english_marked(text: &str) -> String {
 /// The texts of the mock screens, compared by [`key`].
 #[derive(Debug, Default)]
 pub(crate) struct ScreenText {
-    texts: HashSet<String>,
+    texts: FxHashSet<String>,
     /// Every text, joined by spaces.
     corpus: String,
     /// Where each run of letters and digits of the corpus starts in it (byte offsets): a
     /// quick test, and where a quote can be found.
-    runs: HashMap<String, Vec<usize>>,
+    runs: FxHashMap<String, Vec<usize>>,
 }
 
 /// The elements whose whole text may be a screen text (name, closing tag).

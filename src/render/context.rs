@@ -2,7 +2,7 @@
 //! values are in `values.rs`; a guide's slides and handout in `trainer.rs`).
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
@@ -56,7 +56,7 @@ pub(crate) struct Renderer<'a> {
     memo: Value,
     /// Each of the language's guides by slug: as shared (a link traced later keeps it), and
     /// its template values, converted on first use.
-    by_slug: HashMap<&'a str, (&'a Arc<Guide>, OnceLock<GuideValues>)>,
+    by_slug: rustc_hash::FxHashMap<&'a str, (&'a Arc<Guide>, OnceLock<GuideValues>)>,
     /// Each step's Markdown after Jinja, shared by its page and the slides.
     pub(super) step_expansions: StepExpansions<'a>,
     /// Each step's page body or handout section, made with the other one.
