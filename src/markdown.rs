@@ -3,6 +3,7 @@
 //! (figures).
 
 use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use std::sync::{LazyLock, Mutex, OnceLock};
 
 use pulldown_cmark::{
@@ -106,18 +107,21 @@ type ParsedLine = (Vec<(usize, ScopeStackOp)>, ParseState);
 
 /// Lines already parsed, by line text, each with the parser states it was parsed in (parsing
 /// is a pure function of the state and the line). Code blocks repeat lines across pages (shared
-/// steps, one block per network), and syntect's pure-Rust regexes are the slowest part of a
-/// build, so each distinct (state, line) is parsed once per process.
+/// steps, one block per network), and the regexes are the slowest part of highlighting, so each
+/// distinct (state, line) is parsed once per thread (with Oniguruma's regexes a parser state
+/// holds raw pointers, so it cannot be shared between threads).
 #[derive(Default)]
 struct LineCache {
     lines: FxHashMap<String, Vec<(ParseState, ParsedLine)>>,
     entries: usize,
 }
 
-/// Bounds the cache's memory on very large sites (then lines are parsed as usual).
+/// Bounds each thread's cache on very large sites (then lines are parsed as usual).
 const LINE_CACHE_MAX: usize = 200_000;
 
-static LINE_CACHE: LazyLock<Mutex<LineCache>> = LazyLock::new(Default::default);
+thread_local! {
+    static LINE_CACHE: RefCell<LineCache> = RefCell::default();
+}
 
 /// Parses `line` from `state` (advancing it), through the line cache.
 fn parse_line_cached(
@@ -125,25 +129,24 @@ fn parse_line_cached(
     line: &str,
     ss: &SyntaxSet,
 ) -> Option<Vec<(usize, ScopeStackOp)>> {
-    if let Ok(cache) = LINE_CACHE.lock() {
-        if let Some((_, (ops, next))) = cache
-            .lines
-            .get(line)
+    let known = LINE_CACHE.with_borrow(|cache| {
+        (cache.lines.get(line))
             .and_then(|v| v.iter().find(|(s, _)| s == state))
-        {
-            *state = next.clone();
-            return Some(ops.clone());
-        }
+            .map(|(_, (ops, next))| (ops.clone(), next.clone()))
+    });
+    if let Some((ops, next)) = known {
+        *state = next;
+        return Some(ops);
     }
     let before = state.clone();
     let ops = state.parse_line(line, ss).ok()?;
-    if let Ok(mut cache) = LINE_CACHE.lock() {
+    LINE_CACHE.with_borrow_mut(|cache| {
         if cache.entries < LINE_CACHE_MAX {
             cache.entries += 1;
             let entry = (before, (ops.clone(), state.clone()));
             cache.lines.entry(line.to_string()).or_default().push(entry);
         }
-    }
+    });
     Some(ops)
 }
 
