@@ -213,6 +213,7 @@ pub(crate) fn one_folder_down(html: &str) -> String {
 /// Prefixes the ids of rendered Markdown, and the in-page links to them, with `prefix` (the
 /// handout puts every step on one page). Only the renderer's own markup has `id="` and
 /// `href="#`: raw HTML in content is escaped.
+///
 /// Links to a step of the handout (`#step-...`) keep their address. One pass over the text,
 /// at each `="` (what [`prefix_ids_by_replacing`] does in three).
 pub(crate) fn prefix_ids(html: &str, prefix: &str) -> String {
