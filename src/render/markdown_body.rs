@@ -7,12 +7,11 @@ use std::sync::{Arc, OnceLock};
 use minijinja::value::{Serde, Value};
 
 use super::context::{step_urls, Renderer};
-use super::origin::{writers, LineOrigins, PageLink, StepText, Written};
+use super::origin::{writers, LineOrigins, PageLink, StepText};
 use super::page::root_prefix;
 use super::shared_work::Expanded;
 use super::values::ContentContext;
 use super::RenderErrors;
-use crate::content::guide::Source;
 use crate::content::{Guide, Network, Step};
 use crate::error::{Context, Result};
 use crate::images;
@@ -104,15 +103,6 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// The texts that went into `from`: `source`'s body, then each fragment it included.
-    pub(super) fn writers<'s>(
-        &'s self,
-        source: &'s Source,
-        from: &'s Expanded,
-    ) -> Vec<Option<Written<'s>>> {
-        writers(source, &self.lib.shared, from)
-    }
-
     /// Renders `text`, Markdown that came from `step` (or the guide's overview) through Jinja
     /// as `from` (`text` is `from.text` or a part of it at the same lines), with its figures
     /// and without speaker notes; the shallowest heading becomes `h{min_heading_level}`.
@@ -144,7 +134,7 @@ impl<'a> Renderer<'a> {
     ) -> Result<(markdown::Rendered, Vec<String>)> {
         let source = step.map(|s| &s.source).unwrap_or(&g.source);
         let root = root_prefix(depth_in_guide + 1);
-        let writers = self.writers(source, from);
+        let writers = writers(source, &self.lib.shared, from);
         let origins = OnceLock::new();
         let origins = || origins.get_or_init(|| LineOrigins::of(&writers, from));
         let locate = |line: usize| {
@@ -193,7 +183,7 @@ impl<'a> Renderer<'a> {
             return Vec::new();
         }
         let source = step.map(|s| &s.source).unwrap_or(&g.source);
-        let writers = self.writers(source, from);
+        let writers = writers(source, &self.lib.shared, from);
         let origins = LineOrigins::of(&writers, from);
         (links.iter())
             .map(|l| {

@@ -17,6 +17,7 @@ use minijinja::value::{Serde, Value};
 
 use super::context::Renderer;
 use super::markdown_body::Body;
+use super::origin::writers;
 use super::page::step_url;
 use super::shared_work::Expanded;
 use crate::content::{Guide, Library};
@@ -332,8 +333,10 @@ impl Renderer<'_> {
         };
         // The lines of both texts are traced to their sources by comparing them: the same
         // trace for both only if no source writes an address itself.
-        let writes_address = (self.writers(&step.source, &page).iter().flatten())
-            .any(|w| w.text.contains(ESCAPED_UP) || w.text.contains(ESCAPED_ANCHOR));
+        let writes_address = (writers(&step.source, &self.lib.shared, &page)
+            .iter()
+            .flatten())
+        .any(|w| w.text.contains(ESCAPED_UP) || w.text.contains(ESCAPED_ANCHOR));
         if writes_address {
             return Ok(None);
         }
