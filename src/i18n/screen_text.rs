@@ -214,7 +214,147 @@ impl ScreenText {
     /// whose whole text is a screen text, and each quote of a screen's text in `"..."` or
     /// `(...)` inside `<span lang="en">`; nothing inside an element that is English already.
     /// The page itself when nothing is marked (most pages: no copy).
+    ///
+    /// One walk from tag to tag; the text between two tags is searched for the next tag and
+    /// the quotes' openings at once, and a tag is `lang="en"` when one of the page's
+    /// ` lang="en"` (found first, in one search of the page) starts inside it.
     pub fn mark<'h>(&self, html: &'h str) -> Cow<'h, str> {
+        let mut out = Edits::default();
+        let bytes = html.as_bytes();
+        let langs: Vec<usize> = memchr::memmem::find_iter(bytes, LANG_EN).collect();
+        let mut next_lang = 0;
+        // The element marked `lang="en"` that the text is in: its name and how many elements
+        // of that name are open inside it.
+        let mut english: Option<(&str, usize)> = None;
+        // (byte offsets: `<`, `>` and the names' ASCII letters are whole characters)
+        let mut pos = 0;
+        loop {
+            let next = if english.is_none() {
+                self.mark_text_to_tag(html, pos, &mut out)
+            } else {
+                find_byte(&html[pos..], b'<').map(|f| pos + f)
+            };
+            let Some(lt) = next else {
+                // (the text after the last tag is searched even inside an English element)
+                if english.is_some() {
+                    self.mark_text(&html[pos..], pos, &mut out);
+                }
+                break;
+            };
+            let gt = find_byte(&html[lt..], b'>').map_or(html.len(), |g| lt + g + 1);
+            // (a ` lang="en"` is inside the tag when it starts there: it has no `>`)
+            let lang_en = || {
+                while langs.get(next_lang).is_some_and(|&at| at < lt) {
+                    next_lang += 1;
+                }
+                langs.get(next_lang).is_some_and(|&at| at < gt)
+            };
+            pos = self.after_tag(html, lt..gt, &mut english, lang_en, &mut out);
+        }
+        out.apply(html)
+    }
+
+    /// The walk of [`ScreenText::mark`] at the tag `html[tag]`: the English element it opens
+    /// or closes (`lang_en` says whether it has ` lang="en"`, asked only of a tag that could
+    /// open one), `lang="en"` on a `<strong>` or `<li>` whose whole text is a screen text, and
+    /// script and style content skipped. Gives where the walk goes on.
+    fn after_tag<'h>(
+        &self,
+        html: &'h str,
+        tag: std::ops::Range<usize>,
+        english: &mut Option<(&'h str, usize)>,
+        lang_en: impl FnOnce() -> bool,
+        out: &mut Edits,
+    ) -> usize {
+        let gt = tag.end;
+        let tag = &html[tag];
+        let mut pos = gt;
+        let closing = tag.starts_with("</");
+        let name_at = if closing { 2 } else { 1 };
+        let after = tag.as_bytes().get(name_at..).unwrap_or_default();
+        let name_len = (after.iter())
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(after.len());
+        let name = tag.get(name_at..name_at + name_len).unwrap_or_default();
+        match english.as_mut() {
+            Some((n, depth)) if *n == name => {
+                if closing {
+                    *depth -= 1;
+                    if *depth == 0 {
+                        *english = None;
+                    }
+                } else if !tag.ends_with("/>") {
+                    *depth += 1;
+                }
+            }
+            Some(_) => {}
+            None if !closing && !VOID.contains(&name) && lang_en() => {
+                *english = Some((name, 1));
+            }
+            None => {}
+        }
+        // (`tag` is `<name>` exactly: compared without making that text for every tag)
+        if english.is_none() && !closing && tag.len() == name.len() + 2 && tag.ends_with('>') {
+            if let Some(text) = self.whole_text(name, &html[pos..]) {
+                out.insert(gt - 1, " lang=\"en\"");
+                pos += text.len();
+            }
+        }
+        // script and style content is not text
+        if !closing && (name == "script" || name == "style") {
+            let closer = if name == "script" {
+                "</script>"
+            } else {
+                "</style>"
+            };
+            pos += find(&html[pos..], closer).unwrap_or(html.len() - pos);
+        }
+        pos
+    }
+
+    /// Marks the quotes of screen text in the text from byte `pos` of `html` to the next tag,
+    /// as [`ScreenText::mark_text`] does, and gives where that tag starts (`None`: the text
+    /// runs to the end of the page).
+    fn mark_text_to_tag(&self, html: &str, pos: usize, out: &mut Edits) -> Option<usize> {
+        let bytes = html.as_bytes();
+        let mut at = pos;
+        loop {
+            let open = at + memchr::memchr3(b'<', b'"', b'(', &bytes[at..])?;
+            if bytes[open] == b'<' {
+                return Some(open);
+            }
+            let close = if bytes[open] == b'"' { b'"' } else { b')' };
+            let found = open + 1 + memchr::memchr2(close, b'<', &bytes[open + 1..])?;
+            if bytes[found] == b'<' {
+                // a quote not closed before the tag: the rest of this text is not searched
+                return Some(found);
+            }
+            let end = found + 1;
+            if self.quotes(&unescape(&html[open + 1..found])) {
+                out.insert(open, "<span lang=\"en\">");
+                out.insert(end, "</span>");
+                at = end;
+            } else {
+                at = open + 1;
+            }
+        }
+    }
+
+    /// The text after `<name>` when `name` is one of [`ELEMENTS`], the element holds only
+    /// text, and that text is a screen text.
+    fn whole_text<'h>(&self, name: &str, after: &'h str) -> Option<&'h str> {
+        let close = ELEMENTS.iter().find(|(n, _)| *n == name)?.1;
+        let text = &after[..find_byte(after, b'<')?];
+        (after[text.len()..].starts_with(close) && self.contains(text)).then_some(text)
+    }
+}
+
+impl ScreenText {
+    /// [`ScreenText::mark`] as it was written first: each text between two tags searched
+    /// twice (for the next tag, then for quotes), each tag's `=`s looked at for `lang="en"`.
+    /// The reference of the tests.
+    #[cfg(test)]
+    fn mark_tag_by_tag<'h>(&self, html: &'h str) -> Cow<'h, str> {
         let mut out = Edits::default();
         // The element marked `lang="en"` that the text is in: its name and how many elements
         // of that name are open inside it.
@@ -227,64 +367,20 @@ impl ScreenText {
                 self.mark_text(&html[pos..lt], pos, &mut out);
             }
             let gt = find_byte(&html[lt..], b'>').map_or(html.len(), |g| lt + g + 1);
-            let tag = &html[lt..gt];
-            pos = gt;
-            let closing = tag.starts_with("</");
-            let name_at = if closing { 2 } else { 1 };
-            let after = tag.as_bytes().get(name_at..).unwrap_or_default();
-            let name_len = (after.iter())
-                .position(|b| !b.is_ascii_alphanumeric())
-                .unwrap_or(after.len());
-            let name = tag.get(name_at..name_at + name_len).unwrap_or_default();
-            match english.as_mut() {
-                Some((n, depth)) if *n == name => {
-                    if closing {
-                        *depth -= 1;
-                        if *depth == 0 {
-                            english = None;
-                        }
-                    } else if !tag.ends_with("/>") {
-                        *depth += 1;
-                    }
-                }
-                Some(_) => {}
-                None if !closing && has_lang_en(tag.as_bytes()) && !VOID.contains(&name) => {
-                    english = Some((name, 1));
-                }
-                None => {}
-            }
-            // (`tag` is `<name>` exactly: compared without making that text for every tag)
-            if english.is_none() && !closing && tag.len() == name.len() + 2 && tag.ends_with('>') {
-                if let Some(text) = self.whole_text(name, &html[pos..]) {
-                    out.insert(gt - 1, " lang=\"en\"");
-                    pos += text.len();
-                }
-            }
-            // script and style content is not text
-            if !closing && (name == "script" || name == "style") {
-                let closer = if name == "script" {
-                    "</script>"
-                } else {
-                    "</style>"
-                };
-                pos += find(&html[pos..], closer).unwrap_or(html.len() - pos);
-            }
+            let lang_en = || has_lang_en(&html.as_bytes()[lt..gt]);
+            pos = self.after_tag(html, lt..gt, &mut english, lang_en, &mut out);
         }
         self.mark_text(&html[pos..], pos, &mut out);
         out.apply(html)
     }
-
-    /// The text after `<name>` when `name` is one of [`ELEMENTS`], the element holds only
-    /// text, and that text is a screen text.
-    fn whole_text<'h>(&self, name: &str, after: &'h str) -> Option<&'h str> {
-        let close = ELEMENTS.iter().find(|(n, _)| *n == name)?.1;
-        let text = &after[..find_byte(after, b'<')?];
-        (after[text.len()..].starts_with(close) && self.contains(text)).then_some(text)
-    }
 }
 
-/// Whether a tag has ` lang="en"` in it: looked for at each `=` of the tag (a substring
-/// search set up for each of a page's hundreds of short tags cost more than finding them).
+/// What makes an element English: [`ScreenText::mark`] looks for it once per page.
+const LANG_EN: &[u8] = b" lang=\"en\"";
+
+/// Whether a tag has ` lang="en"` in it, looked for at each `=` of the tag
+/// ([`ScreenText::mark_tag_by_tag`]'s test).
+#[cfg(test)]
 fn has_lang_en(tag: &[u8]) -> bool {
     memchr::memchr_iter(b'=', tag)
         .any(|i| tag[..i].ends_with(b" lang") && tag[i + 1..].starts_with(b"\"en\""))
@@ -469,5 +565,84 @@ mod tests {
              <span lang=\"en\">\"need an EU\"</span> \"ccess this system\" \"Click here\" \"to create one, in Italia\"</p><script>let a = \"here\";</script>\
              <div lang=\"en\"><div><p>(To access this system,)</p></div><p><strong>Click</strong></p></div><p><strong lang=\"en\">Click</strong></p>"
         );
+    }
+
+    #[test]
+    fn one_walk_marks_what_the_tag_by_tag_walk_marked() {
+        // Pages made of pieces that each take a branch of the walk: tags (English, void,
+        // self-closing, unclosed, script and style), whole screen texts, quotes closed and
+        // not, entities, at random (a fixed-seed generator: the same pages every run).
+        let st = screen(&[
+            "Create an account",
+            "Next",
+            "Log in to EU Login now",
+            "Help & Support",
+        ]);
+        const PIECES: &[&str] = &[
+            "<p>",
+            "</p>",
+            "<strong>",
+            "</strong>",
+            "<li>",
+            "</li>",
+            "<ul>",
+            "</ul>",
+            "<div lang=\"en\">",
+            "</div>",
+            "<div>",
+            "<span lang=\"en\">",
+            "</span>",
+            "<img lang=\"en\" src=\"x\">",
+            "<br/>",
+            "<div lang=\"en\"/>",
+            "<p lang=\"de\">",
+            "<a href=\"x\" title=\"(Next)\" lang=\"en\">",
+            "</a>",
+            "<script>",
+            "</script>",
+            "<style>",
+            "</style>",
+            "<",
+            ">",
+            "\"",
+            "(",
+            ")",
+            "Create an account",
+            "Next",
+            "Log in to EU Login now",
+            "in to EU",
+            "Help &amp; Support",
+            "&quot;",
+            " ",
+            "\n",
+            "Konto erstellen",
+            "Weiter",
+            " lang=\"en\"",
+            "= ",
+            "x",
+            "<strong>Next</strong>",
+            "<li>Create an account</li>",
+            "<strong>Weiter</strong>",
+            "\"Log in to EU Login now\"",
+            "(in to EU Login)",
+            "<li>Help &amp; Support:</li>",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut marked = 0;
+        for _ in 0..20_000 {
+            let len = next(40);
+            let html: String = (0..len).map(|_| PIECES[next(PIECES.len())]).collect();
+            let (new, old) = (st.mark(&html), st.mark_tag_by_tag(&html));
+            assert_eq!(new, old, "{html}");
+            marked += usize::from(matches!(new, Cow::Owned(_)));
+        }
+        // (the pages do take the marking branches)
+        assert!(marked > 5_000, "{marked}");
     }
 }
