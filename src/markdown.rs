@@ -244,6 +244,9 @@ pub struct RenderOptions<'a> {
     /// step pages whose title is the page's `h1`: `##` and `#` both become `h2`, so headings
     /// never skip a level after the title).
     pub min_heading_level: u8,
+    /// Cuts the text into slides on the way (each event goes to it): a step's page and its
+    /// slides from one parse.
+    pub slides: Option<&'a std::cell::RefCell<crate::slides::Cutter>>,
 }
 
 impl Default for RenderOptions<'_> {
@@ -251,17 +254,20 @@ impl Default for RenderOptions<'_> {
         RenderOptions {
             hook: None,
             min_heading_level: 2,
+            slides: None,
         }
     }
 }
 
+/// The Markdown extensions of every page (and of the slides cut from a step's text).
+pub const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_GFM)
+    .union(Options::ENABLE_HEADING_ATTRIBUTES);
+
 /// Renders Markdown to HTML.
 pub fn render(text: &str, opts: &RenderOptions) -> Result<Rendered> {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_GFM
-        | Options::ENABLE_HEADING_ATTRIBUTES;
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
@@ -282,7 +288,11 @@ pub fn render(text: &str, opts: &RenderOptions) -> Result<Rendered> {
     let mut code: Option<(String, String, usize)> = None;
 
     let mut links = Vec::new();
-    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+    let mut slides = opts.slides.map(|c| c.borrow_mut());
+    for (event, range) in Parser::new_ext(text, OPTIONS).into_offset_iter() {
+        if let Some(cutter) = slides.as_mut() {
+            cutter.event(&event, range.clone());
+        }
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
             links.push(Link {
                 url: dest_url.to_string(),
@@ -526,6 +536,7 @@ mod tests {
             &RenderOptions {
                 hook: Some(&Fig),
                 min_heading_level: 2,
+                slides: None,
             },
         )
         .unwrap();
@@ -543,6 +554,7 @@ mod tests {
             let opts = RenderOptions {
                 hook: None,
                 min_heading_level: min,
+                slides: None,
             };
             render(md, &opts)
                 .unwrap()
@@ -592,6 +604,7 @@ mod tests {
                     &RenderOptions {
                         hook: None,
                         min_heading_level: min,
+                        slides: None,
                     },
                 )
                 .unwrap()

@@ -2,6 +2,7 @@
 //! shared), rendered with its figures and without speaker notes, and its links and figures
 //! traced back to the source lines that wrote them (`origin.rs`).
 
+use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
 use minijinja::value::{Serde, Value};
@@ -24,6 +25,24 @@ pub(super) struct Body {
     pub md: markdown::Rendered,
     pub images: Vec<String>,
     pub links: Vec<PageLink>,
+}
+
+/// How [`Renderer::markdown_figures`] renders a text: the level its shallowest heading
+/// becomes, and what cuts it into slides on the way (a step page's text: its slides then need
+/// no parse of their own, see [`Expanded::keep_slides`]).
+pub(super) struct Shape<'c> {
+    pub min_heading_level: u8,
+    pub slides: Option<&'c RefCell<slides::Cutter>>,
+}
+
+impl Shape<'_> {
+    /// Headings from `min_heading_level` on, no slides.
+    pub fn level(min_heading_level: u8) -> Self {
+        Shape {
+            min_heading_level,
+            slides: None,
+        }
+    }
 }
 
 impl<'a> Renderer<'a> {
@@ -115,8 +134,14 @@ impl<'a> Renderer<'a> {
         depth_in_guide: usize,
         min_heading_level: u8,
     ) -> Result<Body> {
-        let (md, images) =
-            self.markdown_figures(g, step, text, from, depth_in_guide, min_heading_level)?;
+        let (md, images) = self.markdown_figures(
+            g,
+            step,
+            text,
+            from,
+            depth_in_guide,
+            Shape::level(min_heading_level),
+        )?;
         let links = self.link_origins(g, step, from, &md.links, &|url| url.to_string());
         Ok(Body { md, images, links })
     }
@@ -130,7 +155,7 @@ impl<'a> Renderer<'a> {
         text: &str,
         from: &Expanded,
         depth_in_guide: usize,
-        min_heading_level: u8,
+        shape: Shape,
     ) -> Result<(markdown::Rendered, Vec<String>)> {
         let source = step.map(|s| &s.source).unwrap_or(&g.source);
         let root = root_prefix(depth_in_guide + 1);
@@ -145,7 +170,8 @@ impl<'a> Renderer<'a> {
         let hook = slides::WithoutNotes(Some(&figures));
         let opts = RenderOptions {
             hook: Some(&hook),
-            min_heading_level,
+            min_heading_level: shape.min_heading_level,
+            slides: shape.slides,
         };
         let md = markdown::render(text, &opts)
             .with_context(|| format!("rendering {}", source.file.display()))?;

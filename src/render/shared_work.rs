@@ -3,12 +3,13 @@
 //! it), and so is the alignment of its lines with the source body that traces its links.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use super::origin::Trace;
 use crate::content::{Guide, Library};
 use crate::error::Result;
 use crate::included::Included;
+use crate::slides::SlideSource;
 use crate::templates;
 
 /// A Markdown source after Jinja, with the fragments it included.
@@ -19,6 +20,8 @@ pub(super) struct Expanded {
     pub included: Included,
     /// Each line of `text` traced to the line of its source (see `origin.rs`), on first use.
     pub trace: OnceLock<Trace>,
+    /// The slides cut from `text` while its page rendered it, until the slides take them.
+    slides: Mutex<Option<Vec<SlideSource>>>,
 }
 
 impl Expanded {
@@ -28,7 +31,19 @@ impl Expanded {
             includes,
             included,
             trace: OnceLock::new(),
+            slides: Mutex::new(None),
         }
+    }
+
+    /// Keeps the slides cut from `text` (`slides::split(&self.text)`) for
+    /// [`Expanded::take_slides`].
+    pub fn keep_slides(&self, slides: Vec<SlideSource>) {
+        *self.slides.lock().unwrap_or_else(|e| e.into_inner()) = Some(slides);
+    }
+
+    /// The slides kept by [`Expanded::keep_slides`], if any (once).
+    pub fn take_slides(&self) -> Option<Vec<SlideSource>> {
+        self.slides.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 }
 

@@ -10,13 +10,14 @@
 //! tokens must all be link addresses (`href="<token>`). Otherwise (an address shown as text,
 //! in a heading, in code, changed by a filter) each page renders its own text, as before.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use minijinja::value::{Serde, Value};
 
 use super::context::Renderer;
-use super::markdown_body::Body;
+use super::markdown_body::{Body, Shape};
 use super::origin::writers;
 use super::page::step_url;
 use super::shared_work::Expanded;
@@ -25,6 +26,7 @@ use crate::error::Result;
 use crate::html::prefix_ids;
 use crate::markdown;
 use crate::markdown_value::write_escaped;
+use crate::slides::{self, SlideSource};
 use crate::templates;
 
 /// What stands for step `k`'s address in the text rendered once: `ernguideSTEPURL<k>E`.
@@ -166,6 +168,26 @@ impl StepAddresses {
         text.push_str(rest);
         let anchored = replace_tokens(&text, false, |k| self.escaped_anchors.get(k))?;
         (anchored == handout).then_some(text)
+    }
+
+    /// Slides cut from the text with tokens ([`StepAddresses::tokenized`]) as cut from the
+    /// step page's text: each token in their Markdown the address it stands for, as the page's
+    /// text has it. `None` when a heading has a token (a heading's text has its entities
+    /// decoded: the page's text would not give the escaped address there).
+    fn untokenized(&self, slides: Vec<SlideSource>) -> Option<Vec<SlideSource>> {
+        let back = |s: &str| replace_tokens(s, false, |k| self.escaped_real.get(k));
+        (slides.into_iter())
+            .map(|s| {
+                if s.heading.as_deref().is_some_and(|h| h.contains(TOKEN)) {
+                    return None;
+                }
+                Some(SlideSource {
+                    body: back(&s.body)?,
+                    notes: back(&s.notes)?,
+                    heading: s.heading,
+                })
+            })
+            .collect()
     }
 
     fn address(&self, k: usize, which: For) -> Option<&String> {
@@ -340,7 +362,13 @@ impl Renderer<'_> {
         if writes_address {
             return Ok(None);
         }
-        let (md, images) = self.markdown_figures(g, Some(step), &text, &page, 1, 2)?;
+        // (the page's text is cut into the slides on the way: one parse for both)
+        let cutter = RefCell::new(slides::Cutter::default());
+        let shape = Shape {
+            min_heading_level: 2,
+            slides: Some(&cutter),
+        };
+        let (md, images) = self.markdown_figures(g, Some(step), &text, &page, 1, shape)?;
         let put =
             |html: &str, which: For| replace_tokens(html, true, |k| addresses.address(k, which));
         let deeper = md.html_one_level_down();
@@ -350,6 +378,11 @@ impl Renderer<'_> {
         ) else {
             return Ok(None);
         };
+        // (every token is a link's address: the slides' texts, tokens put back, are what the
+        // page's text cuts into; a token in a heading's text would be its address decoded)
+        if let Some(cut) = addresses.untokenized(cutter.into_inner().finish(&text)) {
+            page.keep_slides(cut);
+        }
         let links = |which| {
             let url = |u: &str| link_address(u, addresses, which);
             self.step_links(g, i, &page, &md.links, &url)

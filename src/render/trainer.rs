@@ -9,6 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::context::Renderer;
+use super::markdown_body::Shape;
 use super::origin::PageLink;
 use super::page::sandbox_route;
 use super::values::{HandoutStep, Slide};
@@ -155,11 +156,13 @@ impl Renderer<'_> {
             links: Vec::new(),
             includes: expanded.includes.clone(),
         };
-        for slide in slides::split(&expanded.text) {
+        // (cut while the step's page rendered the same text, else here)
+        let cut = (expanded.take_slides()).unwrap_or_else(|| slides::split(&expanded.text));
+        for slide in cut {
             // (the slide's lines are the step's, at the same places: its links are traced
             // in the step's expansion, when asked for)
             let (body, shown) =
-                self.markdown_figures(g, Some(step), &slide.body, &expanded, 1, 3)?;
+                self.markdown_figures(g, Some(step), &slide.body, &expanded, 1, Shape::level(3))?;
             let url = |u: &str| u.to_string();
             part.links
                 .extend(self.step_links(g, i, &expanded, &body.links, &url));
@@ -169,6 +172,7 @@ impl Renderer<'_> {
                 &RenderOptions {
                     hook: Some(&slides::WithoutNotes(None)),
                     min_heading_level: 3,
+                    slides: None,
                 },
             )
             .with_context(|| format!("rendering the notes of {}", step.source.file.display()))?;
