@@ -7,13 +7,16 @@
 //! page keeps its English sources (and includes the English copies of shared fragments,
 //! `@en/<name>`), and shows one banner.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::translate::{translate_data, translate_network, FragmentShare};
+use super::units::Unit;
 use super::{
     english_includes, page_share, rel_ctx, translate_markdown, translate_sandbox, translate_text,
     translate_units, Catalog, Share, DATA_CTX, ENGLISH_INCLUDE_PREFIX,
@@ -30,9 +33,42 @@ pub(crate) struct Translated {
     pub english_pages: HashSet<PathBuf>,
 }
 
-/// The library in the catalog's language (see the module doc).
-pub(crate) fn translate_library(lib: &Library, catalog: &Catalog, threshold: f64) -> Translated {
-    translate(lib, catalog, threshold, None)
+/// The library in the catalog's language (see the module doc), the units of its sources from
+/// `units` (made for `lib`, shared by every language).
+pub(crate) fn translate_library(
+    lib: &Library,
+    catalog: &Catalog,
+    threshold: f64,
+    units: &SourceUnits,
+) -> Translated {
+    translate(lib, catalog, threshold, None, units)
+}
+
+/// The translation units of each page source (a guide's overview or a step) of a library,
+/// found on first use and then the same for every language: by source file, each with the
+/// English body it is of (a body that is not that one has its units found on its own).
+pub(crate) struct SourceUnits<'a>(FxHashMap<&'a Path, (&'a str, OnceLock<Vec<Unit>>)>);
+
+impl<'a> SourceUnits<'a> {
+    pub fn new(lib: &'a Library) -> SourceUnits<'a> {
+        let sources = (lib.guides.iter())
+            .flat_map(|g| std::iter::once(&g.source).chain(g.steps.iter().map(|s| &s.source)));
+        SourceUnits(
+            sources
+                .map(|s| (s.file.as_path(), (s.body.as_str(), OnceLock::new())))
+                .collect(),
+        )
+    }
+
+    /// The units of `body`, the English body of the page source `file`.
+    fn of(&self, file: &Path, body: &str) -> Cow<'_, [Unit]> {
+        match self.0.get(file) {
+            Some((known, units)) if *known == body => {
+                Cow::Borrowed(units.get_or_init(|| super::units::units(body, 0)))
+            }
+            _ => Cow::Owned(super::units::units(body, 0)),
+        }
+    }
 }
 
 /// What a translation can take from an earlier one (`serve`'s rebuild after guide files
@@ -49,6 +85,7 @@ pub(crate) fn translate(
     catalog: &Catalog,
     threshold: f64,
     reuse: Option<Reuse>,
+    units: &SourceUnits,
 ) -> Translated {
     let site = &lib.site_dir;
     let shared = &lib.shared;
@@ -82,8 +119,9 @@ pub(crate) fn translate(
     let page = |file: &PathBuf, texts: Vec<&mut String>, body: &mut String| {
         let ctx = rel_ctx(site, file);
         let front: Vec<&str> = texts.iter().map(|t| t.as_str()).collect();
-        // (the body's units found once, for its share and its translation)
-        let us = super::units::units(body, 0);
+        // (the body's units found once, for its share and its translation, and for every
+        // language)
+        let us = units.of(file, body);
         let share = page_share(catalog, &ctx, &front, body, &us, &fragment);
         let english = under(&share);
         if english {
@@ -212,5 +250,31 @@ pub(crate) fn translate(
         lib: out,
         shares,
         english_pages,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_are_found_once_for_the_body_they_are_kept_for() {
+        let body = "# Title\n\nA paragraph.\n";
+        let file = Path::new("content/guides/g/01-step.md");
+        let units = SourceUnits([(file, (body, OnceLock::new()))].into_iter().collect());
+        let texts = |us: &[Unit]| us.iter().map(|u| u.text.clone()).collect::<Vec<_>>();
+        let first = units.of(file, body);
+        assert!(matches!(first, Cow::Borrowed(_)));
+        assert_eq!(texts(&first), ["Title", "A paragraph."]);
+        // the second language gets the same units, not found again
+        let again = units.of(file, body);
+        assert!(std::ptr::eq(again.as_ptr(), first.as_ptr()));
+        // another body under that file's name (not the library's): its own units
+        let other = units.of(file, "Another paragraph.\n\nAnd one more.\n");
+        assert!(matches!(other, Cow::Owned(_)));
+        assert_eq!(texts(&other), ["Another paragraph.", "And one more."]);
+        let unknown = units.of(Path::new("content/guides/g/02-step.md"), body);
+        assert!(matches!(unknown, Cow::Owned(_)));
+        assert_eq!(texts(&unknown), ["Title", "A paragraph."]);
     }
 }

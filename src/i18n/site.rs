@@ -9,7 +9,7 @@ use minijinja::value::{Serde, Value};
 use rayon::prelude::*;
 use serde_json::json;
 
-use super::library::{translate, translate_library, Reuse, Translated};
+use super::library::{translate, translate_library, Reuse, SourceUnits, Translated};
 use super::pages::{lang_rel, language_links, site_prefix};
 use super::screen_text::ScreenText;
 use super::{load_catalog, own_name, ui, ui_messages, Catalog, Share, UI_CTX};
@@ -105,7 +105,9 @@ impl LanguageSet {
                 )
             })
             .collect();
-        // Each language's library is translated on its own thread.
+        // Each language's library is translated on its own thread (the units of its sources
+        // found once for all).
+        let units = SourceUnits::new(lib);
         let languages = codes
             .into_par_iter()
             .map(|(code, read)| -> Result<Language> {
@@ -131,7 +133,7 @@ impl LanguageSet {
                     total: ui_ids.len(),
                 };
                 let translated = (!is_default)
-                    .then(|| translate_library(lib, &catalog, lib.config.translation_threshold));
+                    .then(|| translate_library(lib, &catalog, lib.config.translation_threshold, &units));
                 let catalog = Arc::new(catalog);
                 let mut pages = PageTemplates::new(theme.clone());
                 pages.set_catalog(catalog.clone());
@@ -165,6 +167,7 @@ impl LanguageSet {
         unchanged_guides: Option<&(dyn Fn(&str) -> bool + Sync)>,
     ) -> LanguageSet {
         let threshold = lib.config.translation_threshold;
+        let units = SourceUnits::new(lib);
         let languages = self
             .languages
             .iter()
@@ -173,7 +176,7 @@ impl LanguageSet {
                 catalog: l.catalog.clone(),
                 translated: l.translated.as_ref().map(|earlier| {
                     let reuse = unchanged_guides.map(|unchanged| Reuse { earlier, unchanged });
-                    translate(lib, &l.catalog, threshold, reuse)
+                    translate(lib, &l.catalog, threshold, reuse, &units)
                 }),
                 ui_share: l.ui_share,
                 pages: l.pages.clone(),
