@@ -182,6 +182,23 @@ fn unescape(quoted: &str) -> std::result::Result<Cow<'_, str>, char> {
     Ok(Cow::Owned(out))
 }
 
+/// Where the first unescaped `"` of `q` (a PO string after its opening quote) is: found by
+/// jumping from backslash to quote (both ASCII: bytes of UTF-8 text can be compared).
+fn closing_quote(q: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    loop {
+        let i = at + memchr::memchr2(b'\\', b'"', &q[at..])?;
+        if q[i] == b'"' {
+            return Some(i);
+        }
+        // (the escaped byte is skipped, whatever it is)
+        at = i + 2;
+        if at > q.len() {
+            return None;
+        }
+    }
+}
+
 /// Checks the PO syntax line by line (polib panics on some malformed lines and gives no line
 /// numbers); returns where each entry is (header excluded), read from the text itself: polib
 /// keeps one message of two with the same context and id, so its order is not the file's.
@@ -191,7 +208,8 @@ fn validate<'a>(text: &'a str, file: &Path) -> Result<Vec<EntryAt<'a>>, SourceEr
     let mut ctx: Option<Cow<'a, str>> = None;
     let mut entry: Option<EntryAt<'a>> = None;
     let mut field = Field::Other;
-    for (i, raw) in text.lines().enumerate() {
+    // (memchr's line search: the benchmark's catalogs have millions of lines)
+    for (i, raw) in crate::html::lines(text).enumerate() {
         let line = raw.trim_end_matches('\r');
         let n = i + 1;
         if line.is_empty() || line.starts_with('#') {
@@ -234,22 +252,7 @@ fn validate<'a>(text: &'a str, file: &Path) -> Result<Vec<EntryAt<'a>>, SourceEr
             }
             line[keyword_end..].trim_start().strip_prefix('"')
         };
-        let ok = quoted.is_some_and(|q| {
-            // Ends with an unescaped quote (both ASCII: bytes of UTF-8 text can be compared).
-            let mut escaped = false;
-            let mut closed_at = None;
-            for (j, c) in q.bytes().enumerate() {
-                if escaped {
-                    escaped = false;
-                } else if c == b'\\' {
-                    escaped = true;
-                } else if c == b'"' {
-                    closed_at = Some(j);
-                    break;
-                }
-            }
-            closed_at == Some(q.len() - 1)
-        });
+        let ok = quoted.is_some_and(|q| closing_quote(q.as_bytes()) == Some(q.len() - 1));
         match quoted {
             Some(q) if ok => {
                 let content = unescape(&q[..q.len() - 1]).map_err(|c| {
@@ -560,6 +563,45 @@ pub(crate) fn test_catalog(po: &str) -> Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_closing_quote_is_the_first_unescaped_one() {
+        // The byte-by-byte reading it replaced: a backslash escapes the byte after it.
+        let by_bytes = |q: &[u8]| {
+            let mut escaped = false;
+            for (j, &c) in q.iter().enumerate() {
+                if escaped {
+                    escaped = false;
+                } else if c == b'\\' {
+                    escaped = true;
+                } else if c == b'"' {
+                    return Some(j);
+                }
+            }
+            None
+        };
+        // every string of up to six of these bytes
+        let alphabet: &[u8] = b"\\\"a";
+        let mut strings: Vec<Vec<u8>> = vec![Vec::new()];
+        for _ in 0..6 {
+            let longer: Vec<Vec<u8>> = (strings.iter())
+                .filter(|s| s.len() == strings.last().map_or(0, Vec::len))
+                .flat_map(|s| alphabet.iter().map(move |&b| [s.clone(), vec![b]].concat()))
+                .collect();
+            strings.extend(longer);
+        }
+        assert_eq!(strings.len(), 1 + 3 + 9 + 27 + 81 + 243 + 729);
+        for q in strings.iter().chain([&"é\\\"ü\"".as_bytes().to_vec()]) {
+            assert_eq!(
+                closing_quote(q),
+                by_bytes(q),
+                "{:?}",
+                String::from_utf8_lossy(q)
+            );
+        }
+        assert_eq!(closing_quote(br#"a\"b"c"#), Some(4));
+        assert_eq!(closing_quote(br#"a\\"b"#), Some(3));
+    }
 
     #[test]
     fn the_source_hash_is_the_first_8_bytes_of_sha256_in_lower_case_hex() {
