@@ -9,6 +9,10 @@
 //! leave as they are), and each page gets its addresses put into the rendered HTML, where the
 //! tokens must all be link addresses (`href="<token>`). Otherwise (an address shown as text,
 //! in a heading, in code, changed by a filter) each page renders its own text, as before.
+//!
+//! That one rendering also cuts the text into the guide's slides on the way
+//! ([`crate::slides::Cutter`]): the slides' Markdown gets the page's addresses back in place of
+//! the tokens and waits in the step's expansion ([`Expanded::keep_slides`]) for the slides.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
